@@ -1,0 +1,94 @@
+# cadrekit - one plain, non-recursive Makefile.
+#
+#   make            build libcadre.a and the tools into build/
+#   make check      install what is missing, build, run every test
+#   make demo       install what is missing, build, run every tool on samples/
+#   make bench      province-scale benchmarks (bench/)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make SAN=1 ...  build with AddressSanitizer and UBSan (into build-san/)
+#   V=1             show the commands
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PYTHON  := /usr/bin/python3
+VERSION := 0.1.0
+
+PKGS    := libxml-2.0 xlsxwriter libutf8proc libqrencode fontconfig
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -pipe
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc \
+            -DCADRE_VERSION='"$(VERSION)"' \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
+
+B := build
+ifdef SAN
+B := build-san
+CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifndef V
+Q = @
+QCC = @echo "  CC      $@";
+QLD = @echo "  LINK    $@";
+QAR = @echo "  AR      $@";
+endif
+
+LIB_SRC   := $(filter-out src/tool_%.c,$(wildcard src/*.c))
+LIB_OBJ   := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+TOOL_SRC  := $(wildcard src/tool_*.c)
+TOOLS     := $(TOOL_SRC:src/tool_%.c=$(B)/bin/cadre-%)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNITS     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+LIB       := $(B)/libcadre.a
+
+.PHONY: all check demo bench install clean deps unit func
+.SUFFIXES:
+
+all: $(LIB) $(TOOLS)
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(QCC)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	$(QAR)rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/cadre-%: $(B)/obj/tool_%.o $(LIB)
+	@mkdir -p $(@D)
+	$(QLD)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
+	@mkdir -p $(@D)
+	$(QLD)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+-include $(LIB_OBJ:.o=.d) $(TOOL_SRC:src/%.c=$(B)/obj/%.d)
+
+# The Debian packages every target below needs: one list, .ci/packages.txt.
+deps:
+	$(Q).ci/install-deps
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNITS)
+	$(Q)BUILD=$(B) tests/run $(UNITS)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(B) samples/demo
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(B) bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/include/cadre $(DESTDIR)$(PREFIX)/share/cadrekit
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib
+	install -m 644 include/cadre/*.h $(DESTDIR)$(PREFIX)/include/cadre
+	cp -R templates $(DESTDIR)$(PREFIX)/share/cadrekit/
+
+clean:
+	rm -rf build build-san out
