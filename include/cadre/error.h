@@ -10,7 +10,7 @@
  *     cadre_diags diags;
  *     cadre_diags_init(&diags, 100);
  *     if (cadre_records_load(recs, "a.xml", &diags) != CADRE_OK)
- *         cadre_diags_print(&diags, stderr);
+ *         cadre_diags_print(&diags, "cadre-check", stderr);
  *     cadre_diags_release(&diags);
  */
 #ifndef CADRE_ERROR_H
@@ -83,8 +83,9 @@ void cadre_diags_error(cadre_diags *diags, const char *file,
                        unsigned long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Write every message to `out` as "file:line: error: message", then a line
- * saying how many were left out, if any. */
-void cadre_diags_print(const cadre_diags *diags, FILE *out);
+/* Write every message to `out` as "file:line: error: message" (a message
+ * about no file as "prog: message", git's form), then a line saying how
+ * many were left out, if any. */
+void cadre_diags_print(const cadre_diags *diags, const char *prog, FILE *out);
 
 #endif

@@ -14,7 +14,7 @@
  *     for (int i = 0; i < nfiles; i++)
  *         cadre_records_load(recs, files[i], &diags);
  *     if (cadre_records_finish(recs, &diags) != CADRE_OK)
- *         cadre_diags_print(&diags, stderr);
+ *         cadre_diags_print(&diags, "cadre-check", stderr);
  *     cadre_records_free(recs);
  *
  * After cadre_records_finish() succeeds the records are read-only and every

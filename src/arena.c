@@ -1,0 +1,65 @@
+/* arena.c - see arena.h. */
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+#define BLOCK_SIZE (1024 * 1024)
+
+struct arena_block {
+    arena_block *next;        /* the block filled before this one */
+    alignas(max_align_t) char data[];
+};
+
+void arena_init(arena *a) { memset(a, 0, sizeof *a); }
+
+void arena_release(arena *a)
+{
+    for (arena_block *b = a->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    arena_init(a);
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+    size_t align = alignof(max_align_t);
+    size_t start = (a->used + align - 1) & ~(align - 1);
+    if (!a->head || start + n > a->size) {
+        /* A string larger than a block gets a block of its own, kept
+         * behind the current one so the current one goes on filling. */
+        size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
+        arena_block *b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        if (size != BLOCK_SIZE && a->head) {
+            b->next = a->head->next;
+            a->head->next = b;
+            return b->data;
+        }
+        b->next = a->head;
+        a->head = b;
+        a->size = size;
+        start = 0;
+    }
+    a->used = start + n;
+    return a->head->data + start;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t len)
+{
+    /* Strings need no alignment: take bytes from the end of the block
+     * without rounding when they fit. */
+    char *p;
+    if (a->head && a->used + len + 1 <= a->size) {
+        p = a->head->data + a->used;
+        a->used += len + 1;
+    } else if (!(p = arena_alloc(a, len + 1))) {
+        return NULL;
+    }
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}

@@ -1,0 +1,134 @@
+/* date.c - parsing, arithmetic and Vietnamese forms of dates. */
+#include <stdio.h>
+
+#include "cadre/date.h"
+
+static bool is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Read exactly `n` digits; -1 if any is not a digit. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int cadre_date_parse(const char *text, int flags, cadre_date *out)
+{
+    int y = digits(text, 4);
+    if (y < 1)
+        return -1;
+    if (text[4] == '\0') {
+        if (!(flags & CADRE_DATE_YEAR_OK))
+            return -1;
+        *out = (cadre_date){.year = (int16_t)y};
+        return 0;
+    }
+    if (text[4] != '-' || text[7] != '-' || text[10] != '\0')
+        return -1;
+    int m = digits(text + 5, 2), d = digits(text + 8, 2);
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+        return -1;
+    *out = (cadre_date){.year = (int16_t)y, .month = (uint8_t)m,
+                        .day = (uint8_t)d};
+    return 0;
+}
+
+/* A year alone counts as 1 January. */
+static int month_of(cadre_date d) { return d.month ? d.month : 1; }
+static int day_of(cadre_date d) { return d.day ? d.day : 1; }
+
+int cadre_date_compare(cadre_date a, cadre_date b)
+{
+    if (a.year != b.year)
+        return a.year < b.year ? -1 : 1;
+    if (month_of(a) != month_of(b))
+        return month_of(a) < month_of(b) ? -1 : 1;
+    if (day_of(a) != day_of(b))
+        return day_of(a) < day_of(b) ? -1 : 1;
+    return 0;
+}
+
+int cadre_date_age(cadre_date birth, cadre_date on)
+{
+    if (!cadre_date_is_set(birth) || !cadre_date_is_set(on))
+        return -1;
+    int age = on.year - birth.year;
+    if (month_of(on) < month_of(birth) ||
+        (month_of(on) == month_of(birth) && day_of(on) < day_of(birth)))
+        age--;
+    return age;
+}
+
+/* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian
+ * calendar, no table, no loop. */
+long cadre_date_days(cadre_date d)
+{
+    long y = d.year, m = month_of(d), day = day_of(d);
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+cadre_date cadre_date_from_days(long z)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    return (cadre_date){.year = (int16_t)(y + (m <= 2)), .month = (uint8_t)m,
+                        .day = (uint8_t)d};
+}
+
+/* snprintf's length, never negative, as the size_t the API promises. */
+static size_t done(int n) { return n < 0 ? 0 : (size_t)n; }
+
+size_t cadre_date_format_long(cadre_date d, char *buf, size_t size)
+{
+    if (!cadre_date_is_set(d))
+        return done(snprintf(buf, size, "%s", ""));
+    if (cadre_date_is_year_only(d))
+        return done(snprintf(buf, size, "%d", d.year));
+    /* Decree 30/2020: a leading zero for days below 10 and months 1 and 2. */
+    return done(snprintf(buf, size, "ngày %02d tháng %s%d năm %d", d.day,
+                         d.month <= 2 ? "0" : "", d.month, d.year));
+}
+
+size_t cadre_date_format_short(cadre_date d, char *buf, size_t size)
+{
+    if (!cadre_date_is_set(d))
+        return done(snprintf(buf, size, "%s", ""));
+    if (cadre_date_is_year_only(d))
+        return done(snprintf(buf, size, "%d", d.year));
+    return done(snprintf(buf, size, "%02d/%02d/%04d", d.day, d.month, d.year));
+}
+
+size_t cadre_date_format_iso(cadre_date d, char *buf, size_t size)
+{
+    if (!cadre_date_is_set(d))
+        return done(snprintf(buf, size, "%s", ""));
+    if (cadre_date_is_year_only(d))
+        return done(snprintf(buf, size, "%04d", d.year));
+    return done(snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day));
+}

@@ -1,0 +1,1123 @@
+/* records.c - the record model and its streaming loader (records.h). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "cadre/records.h"
+#include "cadre/text.h"
+#include "strmap.h"
+#include "xmlsafe.h"
+
+/* Errors kept per file before the loader gives up on it. */
+#define MAX_ERRORS_PER_FILE 100
+/* The format nests 4 deep; a little room lets an unknown element inside a
+ * leaf be named as such, and beyond that the nesting itself is the error. */
+#define MAX_DEPTH 8
+
+/* A reference to a record not yet read (it may be in a later file). */
+typedef struct pending_ref {
+    uint8_t kind;   /* REF_* */
+    uint32_t index; /* the referring unit, cadre or participant */
+    const char *id; /* the id referred to */
+} pending_ref;
+
+enum { REF_PARENT, REF_UNIT, REF_CADRE };
+
+struct cadre_records_internal {
+    arena strings;            /* every string of the records */
+    strmap units, cadres, courses; /* id -> index */
+    strmap certificates;      /* certificate-no -> participant index */
+    strmap interned;          /* repeated texts (ethnicity, position) */
+    const char **interned_texts; /* ... indexed by the map's values */
+    size_t n_interned, cap_interned;
+    size_t cap_units, cap_cadres, cap_courses, cap_participants;
+    pending_ref *pending;     /* references to resolve in finish */
+    size_t n_pending, cap_pending;
+    uint32_t as_of_file, issuer_file, place_file; /* who set them */
+    size_t *file_errors;      /* errors per file */
+    size_t errors;            /* errors in all files */
+};
+
+/* Grow a record array to hold one more; false when out of memory. */
+static bool reserve(void **items, size_t *cap, size_t count, size_t size)
+{
+    if (count < *cap)
+        return true;
+    size_t n = *cap ? *cap * 2 : 256;
+    void *p = realloc(*items, n * size);
+    if (!p)
+        return false;
+    *items = p;
+    *cap = n;
+    return true;
+}
+#define RESERVE(arr, cap, count) \
+    reserve((void **)&(arr), &(cap), (count), sizeof *(arr))
+
+cadre_records *cadre_records_new(void)
+{
+    cadre_records *r = calloc(1, sizeof *r);
+    if (!r || !(r->in = calloc(1, sizeof *r->in))) {
+        free(r);
+        return NULL;
+    }
+    arena_init(&r->in->strings);
+    r->in->as_of_file = r->in->issuer_file = r->in->place_file = CADRE_NONE;
+    return r;
+}
+
+void cadre_records_free(cadre_records *r)
+{
+    if (!r)
+        return;
+    if (r->in) {
+        arena_release(&r->in->strings);
+        strmap_release(&r->in->units);
+        strmap_release(&r->in->cadres);
+        strmap_release(&r->in->courses);
+        strmap_release(&r->in->certificates);
+        strmap_release(&r->in->interned);
+        free(r->in->interned_texts);
+        free(r->in->pending);
+        free(r->in->file_errors);
+        free(r->in);
+    }
+    for (size_t i = 0; i < r->n_files; i++)
+        free(r->files[i]);
+    free(r->files);
+    free(r->units);
+    free(r->cadres);
+    free(r->courses);
+    free(r->participants);
+    free(r);
+}
+
+/*
+ * The elements of the format.  The loader keeps the element open at each
+ * depth and checks each new one against its parent.
+ */
+typedef enum elem {
+    E_NONE, E_RECORDS, E_UNITS, E_CADRES, E_COURSES, E_UNIT, E_CADRE, E_COURSE,
+    /* children of <cadre>, in the order of their bits in cadre_seen */
+    E_FULL_NAME, E_GENDER, E_BIRTH_DATE, E_ETHNICITY, E_POSITION, E_CATEGORY,
+    E_EDUCATION, E_POLITICAL_THEORY, E_STATE_MANAGEMENT, E_PARTY_MEMBER,
+    /* children of <course> */
+    E_TITLE, E_ORGANIZER, E_LOCATION, E_SIGNER, E_PARTICIPANT,
+    E_UNKNOWN
+} elem;
+
+static const char *const elem_names[] = {
+    [E_NONE] = "", [E_RECORDS] = "records", [E_UNITS] = "units",
+    [E_CADRES] = "cadres", [E_COURSES] = "courses", [E_UNIT] = "unit",
+    [E_CADRE] = "cadre", [E_COURSE] = "course", [E_FULL_NAME] = "full-name",
+    [E_GENDER] = "gender", [E_BIRTH_DATE] = "birth-date",
+    [E_ETHNICITY] = "ethnicity", [E_POSITION] = "position",
+    [E_CATEGORY] = "category", [E_EDUCATION] = "education",
+    [E_POLITICAL_THEORY] = "political-theory",
+    [E_STATE_MANAGEMENT] = "state-management",
+    [E_PARTY_MEMBER] = "party-member", [E_TITLE] = "title",
+    [E_ORGANIZER] = "organizer", [E_LOCATION] = "location",
+    [E_SIGNER] = "signer", [E_PARTICIPANT] = "participant",
+    [E_UNKNOWN] = "?",
+};
+
+/* The element `name` may be as a child of `parent`, or E_UNKNOWN. */
+static elem child_of(elem parent, const char *name)
+{
+    elem first, last;
+    switch (parent) {
+    case E_NONE: first = last = E_RECORDS; break;
+    case E_RECORDS: first = E_UNITS, last = E_COURSES; break;
+    case E_UNITS: first = last = E_UNIT; break;
+    case E_CADRES: first = last = E_CADRE; break;
+    case E_COURSES: first = last = E_COURSE; break;
+    case E_CADRE: first = E_FULL_NAME, last = E_PARTY_MEMBER; break;
+    case E_COURSE: first = E_TITLE, last = E_PARTICIPANT; break;
+    default: return E_UNKNOWN;
+    }
+    for (elem e = first; e <= last; e++)
+        if (strcmp(elem_names[e], name) == 0)
+            return e;
+    return E_UNKNOWN;
+}
+
+/* A cadre's required children. */
+#define BIT(e) (1u << ((e) - E_FULL_NAME))
+static const unsigned cadre_required =
+    BIT(E_FULL_NAME) | BIT(E_GENDER) | BIT(E_BIRTH_DATE) | BIT(E_CATEGORY) |
+    BIT(E_EDUCATION) | BIT(E_POLITICAL_THEORY);
+static const unsigned course_required = BIT(E_TITLE) | BIT(E_ORGANIZER);
+
+/* The state of loading one file. */
+typedef struct loader {
+    cadre_records *recs;
+    struct cadre_records_internal *in;
+    const char *path;        /* as given, for messages */
+    uint32_t file;           /* index in recs->files */
+    cadre_diags *diags;
+    size_t errors;           /* errors in this file */
+    bool gave_up;            /* too many errors: stop */
+    elem open[MAX_DEPTH + 1];/* the element open at each depth */
+    int skip_depth;          /* inside an unknown element at this depth, or -1 */
+    cadre_cadre cadre;       /* the cadre being read */
+    const char *cadre_unit;  /* its unit's id, until resolved */
+    unsigned seen;           /* children of the current cadre or course */
+    uint32_t course;         /* index of the course being read */
+} loader;
+
+static void bad(loader *L, unsigned long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void bad(loader *L, unsigned long line, const char *fmt, ...)
+{
+    if (L->gave_up)
+        return;
+    if (L->errors == MAX_ERRORS_PER_FILE) {
+        cadre_diags_error(L->diags, L->path, line,
+                          "too many errors, giving up on this file");
+        L->gave_up = true;
+        return;
+    }
+    L->errors++;
+    va_list ap;
+    va_start(ap, fmt);
+    cadre_diags_vadd(L->diags, CADRE_SEV_ERROR, L->path, line, fmt, ap);
+    va_end(ap);
+}
+
+static void out_of_memory(loader *L, unsigned long line)
+{
+    bad(L, line, "out of memory");
+    L->gave_up = true;
+}
+
+/* Text as the records keep it: NFC, in the arena. */
+static const char *keep(loader *L, const char *s, size_t len)
+{
+    if (cadre_text_is_nfc(s, len))
+        return arena_strndup(&L->in->strings, s, len);
+    size_t n;
+    char *nfc = cadre_text_nfc(s, len, &n);
+    const char *kept = nfc ? arena_strndup(&L->in->strings, nfc, n) : NULL;
+    free(nfc);
+    return kept;
+}
+
+/* Texts that repeat across a province (ethnicities, positions) are kept
+ * once: the map's value indexes in->interned_texts. */
+static const char *keep_interned(loader *L, const char *s, size_t len)
+{
+    struct cadre_records_internal *in = L->in;
+    uint32_t i;
+    if (s[len] == '\0' && strmap_get(&in->interned, s, &i))
+        return in->interned_texts[i];
+    const char *k = keep(L, s, len);
+    if (!k)
+        return NULL;
+    if (strmap_get(&in->interned, k, &i)) /* it was not in NFC */
+        return in->interned_texts[i];
+    if (!RESERVE(in->interned_texts, in->cap_interned, in->n_interned))
+        return k;
+    if (strmap_put(&in->interned, k, (uint32_t)in->n_interned, NULL) > 0)
+        in->interned_texts[in->n_interned++] = k;
+    return k;
+}
+
+static bool is_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+/* Codes, dates and ids in element text may be surrounded by white space. */
+static const char *trim(char *s, size_t *len)
+{
+    size_t n = *len;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
+        n--;
+    s[n] = '\0';
+    while (*s == ' ' || *s == '\t' || *s == '\n')
+        s++, n--;
+    *len = n;
+    return s;
+}
+
+static bool valid_id(const char *s, size_t len)
+{
+    if (len < 1 || len > 64)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* An id attribute: its kept copy, or NULL after an error. */
+static const char *take_id(loader *L, const cadre_xml_attr *a,
+                           unsigned long line)
+{
+    if (!valid_id(a->value, a->len)) {
+        bad(L, line, "invalid id '%s' (1 to 64 of A-Z a-z 0-9 . _ -)",
+            a->value);
+        return NULL;
+    }
+    const char *id = arena_strndup(&L->in->strings, a->value, a->len);
+    if (!id)
+        out_of_memory(L, line);
+    return id;
+}
+
+/* A code attribute or element text: its index, or -1 after an error. */
+static int take_code(loader *L, cadre_code_kind kind, const char *what,
+                     const char *value, unsigned long line)
+{
+    int v = cadre_code_parse(kind, value);
+    if (v < 0)
+        bad(L, line, "invalid %s '%s' (expected one of: %s)", what, value,
+            cadre_code_list(kind));
+    return v;
+}
+
+static bool take_date_attr(loader *L, const cadre_xml_attr *a,
+                           unsigned long line, cadre_date *out)
+{
+    if (cadre_date_parse(a->value, 0, out) == 0)
+        return true;
+    bad(L, line, "invalid date '%s' in '%s' (expected YYYY-MM-DD)", a->value,
+        a->name);
+    return false;
+}
+
+static bool take_bool(loader *L, const cadre_xml_attr *a, unsigned long line,
+                      bool *out)
+{
+    if (strcmp(a->value, "true") == 0 || strcmp(a->value, "false") == 0) {
+        *out = a->value[0] == 't';
+        return true;
+    }
+    bad(L, line, "invalid %s '%s' (expected one of: true, false)", a->name,
+        a->value);
+    return false;
+}
+
+/* "0" to "10" with an optional '.' fraction; no locale, no exponent. */
+static bool parse_score(const char *s, float *out)
+{
+    double v = 0, scale = 1;
+    const char *p = s;
+    if (*p < '0' || *p > '9')
+        return false;
+    for (; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (*p - '0');
+    if (*p == '.') {
+        if (p[1] < '0' || p[1] > '9')
+            return false;
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            v += (*p - '0') * (scale /= 10);
+    }
+    if (*p || v > 10)
+        return false;
+    *out = (float)v;
+    return true;
+}
+
+static void add_pending(loader *L, uint8_t kind, uint32_t index,
+                        const char *id, unsigned long line)
+{
+    struct cadre_records_internal *in = L->in;
+    if (!RESERVE(in->pending, in->cap_pending, in->n_pending)) {
+        out_of_memory(L, line);
+        return;
+    }
+    in->pending[in->n_pending++] = (pending_ref){kind, index, id};
+}
+
+/* Add an id to its map, or report it as a duplicate. */
+static void register_id(loader *L, strmap *map, const char *kind,
+                        const char *id, uint32_t index, cadre_source first_of(
+                            const cadre_records *, uint32_t),
+                        unsigned long line)
+{
+    uint32_t old;
+    int r = strmap_put(map, id, index, &old);
+    if (r < 0) {
+        out_of_memory(L, line);
+    } else if (r == 0) {
+        cadre_source s = first_of(L->recs, old);
+        bad(L, line, "duplicate %s id '%s' (first at %s:%u)", kind, id,
+            L->recs->files[s.file], s.line);
+    }
+}
+
+static cadre_source unit_src(const cadre_records *r, uint32_t i)
+{
+    return r->units[i].src;
+}
+static cadre_source cadre_src(const cadre_records *r, uint32_t i)
+{
+    return r->cadres[i].src;
+}
+static cadre_source course_src(const cadre_records *r, uint32_t i)
+{
+    return r->courses[i].src;
+}
+static cadre_source participant_src(const cadre_records *r, uint32_t i)
+{
+    return r->participants[i].src;
+}
+
+/* Check attributes against the allowed names; report unknown ones. */
+static void check_attrs(loader *L, elem e, const cadre_xml_attr *attrs,
+                        size_t n, const char *const *allowed,
+                        unsigned long line)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *const *a = allowed;
+        while (*a && strcmp(*a, attrs[i].name) != 0)
+            a++;
+        if (!*a)
+            bad(L, line, "unknown attribute '%s' on <%s>", attrs[i].name,
+                elem_names[e]);
+    }
+}
+
+static const cadre_xml_attr *find_attr(const cadre_xml_attr *attrs, size_t n,
+                                       const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(attrs[i].name, name) == 0)
+            return &attrs[i];
+    return NULL;
+}
+
+/* A required attribute, or NULL after "missing attribute". */
+static const cadre_xml_attr *need_attr(loader *L, elem e,
+                                       const cadre_xml_attr *attrs, size_t n,
+                                       const char *name, unsigned long line)
+{
+    const cadre_xml_attr *a = find_attr(attrs, n, name);
+    if (!a)
+        bad(L, line, "missing attribute '%s' on <%s>", name, elem_names[e]);
+    return a;
+}
+
+/* One of the root's optional attributes; every file must agree. */
+static void root_text(loader *L, const cadre_xml_attr *a, const char **field,
+                      uint32_t *set_by, unsigned long line)
+{
+    if (!a)
+        return;
+    const char *v = keep(L, a->value, a->len);
+    if (!v) {
+        out_of_memory(L, line);
+    } else if (*field && strcmp(*field, v) != 0) {
+        bad(L, line, "%s '%s' disagrees with '%s' given in %s", a->name, v,
+            *field, L->recs->files[*set_by]);
+    } else if (!*field) {
+        *field = v;
+        *set_by = L->file;
+    }
+}
+
+static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
+                          unsigned long line)
+{
+    static const char *const allowed[] = {"version", "as-of", "issuer",
+                                          "place", NULL};
+    cadre_records *r = L->recs;
+    check_attrs(L, E_RECORDS, attrs, n, allowed, line);
+    const cadre_xml_attr *v = need_attr(L, E_RECORDS, attrs, n, "version",
+                                        line);
+    if (v && strcmp(v->value, "1") != 0)
+        bad(L, line, "unsupported records version '%s' (expected 1)",
+            v->value);
+    const cadre_xml_attr *a = find_attr(attrs, n, "as-of");
+    cadre_date d;
+    if (a && take_date_attr(L, a, line, &d)) {
+        if (cadre_date_is_set(r->as_of) && cadre_date_compare(d, r->as_of)) {
+            char was[CADRE_DATE_TEXT_MAX];
+            cadre_date_format_iso(r->as_of, was, sizeof was);
+            bad(L, line, "as-of '%s' disagrees with '%s' given in %s",
+                a->value, was, r->files[L->in->as_of_file]);
+        } else if (!cadre_date_is_set(r->as_of)) {
+            r->as_of = d;
+            L->in->as_of_file = L->file;
+        }
+    }
+    root_text(L, find_attr(attrs, n, "issuer"), &r->issuer,
+              &L->in->issuer_file, line);
+    root_text(L, find_attr(attrs, n, "place"), &r->place, &L->in->place_file,
+              line);
+}
+
+static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
+                       unsigned long line)
+{
+    static const char *const allowed[] = {"id", "name", "level", "parent",
+                                          NULL};
+    cadre_records *r = L->recs;
+    check_attrs(L, E_UNIT, attrs, n, allowed, line);
+    cadre_unit u = {.id = "", .name = "", .parent = CADRE_NONE,
+                    .src = {L->file, (uint32_t)line}};
+    const cadre_xml_attr *a;
+    const char *id = NULL;
+    if ((a = need_attr(L, E_UNIT, attrs, n, "id", line)))
+        id = take_id(L, a, line);
+    if ((a = need_attr(L, E_UNIT, attrs, n, "name", line))) {
+        if (is_blank(a->value, a->len))
+            bad(L, line, "empty attribute 'name' on <unit>");
+        else if (!(u.name = keep(L, a->value, a->len)))
+            out_of_memory(L, line);
+    }
+    if ((a = need_attr(L, E_UNIT, attrs, n, "level", line))) {
+        int v = take_code(L, CADRE_CODE_LEVEL, "level", a->value, line);
+        u.level = v < 0 ? 0 : (uint8_t)v;
+    }
+    if (!RESERVE(r->units, L->in->cap_units, r->n_units)) {
+        out_of_memory(L, line);
+        return;
+    }
+    uint32_t index = (uint32_t)r->n_units;
+    if (id) {
+        u.id = id;
+        register_id(L, &L->in->units, "unit", id, index, unit_src, line);
+    }
+    if ((a = find_attr(attrs, n, "parent"))) {
+        const char *parent = take_id(L, a, line);
+        if (parent)
+            add_pending(L, REF_PARENT, index, parent, line);
+    }
+    r->units[r->n_units++] = u;
+}
+
+static void start_cadre(loader *L, const cadre_xml_attr *attrs, size_t n,
+                        unsigned long line)
+{
+    static const char *const allowed[] = {"id", "unit", "leader", NULL};
+    check_attrs(L, E_CADRE, attrs, n, allowed, line);
+    memset(&L->cadre, 0, sizeof L->cadre);
+    L->cadre.id = "";
+    L->cadre.unit = CADRE_NONE;
+    L->cadre.state_management = CADRE_QLNN_CHUA_DAO_TAO;
+    L->cadre.src = (cadre_source){L->file, (uint32_t)line};
+    L->cadre_unit = NULL;
+    L->seen = 0;
+    const cadre_xml_attr *a;
+    if ((a = need_attr(L, E_CADRE, attrs, n, "id", line))) {
+        const char *id = take_id(L, a, line);
+        if (id)
+            L->cadre.id = id;
+    }
+    if ((a = need_attr(L, E_CADRE, attrs, n, "unit", line))) {
+        uint32_t u;
+        if (!valid_id(a->value, a->len))
+            take_id(L, a, line); /* reports it */
+        else if (strmap_get(&L->in->units, a->value, &u))
+            L->cadre.unit = u;
+        else
+            L->cadre_unit = take_id(L, a, line);
+    }
+    if ((a = find_attr(attrs, n, "leader")))
+        take_bool(L, a, line, &L->cadre.leader);
+}
+
+static void end_cadre(loader *L, unsigned long line)
+{
+    cadre_records *r = L->recs;
+    for (elem e = E_FULL_NAME; e <= E_PARTY_MEMBER; e++)
+        if ((cadre_required & BIT(e)) && !(L->seen & BIT(e)))
+            bad(L, line, "missing element <%s> in <cadre>", elem_names[e]);
+    if (!RESERVE(r->cadres, L->in->cap_cadres, r->n_cadres)) {
+        out_of_memory(L, line);
+        return;
+    }
+    uint32_t index = (uint32_t)r->n_cadres;
+    if (*L->cadre.id)
+        register_id(L, &L->in->cadres, "cadre", L->cadre.id, index, cadre_src,
+                    line);
+    if (L->cadre_unit)
+        add_pending(L, REF_UNIT, index, L->cadre_unit, line);
+    r->cadres[r->n_cadres++] = L->cadre;
+}
+
+static void start_course(loader *L, const cadre_xml_attr *attrs, size_t n,
+                         unsigned long line)
+{
+    static const char *const allowed[] = {"id", "type", "mode", "start",
+                                          "end", NULL};
+    cadre_records *r = L->recs;
+    check_attrs(L, E_COURSE, attrs, n, allowed, line);
+    cadre_course c = {.id = "", .title = "", .organizer = "",
+                      .mode = CADRE_MODE_NONE,
+                      .first = (uint32_t)r->n_participants,
+                      .src = {L->file, (uint32_t)line}};
+    L->seen = 0;
+    const cadre_xml_attr *a;
+    const char *id = NULL;
+    if ((a = need_attr(L, E_COURSE, attrs, n, "id", line)))
+        id = take_id(L, a, line);
+    if ((a = need_attr(L, E_COURSE, attrs, n, "type", line))) {
+        int v = take_code(L, CADRE_CODE_COURSE_TYPE, "type", a->value, line);
+        c.type = v < 0 ? CADRE_COURSE_KHAC : (uint8_t)v;
+    }
+    if ((a = find_attr(attrs, n, "mode"))) {
+        int v = take_code(L, CADRE_CODE_MODE, "mode", a->value, line);
+        c.mode = v < 0 ? CADRE_MODE_NONE : (uint8_t)v;
+    }
+    bool dates = true;
+    if ((a = need_attr(L, E_COURSE, attrs, n, "start", line)))
+        dates &= take_date_attr(L, a, line, &c.start);
+    else
+        dates = false;
+    if ((a = need_attr(L, E_COURSE, attrs, n, "end", line)))
+        dates &= take_date_attr(L, a, line, &c.end);
+    else
+        dates = false;
+    if (dates && cadre_date_compare(c.start, c.end) > 0) {
+        char s[CADRE_DATE_TEXT_MAX], e[CADRE_DATE_TEXT_MAX];
+        cadre_date_format_iso(c.start, s, sizeof s);
+        cadre_date_format_iso(c.end, e, sizeof e);
+        bad(L, line, "course '%s' starts on %s, after it ends on %s",
+            id ? id : "", s, e);
+    }
+    if (!RESERVE(r->courses, L->in->cap_courses, r->n_courses)) {
+        out_of_memory(L, line);
+        return;
+    }
+    L->course = (uint32_t)r->n_courses;
+    if (id) {
+        c.id = id;
+        register_id(L, &L->in->courses, "course", id, L->course, course_src,
+                    line);
+    }
+    r->courses[r->n_courses++] = c;
+}
+
+static void end_course(loader *L, unsigned long line)
+{
+    cadre_course *c = &L->recs->courses[L->course];
+    for (elem e = E_TITLE; e <= E_SIGNER; e++)
+        if ((course_required & BIT(e)) && !(L->seen & BIT(e)))
+            bad(L, line, "missing element <%s> in <course>", elem_names[e]);
+    c->count = (uint32_t)(L->recs->n_participants - c->first);
+}
+
+static void start_participant(loader *L, const cadre_xml_attr *attrs,
+                              size_t n, unsigned long line)
+{
+    static const char *const allowed[] = {"cadre", "status", "grade", "score",
+                                          "certificate-no", "issued", NULL};
+    cadre_records *r = L->recs;
+    check_attrs(L, E_PARTICIPANT, attrs, n, allowed, line);
+    cadre_participant p = {.cadre = CADRE_NONE, .course = L->course,
+                           .grade = CADRE_GRADE_NONE,
+                           .src = {L->file, (uint32_t)line}};
+    uint32_t index = (uint32_t)r->n_participants;
+    const cadre_xml_attr *a;
+    const char *cadre_ref = NULL;
+    if ((a = need_attr(L, E_PARTICIPANT, attrs, n, "cadre", line))) {
+        if (!valid_id(a->value, a->len))
+            take_id(L, a, line);
+        else if (!strmap_get(&L->in->cadres, a->value, &p.cadre))
+            cadre_ref = take_id(L, a, line);
+    }
+    int status = -1;
+    if ((a = need_attr(L, E_PARTICIPANT, attrs, n, "status", line)))
+        status = take_code(L, CADRE_CODE_STATUS, "status", a->value, line);
+    p.status = status < 0 ? CADRE_STATUS_ENROLLED : (uint8_t)status;
+    if ((a = find_attr(attrs, n, "grade"))) {
+        int g = take_code(L, CADRE_CODE_GRADE, "grade", a->value, line);
+        if (g >= 0) {
+            p.grade = (uint8_t)g;
+            if (status >= 0 && status != CADRE_STATUS_COMPLETED)
+                bad(L, line,
+                    "grade '%s' given with status '%s' (a grade needs status "
+                    "'completed')",
+                    a->value, cadre_code_name(CADRE_CODE_STATUS, status));
+        }
+    }
+    if ((a = find_attr(attrs, n, "score"))) {
+        if (parse_score(a->value, &p.score))
+            p.has_score = true;
+        else
+            bad(L, line, "invalid score '%s' (a decimal from 0 to 10)",
+                a->value);
+    }
+    if ((a = find_attr(attrs, n, "issued")))
+        take_date_attr(L, a, line, &p.issued);
+    if ((a = find_attr(attrs, n, "certificate-no"))) {
+        if (is_blank(a->value, a->len)) {
+            bad(L, line, "empty attribute 'certificate-no' on <participant>");
+        } else if (!(p.certificate_no = keep(L, a->value, a->len))) {
+            out_of_memory(L, line);
+        } else {
+            uint32_t old;
+            int added = strmap_put(&L->in->certificates, p.certificate_no,
+                                   index, &old);
+            if (added < 0) {
+                out_of_memory(L, line);
+            } else if (added == 0) {
+                cadre_source s = participant_src(r, old);
+                bad(L, line,
+                    "duplicate certificate number '%s' (first at %s:%u)",
+                    p.certificate_no, r->files[s.file], s.line);
+            }
+        }
+    }
+    if (!RESERVE(r->participants, L->in->cap_participants,
+                 r->n_participants)) {
+        out_of_memory(L, line);
+        return;
+    }
+    if (cadre_ref)
+        add_pending(L, REF_CADRE, index, cadre_ref, line);
+    r->participants[r->n_participants++] = p;
+}
+
+/* Leaf elements: the attributes they may carry. */
+static void start_leaf(loader *L, elem e, const cadre_xml_attr *attrs,
+                       size_t n, unsigned long line)
+{
+    static const char *const none[] = {NULL};
+    static const char *const since[] = {"since", NULL};
+    static const char *const title[] = {"title", NULL};
+    const char *const *allowed = e == E_PARTY_MEMBER ? since
+                                 : e == E_SIGNER     ? title
+                                                     : none;
+    check_attrs(L, e, attrs, n, allowed, line);
+    elem parent = L->open[2];
+    if (L->seen & BIT(e))
+        bad(L, line, "duplicate element <%s> in <%s>", elem_names[e],
+            elem_names[parent]);
+    L->seen |= BIT(e);
+    const cadre_xml_attr *a;
+    if (e == E_PARTY_MEMBER) {
+        L->cadre.party_member = true;
+        if ((a = find_attr(attrs, n, "since")))
+            take_date_attr(L, a, line, &L->cadre.party_since);
+    } else if (e == E_SIGNER && (a = find_attr(attrs, n, "title"))) {
+        cadre_course *c = &L->recs->courses[L->course];
+        if (!(c->signer_title = keep(L, a->value, a->len)))
+            out_of_memory(L, line);
+    }
+}
+
+static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
+                    size_t n, unsigned long line, int depth)
+{
+    loader *L = ctx;
+    if (L->skip_depth >= 0)
+        return 0;
+    elem parent = depth ? L->open[depth - 1] : E_NONE;
+    elem e = child_of(parent, name);
+    L->open[depth] = e;
+    if (e == E_UNKNOWN) {
+        if (depth == 0) {
+            bad(L, line, "root element is <%s>, expected <records>", name);
+            return 1;
+        }
+        bad(L, line, "unknown element <%s> in <%s>", name,
+            elem_names[parent]);
+        L->skip_depth = depth;
+        return L->gave_up;
+    }
+    switch (e) {
+    case E_RECORDS: start_records(L, attrs, n, line); break;
+    case E_UNIT: start_unit(L, attrs, n, line); break;
+    case E_CADRE: start_cadre(L, attrs, n, line); break;
+    case E_COURSE: start_course(L, attrs, n, line); break;
+    case E_PARTICIPANT: start_participant(L, attrs, n, line); break;
+    case E_UNITS: case E_CADRES: case E_COURSES:
+        check_attrs(L, e, attrs, n, (const char *const[]){NULL}, line);
+        break;
+    default:
+        start_leaf(L, e, attrs, n, line);
+        break;
+    }
+    return L->gave_up;
+}
+
+/* Required text of a leaf: NULL after "empty <x>". */
+static const char *need_text(loader *L, elem e, const char *text, size_t len,
+                             unsigned long line)
+{
+    if (is_blank(text, len)) {
+        bad(L, line, "empty <%s>", elem_names[e]);
+        return NULL;
+    }
+    const char *k = keep(L, text, len);
+    if (!k)
+        out_of_memory(L, line);
+    return k;
+}
+
+static void end_cadre_field(loader *L, elem e, char *text, size_t len,
+                            unsigned long line)
+{
+    cadre_cadre *c = &L->cadre;
+    const char *name = elem_names[e];
+    switch (e) {
+    case E_FULL_NAME:
+        if ((text = (char *)need_text(L, e, text, len, line)))
+            c->full_name = text;
+        return;
+    case E_ETHNICITY:
+    case E_POSITION: {
+        if (is_blank(text, len))
+            return;
+        const char *k = keep_interned(L, text, len);
+        if (!k)
+            out_of_memory(L, line);
+        *(e == E_ETHNICITY ? &c->ethnicity : &c->position) = k;
+        return;
+    }
+    case E_PARTY_MEMBER:
+        if (!is_blank(text, len))
+            bad(L, line, "unexpected text in <%s>", name);
+        return;
+    default:
+        break;
+    }
+    /* The rest are codes and dates. */
+    const char *v = trim(text, &len);
+    if (e == E_BIRTH_DATE) {
+        if (!*v)
+            bad(L, line, "empty <%s>", name);
+        else if (cadre_date_parse(v, CADRE_DATE_YEAR_OK, &c->birth) < 0)
+            bad(L, line,
+                "invalid date '%s' in <%s> (expected YYYY-MM-DD or YYYY)", v,
+                name);
+        return;
+    }
+    static const struct { elem e; cadre_code_kind kind; size_t offset; }
+    codes[] = {
+        {E_GENDER, CADRE_CODE_GENDER, offsetof(cadre_cadre, gender)},
+        {E_CATEGORY, CADRE_CODE_CATEGORY, offsetof(cadre_cadre, category)},
+        {E_EDUCATION, CADRE_CODE_EDUCATION, offsetof(cadre_cadre, education)},
+        {E_POLITICAL_THEORY, CADRE_CODE_POLITICAL_THEORY,
+         offsetof(cadre_cadre, political_theory)},
+        {E_STATE_MANAGEMENT, CADRE_CODE_STATE_MANAGEMENT,
+         offsetof(cadre_cadre, state_management)},
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if (codes[i].e != e)
+            continue;
+        if (!*v) {
+            bad(L, line, "empty <%s>", name);
+            return;
+        }
+        int code = take_code(L, codes[i].kind, name, v, line);
+        if (code >= 0)
+            *((uint8_t *)c + codes[i].offset) = (uint8_t)code;
+        return;
+    }
+}
+
+static void end_course_field(loader *L, elem e, const char *text, size_t len,
+                             unsigned long line)
+{
+    cadre_course *c = &L->recs->courses[L->course];
+    switch (e) {
+    case E_TITLE: {
+        const char *t = need_text(L, e, text, len, line);
+        if (t)
+            c->title = t;
+        break;
+    }
+    case E_ORGANIZER: {
+        const char *t = need_text(L, e, text, len, line);
+        if (t)
+            c->organizer = t;
+        break;
+    }
+    case E_LOCATION:
+    case E_SIGNER:
+        if (!is_blank(text, len)) {
+            const char *t = keep(L, text, len);
+            if (!t)
+                out_of_memory(L, line);
+            *(e == E_LOCATION ? &c->location : &c->signer) = t;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static int on_end(void *ctx, const char *name, const char *text, size_t len,
+                  unsigned long line, int depth)
+{
+    loader *L = ctx;
+    (void)name;
+    if (L->skip_depth >= 0) {
+        if (depth == L->skip_depth)
+            L->skip_depth = -1;
+        return 0;
+    }
+    elem e = L->open[depth];
+    switch (e) {
+    case E_RECORDS: case E_UNITS: case E_CADRES: case E_COURSES:
+    case E_UNIT: case E_PARTICIPANT: case E_CADRE: case E_COURSE:
+        if (!is_blank(text, len))
+            bad(L, line, "unexpected text in <%s>", elem_names[e]);
+        if (e == E_CADRE)
+            end_cadre(L, line);
+        else if (e == E_COURSE)
+            end_course(L, line);
+        break;
+    default:
+        if (e >= E_FULL_NAME && e <= E_PARTY_MEMBER)
+            end_cadre_field(L, e, (char *)text, len, line);
+        else
+            end_course_field(L, e, text, len, line);
+        break;
+    }
+    return L->gave_up;
+}
+
+cadre_error cadre_records_load(cadre_records *recs, const char *path,
+                               cadre_diags *diags)
+{
+    struct cadre_records_internal *in = recs->in;
+    char **files = realloc(recs->files, (recs->n_files + 1) * sizeof *files);
+    if (files)
+        recs->files = files;
+    size_t *errs = realloc(in->file_errors,
+                           (recs->n_files + 1) * sizeof *errs);
+    if (errs)
+        in->file_errors = errs;
+    char *copy = strdup(path);
+    if (!files || !errs || !copy) {
+        free(copy);
+        cadre_diags_error(diags, NULL, 0, "out of memory reading '%s'", path);
+        return CADRE_ENOMEM;
+    }
+    loader L = {.recs = recs, .in = in, .path = path,
+                .file = (uint32_t)recs->n_files, .diags = diags,
+                .skip_depth = -1};
+    recs->files[recs->n_files++] = copy;
+    cadre_xml_handler h = {.ctx = &L, .start = on_start, .end = on_end};
+    size_t before = diags ? diags->errors : 0;
+    cadre_error err = cadre_xml_parse(path, &h, MAX_DEPTH, diags);
+    size_t found = diags ? diags->errors - before : L.errors;
+    in->file_errors[L.file] = found;
+    in->errors += found;
+    if (err == CADRE_EIO) {
+        /* Nothing was read: forget the file. */
+        free(recs->files[--recs->n_files]);
+        return err;
+    }
+    if (err == CADRE_OK && (L.errors || found))
+        err = CADRE_EINVALID;
+    return err;
+}
+
+/* Resolve the references left for later and report those that point
+ * nowhere. */
+static void resolve(cadre_records *r, cadre_diags *diags)
+{
+    struct cadre_records_internal *in = r->in;
+    for (size_t i = 0; i < in->n_pending; i++) {
+        pending_ref *p = &in->pending[i];
+        uint32_t found;
+        cadre_source src;
+        switch (p->kind) {
+        case REF_PARENT:
+            src = r->units[p->index].src;
+            if (strmap_get(&in->units, p->id, &found)) {
+                r->units[p->index].parent = found;
+                continue;
+            }
+            cadre_diags_error(diags, r->files[src.file], src.line,
+                              "unit '%s' refers to unknown parent unit '%s'",
+                              r->units[p->index].id, p->id);
+            break;
+        case REF_UNIT:
+            src = r->cadres[p->index].src;
+            if (strmap_get(&in->units, p->id, &found)) {
+                r->cadres[p->index].unit = found;
+                continue;
+            }
+            cadre_diags_error(diags, r->files[src.file], src.line,
+                              "cadre '%s' refers to unknown unit '%s'",
+                              r->cadres[p->index].id, p->id);
+            break;
+        default:
+            src = r->participants[p->index].src;
+            if (strmap_get(&in->cadres, p->id, &found)) {
+                r->participants[p->index].cadre = found;
+                continue;
+            }
+            cadre_diags_error(diags, r->files[src.file], src.line,
+                              "participant refers to unknown cadre '%s'",
+                              p->id);
+            break;
+        }
+        in->errors++;
+    }
+    free(in->pending);
+    in->pending = NULL;
+    in->n_pending = in->cap_pending = 0;
+}
+
+/* A unit may not be its own ancestor: "the units below it" must end. */
+static void check_unit_cycles(cadre_records *r, cadre_diags *diags)
+{
+    for (size_t i = 0; i < r->n_units; i++) {
+        uint32_t u = r->units[i].parent;
+        for (size_t steps = 0; u != CADRE_NONE; steps++) {
+            if (u == i || steps > r->n_units) {
+                cadre_source s = r->units[i].src;
+                cadre_diags_error(diags, r->files[s.file], s.line,
+                                  "unit '%s' is its own ancestor",
+                                  r->units[i].id);
+                r->in->errors++;
+                break;
+            }
+            u = r->units[u].parent;
+        }
+    }
+}
+
+/* One cadre at most once per course. */
+static cadre_error check_participants(cadre_records *r, cadre_diags *diags)
+{
+    uint32_t *last = malloc((r->n_cadres ? r->n_cadres : 1) * sizeof *last);
+    if (!last)
+        return CADRE_ENOMEM;
+    memset(last, 0xFF, r->n_cadres * sizeof *last);
+    for (size_t c = 0; c < r->n_courses; c++) {
+        const cadre_course *course = &r->courses[c];
+        for (uint32_t i = course->first; i < course->first + course->count;
+             i++) {
+            const cadre_participant *p = &r->participants[i];
+            if (p->cadre == CADRE_NONE)
+                continue;
+            uint32_t prev = last[p->cadre];
+            if (prev != CADRE_NONE && prev >= course->first) {
+                cadre_diags_error(diags, r->files[p->src.file], p->src.line,
+                                  "cadre '%s' appears twice in course '%s' "
+                                  "(first at line %u)",
+                                  r->cadres[p->cadre].id, course->id,
+                                  r->participants[prev].src.line);
+                r->in->errors++;
+            }
+            last[p->cadre] = i;
+        }
+    }
+    free(last);
+    return CADRE_OK;
+}
+
+cadre_error cadre_records_finish(cadre_records *r, cadre_diags *diags)
+{
+    resolve(r, diags);
+    check_unit_cycles(r, diags);
+    if (check_participants(r, diags) != CADRE_OK) {
+        cadre_diags_error(diags, NULL, 0, "out of memory");
+        return CADRE_ENOMEM;
+    }
+    return r->in->errors ? CADRE_EINVALID : CADRE_OK;
+}
+
+cadre_error cadre_records_load_all(cadre_records *recs,
+                                   const char *const *paths, size_t n,
+                                   cadre_diags *diags)
+{
+    cadre_error first = CADRE_OK;
+    for (size_t i = 0; i < n; i++) {
+        cadre_error err = cadre_records_load(recs, paths[i], diags);
+        if (first == CADRE_OK)
+            first = err;
+    }
+    /* Unreadable files stop here; data errors still get the cross-file
+     * checks, so that every problem is reported in one run. */
+    if (first == CADRE_EIO || first == CADRE_ENOMEM)
+        return first;
+    cadre_error err = cadre_records_finish(recs, diags);
+    return first != CADRE_OK ? first : err;
+}
+
+static uint32_t find(const strmap *m, const char *id)
+{
+    uint32_t v;
+    return strmap_get(m, id, &v) ? v : CADRE_NONE;
+}
+
+uint32_t cadre_records_find_unit(const cadre_records *r, const char *id)
+{
+    return find(&r->in->units, id);
+}
+uint32_t cadre_records_find_cadre(const cadre_records *r, const char *id)
+{
+    return find(&r->in->cadres, id);
+}
+uint32_t cadre_records_find_course(const cadre_records *r, const char *id)
+{
+    return find(&r->in->courses, id);
+}
+
+bool cadre_cadre_is_minority(const cadre_cadre *c)
+{
+    return c->ethnicity && strcasecmp(c->ethnicity, "Kinh") != 0;
+}
+
+bool cadre_course_runs_in(const cadre_course *c, int year)
+{
+    return c->start.year <= year && c->end.year >= year;
+}
+
+/* Sorting: keys computed once per cadre, then compared with memcmp. */
+typedef struct sort_item {
+    const uint8_t *key;
+    size_t len;
+    uint32_t index;
+} sort_item;
+
+static int compare_items(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+    if (c)
+        return c;
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+cadre_error cadre_records_sort_cadres(const cadre_records *r, uint32_t *idx,
+                                      size_t n)
+{
+    sort_item *items = malloc((n ? n : 1) * sizeof *items);
+    arena keys;
+    arena_init(&keys);
+    if (!items)
+        return CADRE_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const cadre_cadre *c = &r->cadres[idx[i]];
+        uint8_t buf[512];
+        size_t len = cadre_name_key(c->full_name, c->id, buf, sizeof buf);
+        uint8_t *k = arena_alloc(&keys, len ? len : 1);
+        if (!k) {
+            arena_release(&keys);
+            free(items);
+            return CADRE_ENOMEM;
+        }
+        if (len <= sizeof buf)
+            memcpy(k, buf, len);
+        else
+            cadre_name_key(c->full_name, c->id, k, len);
+        items[i] = (sort_item){k, len, idx[i]};
+    }
+    qsort(items, n, sizeof *items, compare_items);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = items[i].index;
+    arena_release(&keys);
+    free(items);
+    return CADRE_OK;
+}

@@ -1,0 +1,35 @@
+/*
+ * strmap.h (internal) - a hash map from borrowed strings to 32-bit values,
+ * open addressing, for the ids of a province (a million cadres).
+ */
+#ifndef CADRE_STRMAP_H
+#define CADRE_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct strmap_slot {
+    const char *key; /* borrowed; NULL for an empty slot */
+    uint32_t hash;   /* of key, to skip most string compares */
+    uint32_t value;
+} strmap_slot;
+
+typedef struct strmap {
+    strmap_slot *slots;
+    size_t cap;   /* a power of two, or 0 */
+    size_t count; /* keys held */
+} strmap;
+
+void strmap_init(strmap *m);
+void strmap_release(strmap *m);
+
+/* Find `key`: true and its value in *value, or false. */
+bool strmap_get(const strmap *m, const char *key, uint32_t *value);
+
+/* Add `key` (borrowed: it must outlive the map) with `value` unless it is
+ * there.  Returns 1 when added, 0 when the key was there (*old receives
+ * its value), -1 when out of memory. */
+int strmap_put(strmap *m, const char *key, uint32_t value, uint32_t *old);
+
+#endif

@@ -1,0 +1,76 @@
+/* cadre-check - validate records files, together, and say what is wrong. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cadre/records.h"
+
+static const char usage[] =
+    "usage: cadre-check [-q] FILE...\n"
+    "Check records files together (they merge) against the records format.\n"
+    "\n"
+    "  -q, --quiet    print errors only, no summary\n"
+    "  -h, --help     show this help\n"
+    "      --version  show the version\n"
+    "\n"
+    "Exit status: 0 valid, 1 invalid records, 2 usage error or unreadable "
+    "file.\n";
+
+struct options {
+    bool quiet; /* no summary line */
+};
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+static void print_summary(const cadre_records *r)
+{
+    printf("%zu %s: %zu %s, %zu %s, %zu %s, %zu %s\n", r->n_files,
+           plural(r->n_files, "file", "files"), r->n_units,
+           plural(r->n_units, "unit", "units"), r->n_cadres,
+           plural(r->n_cadres, "cadre", "cadres"), r->n_courses,
+           plural(r->n_courses, "course", "courses"), r->n_participants,
+           plural(r->n_participants, "participant", "participants"));
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    struct options opt = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'q': opt.quiet = true; break;
+        case 'h': fputs(usage, stdout); return 0;
+        case 'V': puts("cadre-check " CADRE_VERSION); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (optind == argc) {
+        fprintf(stderr, "cadre-check: no records file given\n%s", usage);
+        return 2;
+    }
+
+    cadre_records *recs = cadre_records_new();
+    cadre_diags diags;
+    cadre_diags_init(&diags, 0);
+    cadre_error err = recs ? cadre_records_load_all(recs,
+                                 (const char *const *)argv + optind,
+                                 (size_t)(argc - optind), &diags)
+                           : CADRE_ENOMEM;
+    cadre_diags_print(&diags, "cadre-check", stderr);
+    if (err == CADRE_OK && !opt.quiet)
+        print_summary(recs);
+    else if (err != CADRE_OK && err != CADRE_EIO && diags.errors)
+        fprintf(stderr, "cadre-check: %zu %s\n", diags.errors,
+                plural(diags.errors, "error", "errors"));
+    cadre_diags_release(&diags);
+    cadre_records_free(recs);
+    return err == CADRE_OK ? 0 : err == CADRE_EIO ? 2 : 1;
+}

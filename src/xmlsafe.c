@@ -1,0 +1,342 @@
+/* xmlsafe.c - libxml2's SAX2 push parser, fed from our own descriptor,
+ * with every door to the outside closed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+
+#include "cadre/text.h"
+#include "xmlsafe.h"
+
+#define READ_CHUNK (64 * 1024)
+
+/* The text gathered for one open element. */
+typedef struct open_elem {
+    const char *name;   /* its name (owned by libxml2's dictionary) */
+    unsigned long line; /* line of its start tag */
+    char *text;         /* its direct text so far, NUL-terminated */
+    size_t len, cap;
+} open_elem;
+
+typedef struct parser {
+    xmlParserCtxtPtr ctxt;
+    const cadre_xml_handler *h;
+    const char *path;
+    cadre_diags *diags;
+    int max_depth;
+    int depth;              /* open elements */
+    open_elem *stack;       /* max_depth + 1 entries */
+    cadre_xml_attr *attrs;  /* scratch for the current start tag */
+    size_t attrs_cap;
+    char *values;           /* NUL-terminated attribute values */
+    size_t values_cap;
+    cadre_error status;     /* first failure, or CADRE_OK */
+    bool stopped;
+} parser;
+
+static unsigned long line_now(parser *p)
+{
+    return (unsigned long)xmlSAX2GetLineNumber(p->ctxt);
+}
+
+/* Record a failure and stop parsing. */
+static void fail(parser *p, cadre_error err, unsigned long line,
+                 const char *fmt, const char *arg)
+{
+    if (p->status == CADRE_OK)
+        p->status = err;
+    cadre_diags_error(p->diags, p->path, line, fmt, arg);
+    p->stopped = true;
+    xmlStopParser(p->ctxt);
+}
+
+static void stop(parser *p)
+{
+    p->stopped = true;
+    xmlStopParser(p->ctxt);
+}
+
+/* Refuse control characters other than tab and newline (XML itself
+ * admits U+007F-U+009F, and &#13; gives a CR). */
+static bool check_text(parser *p, const char *s, size_t len, unsigned long line,
+                       const char *elem, const char *attr)
+{
+    uint32_t cp;
+    if (cadre_text_check(s, len, NULL, &cp) == CADRE_TEXT_OK)
+        return true;
+    if (p->status == CADRE_OK)
+        p->status = CADRE_EPARSE;
+    if (attr)
+        cadre_diags_error(p->diags, p->path, line,
+                          "control character U+%04X in attribute '%s' of <%s>",
+                          (unsigned)cp, attr, elem);
+    else
+        cadre_diags_error(p->diags, p->path, line,
+                          "control character U+%04X in <%s>", (unsigned)cp,
+                          elem);
+    return false;
+}
+
+static void on_start(void *ctx, const xmlChar *localname,
+                     const xmlChar *prefix, const xmlChar *uri,
+                     int nb_namespaces, const xmlChar **namespaces,
+                     int nb_attributes, int nb_defaulted,
+                     const xmlChar **attributes)
+{
+    parser *p = ctx;
+    (void)prefix, (void)uri, (void)nb_namespaces, (void)namespaces;
+    (void)nb_defaulted;
+    if (p->stopped)
+        return;
+    unsigned long line = line_now(p);
+    if (p->depth == 0 && p->ctxt->encoding &&
+        strcasecmp((const char *)p->ctxt->encoding, "UTF-8") != 0 &&
+        strcasecmp((const char *)p->ctxt->encoding, "UTF8") != 0) {
+        fail(p, CADRE_EPARSE, 1, "encoding '%s' declared, expected UTF-8",
+             (const char *)p->ctxt->encoding);
+        return;
+    }
+    if (p->depth >= p->max_depth) {
+        fail(p, CADRE_ELIMIT, line, "elements nested too deep%s", "");
+        return;
+    }
+    /* Copy the values: libxml2 gives them as unterminated ranges. */
+    size_t n = (size_t)nb_attributes, need = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = (size_t)(attributes[i * 5 + 4] - attributes[i * 5 + 3]);
+        if (len > CADRE_XML_MAX_TEXT) {
+            fail(p, CADRE_ELIMIT, line,
+                 "attribute value longer than 65536 bytes in <%s>",
+                 (const char *)localname);
+            return;
+        }
+        need += len + 1;
+    }
+    if (n > p->attrs_cap || need > p->values_cap) {
+        size_t acap = n > p->attrs_cap ? n * 2 : p->attrs_cap;
+        size_t vcap = need > p->values_cap ? need * 2 : p->values_cap;
+        cadre_xml_attr *a = realloc(p->attrs, acap * sizeof *a);
+        if (a)
+            p->attrs = a, p->attrs_cap = acap;
+        char *v = realloc(p->values, vcap);
+        if (v)
+            p->values = v, p->values_cap = vcap;
+        if (!a || !v) {
+            fail(p, CADRE_ENOMEM, line, "%s", "out of memory");
+            return;
+        }
+    }
+    char *v = p->values;
+    bool clean = true;
+    for (size_t i = 0; i < n; i++) {
+        const xmlChar **at = attributes + i * 5;
+        size_t len = (size_t)(at[4] - at[3]);
+        memcpy(v, at[3], len);
+        v[len] = '\0';
+        p->attrs[i] = (cadre_xml_attr){(const char *)at[0], v, len};
+        clean &= check_text(p, v, len, line, (const char *)localname,
+                            (const char *)at[0]);
+        v += len + 1;
+    }
+    open_elem *e = &p->stack[p->depth];
+    e->name = (const char *)localname;
+    e->line = line;
+    e->len = 0;
+    if (e->text)
+        e->text[0] = '\0';
+    p->depth++;
+    if (clean && p->h->start &&
+        p->h->start(p->h->ctx, e->name, p->attrs, n, line, p->depth - 1))
+        stop(p);
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+    parser *p = ctx;
+    (void)localname, (void)prefix, (void)uri;
+    if (p->stopped || p->depth == 0)
+        return;
+    open_elem *e = &p->stack[--p->depth];
+    const char *text = e->text ? e->text : "";
+    if (!check_text(p, text, e->len, e->line, e->name, NULL))
+        return;
+    if (p->h->end &&
+        p->h->end(p->h->ctx, e->name, text, e->len, e->line, p->depth))
+        stop(p);
+}
+
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+    parser *p = ctx;
+    if (p->stopped || p->depth == 0 || len <= 0)
+        return;
+    open_elem *e = &p->stack[p->depth - 1];
+    size_t n = (size_t)len;
+    if (e->len + n > CADRE_XML_MAX_TEXT) {
+        fail(p, CADRE_ELIMIT, e->line, "text longer than 65536 bytes in <%s>",
+             e->name);
+        return;
+    }
+    if (e->len + n + 1 > e->cap) {
+        size_t cap = (e->len + n + 1) * 2;
+        char *t = realloc(e->text, cap);
+        if (!t) {
+            fail(p, CADRE_ENOMEM, e->line, "%s", "out of memory");
+            return;
+        }
+        e->text = t;
+        e->cap = cap;
+    }
+    memcpy(e->text + e->len, ch, n);
+    e->len += n;
+    e->text[e->len] = '\0';
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
+                       const xmlChar *sys)
+{
+    parser *p = ctx;
+    (void)name, (void)ext, (void)sys;
+    /* Refusing the DOCTYPE itself closes every door at once: no external
+     * DTD, no entity declared, so no expansion bomb and no file read. */
+    fail(p, CADRE_EPARSE, line_now(p), "DOCTYPE declarations are not allowed%s",
+         "");
+}
+
+static void on_error(void *ctx, xmlErrorPtr err)
+{
+    parser *p = ctx;
+    if (p->stopped || !err || err->level < XML_ERR_ERROR)
+        return;
+    unsigned long line = err->line > 0 ? (unsigned long)err->line : line_now(p);
+    const char *msg = err->message ? err->message : "unknown error";
+    if (strncmp(msg, "Input is not proper UTF-8", 25) == 0 ||
+        err->code == XML_ERR_INVALID_ENCODING) {
+        fail(p, CADRE_EPARSE, line, "invalid UTF-8%s", "");
+        return;
+    }
+    /* libxml2's messages end with a newline and sometimes hold several
+     * lines: keep the first. */
+    char first[256];
+    size_t n = strcspn(msg, "\n");
+    if (n >= sizeof first)
+        n = sizeof first - 1;
+    memcpy(first, msg, n);
+    first[n] = '\0';
+    fail(p, CADRE_EPARSE, line, "malformed XML: %s", first);
+}
+
+/* Whole-file problems that libxml2 would either accept or report badly. */
+static bool check_start(parser *p, const unsigned char *b, size_t n)
+{
+    const char *why = NULL;
+    if (n == 0)
+        why = "empty file";
+    else if (n >= 2 && b[0] == 0x1F && b[1] == 0x8B)
+        why = "gzip-compressed file, expected plain UTF-8 XML";
+    else if (n >= 4 && ((b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF) ||
+                        (b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0)))
+        why = "UTF-32 text, expected UTF-8";
+    else if (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) ||
+                        (b[0] == 0xFF && b[1] == 0xFE) ||
+                        (b[0] == '<' && b[1] == 0) || (b[0] == 0 && b[1] == '<')))
+        why = "UTF-16 text, expected UTF-8";
+    if (!why)
+        return true;
+    p->status = CADRE_EPARSE;
+    cadre_diags_error(p->diags, p->path, 0, "%s", why);
+    return false;
+}
+
+static cadre_error io_error(cadre_diags *diags, const char *verb,
+                            const char *path, int err)
+{
+    cadre_diags_error(diags, NULL, 0, "cannot %s '%s': %s", verb, path,
+                      strerror(err));
+    return CADRE_EIO;
+}
+
+cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
+                            int max_depth, cadre_diags *diags)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return io_error(diags, "open", path, errno);
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return io_error(diags, "read", path, EISDIR);
+    }
+    unsigned char *buf = malloc(READ_CHUNK);
+    parser p = {.h = h, .path = path, .diags = diags, .max_depth = max_depth};
+    p.stack = calloc((size_t)max_depth + 1, sizeof *p.stack);
+    if (!buf || !p.stack) {
+        cadre_diags_error(diags, NULL, 0, "out of memory reading '%s'", path);
+        p.status = CADRE_ENOMEM;
+        goto done;
+    }
+
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_text;
+    sax.cdataBlock = on_text;
+    sax.internalSubset = on_doctype;
+    sax.serror = on_error;
+
+    bool first = true;
+    for (;;) {
+        ssize_t n = read(fd, buf, READ_CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            p.status = io_error(diags, "read", path, errno);
+            break;
+        }
+        if (first) {
+            first = false;
+            if (!check_start(&p, buf, (size_t)n))
+                break;
+            xmlInitParser();
+            p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, path);
+            if (!p.ctxt) {
+                cadre_diags_error(diags, NULL, 0, "out of memory reading '%s'",
+                                  path);
+                p.status = CADRE_ENOMEM;
+                break;
+            }
+            /* No network, no entity substitution, no DTD loading, and the
+             * default limits (no XML_PARSE_HUGE). */
+            xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET);
+            p.ctxt->linenumbers = 1;
+        }
+        xmlParseChunk(p.ctxt, (const char *)buf, (int)n, n == 0);
+        if (n == 0 || p.stopped)
+            break;
+    }
+    if (p.status == CADRE_OK && p.ctxt && !p.stopped && !p.ctxt->wellFormed) {
+        cadre_diags_error(diags, path, line_now(&p), "malformed XML");
+        p.status = CADRE_EPARSE;
+    }
+done:
+    if (p.ctxt)
+        xmlFreeParserCtxt(p.ctxt);
+    for (int i = 0; p.stack && i <= max_depth; i++)
+        free(p.stack[i].text);
+    free(p.stack);
+    free(p.attrs);
+    free(p.values);
+    free(buf);
+    close(fd);
+    return p.status;
+}
