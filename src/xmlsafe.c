@@ -23,6 +23,7 @@ typedef struct open_elem {
     unsigned long line; /* line of its start tag */
     char *text;         /* its direct text so far, NUL-terminated */
     size_t len, cap;
+    bool blank;         /* the text so far is only white space */
 } open_elem;
 
 typedef struct parser {
@@ -149,6 +150,7 @@ static void on_start(void *ctx, const xmlChar *localname,
     e->name = (const char *)localname;
     e->line = line;
     e->len = 0;
+    e->blank = true;
     if (e->text)
         e->text[0] = '\0';
     p->depth++;
@@ -180,6 +182,15 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
         return;
     open_elem *e = &p->stack[p->depth - 1];
     size_t n = (size_t)len;
+    bool blank = true;
+    for (int i = 0; i < len && blank; i++)
+        blank = ch[i] == ' ' || ch[i] == '\n' || ch[i] == '\t' || ch[i] == '\r';
+    /* The indentation between a container's children adds up to megabytes
+     * in a province's file: white space beyond a little is dropped, since
+     * all it can tell is that the text is blank. */
+    if (blank && e->blank && e->len + n > 1024)
+        return;
+    e->blank &= blank;
     if (e->len + n > CADRE_XML_MAX_TEXT) {
         fail(p, CADRE_ELIMIT, e->line, "text longer than 65536 bytes in <%s>",
              e->name);
