@@ -18,7 +18,7 @@ PKGS    := libxml-2.0 xlsxwriter libutf8proc libqrencode fontconfig
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -pipe
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc \
-            -DCADRE_VERSION='"$(VERSION)"' \
+            -DCADRE_VERSION='"$(VERSION)"' -DCADRE_DATADIR='"$(PREFIX)/share/cadrekit"' \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 
