@@ -2,6 +2,7 @@
  * with every door to the outside closed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -330,6 +331,17 @@ cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
              * default limits (no XML_PARSE_HUGE). */
             xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET);
             p.ctxt->linenumbers = 1;
+        }
+        if (n == 0 && p.depth > 0) {
+            /* libxml2 calls a truncated file "extra content": say what
+             * actually happened. */
+            open_elem *e = &p.stack[p.depth - 1];
+            char what[160];
+            snprintf(what, sizeof what, "</%s> (opened at line %lu)", e->name,
+                     e->line);
+            fail(&p, CADRE_EPARSE, line_now(&p),
+                 "malformed XML: file ends before %s", what);
+            break;
         }
         xmlParseChunk(p.ctxt, (const char *)buf, (int)n, n == 0);
         if (n == 0 || p.stopped)
