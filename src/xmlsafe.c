@@ -41,6 +41,7 @@ typedef struct parser {
     size_t values_cap;
     cadre_error status;     /* first failure, or CADRE_OK */
     bool stopped;
+    bool at_eof;            /* the last chunk is being parsed */
 } parser;
 
 static unsigned long line_now(parser *p)
@@ -98,13 +99,6 @@ static void on_start(void *ctx, const xmlChar *localname,
     if (p->stopped)
         return;
     unsigned long line = line_now(p);
-    if (p->depth == 0 && p->ctxt->encoding &&
-        strcasecmp((const char *)p->ctxt->encoding, "UTF-8") != 0 &&
-        strcasecmp((const char *)p->ctxt->encoding, "UTF8") != 0) {
-        fail(p, CADRE_EPARSE, 1, "encoding '%s' declared, expected UTF-8",
-             (const char *)p->ctxt->encoding);
-        return;
-    }
     if (p->depth >= p->max_depth) {
         fail(p, CADRE_ELIMIT, line, "elements nested too deep%s", "");
         return;
@@ -155,7 +149,8 @@ static void on_start(void *ctx, const xmlChar *localname,
     if (e->text)
         e->text[0] = '\0';
     p->depth++;
-    if (clean && p->h->start &&
+    (void)clean; /* reported; the structure must still be followed */
+    if (p->h->start &&
         p->h->start(p->h->ctx, e->name, p->attrs, n, line, p->depth - 1))
         stop(p);
 }
@@ -169,8 +164,7 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         return;
     open_elem *e = &p->stack[--p->depth];
     const char *text = e->text ? e->text : "";
-    if (!check_text(p, text, e->len, e->line, e->name, NULL))
-        return;
+    check_text(p, text, e->len, e->line, e->name, NULL);
     if (p->h->end &&
         p->h->end(p->h->ctx, e->name, text, e->len, e->line, p->depth))
         stop(p);
@@ -235,6 +229,19 @@ static void on_error(void *ctx, xmlErrorPtr err)
         fail(p, CADRE_EPARSE, line, "invalid UTF-8%s", "");
         return;
     }
+    if (p->at_eof && p->depth > 0 &&
+        (err->code == XML_ERR_DOCUMENT_END ||
+         err->code == XML_ERR_TAG_NOT_FINISHED)) {
+        /* libxml2 calls a truncated file "extra content": say what
+         * actually happened. */
+        open_elem *e = &p->stack[p->depth - 1];
+        char what[160];
+        snprintf(what, sizeof what, "</%s> (opened at line %lu)", e->name,
+                 e->line);
+        fail(p, CADRE_EPARSE, line, "malformed XML: file ends before %s",
+             what);
+        return;
+    }
     /* libxml2's messages end with a newline and sometimes hold several
      * lines: keep the first. */
     char first[256];
@@ -244,6 +251,37 @@ static void on_error(void *ctx, xmlErrorPtr err)
     memcpy(first, msg, n);
     first[n] = '\0';
     fail(p, CADRE_EPARSE, line, "malformed XML: %s", first);
+}
+
+/* The encoding named by an XML declaration at the start of `b`, copied to
+ * `out`; "" when none is declared. */
+static void declared_encoding(const unsigned char *b, size_t n, char *out,
+                              size_t size)
+{
+    out[0] = '\0';
+    if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+        b += 3, n -= 3;
+    if (n < 5 || memcmp(b, "<?xml", 5) != 0)
+        return;
+    const unsigned char *end = memchr(b, '>', n);
+    if (!end)
+        end = b + n;
+    for (const unsigned char *q = b + 5; q + 8 < end; q++) {
+        if (memcmp(q, "encoding", 8) != 0)
+            continue;
+        q += 8;
+        while (q < end && (*q == ' ' || *q == '=' || *q == '\t'))
+            q++;
+        if (q >= end || (*q != '"' && *q != '\''))
+            return;
+        unsigned char quote = *q++;
+        size_t len = 0;
+        while (q + len < end && q[len] != quote && len + 1 < size)
+            len++;
+        memcpy(out, q, len);
+        out[len] = '\0';
+        return;
+    }
 }
 
 /* Whole-file problems that libxml2 would either accept or report badly. */
@@ -261,11 +299,29 @@ static bool check_start(parser *p, const unsigned char *b, size_t n)
                         (b[0] == 0xFF && b[1] == 0xFE) ||
                         (b[0] == '<' && b[1] == 0) || (b[0] == 0 && b[1] == '<')))
         why = "UTF-16 text, expected UTF-8";
+    char enc[64];
+    declared_encoding(b, n, enc, sizeof enc);
+    if (!why && *enc && strcasecmp(enc, "UTF-8") != 0 &&
+        strcasecmp(enc, "UTF8") != 0) {
+        /* libxml2 would convert it, or fail with a message of its own on
+         * stderr and an empty document. */
+        p->status = CADRE_EPARSE;
+        cadre_diags_error(p->diags, p->path, 1,
+                          "encoding '%s' declared, expected UTF-8", enc);
+        return false;
+    }
     if (!why)
         return true;
     p->status = CADRE_EPARSE;
     cadre_diags_error(p->diags, p->path, 0, "%s", why);
     return false;
+}
+
+/* libxml2 prints some errors (encoding, I/O) on stderr through its
+ * generic channel; a library must not print.  Ours come through serror. */
+static void silent(void *ctx, const char *fmt, ...)
+{
+    (void)ctx, (void)fmt;
 }
 
 static cadre_error io_error(cadre_diags *diags, const char *verb,
@@ -320,6 +376,7 @@ cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
             if (!check_start(&p, buf, (size_t)n))
                 break;
             xmlInitParser();
+            xmlSetGenericErrorFunc(NULL, silent);
             p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, path);
             if (!p.ctxt) {
                 cadre_diags_error(diags, NULL, 0, "out of memory reading '%s'",
@@ -332,18 +389,11 @@ cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
             xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET);
             p.ctxt->linenumbers = 1;
         }
-        if (n == 0 && p.depth > 0) {
-            /* libxml2 calls a truncated file "extra content": say what
-             * actually happened. */
-            open_elem *e = &p.stack[p.depth - 1];
-            char what[160];
-            snprintf(what, sizeof what, "</%s> (opened at line %lu)", e->name,
-                     e->line);
-            fail(&p, CADRE_EPARSE, line_now(&p),
-                 "malformed XML: file ends before %s", what);
-            break;
-        }
-        xmlParseChunk(p.ctxt, (const char *)buf, (int)n, n == 0);
+        p.at_eof = n == 0;
+        int rc = xmlParseChunk(p.ctxt, (const char *)buf, (int)n, n == 0);
+        if (rc != 0 && !p.stopped) /* an error libxml2 did not report */
+            fail(&p, CADRE_EPARSE, line_now(&p), "malformed XML (%s)",
+                 "the parser failed");
         if (n == 0 || p.stopped)
             break;
     }
