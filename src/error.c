@@ -71,6 +71,11 @@ void cadre_diags_vadd(cadre_diags *diags, cadre_severity severity,
         goto drop;
     }
     vsnprintf(message, (size_t)len + 1, fmt, ap);
+    /* One message, one line: a value quoted from a file may hold a newline
+     * or a tab, which would split the message; they become spaces. */
+    for (char *c = message; *c; c++)
+        if (*c == '\n' || *c == '\t' || *c == '\r')
+            *c = ' ';
     diags->items[diags->count++] = (cadre_diag){
         .file = file_copy, .line = line, .severity = severity,
         .message = message};

@@ -307,22 +307,28 @@ static bool take_bool(loader *L, const cadre_xml_attr *a, unsigned long line,
     return false;
 }
 
-/* "0" to "10" with an optional '.' fraction; no locale, no exponent. */
+/* "0" to "10" with an optional '.' fraction; no locale, no exponent, and
+ * exact at the edge: 10.0 is a score, 10.000001 is not. */
 static bool parse_score(const char *s, float *out)
 {
-    double v = 0, scale = 1;
     const char *p = s;
+    int whole = 0;
     if (*p < '0' || *p > '9')
         return false;
     for (; *p >= '0' && *p <= '9'; p++)
-        v = v * 10 + (*p - '0');
+        if ((whole = whole * 10 + (*p - '0')) > 10)
+            return false;
+    double v = whole, scale = 1;
     if (*p == '.') {
         if (p[1] < '0' || p[1] > '9')
             return false;
-        for (p++; *p >= '0' && *p <= '9'; p++)
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            if (whole == 10 && *p != '0')
+                return false;
             v += (*p - '0') * (scale /= 10);
+        }
     }
-    if (*p || v > 10)
+    if (*p)
         return false;
     *out = (float)v;
     return true;

@@ -94,8 +94,7 @@ static void on_start(void *ctx, const xmlChar *localname,
                      const xmlChar **attributes)
 {
     parser *p = ctx;
-    (void)prefix, (void)uri, (void)nb_namespaces, (void)namespaces;
-    (void)nb_defaulted;
+    (void)uri, (void)nb_namespaces, (void)namespaces, (void)nb_defaulted;
     if (p->stopped)
         return;
     unsigned long line = line_now(p);
@@ -143,6 +142,16 @@ static void on_start(void *ctx, const xmlChar *localname,
     }
     open_elem *e = &p->stack[p->depth];
     e->name = (const char *)localname;
+    if (prefix) {
+        /* <x:gender xmlns:x="..."> is not <gender>: keep the prefix so that
+         * it is reported as the unknown element it is. */
+        e->name = (const char *)xmlDictQLookup(p->ctxt->dict, prefix,
+                                               localname);
+        if (!e->name) {
+            fail(p, CADRE_ENOMEM, line, "%s", "out of memory");
+            return;
+        }
+    }
     e->line = line;
     e->len = 0;
     e->blank = true;
@@ -224,8 +233,14 @@ static void on_error(void *ctx, xmlErrorPtr err)
         return;
     unsigned long line = err->line > 0 ? (unsigned long)err->line : line_now(p);
     const char *msg = err->message ? err->message : "unknown error";
+    /* libxml2 decodes surrogates and code points past U+10FFFF, then
+     * calls them out of range: they are invalid UTF-8 all the same. */
+    unsigned long ch = 0;
+    bool bad_char = strncmp(msg, "Char 0x", 7) == 0 &&
+                    ((ch = strtoul(msg + 7, NULL, 16)) > 0x10FFFF ||
+                     (ch >= 0xD800 && ch <= 0xDFFF));
     if (strncmp(msg, "Input is not proper UTF-8", 25) == 0 ||
-        err->code == XML_ERR_INVALID_ENCODING) {
+        err->code == XML_ERR_INVALID_ENCODING || bad_char) {
         fail(p, CADRE_EPARSE, line, "invalid UTF-8%s", "");
         return;
     }
