@@ -452,6 +452,14 @@ BROKEN = {
         '<records version="1"><courses>'
         + COURSE.format("").replace(' start="2018-01-01"', "")
         + "</courses></records>",
+    "course-start-february-30":
+        '<records version="1"><courses>'
+        + COURSE.format("").replace("2018-01-01", "2018-02-30")
+        + "</courses></records>",
+    "february-29-in-1900":
+        '<records version="1" as-of="1900-02-29"/>',
+    "as-of-with-space":
+        '<records version="1" as-of=" 2018-12-31"/>',
     "course-end-with-slashes":
         '<records version="1"><courses>'
         + COURSE.format("").replace("2018-01-02", "02/01/2018")
@@ -502,9 +510,10 @@ def check_schema(samples):
                                     'status="completed" score="10"/>')
                     + '</courses><cadres><cadre id="c" unit="u">'
                     # codes in element text may carry white space
-                    + CADRE.format(birth=" 1971 ").replace(
+                    + CADRE.format(birth=" 1984-02-29 ").replace(
                         ">nam<", ">\n  nam\n<") + "</cadre></cadres>"
-                    "</records>\n")
+                    # sections in any order, even twice
+                    '<units/><courses/></records>\n')
         rc, err = xmllint(good)
         check("xsd-accepts-minimal-document", rc == 0, err.strip()[:300])
         for name, text in BROKEN.items():
