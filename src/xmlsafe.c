@@ -94,7 +94,7 @@ static void on_start(void *ctx, const xmlChar *localname,
                      const xmlChar **attributes)
 {
     parser *p = ctx;
-    (void)uri, (void)nb_namespaces, (void)namespaces, (void)nb_defaulted;
+    (void)nb_namespaces, (void)namespaces, (void)nb_defaulted;
     if (p->stopped)
         return;
     unsigned long line = line_now(p);
@@ -142,11 +142,19 @@ static void on_start(void *ctx, const xmlChar *localname,
     }
     open_elem *e = &p->stack[p->depth];
     e->name = (const char *)localname;
-    if (prefix) {
-        /* <x:gender xmlns:x="..."> is not <gender>: keep the prefix so that
-         * it is reported as the unknown element it is. */
-        e->name = (const char *)xmlDictQLookup(p->ctxt->dict, prefix,
-                                               localname);
+    if (prefix || uri) {
+        /* <x:gender xmlns:x="..."> is not <gender>, nor is <gender> in a
+         * default namespace: name them so that they are reported as the
+         * unknown elements they are. */
+        char qname[256];
+        if (prefix)
+            snprintf(qname, sizeof qname, "%s:%s", (const char *)prefix,
+                     (const char *)localname);
+        else
+            snprintf(qname, sizeof qname, "{%s}%s", (const char *)uri,
+                     (const char *)localname);
+        e->name = (const char *)xmlDictLookup(p->ctxt->dict,
+                                              (const xmlChar *)qname, -1);
         if (!e->name) {
             fail(p, CADRE_ENOMEM, line, "%s", "out of memory");
             return;
