@@ -92,3 +92,29 @@ install: all
 
 clean:
 	rm -rf build build-san out
+
+# --- Fonts (cadre-cert, cadre-report: src/pdf_font.c) -----------------------
+# Latin + Vietnamese subsets of Noto Serif made at build time, never
+# committed: a certificate embeds ~30 KB per face instead of ~590 KB, which
+# decides the size and speed of every PDF.  The tools find them in
+# $(B)/fonts/ beside their bin/, or installed in share/cadrekit/fonts/; text
+# with a character outside the subset falls back to the full font.
+# ¼ ½ ¾ are left out: their glyphs nest composites, which libharu 2.3.0
+# embeds without their parts (src/pdf_ttf.c refuses such glyphs in any font).
+FONT_DIR      := /usr/share/fonts/truetype/noto
+FONT_SUBSETS  := $(patsubst %,$(B)/fonts/NotoSerif-%.ttf,Regular Bold Italic BoldItalic)
+FONT_UNICODES := U+0020-007E,U+00A0-00BB,U+00BF-017F,U+01A0-01A1,U+01AF-01B0,U+0300-0303,U+0309,U+0323,U+1EA0-1EF9,U+2010-2027,U+2030,U+2039-203A,U+20AB-20AC,U+2116,U+2122
+
+all: $(FONT_SUBSETS)
+
+$(B)/fonts/%.ttf: $(FONT_DIR)/%.ttf
+	@mkdir -p $(@D)
+	@echo "  SUBSET  $@"
+	$(Q)$(PYTHON) -m fontTools.subset $< --unicodes='$(FONT_UNICODES)' \
+	    --layout-features='' --no-hinting --output-file=$@.tmp && mv $@.tmp $@
+
+install: install-fonts
+.PHONY: install-fonts
+install-fonts: $(FONT_SUBSETS)
+	install -d $(DESTDIR)$(PREFIX)/share/cadrekit/fonts
+	install -m 644 $(FONT_SUBSETS) $(DESTDIR)$(PREFIX)/share/cadrekit/fonts

@@ -1,0 +1,476 @@
+/* pdf.c - documents, pages, graphics, images, QR codes and saving
+ * (pdf.h); fonts and text are in pdf_font.c. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hpdf_pages.h>
+#include <qrencode.h>
+
+#include "cadre/files.h"
+#include "pdf_internal.h"
+
+/* libharu calls this on every error.  Jumping back to the public function
+ * is the only safe way out: without it libharu keeps going on a document
+ * in an error state. */
+static void on_error(HPDF_STATUS status, HPDF_STATUS detail, void *data)
+{
+    cadre_pdf *pdf = data;
+    pdf->hpdf_status = status;
+    pdf->hpdf_detail = detail;
+    if (pdf->armed) {
+        pdf->armed = 0;
+        longjmp(pdf->jump, 1);
+    }
+}
+
+cadre_error pdf_fail(cadre_pdf *pdf, cadre_error err, const char *fmt, ...)
+{
+    pdf->armed = 0;
+    if (pdf->err != CADRE_OK)
+        return pdf->err;
+    pdf->err = err;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(pdf->msg, sizeof pdf->msg, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+cadre_error pdf_jumped(cadre_pdf *pdf, const char *what)
+{
+    /* 0x1017 HPDF_FILE_IO_ERROR, 0x1015 HPDF_FAILD_TO_ALLOC_MEM */
+    cadre_error err = pdf->hpdf_status == HPDF_FAILD_TO_ALLOC_MEM
+                          ? CADRE_ENOMEM
+                          : pdf->hpdf_status == HPDF_FILE_IO_ERROR ? CADRE_EIO
+                                                                   : CADRE_EPDF;
+    return pdf_fail(pdf, err, "%s: libharu error 0x%04X (detail %u)", what,
+                    (unsigned)pdf->hpdf_status, (unsigned)pdf->hpdf_detail);
+}
+
+/* The settings of every document; false when libharu failed. */
+static bool setup(cadre_pdf *pdf)
+{
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return false;
+    HPDF_UseUTFEncodings(pdf->doc);
+    /* Compressing content streams and the embedded fonts is what keeps a
+     * certificate in tens of kilobytes. */
+    HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL);
+    HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_CREATOR, "cadrekit");
+    HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_PRODUCER, "cadrekit with libharu");
+    pdf->armed = 0;
+    return true;
+}
+
+cadre_pdf *cadre_pdf_new(cadre_pdf_fonts *fonts)
+{
+    cadre_pdf *pdf = calloc(1, sizeof *pdf);
+    if (!pdf)
+        return NULL;
+    pdf->fonts = fonts;
+    pdf->doc = HPDF_New(on_error, pdf);
+    if (!pdf->doc || !setup(pdf)) {
+        cadre_pdf_free(pdf);
+        return NULL;
+    }
+    return pdf;
+}
+
+void cadre_pdf_free(cadre_pdf *pdf)
+{
+    if (!pdf)
+        return;
+    pdf->armed = 0;
+    if (pdf->doc)
+        HPDF_Free(pdf->doc);
+    pdf_faces_release(pdf);
+    for (size_t i = 0; i < pdf->n_images; i++)
+        free(pdf->images[i].path);
+    free(pdf->images);
+    free(pdf->nfc);
+    free(pdf->line);
+    free(pdf->spans.v);
+    free(pdf);
+}
+
+cadre_error cadre_pdf_error(const cadre_pdf *pdf) { return pdf->err; }
+
+const char *cadre_pdf_message(const cadre_pdf *pdf)
+{
+    return pdf->err != CADRE_OK ? pdf->msg : "";
+}
+
+cadre_error cadre_pdf_set_info(cadre_pdf *pdf, const char *title,
+                               const char *author, const char *subject)
+{
+    if (pdf->err)
+        return pdf->err;
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot set the document's properties");
+    if (title)
+        HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_TITLE, title);
+    if (author)
+        HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_AUTHOR, author);
+    if (subject)
+        HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_SUBJECT, subject);
+    pdf->armed = 0;
+    return CADRE_OK;
+}
+
+cadre_error cadre_pdf_page(cadre_pdf *pdf, double width, double height)
+{
+    if (pdf->err)
+        return pdf->err;
+    if (!(width > 0 && height > 0 && width <= 5000 && height <= 5000))
+        return pdf_fail(pdf, CADRE_EINVALID, "impossible page size %gx%g mm",
+                        width, height);
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot add a page");
+    pdf->page = HPDF_AddPage(pdf->doc);
+    HPDF_Page_SetWidth(pdf->page, (HPDF_REAL)(width * CADRE_PDF_PT_PER_MM));
+    HPDF_Page_SetHeight(pdf->page, (HPDF_REAL)(height * CADRE_PDF_PT_PER_MM));
+    pdf->page_h = height * CADRE_PDF_PT_PER_MM;
+    pdf->dx = pdf->dy = 0;
+    pdf->pages++;
+    pdf->armed = 0;
+    return CADRE_OK;
+}
+
+size_t cadre_pdf_page_count(const cadre_pdf *pdf) { return pdf->pages; }
+
+void cadre_pdf_offset(cadre_pdf *pdf, double dx, double dy)
+{
+    pdf->dx = dx * CADRE_PDF_PT_PER_MM;
+    pdf->dy = dy * CADRE_PDF_PT_PER_MM;
+}
+
+/* ------------------------------------------------------------------ */
+/* Graphics.                                                           */
+
+static HPDF_REAL red(uint32_t c) { return (HPDF_REAL)((c >> 16) & 0xFF) / 255; }
+static HPDF_REAL green(uint32_t c) { return (HPDF_REAL)((c >> 8) & 0xFF) / 255; }
+static HPDF_REAL blue(uint32_t c) { return (HPDF_REAL)(c & 0xFF) / 255; }
+
+/* Set the colours and width of the next path; false when neither paints. */
+static bool paint_setup(cadre_pdf *pdf, double width, uint32_t stroke,
+                        uint32_t fill)
+{
+    if (stroke != CADRE_PDF_NONE) {
+        HPDF_Page_SetLineWidth(pdf->page, (HPDF_REAL)width);
+        HPDF_Page_SetRGBStroke(pdf->page, red(stroke), green(stroke),
+                               blue(stroke));
+    }
+    if (fill != CADRE_PDF_NONE)
+        HPDF_Page_SetRGBFill(pdf->page, red(fill), green(fill), blue(fill));
+    return stroke != CADRE_PDF_NONE || fill != CADRE_PDF_NONE;
+}
+
+static void paint(cadre_pdf *pdf, uint32_t stroke, uint32_t fill)
+{
+    if (stroke != CADRE_PDF_NONE && fill != CADRE_PDF_NONE)
+        HPDF_Page_FillStroke(pdf->page);
+    else if (fill != CADRE_PDF_NONE)
+        HPDF_Page_Fill(pdf->page);
+    else
+        HPDF_Page_Stroke(pdf->page);
+}
+
+/* Common checks of the drawing functions. */
+static cadre_error ready(cadre_pdf *pdf)
+{
+    if (pdf->err)
+        return pdf->err;
+    if (!pdf->page)
+        return pdf_fail(pdf, CADRE_EINVALID, "drawing before the first page");
+    return CADRE_OK;
+}
+
+cadre_error cadre_pdf_line(cadre_pdf *pdf, double x1, double y1, double x2,
+                           double y2, double width, uint32_t color)
+{
+    if (ready(pdf) != CADRE_OK)
+        return pdf->err;
+    if (color == CADRE_PDF_NONE)
+        return CADRE_OK;
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot draw a line");
+    paint_setup(pdf, width, color, CADRE_PDF_NONE);
+    HPDF_Page_MoveTo(pdf->page, (HPDF_REAL)pdf_x(pdf, x1),
+                     (HPDF_REAL)pdf_y(pdf, y1));
+    HPDF_Page_LineTo(pdf->page, (HPDF_REAL)pdf_x(pdf, x2),
+                     (HPDF_REAL)pdf_y(pdf, y2));
+    HPDF_Page_Stroke(pdf->page);
+    pdf->armed = 0;
+    return CADRE_OK;
+}
+
+cadre_error cadre_pdf_rect(cadre_pdf *pdf, double x, double y, double w,
+                           double h, double width, uint32_t stroke,
+                           uint32_t fill)
+{
+    if (ready(pdf) != CADRE_OK)
+        return pdf->err;
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot draw a rectangle");
+    if (paint_setup(pdf, width, stroke, fill)) {
+        HPDF_Page_Rectangle(pdf->page, (HPDF_REAL)pdf_x(pdf, x),
+                            (HPDF_REAL)pdf_y(pdf, y + h),
+                            (HPDF_REAL)(w * CADRE_PDF_PT_PER_MM),
+                            (HPDF_REAL)(h * CADRE_PDF_PT_PER_MM));
+        paint(pdf, stroke, fill);
+    }
+    pdf->armed = 0;
+    return CADRE_OK;
+}
+
+cadre_error cadre_pdf_polygon(cadre_pdf *pdf, const double *xy, size_t n,
+                              double width, uint32_t stroke, uint32_t fill)
+{
+    if (ready(pdf) != CADRE_OK)
+        return pdf->err;
+    if (n < 2)
+        return CADRE_OK;
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot draw a polygon");
+    if (paint_setup(pdf, width, stroke, fill)) {
+        HPDF_Page_MoveTo(pdf->page, (HPDF_REAL)pdf_x(pdf, xy[0]),
+                         (HPDF_REAL)pdf_y(pdf, xy[1]));
+        for (size_t i = 1; i < n; i++)
+            HPDF_Page_LineTo(pdf->page, (HPDF_REAL)pdf_x(pdf, xy[2 * i]),
+                             (HPDF_REAL)pdf_y(pdf, xy[2 * i + 1]));
+        HPDF_Page_ClosePath(pdf->page);
+        paint(pdf, stroke, fill);
+    }
+    pdf->armed = 0;
+    return CADRE_OK;
+}
+
+cadre_error cadre_pdf_circle(cadre_pdf *pdf, double cx, double cy, double r,
+                             double width, uint32_t stroke, uint32_t fill)
+{
+    if (ready(pdf) != CADRE_OK)
+        return pdf->err;
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot draw a circle");
+    if (paint_setup(pdf, width, stroke, fill)) {
+        HPDF_Page_Circle(pdf->page, (HPDF_REAL)pdf_x(pdf, cx),
+                         (HPDF_REAL)pdf_y(pdf, cy),
+                         (HPDF_REAL)(r * CADRE_PDF_PT_PER_MM));
+        paint(pdf, stroke, fill);
+    }
+    pdf->armed = 0;
+    return CADRE_OK;
+}
+
+/* PNG or JPEG by the first bytes: 1 PNG, 2 JPEG, 0 neither, -1 unreadable
+ * (errno set). */
+static int image_kind(const char *path)
+{
+    unsigned char sig[8] = { 0 };
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t n = fread(sig, 1, sizeof sig, f);
+    fclose(f);
+    if (n == 8 && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8))
+        return 1;
+    if (n >= 3 && sig[0] == 0xFF && sig[1] == 0xD8 && sig[2] == 0xFF)
+        return 2;
+    return 0;
+}
+
+/* libharu's part of loading an image. */
+static HPDF_Image load_image_file(cadre_pdf *pdf, struct pdf_image *slot,
+                                  bool png)
+{
+    pdf->armed = 1;
+    if (setjmp(pdf->jump)) {
+        pdf->err = CADRE_OK;
+        pdf_fail(pdf, CADRE_EIMAGE,
+                 "corrupt or unsupported image '%s' (libharu error 0x%04X)",
+                 slot->path, (unsigned)pdf->hpdf_status);
+        return NULL;
+    }
+    slot->img = png ? HPDF_LoadPngImageFromFile(pdf->doc, slot->path)
+                    : HPDF_LoadJpegImageFromFile(pdf->doc, slot->path);
+    pdf->armed = 0;
+    if (!slot->img)
+        pdf_fail(pdf, CADRE_EIMAGE, "cannot load image '%s'", slot->path);
+    return slot->img;
+}
+
+/* Load an image into the document and remember it; NULL after recording
+ * an error. */
+static HPDF_Image load_image(cadre_pdf *pdf, const char *path)
+{
+    int kind = image_kind(path);
+    if (kind < 0) {
+        pdf_fail(pdf, CADRE_EIMAGE, "cannot read image '%s': %s", path,
+                 strerror(errno));
+        return NULL;
+    }
+    if (kind == 0) {
+        pdf_fail(pdf, CADRE_EIMAGE, "image '%s' is neither PNG nor JPEG",
+                 path);
+        return NULL;
+    }
+    struct pdf_image *grown =
+        realloc(pdf->images, (pdf->n_images + 1) * sizeof *grown);
+    if (!grown) {
+        pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
+        return NULL;
+    }
+    pdf->images = grown;
+    struct pdf_image *slot = &pdf->images[pdf->n_images];
+    if (!(slot->path = strdup(path))) {
+        pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
+        return NULL;
+    }
+    slot->img = NULL;
+    pdf->n_images++; /* the path is freed with the document either way */
+    return load_image_file(pdf, slot, kind == 1);
+}
+
+cadre_error cadre_pdf_image(cadre_pdf *pdf, const char *path, double x,
+                            double y, double w, double h)
+{
+    if (ready(pdf) != CADRE_OK)
+        return pdf->err;
+    HPDF_Image img = NULL;
+    for (size_t i = 0; i < pdf->n_images; i++)
+        if (!strcmp(pdf->images[i].path, path) && pdf->images[i].img)
+            img = pdf->images[i].img;
+    if (!img && !(img = load_image(pdf, path)))
+        return pdf->err;
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot draw an image");
+    double iw = HPDF_Image_GetWidth(img), ih = HPDF_Image_GetHeight(img);
+    double scale = iw > 0 && ih > 0 ? (w / iw < h / ih ? w / iw : h / ih) : 0;
+    double dw = iw * scale, dh = ih * scale;
+    double left = x + (w - dw) / 2, top = y + (h - dh) / 2;
+    HPDF_Page_DrawImage(pdf->page, img, (HPDF_REAL)pdf_x(pdf, left),
+                        (HPDF_REAL)pdf_y(pdf, top + dh),
+                        (HPDF_REAL)(dw * CADRE_PDF_PT_PER_MM),
+                        (HPDF_REAL)(dh * CADRE_PDF_PT_PER_MM));
+    pdf->armed = 0;
+    return CADRE_OK;
+}
+
+/* Modules of white around the symbol: scanners want a quiet zone. */
+#define QR_QUIET 3
+
+/* The QR symbol of `text`: its bytes as they are, with an ECI header
+ * saying UTF-8 when it is not ASCII, or scanners guess Shift JIS ("Trần"
+ * came back as "Tr廕吵").  NULL with errno set on failure. */
+static QRcode *encode_qr(const char *text)
+{
+    bool ascii = true;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p >= 0x80)
+            ascii = false;
+    QRinput *in = QRinput_new2(0, QR_ECLEVEL_M);
+    if (!in)
+        return NULL;
+    QRcode *qr = NULL;
+    if ((ascii || QRinput_appendECIheader(in, 26) == 0) &&
+        QRinput_append(in, QR_MODE_8, (int)strlen(text),
+                       (const unsigned char *)text) == 0)
+        qr = QRcode_encodeInput(in);
+    QRinput_free(in);
+    return qr;
+}
+
+cadre_error cadre_pdf_qr(cadre_pdf *pdf, const char *text, double x,
+                         double y, double size, uint32_t color)
+{
+    if (ready(pdf) != CADRE_OK)
+        return pdf->err;
+    QRcode *qr = encode_qr(text);
+    if (!qr)
+        return pdf_fail(pdf, errno == ERANGE ? CADRE_ELIMIT : CADRE_ENOMEM,
+                        "cannot make a QR code of %zu bytes: %s",
+                        strlen(text), strerror(errno));
+    pdf->armed = 1;
+    if (setjmp(pdf->jump)) {
+        /* `qr` was not changed since setjmp: safe to free here. */
+        QRcode_free(qr);
+        return pdf_jumped(pdf, "cannot draw a QR code");
+    }
+    int n = qr->width;
+    double m = size / (n + 2 * QR_QUIET) * CADRE_PDF_PT_PER_MM;
+    HPDF_Page_SetRGBFill(pdf->page, 1, 1, 1);
+    HPDF_Page_Rectangle(pdf->page, (HPDF_REAL)pdf_x(pdf, x),
+                        (HPDF_REAL)pdf_y(pdf, y + size),
+                        (HPDF_REAL)(size * CADRE_PDF_PT_PER_MM),
+                        (HPDF_REAL)(size * CADRE_PDF_PT_PER_MM));
+    HPDF_Page_Fill(pdf->page);
+    /* The modules go straight into the page's content stream, in a
+     * coordinate system of one unit per module (rows going down), as one
+     * rectangle per run of dark modules and one fill for all.  Through
+     * HPDF_Page_Rectangle() every number passes libharu's slow float
+     * formatter: that alone cost more than the rest of a certificate. */
+    char buf[160];
+    snprintf(buf, sizeof buf, "q %.4f %.4f %.4f rg %.5f 0 0 %.5f %.3f %.3f cm\n",
+             red(color), green(color), blue(color), m, -m,
+             pdf_x(pdf, x) + QR_QUIET * m, pdf_y(pdf, y) - QR_QUIET * m);
+    HPDF_Stream stream = ((HPDF_PageAttr)pdf->page->attr)->stream;
+    HPDF_Stream_WriteStr(stream, buf);
+    for (int r = 0; r < n; r++) {
+        const unsigned char *row = qr->data + (size_t)r * (size_t)n;
+        for (int c = 0; c < n;) {
+            if (!(row[c] & 1)) {
+                c++;
+                continue;
+            }
+            int start = c;
+            while (c < n && (row[c] & 1))
+                c++;
+            int len = snprintf(buf, sizeof buf, "%d %d %d 1 re\n", start, r,
+                               c - start);
+            HPDF_Stream_Write(stream, (const HPDF_BYTE *)buf, (HPDF_UINT)len);
+        }
+    }
+    HPDF_Stream_WriteStr(stream, "f Q\n");
+    pdf->armed = 0;
+    QRcode_free(qr);
+    return CADRE_OK;
+}
+
+cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
+                           cadre_diags *diags)
+{
+    if (pdf->err) {
+        cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
+                          pdf->msg);
+        return pdf->err;
+    }
+    cadre_outfile out;
+    cadre_error err = cadre_outfile_begin(&out, path, diags);
+    if (err != CADRE_OK)
+        return err;
+    pdf->armed = 1;
+    if (setjmp(pdf->jump)) {
+        cadre_outfile_abort(&out);
+        err = pdf_jumped(pdf, "cannot save");
+        cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
+                          pdf->hpdf_status == HPDF_FILE_IO_ERROR
+                              ? strerror(pdf->hpdf_detail ? (int)pdf->hpdf_detail
+                                                          : EIO)
+                              : pdf->msg);
+        return err;
+    }
+    HPDF_SaveToFile(pdf->doc, out.tmp);
+    pdf->armed = 0;
+    return cadre_outfile_commit(&out, diags);
+}
