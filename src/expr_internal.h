@@ -39,7 +39,10 @@ enum cadre_eop {
     E_ROOT,   /* aux: X_CADRE.. X_PARTICIPANT, the record bound in env */
     E_NAV,    /* a: record; aux: NAV_* -> another record */
     E_FIELD,  /* a: record; aux: F_* */
-    E_FCMP,   /* a: record; aux2: code field F_*; aux: OP_*; k.code */
+    E_FCMP,   /* a code field compared with constants: a: record; aux2:
+                 the field F_*; c: offset of its code byte in the record;
+                 k.mask: the codes that make it true; aux: the result when
+                 there is no code */
     E_GLOBAL, /* aux: G_* */
     E_VAR,    /* k.code: index into env->vars */
     E_NOT,    /* a */
@@ -47,7 +50,9 @@ enum cadre_eop {
     E_OR,     /* a, b */
     E_CMP,    /* a, b; aux: OP_*; aux2: the operands' xtype */
     E_IN,     /* a; args[b .. b+c); aux: 1 for "not in"; aux2: xtype */
-    E_INMASK, /* a: a code; k.mask: codes listed; aux: 1 for "not in" */
+    E_INMASK, /* any code compared with constants (comparisons, "in"
+                 lists): a: a code; k.mask: the codes that make it true;
+                 aux: the result when there is no code */
     E_NEG,    /* a */
     E_ARITH,  /* a, b; aux: '+' '-' '*' '/'; aux2: ARITH_* */
     E_CALL,   /* aux: FN_*; args[b .. b+c) */

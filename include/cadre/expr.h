@@ -105,6 +105,11 @@ cadre_expr *cadre_expr_compile(const char *src, const cadre_scope *scope,
 /* The type the expression yields (CADRE_V_NULL when it may vary). */
 cadre_vtype cadre_expr_type(const cadre_expr *e);
 
+/* True when the expression yields a year (year, cadre.birth-year,
+ * year(date), year - 1 ...): a number to print as "2018", never grouped
+ * as "2.018" (a number cell formatted "0", not "#,##0"). */
+bool cadre_expr_is_year(const cadre_expr *e);
+
 /* Evaluate.  `out` borrows from the records, the expression and env. */
 void cadre_expr_eval(const cadre_expr *e, const cadre_env *env,
                      cadre_value *out);
