@@ -1,0 +1,287 @@
+/*
+ * roster_xlsx.c - the XLSX layer of the roster writer (roster_xlsx.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cadre/text.h"
+#include "roster_xlsx.h"
+
+/* Excel's limit for one cell, in characters. */
+#define CELL_MAX 32767
+
+/* A serif face clerks know; LibreOffice and Excel without it substitute a
+ * metric-compatible one (Liberation Serif) with Vietnamese. */
+#define FONT "Times New Roman"
+
+void rx_check(rx_book *bk, lxw_error e, const char *what)
+{
+    if (e == LXW_NO_ERROR || bk->err != CADRE_OK)
+        return;
+    bk->err = CADRE_EXLSX;
+    cadre_diags_error(bk->diags, NULL, 0, "cannot write '%s': %s: %s",
+                      bk->path, what, lxw_strerror(e));
+}
+
+static lxw_format *fmt(rx_book *bk, double size, bool bold)
+{
+    lxw_format *f = workbook_add_format(bk->wb);
+    if (!f) {
+        rx_check(bk, LXW_ERROR_MEMORY_MALLOC_FAILED, "format");
+        return NULL;
+    }
+    format_set_font_name(f, FONT);
+    format_set_font_size(f, size);
+    if (bold)
+        format_set_bold(f);
+    format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    return f;
+}
+
+static void make_styles(rx_book *bk)
+{
+    double s = bk->font_size;
+    lxw_format **st = bk->style;
+    if ((st[RX_ISSUER] = fmt(bk, 12, true))) {
+        format_set_align(st[RX_ISSUER], LXW_ALIGN_CENTER);
+        format_set_text_wrap(st[RX_ISSUER]);
+    }
+    if ((st[RX_NATIONAL] = fmt(bk, 12, true)))
+        format_set_align(st[RX_NATIONAL], LXW_ALIGN_CENTER);
+    if ((st[RX_MOTTO] = fmt(bk, 13, true))) {
+        format_set_align(st[RX_MOTTO], LXW_ALIGN_CENTER);
+        format_set_underline(st[RX_MOTTO], LXW_UNDERLINE_SINGLE);
+    }
+    if ((st[RX_TITLE] = fmt(bk, 14, true))) {
+        format_set_align(st[RX_TITLE], LXW_ALIGN_CENTER);
+        format_set_text_wrap(st[RX_TITLE]);
+    }
+    if ((st[RX_SUBTITLE] = fmt(bk, 12, false))) {
+        format_set_align(st[RX_SUBTITLE], LXW_ALIGN_CENTER);
+        format_set_italic(st[RX_SUBTITLE]);
+    }
+    if ((st[RX_UNIT_COUNT] = fmt(bk, s, false))) {
+        format_set_align(st[RX_UNIT_COUNT], LXW_ALIGN_RIGHT);
+        format_set_italic(st[RX_UNIT_COUNT]);
+    }
+    if ((st[RX_HEADING] = fmt(bk, s, true))) {
+        format_set_align(st[RX_HEADING], LXW_ALIGN_CENTER);
+        format_set_text_wrap(st[RX_HEADING]);
+        format_set_border(st[RX_HEADING], LXW_BORDER_THIN);
+        format_set_bg_color(st[RX_HEADING], 0xF2F2F2);
+    }
+    if ((st[RX_GROUP] = fmt(bk, s, true))) {
+        format_set_border(st[RX_GROUP], LXW_BORDER_THIN);
+        format_set_bg_color(st[RX_GROUP], 0xF2F2F2);
+    }
+    if ((st[RX_PLACE_DATE] = fmt(bk, 12, false))) {
+        format_set_align(st[RX_PLACE_DATE], LXW_ALIGN_CENTER);
+        format_set_italic(st[RX_PLACE_DATE]);
+    }
+    if ((st[RX_SIGNER] = fmt(bk, 12, true)))
+        format_set_align(st[RX_SIGNER], LXW_ALIGN_CENTER);
+    if ((st[RX_SIGNER_NAME] = fmt(bk, 12, true)))
+        format_set_align(st[RX_SIGNER_NAME], LXW_ALIGN_CENTER);
+}
+
+cadre_error rx_book_open(rx_book *bk, const char *tmp_path, const char *path,
+                         time_t created, cadre_diags *diags)
+{
+    memset(bk, 0, sizeof *bk);
+    bk->path = path;
+    bk->diags = diags;
+    bk->font_size = 11;
+    /* constant_memory: each sheet's rows go to a temporary file as they
+     * are written, so a province costs no workbook memory */
+    lxw_workbook_options o = { .constant_memory = LXW_TRUE };
+    bk->wb = workbook_new_opt(tmp_path, &o);
+    if (!bk->wb) {
+        bk->err = CADRE_EXLSX;
+        cadre_diags_error(diags, NULL, 0, "cannot write '%s': libxlsxwriter "
+                          "could not begin the workbook", path);
+        return bk->err;
+    }
+    (void)created; /* set with the other properties: rx_book_props() */
+    make_styles(bk);
+    return bk->err;
+}
+
+void rx_book_props(rx_book *bk, lxw_doc_properties *props)
+{
+    rx_check(bk, workbook_set_properties(bk->wb, props), "properties");
+}
+
+cadre_error rx_book_close(rx_book *bk)
+{
+    lxw_error e = workbook_close(bk->wb);
+    bk->wb = NULL;
+    rx_check(bk, e, "closing the workbook");
+    return bk->err;
+}
+
+void rx_book_discard(rx_book *bk)
+{
+    /* libxlsxwriter has no "free without writing": closing writes the
+     * (temporary) file, which the caller then removes */
+    if (bk->wb)
+        workbook_close(bk->wb);
+    bk->wb = NULL;
+}
+
+void rx_colfmt_init(rx_book *bk, rx_colfmt *cf, int align, bool wrap,
+                    const char *num_format)
+{
+    static const char *const nf[RX_KIND_COUNT] = {
+        [RX_TEXT] = NULL, [RX_NUMBER] = "General", [RX_COUNT] = "#,##0",
+        [RX_DATE] = "dd/mm/yyyy", [RX_YEAR] = "0",
+    };
+    for (int k = 0; k < RX_KIND_COUNT; k++)
+        for (int b = 0; b < 2; b++) {
+            lxw_format *f = fmt(bk, bk->font_size, b);
+            cf->f[k][b] = f;
+            if (!f)
+                continue;
+            format_set_border(f, LXW_BORDER_THIN);
+            int a = align;
+            if (a == LXW_ALIGN_NONE)
+                a = k == RX_TEXT ? LXW_ALIGN_LEFT
+                    : k == RX_DATE || k == RX_YEAR ? LXW_ALIGN_CENTER
+                                                   : LXW_ALIGN_RIGHT;
+            format_set_align(f, (uint8_t)a);
+            if (k == RX_TEXT && wrap)
+                format_set_text_wrap(f);
+            const char *n = nf[k];
+            if (num_format && (k == RX_NUMBER || k == RX_COUNT))
+                n = num_format;
+            if (n)
+                format_set_num_format(f, n);
+        }
+}
+
+lxw_worksheet *rx_sheet_add(rx_book *bk, const char *name)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(bk->wb, name);
+    if (!ws) {
+        rx_check(bk, LXW_ERROR_SHEETNAME_ALREADY_USED, "adding a sheet");
+        return NULL;
+    }
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.7);
+    worksheet_center_horizontally(ws);
+    rx_check(bk, worksheet_set_footer(ws, "&C&\"" FONT "\"&10Trang &P/&N"),
+             "footer");
+    return ws;
+}
+
+double rx_text_width(const char *s)
+{
+    /* one unit is the width of a digit; capitals and wide letters make
+     * up for narrow ones on average, so characters count as 1.05 */
+    double w = 0, line = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue; /* a continuation byte: the character counted */
+        if (*p == '\n') {
+            if (line > w)
+                w = line;
+            line = 0;
+            continue;
+        }
+        line += 1.05;
+    }
+    return line > w ? line : w;
+}
+
+/* Cut `s` to CELL_MAX characters: the new string, or NULL when it fits. */
+static char *cut(const char *s)
+{
+    size_t chars = 0, i = 0;
+    for (; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > CELL_MAX)
+            break;
+    if (!s[i])
+        return NULL;
+    char *t = malloc(i + 1);
+    if (t) {
+        memcpy(t, s, i);
+        t[i] = '\0';
+    }
+    return t;
+}
+
+/* The text to hand libxlsxwriter for `s`: itself, "?" when it is not
+ * valid UTF-8, or a copy cut to CELL_MAX characters in *tmp (free it). */
+static const char *safe_text(rx_book *bk, const char *s, uint32_t row,
+                             char **tmp)
+{
+    *tmp = NULL;
+    size_t len = strlen(s);
+    if (cadre_text_check(s, len, NULL, NULL) == CADRE_TEXT_BAD_UTF8) {
+        if (!bk->warned_invalid)
+            cadre_diags_add(bk->diags, CADRE_SEV_WARNING, NULL, 0,
+                            "invalid UTF-8 in a cell of row %lu replaced "
+                            "by '?'", (unsigned long)row + 1);
+        bk->warned_invalid = true;
+        return "?";
+    }
+    if (len > CELL_MAX && (*tmp = cut(s))) {
+        cadre_diags_add(bk->diags, CADRE_SEV_WARNING, NULL, 0,
+                        "a text of %zu characters cut to %d, the most a "
+                        "cell holds (row %lu)", cadre_text_length(s),
+                        CELL_MAX, (unsigned long)row + 1);
+        return *tmp;
+    }
+    return s;
+}
+
+void rx_text(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
+             const char *s, lxw_format *f)
+{
+    if (bk->err != CADRE_OK)
+        return;
+    char *tmp;
+    s = safe_text(bk, s, row, &tmp);
+    rx_check(bk, worksheet_write_string(ws, row, col, s, f), "a cell");
+    free(tmp);
+}
+
+void rx_merged(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t first,
+               uint16_t last, const char *s, lxw_format *f)
+{
+    if (bk->err != CADRE_OK)
+        return;
+    if (last <= first) {
+        rx_text(bk, ws, row, first, s, f);
+        return;
+    }
+    char *tmp;
+    s = safe_text(bk, s, row, &tmp);
+    rx_check(bk, worksheet_merge_range(ws, row, first, row, last, s, f),
+             "merging cells");
+    free(tmp);
+}
+
+void rx_number(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
+               double v, lxw_format *f)
+{
+    if (bk->err == CADRE_OK)
+        rx_check(bk, worksheet_write_number(ws, row, col, v, f), "a cell");
+}
+
+void rx_blank(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
+              lxw_format *f)
+{
+    if (bk->err == CADRE_OK)
+        rx_check(bk, worksheet_write_blank(ws, row, col, f), "a cell");
+}
+
+void rx_formula(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
+                const char *formula, double value, lxw_format *f)
+{
+    if (bk->err == CADRE_OK)
+        rx_check(bk, worksheet_write_formula_num(ws, row, col, formula, f,
+                                                 value),
+                 "a formula");
+}
