@@ -233,19 +233,19 @@ static int parse_int(const char *s, size_t len, int *out)
     return 0;
 }
 
-static const char *filter_names(void)
+/* "upper, lower, ..." for messages, into `buf`. */
+static const char *filter_names(char *buf, size_t size)
 {
-    static char list[256];
-    if (!list[0]) {
-        size_t used = 0;
-        for (size_t i = 0; i < N_FILTERS; i++) {
-            int w = snprintf(list + used, sizeof list - used, "%s%s",
-                             i ? ", " : "", filter_defs[i].name);
-            if (w > 0 && (size_t)w < sizeof list - used)
-                used += (size_t)w;
-        }
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_FILTERS && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                         filter_defs[i].name);
+        if (w < 0)
+            break;
+        used += (size_t)w;
     }
-    return list;
+    return buf;
 }
 
 /* Compile the placeholder between `s` and `end` (braces excluded) into
@@ -302,9 +302,10 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
                 memcmp(filter_defs[i].name, fs, (size_t)(ne - fs)) == 0)
                 d = &filter_defs[i];
         if (!d) {
+            char names[256];
             terr(diags, file, line, quote, qlen,
                  "unknown filter '%.*s' (filters: %s)", (int)(ne - fs), fs,
-                 filter_names());
+                 filter_names(names, sizeof names));
             goto fail;
         }
         struct filter *f = &seg->filters[seg->n_filters++];
@@ -332,13 +333,8 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
             }
         }
         if (colon && d->arg == ARG_TEXT) {
-            /* the text as written after the colon, spaces kept */
-            const char *as = colon + 1;
-            size_t alen = (size_t)(q - as);
-            while (alen && (as[alen - 1] == ' ' || as[alen - 1] == '\n' ||
-                            as[alen - 1] == '\t' || as[alen - 1] == '\r') &&
-                   q == end)
-                alen--; /* but not the white space before the brace */
+            const char *ae, *as = trim(colon + 1, fe, &ae);
+            size_t alen = (size_t)(ae - as);
             memcpy(*pool, as, alen);
             (*pool)[alen] = '\0';
             f->arg = *pool;

@@ -145,9 +145,9 @@ size_t cadre_tmpl_text_render(const cadre_tmpl_text *t, const cadre_env *env,
 char *cadre_tmpl_text_render_new(const cadre_tmpl_text *t,
                                  const cadre_env *env);
 
-/* When the template is a single placeholder ("{cadre.birth-date}"), its
- * expression (borrowed), so that a writer can store the typed value
- * (a number cell, a date cell); otherwise NULL. */
+/* When the template is a single placeholder without filters
+ * ("{cadre.birth-date}"), its expression (borrowed), so that a writer can
+ * store the typed value (a number cell, a date cell); otherwise NULL. */
 const cadre_expr *cadre_tmpl_text_single(const cadre_tmpl_text *t);
 
 void cadre_tmpl_text_free(cadre_tmpl_text *t);

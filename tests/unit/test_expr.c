@@ -945,6 +945,10 @@ TEST(filters_text)
     CHECK_STR(render("{cadre.ethnicity|default:Không rõ}", &cadre_scope_,
                      &env), "Không rõ");
     CHECK_STR(render("{cadre.ethnicity|default:}", &cadre_scope_, &env), "");
+    CHECK_STR(render("[{cadre.ethnicity | default: chưa rõ }]", &cadre_scope_,
+                     &env), "[chưa rõ]");
+    CHECK_STR(render("{cadre.ethnicity|default:a: b|upper}", &cadre_scope_,
+                     &env), "A: B");
     CHECK_STR(render("{cadre.position|default:x|upper}", &cadre_scope_,
                      &env), "CHỦ TỊCH");
     env = on_participant(2);
