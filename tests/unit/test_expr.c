@@ -343,6 +343,10 @@ TEST(code_order)
     CHECK_INT(per_cadre("category not in (cong-chuc, vien-chuc)"), 1);
     CHECK_INT(per_cadre("category in (can-bo)"), 1);
     CHECK_INT(per_cadre("education in (cao-dang, 'dai-hoc')"), 2);
+    /* through other records; no parent means no level */
+    CHECK_INT(per_cadre("unit.parent.level = huyen"), 1);
+    CHECK_INT(per_cadre("cadre.unit.parent.level != huyen"), 4);
+    CHECK_INT(per_cadre("unit.parent.level in (huyen, xa)"), 2);
     /* two fields of the same list */
     CHECK_INT(per_cadre("education = education"), 5);
 }
