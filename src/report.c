@@ -1,0 +1,874 @@
+/*
+ * report.c - the booklet dialect: reads a <booklet> template (docs/report.md)
+ * into the compiled form of report_internal.h, checking every expression so
+ * that a mistake is reported with its file and line before any figure is
+ * computed, and cadre_report_write(), which joins the builder and the layout.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cadre/expr.h"
+#include "cadre/report.h"
+#include "cadre/template.h"
+#include "report_internal.h"
+
+/* Growable text, for expressions put together from a row and a column. */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->len + n + 1) * 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n + 1);
+    b->len += n;
+}
+
+/* State while reading a template. */
+typedef struct reader {
+    cadre_report *rep;
+    cadre_diags *diags;
+    int errors;          /* errors found */
+} reader;
+
+static const char *const no_vars[] = { NULL };
+static const char *const year_vars[] = { "y", NULL };
+
+/* ------------------------------------------------------------------ */
+/* Text with placeholders.                                             */
+
+void rp_text_release(rp_text *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->p[i].lit);
+        cadre_tmpl_text_free(t->p[i].tt);
+    }
+    free(t->p);
+    t->p = NULL;
+    t->n = 0;
+}
+
+static int add_piece(rp_text *t, rp_piece p)
+{
+    rp_piece *np = realloc(t->p, (t->n + 1) * sizeof *np);
+    if (!np)
+        return -1;
+    t->p = np;
+    t->p[t->n++] = p;
+    return 0;
+}
+
+/* White space runs (from the template's indentation) become one space. */
+static char *squeeze(const char *s, size_t len)
+{
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    bool space = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+            space = true;
+            continue;
+        }
+        if (space && k)
+            out[k++] = ' ';
+        space = false;
+        out[k++] = ch;
+    }
+    if (space && k && len && s[len - 1] == ' ')
+        out[k++] = ' ';
+    out[k] = '\0';
+    return out;
+}
+
+/* Compile `src` into pieces: literal runs, and each {placeholder} as a
+ * one-placeholder text template (so its aggregates can be tallied). */
+static int text_compile(reader *rd, const cadre_tnode *n, const char *src,
+                        unsigned roots, const char *const *vars, rp_text *out)
+{
+    cadre_scope scope = { .roots = roots, .vars = vars };
+    char *s = squeeze(src, strlen(src));
+    int rc = 0;
+    if (!s)
+        return -1;
+    /* check the whole text once: unbalanced braces and unknown names are
+     * reported as the template core words them */
+    size_t before = rd->diags->errors;
+    cadre_tmpl_text *whole = cadre_tmpl_text_compile(s, &scope, n->file,
+                                                     n->line, rd->diags);
+    if (!whole) {
+        if (rd->diags->errors == before)
+            return -1;
+        rd->errors++;
+        free(s);
+        return 0;
+    }
+    cadre_tmpl_text_free(whole);
+    sbuf lit = { 0 };
+    size_t i = 0, len = strlen(s);
+    while (i < len && rc == 0) {
+        if ((s[i] == '{' && s[i + 1] == '{') || (s[i] == '}' && s[i + 1] == '}')) {
+            char two[2] = { s[i], 0 };
+            sb_add(&lit, two);
+            i += 2;
+            continue;
+        }
+        if (s[i] != '{') {
+            char one[2] = { s[i], 0 };
+            sb_add(&lit, one);
+            i++;
+            continue;
+        }
+        /* a placeholder: up to the matching '}', outside quotes */
+        size_t j = i + 1;
+        char q = 0;
+        int depth = 0;
+        for (; j < len; j++) {
+            if (q) {
+                if (s[j] == q)
+                    q = 0;
+            } else if (s[j] == '"' || s[j] == '\'') {
+                q = s[j];
+            } else if (s[j] == '{') {
+                depth++;
+            } else if (s[j] == '}') {
+                if (depth-- == 0)
+                    break;
+            }
+        }
+        if (lit.len) {
+            if (add_piece(out, (rp_piece){ .lit = lit.s }) < 0)
+                rc = -1;
+            lit = (sbuf){ 0 };
+        }
+        char *ph = strndup(s + i, j - i + 1);
+        cadre_tmpl_text *tt = ph ? cadre_tmpl_text_compile(ph, &scope, n->file,
+                                                           n->line, rd->diags)
+                                 : NULL;
+        free(ph);
+        if (!tt) {
+            rc = -1;
+            break;
+        }
+        rp_piece p = { .tt = tt };
+        p.e = (cadre_expr *)cadre_tmpl_text_single(tt);
+        if (add_piece(out, p) < 0) {
+            cadre_tmpl_text_free(tt);
+            rc = -1;
+        }
+        i = j + 1;
+    }
+    if (lit.oom)
+        rc = -1;
+    if (rc == 0 && lit.len)
+        rc = add_piece(out, (rp_piece){ .lit = lit.s });
+    else
+        free(lit.s);
+    free(s);
+    return rc;
+}
+
+/* An optional text attribute (or nothing when absent). */
+static int attr_text(reader *rd, const cadre_tnode *n, const char *name,
+                     unsigned roots, rp_text *out)
+{
+    const char *v = cadre_tnode_attr(n, name);
+    return v ? text_compile(rd, n, v, roots, no_vars, out) : 0;
+}
+
+static int check_attrs(reader *rd, const cadre_tnode *n,
+                       const char *const *allowed)
+{
+    rd->errors += cadre_tnode_check_attrs(n, allowed, rd->diags);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Expressions put together from the template's conditions.            */
+
+static const char *const colls[] = { "cadres", "participants", "courses",
+                                     NULL };
+static const char *const aggs[] = { "count", "people", NULL };
+
+static bool valid_choice(reader *rd, const cadre_tnode *n, const char *attr,
+                         const char *v, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(v, list[i]))
+            return true;
+    cadre_tnode_error(n, rd->diags, "unknown %s '%s' on <%s>", attr, v,
+                      n->name);
+    rd->errors++;
+    return false;
+}
+
+/* Compile "AGG(OF where (A) and (B))"; NULL after an error at `n`. */
+static cadre_expr *count_of(reader *rd, const cadre_tnode *n, const char *agg,
+                            const char *of, const char *a, const char *b,
+                            const char *c, unsigned roots,
+                            const char *const *vars)
+{
+    sbuf s = { 0 };
+    const char *conds[] = { a, b, c };
+    int k = 0;
+    sb_add(&s, agg);
+    sb_add(&s, "(");
+    sb_add(&s, of);
+    for (int i = 0; i < 3; i++) {
+        if (!conds[i])
+            continue;
+        sb_add(&s, k++ ? ") and (" : " where (");
+        sb_add(&s, conds[i]);
+    }
+    sb_add(&s, k ? "))" : ")");
+    if (s.oom) {
+        free(s.s);
+        return NULL;
+    }
+    cadre_scope scope = { .roots = roots, .vars = vars };
+    cadre_expr *e = cadre_expr_compile(s.s, &scope, n->file, n->line,
+                                       rd->diags);
+    free(s.s);
+    if (!e)
+        rd->errors++;
+    return e;
+}
+
+/* Check a condition alone, so a mistake is reported once, at its line. */
+static bool cond_ok(reader *rd, const cadre_tnode *n, const char *agg,
+                    const char *of, const char *cond, const char *const *vars)
+{
+    if (!cond)
+        return true;
+    cadre_expr *e = count_of(rd, n, agg, of, cond, NULL, NULL, 0, vars);
+    cadre_expr_free(e);
+    return e != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tables.                                                             */
+
+static int read_cols(reader *rd, const cadre_tnode *parent, rp_table *t,
+                     rp_col **out, size_t *n_out);
+
+static int read_col(reader *rd, const cadre_tnode *n, rp_table *t, rp_col *c)
+{
+    static const char *const col_attrs[] = { "title", "where", "value",
+        "text", "of", "width", "align", NULL };
+    static const char *const group_attrs[] = { "title", NULL };
+    static const char *const aligns[] = { "left", "center", "right", NULL };
+    unsigned roots = t->rows == RP_ROWS_UNITS ? CADRE_ROOT_UNIT
+                   : t->rows == RP_ROWS_COURSES ? CADRE_ROOT_COURSE : 0;
+    c->node = n;
+    if (attr_text(rd, n, "title", 0, &c->title) < 0)
+        return -1;
+    if (cadre_tnode_is(n, "group")) {
+        check_attrs(rd, n, group_attrs);
+        if (read_cols(rd, n, t, &c->kids, &c->n_kids) < 0)
+            return -1;
+        if (!c->n_kids) {
+            cadre_tnode_error(n, rd->diags, "<group> without a <column>");
+            rd->errors++;
+        }
+        return 0;
+    }
+    check_attrs(rd, n, col_attrs);
+    const char *where = cadre_tnode_attr(n, "where");
+    const char *value = cadre_tnode_attr(n, "value");
+    const char *text = cadre_tnode_attr(n, "text");
+    if ((where != NULL) + (value != NULL) + (text != NULL) > 1) {
+        cadre_tnode_error(n, rd->diags,
+                          "<column> takes one of where, value and text");
+        rd->errors++;
+        return 0;
+    }
+    c->where = where;
+    c->of = cadre_tnode_attr(n, "of");
+    if (c->of && !valid_choice(rd, n, "collection", c->of, colls))
+        return 0;
+    c->align = text ? RP_LEFT : RP_RIGHT;
+    if (cadre_tnode_choice(n, "align", aligns, &c->align, rd->diags) < 0)
+        rd->errors++;
+    if (cadre_tnode_number(n, "width", 0.1, 100, &c->width, rd->diags) < 0)
+        rd->errors++;
+    if (text)
+        return text_compile(rd, n, text, roots, no_vars, &c->text);
+    if (value) {
+        cadre_scope scope = { .roots = roots, .vars = no_vars };
+        c->value = cadre_expr_compile(value, &scope, n->file, n->line,
+                                      rd->diags);
+        if (!c->value)
+            rd->errors++;
+        return 0;
+    }
+    const char *of = c->of ? c->of : t->of;
+    if (!cond_ok(rd, n, t->agg, of, where, no_vars))
+        return 0;
+    if (t->rows != RP_ROWS_LIST)
+        c->value = count_of(rd, n, t->agg, of, where, NULL, NULL, roots,
+                            no_vars);
+    return 0;
+}
+
+static int read_cols(reader *rd, const cadre_tnode *parent, rp_table *t,
+                     rp_col **out, size_t *n_out)
+{
+    for (const cadre_tnode *n = parent->children; n; n = n->next) {
+        if (!cadre_tnode_is(n, "column") && !cadre_tnode_is(n, "group"))
+            continue;
+        rp_col *p = realloc(*out, (*n_out + 1) * sizeof *p);
+        if (!p)
+            return -1;
+        *out = p;
+        rp_col *c = &p[(*n_out)++];
+        memset(c, 0, sizeof *c);
+        if (read_col(rd, n, t, c) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int collect_leaves(rp_table *t, rp_col *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (cols[i].n_kids) {
+            if (collect_leaves(t, cols[i].kids, cols[i].n_kids) < 0)
+                return -1;
+            continue;
+        }
+        rp_col **p = realloc(t->leaves, (t->n_leaves + 1) * sizeof *p);
+        if (!p)
+            return -1;
+        t->leaves = p;
+        t->leaves[t->n_leaves++] = &cols[i];
+    }
+    return 0;
+}
+
+static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
+{
+    static const char *const attrs[] = { "title", "rows", "of", "agg",
+        "stub", "stub-width", "numbered", "where", "total", "subtotal",
+        "note", NULL };
+    static const char *const rows[] = { "units", "list", "courses", NULL };
+    check_attrs(rd, n, attrs);
+    t->rows = RP_ROWS_UNITS;
+    if (cadre_tnode_choice(n, "rows", rows, &t->rows, rd->diags) < 0)
+        rd->errors++;
+    t->of = cadre_tnode_attr(n, "of");
+    if (!t->of)
+        t->of = t->rows == RP_ROWS_UNITS ? "cadres" : "participants";
+    t->agg = cadre_tnode_attr(n, "agg");
+    if (!t->agg)
+        t->agg = "count";
+    if (!valid_choice(rd, n, "collection", t->of, colls) ||
+        !valid_choice(rd, n, "aggregate", t->agg, aggs))
+        return 0;
+    t->stub_width = 4;
+    t->numbered = true;
+    if (cadre_tnode_number(n, "stub-width", 0.5, 100, &t->stub_width,
+                           rd->diags) < 0 ||
+        cadre_tnode_bool(n, "numbered", &t->numbered, rd->diags) < 0)
+        rd->errors++;
+    if (attr_text(rd, n, "stub", 0, &t->stub) < 0 ||
+        attr_text(rd, n, "total", 0, &t->total) < 0 ||
+        attr_text(rd, n, "note", 0, &t->note) < 0)
+        return -1;
+    const char *sub = cadre_tnode_attr(n, "subtotal");
+    if (sub && text_compile(rd, n, sub, CADRE_ROOT_UNIT, no_vars,
+                            &t->subtotal) < 0)
+        return -1;
+    const char *where = cadre_tnode_attr(n, "where");
+    if (where) {
+        if (t->rows != RP_ROWS_COURSES) {
+            cadre_tnode_error(n, rd->diags,
+                              "where= on <table> needs rows=\"courses\"");
+            rd->errors++;
+        } else {
+            cadre_scope scope = { .roots = CADRE_ROOT_COURSE,
+                                  .vars = no_vars };
+            t->filter = cadre_expr_compile(where, &scope, n->file, n->line,
+                                           rd->diags);
+            if (!t->filter)
+                rd->errors++;
+        }
+    }
+    if (read_cols(rd, n, t, &t->cols, &t->n_cols) < 0 ||
+        collect_leaves(t, t->cols, t->n_cols) < 0)
+        return -1;
+    if (!t->n_leaves) {
+        cadre_tnode_error(n, rd->diags, "<table> without a <column>");
+        rd->errors++;
+    }
+    for (const cadre_tnode *c = n->children; c; c = c->next) {
+        if (cadre_tnode_is(c, "column") || cadre_tnode_is(c, "group"))
+            continue;
+        if (cadre_tnode_is(c, "level") && t->rows == RP_ROWS_UNITS) {
+            static const char *const la[] = { "code", "title", NULL };
+            static const char *const levels[] = { "huyen", "xa", NULL };
+            check_attrs(rd, c, la);
+            rp_level *p = realloc(t->levels, (t->n_levels + 1) * sizeof *p);
+            if (!p)
+                return -1;
+            t->levels = p;
+            rp_level *l = &p[t->n_levels++];
+            memset(l, 0, sizeof *l);
+            if (!cadre_tnode_require(c, "code", rd->diags))
+                rd->errors++;
+            else if (cadre_tnode_choice(c, "code", levels, &l->level,
+                                        rd->diags) < 0)
+                rd->errors++;
+            if (attr_text(rd, c, "title", 0, &l->title) < 0)
+                return -1;
+            continue;
+        }
+        if (cadre_tnode_is(c, "row") && t->rows == RP_ROWS_LIST) {
+            static const char *const ra[] = { "title", "where", "total",
+                                              NULL };
+            check_attrs(rd, c, ra);
+            rp_row *p = realloc(t->list, (t->n_list + 1) * sizeof *p);
+            if (!p)
+                return -1;
+            t->list = p;
+            rp_row *r = &p[t->n_list++];
+            memset(r, 0, sizeof *r);
+            r->node = c;
+            r->where = cadre_tnode_attr(c, "where");
+            if (cadre_tnode_bool(c, "total", &r->bold, rd->diags) < 0)
+                rd->errors++;
+            if (attr_text(rd, c, "title", 0, &r->title) < 0)
+                return -1;
+            if (!cond_ok(rd, c, t->agg, t->of, r->where, no_vars))
+                continue;
+            r->cells = calloc(t->n_leaves + 1, sizeof *r->cells);
+            if (!r->cells)
+                return -1;
+            for (size_t k = 0; k < t->n_leaves; k++) {
+                rp_col *col = t->leaves[k];
+                if (col->text.n)
+                    continue;
+                if (col->value)
+                    continue; /* value=: the same for every row */
+                const char *of = col->of ? col->of : t->of;
+                r->cells[k] = count_of(rd, c, t->agg, of, r->where,
+                                       col->where, NULL, 0, no_vars);
+            }
+            continue;
+        }
+        cadre_tnode_error(c, rd->diags, "unexpected <%s> in <table%s>",
+                          c->name, t->rows == RP_ROWS_LIST ? " rows=\"list\""
+                                   : t->rows == RP_ROWS_UNITS
+                                       ? " rows=\"units\""
+                                       : " rows=\"courses\"");
+        rd->errors++;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Charts.                                                             */
+
+static int read_series(reader *rd, const cadre_tnode *n, rp_series **out,
+                       size_t *n_out, const char *agg, const char *of,
+                       const char *const *vars)
+{
+    static const char *const attrs[] = { "title", "where", NULL };
+    check_attrs(rd, n, attrs);
+    rp_series *p = realloc(*out, (*n_out + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    *out = p;
+    rp_series *s = &p[(*n_out)++];
+    memset(s, 0, sizeof *s);
+    s->node = n;
+    s->where = cadre_tnode_attr(n, "where");
+    cond_ok(rd, n, agg, of, s->where, vars);
+    return attr_text(rd, n, "title", 0, &s->title);
+}
+
+static int read_chart(reader *rd, const cadre_tnode *n, rp_chart *c)
+{
+    static const char *const attrs[] = { "title", "type", "of", "agg",
+        "y-title", "x-title", "years", "years-last", "where", "height",
+        NULL };
+    static const char *const types[] = { "bars", "stacked", "line", NULL };
+    check_attrs(rd, n, attrs);
+    if (cadre_tnode_choice(n, "type", types, &c->type, rd->diags) < 0)
+        rd->errors++;
+    c->of = cadre_tnode_attr(n, "of");
+    if (!c->of)
+        c->of = "cadres";
+    c->agg = cadre_tnode_attr(n, "agg");
+    if (!c->agg)
+        c->agg = "count";
+    if (!valid_choice(rd, n, "collection", c->of, colls) ||
+        !valid_choice(rd, n, "aggregate", c->agg, aggs))
+        return 0;
+    double last = 0;
+    c->height = 80;
+    if (cadre_tnode_bool(n, "years", &c->years, rd->diags) < 0 ||
+        cadre_tnode_number(n, "years-last", 1, 100, &last, rd->diags) < 0 ||
+        cadre_tnode_number(n, "height", 30, 250, &c->height, rd->diags) < 0)
+        rd->errors++;
+    c->years_last = (int)last;
+    if (attr_text(rd, n, "y-title", 0, &c->y_title) < 0 ||
+        attr_text(rd, n, "x-title", 0, &c->x_title) < 0)
+        return -1;
+    const char *const *vars = c->years ? year_vars : no_vars;
+    const char *where = cadre_tnode_attr(n, "where");
+    if (!cond_ok(rd, n, c->agg, c->of, where, vars))
+        return 0;
+    for (const cadre_tnode *k = n->children; k; k = k->next) {
+        int rc = 0;
+        if (cadre_tnode_is(k, "category") && !c->years)
+            rc = read_series(rd, k, &c->cats, &c->n_cats, c->agg, c->of,
+                             vars);
+        else if (cadre_tnode_is(k, "series"))
+            rc = read_series(rd, k, &c->series, &c->n_series, c->agg, c->of,
+                             vars);
+        else {
+            cadre_tnode_error(k, rd->diags, "unexpected <%s> in <chart>%s",
+                              k->name, c->years ? " with years" : "");
+            rd->errors++;
+        }
+        if (rc < 0)
+            return -1;
+    }
+    if (!c->years && !c->n_cats) {
+        cadre_tnode_error(n, rd->diags, "<chart> without a <category> "
+                          "(or years=\"true\")");
+        rd->errors++;
+        return 0;
+    }
+    if (!c->n_series) {
+        c->series = calloc(1, sizeof *c->series);
+        if (!c->series)
+            return -1;
+        c->series[0].node = n;
+        c->n_series = 1;
+    }
+    size_t ncat = c->years ? 1 : c->n_cats;
+    c->cells = calloc(ncat * c->n_series + 1, sizeof *c->cells);
+    if (!c->cells)
+        return -1;
+    for (size_t i = 0; i < ncat; i++)
+        for (size_t s = 0; s < c->n_series; s++)
+            c->cells[i * c->n_series + s] = count_of(rd,
+                c->series[s].node, c->agg, c->of, where,
+                c->years ? NULL : c->cats[i].where, c->series[s].where, 0,
+                vars);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sections and the booklet.                                           */
+
+static int read_blocks(reader *rd, const cadre_tnode *parent, rp_section *s,
+                       unsigned roots)
+{
+    static const char *const p_attrs[] = { "italic", "bold", "center", NULL };
+    for (const cadre_tnode *n = parent->children; n; n = n->next) {
+        rp_block b = { .node = n };
+        int rc = 0;
+        if (cadre_tnode_is(n, "p")) {
+            b.kind = RP_PARA;
+            check_attrs(rd, n, p_attrs);
+            if (cadre_tnode_bool(n, "italic", &b.italic, rd->diags) < 0 ||
+                cadre_tnode_bool(n, "bold", &b.bold, rd->diags) < 0 ||
+                cadre_tnode_bool(n, "center", &b.center, rd->diags) < 0)
+                rd->errors++;
+            rc = text_compile(rd, n, n->text, roots, no_vars, &b.text);
+        } else if (cadre_tnode_is(n, "h")) {
+            b.kind = RP_HEADING;
+            check_attrs(rd, n, (const char *const[]){ NULL });
+            rc = text_compile(rd, n, n->text, roots, no_vars, &b.text);
+        } else if (cadre_tnode_is(n, "table") && !s->per_unit) {
+            b.kind = RP_TABLE;
+            b.table = calloc(1, sizeof *b.table);
+            rc = b.table ? attr_text(rd, n, "title", 0, &b.text) : -1;
+            if (rc == 0)
+                rc = read_table(rd, n, b.table);
+        } else if (cadre_tnode_is(n, "chart") && !s->per_unit) {
+            b.kind = RP_CHART;
+            b.chart = calloc(1, sizeof *b.chart);
+            rc = b.chart ? attr_text(rd, n, "title", 0, &b.text) : -1;
+            if (rc == 0)
+                rc = read_chart(rd, n, b.chart);
+        } else {
+            cadre_tnode_error(n, rd->diags, "unexpected <%s> in <%s>",
+                              n->name, parent->name);
+            rd->errors++;
+            continue;
+        }
+        rp_block *p = realloc(s->blocks, (s->n_blocks + 1) * sizeof *p);
+        if (!p)
+            rc = -1;
+        else {
+            s->blocks = p;
+            s->blocks[s->n_blocks++] = b;
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_section(reader *rd, const cadre_tnode *n)
+{
+    static const char *const attrs[] = { "title", "orientation", "new-page",
+                                         "heading", NULL };
+    static const char *const orient[] = { "auto", "portrait", "landscape",
+                                          NULL };
+    cadre_report *rep = rd->rep;
+    rp_section *p = realloc(rep->sections,
+                            (rep->n_sections + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    rep->sections = p;
+    rp_section *s = &p[rep->n_sections++];
+    memset(s, 0, sizeof *s);
+    s->per_unit = cadre_tnode_is(n, "per-unit");
+    s->new_page = true;
+    check_attrs(rd, n, attrs);
+    if (!cadre_tnode_require(n, "title", rd->diags))
+        rd->errors++;
+    if (cadre_tnode_choice(n, "orientation", orient, &s->orientation,
+                           rd->diags) < 0 ||
+        cadre_tnode_bool(n, "new-page", &s->new_page, rd->diags) < 0)
+        rd->errors++;
+    if (attr_text(rd, n, "title", 0, &s->title) < 0)
+        return -1;
+    unsigned roots = s->per_unit ? CADRE_ROOT_UNIT : 0;
+    if (s->per_unit) {
+        /* each unit's page starts with this heading ("{unit.name}") */
+        const char *h = cadre_tnode_attr(n, "heading");
+        rp_block b = { .kind = RP_HEADING, .node = n };
+        if (text_compile(rd, n, h ? h : "{unit.name}", roots, no_vars,
+                         &b.text) < 0)
+            return -1;
+        s->blocks = malloc(sizeof *s->blocks);
+        if (!s->blocks)
+            return -1;
+        s->blocks[s->n_blocks++] = b;
+    }
+    return read_blocks(rd, n, s, roots);
+}
+
+static int read_element_text(reader *rd, const cadre_tnode *n, rp_text *t)
+{
+    check_attrs(rd, n, (const char *const[]){ NULL });
+    if (t->n) {
+        cadre_tnode_error(n, rd->diags, "<%s> given twice", n->name);
+        rd->errors++;
+        return 0;
+    }
+    return text_compile(rd, n, n->text, 0, no_vars, t);
+}
+
+static int read_booklet(reader *rd, const cadre_tnode *root)
+{
+    cadre_report *rep = rd->rep;
+    static const char *const attrs[] = { "font", NULL };
+    check_attrs(rd, root, attrs);
+    rep->font = cadre_tnode_attr(root, "font");
+    if (!rep->font)
+        rep->font = "Noto Serif";
+    struct { const char *name; rp_text *t; } simple[] = {
+        { "title", &rep->title }, { "header", &rep->header },
+        { "issuer", &rep->issuer }, { "parent-issuer", &rep->parent_issuer },
+        { "subtitle", &rep->subtitle }, { "place-date", &rep->place_date },
+        { "recipients", &rep->recipients },
+    };
+    for (const cadre_tnode *n = root->children; n; n = n->next) {
+        int rc = 0;
+        bool done = false;
+        for (size_t i = 0; i < sizeof simple / sizeof *simple; i++) {
+            if (cadre_tnode_is(n, simple[i].name)) {
+                rc = read_element_text(rd, n, simple[i].t);
+                done = true;
+            }
+        }
+        if (done) {
+            if (rc < 0)
+                return -1;
+            continue;
+        }
+        if (cadre_tnode_is(n, "contents")) {
+            check_attrs(rd, n, (const char *const[]){ "title", NULL });
+            const char *t = cadre_tnode_attr(n, "title");
+            rc = text_compile(rd, n, t ? t : "MỤC LỤC", 0, no_vars,
+                              &rep->contents);
+        } else if (cadre_tnode_is(n, "signer")) {
+            check_attrs(rd, n, (const char *const[]){ "title", "role",
+                                                      "name", NULL });
+            if (attr_text(rd, n, "title", 0, &rep->sign_title) < 0 ||
+                attr_text(rd, n, "role", 0, &rep->sign_role) < 0 ||
+                attr_text(rd, n, "name", 0, &rep->sign_name) < 0)
+                rc = -1;
+        } else if (cadre_tnode_is(n, "section") ||
+                   cadre_tnode_is(n, "per-unit")) {
+            rc = read_section(rd, n);
+        } else {
+            cadre_tnode_error(n, rd->diags, "unexpected <%s> in <booklet>",
+                              n->name);
+            rd->errors++;
+        }
+        if (rc < 0)
+            return -1;
+    }
+    if (!rep->title.n) {
+        cadre_tnode_error(root, rd->diags, "<booklet> without a <title>");
+        rd->errors++;
+    }
+    return 0;
+}
+
+cadre_report *cadre_report_load(const char *path, cadre_diags *diags)
+{
+    struct stat st;
+    char *file = NULL;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        size_t n = strlen(path) + sizeof "/booklet.xml";
+        file = malloc(n);
+        if (!file)
+            return NULL;
+        snprintf(file, n, "%s/booklet.xml", path);
+    }
+    cadre_report *rep = calloc(1, sizeof *rep);
+    if (!rep) {
+        free(file);
+        return NULL;
+    }
+    rep->tmpl = cadre_tmpl_load(file ? file : path, "booklet", diags);
+    free(file);
+    if (!rep->tmpl) {
+        free(rep);
+        return NULL;
+    }
+    reader rd = { .rep = rep, .diags = diags };
+    if (read_booklet(&rd, rep->tmpl->root) < 0) {
+        cadre_diags_error(diags, rep->tmpl->path, 0, "out of memory");
+        rd.errors++;
+    }
+    if (rd.errors || diags->errors) {
+        cadre_report_free(rep);
+        return NULL;
+    }
+    return rep;
+}
+
+/* ------------------------------------------------------------------ */
+/* Freeing.                                                            */
+
+static void cols_free(rp_col *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        rp_text_release(&cols[i].title);
+        rp_text_release(&cols[i].text);
+        cadre_expr_free(cols[i].value);
+        cols_free(cols[i].kids, cols[i].n_kids);
+    }
+    free(cols);
+}
+
+static void table_free(rp_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n_list; i++) {
+        rp_text_release(&t->list[i].title);
+        for (size_t k = 0; t->list[i].cells && k < t->n_leaves; k++)
+            cadre_expr_free(t->list[i].cells[k]);
+        free(t->list[i].cells);
+    }
+    free(t->list);
+    for (size_t i = 0; i < t->n_levels; i++)
+        rp_text_release(&t->levels[i].title);
+    free(t->levels);
+    cols_free(t->cols, t->n_cols);
+    free(t->leaves);
+    rp_text_release(&t->stub);
+    rp_text_release(&t->total);
+    rp_text_release(&t->subtotal);
+    rp_text_release(&t->note);
+    cadre_expr_free(t->filter);
+    free(t);
+}
+
+static void chart_free(rp_chart *c)
+{
+    if (!c)
+        return;
+    size_t ncat = c->years ? 1 : c->n_cats;
+    for (size_t i = 0; c->cells && i < ncat * c->n_series; i++)
+        cadre_expr_free(c->cells[i]);
+    free(c->cells);
+    for (size_t i = 0; i < c->n_cats; i++)
+        rp_text_release(&c->cats[i].title);
+    for (size_t i = 0; i < c->n_series; i++)
+        rp_text_release(&c->series[i].title);
+    free(c->cats);
+    free(c->series);
+    rp_text_release(&c->y_title);
+    rp_text_release(&c->x_title);
+    free(c);
+}
+
+void cadre_report_free(cadre_report *rep)
+{
+    if (!rep)
+        return;
+    for (size_t i = 0; i < rep->n_sections; i++) {
+        rp_section *s = &rep->sections[i];
+        for (size_t k = 0; k < s->n_blocks; k++) {
+            rp_text_release(&s->blocks[k].text);
+            table_free(s->blocks[k].table);
+            chart_free(s->blocks[k].chart);
+        }
+        free(s->blocks);
+        rp_text_release(&s->title);
+    }
+    free(rep->sections);
+    rp_text *texts[] = { &rep->title, &rep->header, &rep->issuer,
+        &rep->parent_issuer, &rep->subtitle, &rep->place_date,
+        &rep->contents, &rep->sign_title, &rep->sign_role, &rep->sign_name,
+        &rep->recipients };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        rp_text_release(texts[i]);
+    cadre_tmpl_free(rep->tmpl);
+    free(rep);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing.                                                            */
+
+cadre_error cadre_report_write(const cadre_report *rep,
+                               const cadre_records *recs,
+                               const cadre_report_options *opt,
+                               const char *path, cadre_diags *diags)
+{
+    rp_booklet b = { 0 };
+    cadre_error err = rp_build(rep, recs, opt, &b, diags);
+    if (err == CADRE_OK)
+        err = rp_layout_write(&b, rep->font, path, diags);
+    rp_booklet_release(&b);
+    return err;
+}
