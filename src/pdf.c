@@ -211,6 +211,32 @@ cadre_error cadre_pdf_line(cadre_pdf *pdf, double x1, double y1, double x2,
     return CADRE_OK;
 }
 
+cadre_error cadre_pdf_dots(cadre_pdf *pdf, double x1, double y1, double x2,
+                           double y2, double diameter, double step,
+                           uint32_t color)
+{
+    if (ready(pdf) != CADRE_OK)
+        return pdf->err;
+    if (color == CADRE_PDF_NONE || !(diameter > 0) || !(step > diameter))
+        return CADRE_OK;
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot draw dots");
+    /* A dashed line with dashes of no length and round caps paints a dot
+     * per dash.  Written straight into the content stream inside q/Q, as
+     * libharu 2.3.0 takes dash patterns in whole points and refuses 0. */
+    char buf[256];
+    snprintf(buf, sizeof buf,
+             "q 1 J [0 %.3f] 0 d %.3f w %.4f %.4f %.4f RG %.3f %.3f m "
+             "%.3f %.3f l S Q\n",
+             step * CADRE_PDF_PT_PER_MM, diameter * CADRE_PDF_PT_PER_MM,
+             red(color), green(color), blue(color), pdf_x(pdf, x1),
+             pdf_y(pdf, y1), pdf_x(pdf, x2), pdf_y(pdf, y2));
+    HPDF_Stream_WriteStr(((HPDF_PageAttr)pdf->page->attr)->stream, buf);
+    pdf->armed = 0;
+    return CADRE_OK;
+}
+
 cadre_error cadre_pdf_rect(cadre_pdf *pdf, double x, double y, double w,
                            double h, double width, uint32_t stroke,
                            uint32_t fill)

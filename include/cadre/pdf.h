@@ -186,6 +186,13 @@ cadre_error cadre_pdf_text_box(cadre_pdf *pdf, const cadre_pdf_box *box,
 cadre_error cadre_pdf_line(cadre_pdf *pdf, double x1, double y1, double x2,
                            double y2, double width, uint32_t color);
 
+/* A row of round dots of `diameter` mm every `step` mm from (x1, y1)
+ * towards (x2, y2): leader dots, decorative chains.  One path, however
+ * many dots. */
+cadre_error cadre_pdf_dots(cadre_pdf *pdf, double x1, double y1, double x2,
+                           double y2, double diameter, double step,
+                           uint32_t color);
+
 /* A rectangle (top-left x, y), stroked and/or filled. */
 cadre_error cadre_pdf_rect(cadre_pdf *pdf, double x, double y, double w,
                            double h, double width, uint32_t stroke,

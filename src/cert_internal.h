@@ -1,0 +1,69 @@
+/* cert_internal.h - the compiled certificate template, shared by the
+ * modules of cadre-cert's library part (cert_tmpl.c reads it, cert_issue.c
+ * numbers with it, cert_draw.c draws it). */
+#ifndef CADRE_CERT_INTERNAL_H
+#define CADRE_CERT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cadre/cert.h"
+#include "cadre/expr.h"
+#include "cadre/pdf.h"
+#include "cadre/template.h"
+
+/* What an element draws. */
+enum cert_kind {
+    CERT_TEXT, CERT_LINE, CERT_RECT, CERT_CIRCLE, CERT_STAR, CERT_BORDER,
+    CERT_IMAGE, CERT_QR
+};
+
+/* Styles of <border>. */
+enum cert_border { BORDER_SIMPLE, BORDER_DOUBLE, BORDER_ORNATE };
+
+/* The variables every text of a certificate may use, in env.vars order. */
+enum { CERT_VAR_NUMBER, CERT_VAR_ISSUED, CERT_VAR_SEQ, CERT_VAR_COUNT };
+
+/* One element of the template, in drawing order. */
+struct cert_el {
+    enum cert_kind kind;
+    bool stock;             /* part of pre-printed stock: skipped when the
+                               template prints fields only */
+    cadre_expr *when;       /* drawn only when true; NULL: always */
+    double x, y, w, h;      /* mm: position and box (line: x, y to x2, y2;
+                               circle and star: centre x, y, radius w) */
+    double x2, y2;          /* line end */
+    double width;           /* line width, points */
+    uint32_t color;         /* stroke or text colour */
+    uint32_t fill;          /* fill colour, or CADRE_PDF_NONE */
+    int style;              /* border: enum cert_border */
+    cadre_pdf_font font;    /* text */
+    bool boxed;             /* text: w and h given, drawn in a box */
+    cadre_pdf_box box;      /* text in a box */
+    cadre_pdf_align align;  /* text on a line */
+    cadre_tmpl_text *text;  /* text and QR content */
+    const char *constant;   /* the text when it has no placeholder */
+    char *path;             /* image file, resolved */
+    const char *file;       /* where the element is, for messages */
+    unsigned long line;
+};
+
+struct cadre_cert_tmpl {
+    cadre_tmpl *src;            /* the XML tree: owns file names */
+    cadre_pdf_fonts *fonts;     /* borrowed */
+    double page_w, page_h;      /* mm, orientation applied */
+    double off_x, off_y;        /* printer offset, mm */
+    bool fields_only;           /* skip stock elements */
+    cadre_tmpl_text *number;    /* pattern of assigned numbers */
+    unsigned long number_start; /* first seq tried */
+    cadre_tmpl_text *title;     /* document title, or NULL */
+    struct cert_el *els;        /* in drawing order */
+    size_t n_els;
+};
+
+/* Bind `env` to certificate `i` of the batch; `vars` must hold
+ * CERT_VAR_COUNT values and outlive the use of env. */
+void cert_env(const cadre_cert_batch *b, size_t i, cadre_env *env,
+              cadre_value *vars);
+
+#endif

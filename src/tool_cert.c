@@ -1,0 +1,135 @@
+/* cadre-cert - course-completion certificates from a template: one PDF per
+ * person, a combined PDF for printing, and the register. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cadre/cert.h"
+
+static const char usage[] =
+    "usage: cadre-cert [-t TEMPLATE] --course ID [--cadre ID]... [-o DIR]\n"
+    "                  [--combined FILE.pdf] [--register FILE.xlsx] [-j N] "
+    "FILE...\n"
+    "Issue the certificates of a course to everyone who completed it (or to\n"
+    "the cadres named), from records FILEs.\n"
+    "\n"
+    "  -t, --template T   certificate template: a file, or a shipped name\n"
+    "                     (a4, chung-chi); default a4\n"
+    "      --course ID    the course\n"
+    "      --cadre ID     only this cadre (repeat for more)\n"
+    "  -o, --output DIR   one PDF per person in DIR (created if missing)\n"
+    "      --combined F   all certificates in one PDF, in name order\n"
+    "      --register F   the certificate register as XLSX\n"
+    "  -j, --jobs N       write per-person files with N processes\n"
+    "  -h, --help         show this help\n"
+    "      --version      show the version\n"
+    "\n"
+    "Exit status: 0 done, 1 data, template or output error, 2 usage error or\n"
+    "unreadable input.\n";
+
+struct options {
+    const char *tmpl, *course, *dir, *combined, *reg;
+    const char **cadres; /* --cadre ids */
+    size_t n_cadres;
+    int jobs;
+};
+
+/* Everything after the options; returns the exit status. */
+static int issue(const struct options *o, char **files, size_t n_files,
+                 cadre_diags *diags)
+{
+    cadre_records *recs = cadre_records_new();
+    cadre_pdf_fonts *fonts = cadre_pdf_fonts_new();
+    char *tpath = cadre_cert_find_template(o->tmpl);
+    cadre_cert_tmpl *t = NULL;
+    cadre_cert_batch b = { 0 };
+    cadre_error err = recs && fonts ? CADRE_OK : CADRE_ENOMEM;
+    if (err == CADRE_OK)
+        err = cadre_records_load_all(recs, (const char *const *)files,
+                                     n_files, diags);
+    if (err == CADRE_OK && !tpath) {
+        cadre_diags_error(diags, NULL, 0, "cannot open template '%s'", o->tmpl);
+        err = CADRE_EIO;
+    }
+    if (err == CADRE_OK && !(t = cadre_cert_tmpl_load(tpath, fonts, diags)))
+        err = CADRE_EINVALID;
+    if (err == CADRE_OK)
+        err = cadre_cert_batch_init(&b, recs, t, o->course, o->cadres,
+                                    o->n_cadres, diags);
+    if (err == CADRE_OK && o->dir)
+        err = cadre_cert_write_files(t, &b, o->dir, o->jobs, diags);
+    if (err == CADRE_OK && o->combined)
+        err = cadre_cert_write_combined(t, &b, o->combined, diags);
+    if (err == CADRE_OK && o->reg)
+        err = cadre_cert_write_register(&b, o->reg, diags);
+    if (err == CADRE_OK)
+        printf("%zu certificate%s of course %s\n", b.n, b.n == 1 ? "" : "s",
+               o->course);
+    int status = err == CADRE_OK ? 0
+                 : err == CADRE_EIO && (!t || !b.certs) ? 2 : 1;
+    cadre_cert_batch_release(&b);
+    cadre_cert_tmpl_free(t);
+    free(tpath);
+    cadre_pdf_fonts_free(fonts);
+    cadre_records_free(recs);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"template", required_argument, NULL, 't'},
+        {"course", required_argument, NULL, 'c'},
+        {"cadre", required_argument, NULL, 'C'},
+        {"output", required_argument, NULL, 'o'},
+        {"combined", required_argument, NULL, 'P'},
+        {"register", required_argument, NULL, 'R'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    struct options o = { .tmpl = "a4", .jobs = 1 };
+    o.cadres = calloc((size_t)argc, sizeof *o.cadres);
+    int c;
+    char *end;
+    while (o.cadres && (c = getopt_long(argc, argv, "t:o:j:h", longopts,
+                                        NULL)) != -1) {
+        switch (c) {
+        case 't': o.tmpl = optarg; break;
+        case 'c': o.course = optarg; break;
+        case 'C': o.cadres[o.n_cadres++] = optarg; break;
+        case 'o': o.dir = optarg; break;
+        case 'P': o.combined = optarg; break;
+        case 'R': o.reg = optarg; break;
+        case 'j':
+            o.jobs = (int)strtol(optarg, &end, 10);
+            if (*end || o.jobs < 1 || o.jobs > 256) {
+                fprintf(stderr, "cadre-cert: bad -j '%s': give 1 to 256\n",
+                        optarg);
+                free(o.cadres);
+                return 2;
+            }
+            break;
+        case 'h': fputs(usage, stdout); free(o.cadres); return 0;
+        case 'V': puts("cadre-cert " CADRE_VERSION); free(o.cadres); return 0;
+        default: fputs(usage, stderr); free(o.cadres); return 2;
+        }
+    }
+    const char *missing = !o.cadres ? "memory" : !o.course ? "--course"
+                          : optind == argc ? "records FILE"
+                          : !o.dir && !o.combined && !o.reg
+                              ? "output (-o DIR, --combined or --register)"
+                              : NULL;
+    if (missing) {
+        fprintf(stderr, "cadre-cert: no %s given\n%s", missing, usage);
+        free(o.cadres);
+        return 2;
+    }
+    cadre_diags diags;
+    cadre_diags_init(&diags, 200);
+    int status = issue(&o, argv + optind, (size_t)(argc - optind), &diags);
+    cadre_diags_print(&diags, "cadre-cert", stderr);
+    cadre_diags_release(&diags);
+    free(o.cadres);
+    return status;
+}
