@@ -577,6 +577,9 @@ typedef struct writer {
     double *g_count, *g_sum, *a_count, *a_sum; /* per column totals */
     segs g_segs, a_segs;  /* data rows of the group, of the sheet */
     double *stats;        /* units sheets: counts per item and column */
+    struct cell *cells;   /* the row being written, per column */
+    char **cbuf;          /* per column: its rendered text */
+    size_t *ccap;         /* ... and the buffer's size */
     uint16_t last_col;
 } writer;
 
@@ -775,65 +778,136 @@ static uint32_t next_body_row(writer *w)
     return w->row++;
 }
 
-static void write_value(writer *w, uint32_t row, size_t c,
-                        const cadre_env *env, bool *filled, double *num)
+/* One data cell, evaluated before its row is begun: the row's height
+ * depends on the text of every cell and must be set first. */
+typedef struct cell {
+    int kind;          /* enum rx_kind, or -1 for a blank cell */
+    double num;        /* numbers, dates (Excel serial), years */
+    const char *text;  /* RX_TEXT: borrowed, or in the column's buffer */
+} cell;
+
+/* Render into column c's own buffer: the texts of a row live together. */
+static const char *render_col(writer *w, size_t c, const cadre_tmpl_text *t,
+                              const cadre_env *env)
 {
-    job *j = w->j;
+    size_t n = cadre_tmpl_text_render(t, env, w->cbuf[c], w->ccap[c]);
+    if (n >= w->ccap[c]) {
+        char *p = realloc(w->cbuf[c], n + 1);
+        if (!p) {
+            oom(w->j);
+            return "";
+        }
+        w->cbuf[c] = p;
+        w->ccap[c] = n + 1;
+        cadre_tmpl_text_render(t, env, w->cbuf[c], w->ccap[c]);
+    }
+    return w->cbuf[c];
+}
+
+static void eval_cell(writer *w, size_t c, const cadre_env *env, cell *out)
+{
     const rs_column *col = &w->sh->cols[c];
-    rx_colfmt *cf = &w->cf[c];
-    *filled = false;
-    *num = 0;
-    if (col->single) {
-        cadre_value v;
-        cadre_expr_eval(col->single, env, &v);
-        switch (v.type) {
-        case CADRE_V_NUMBER:
-            /* scores are kept as float: 7.4 would show as 7.400000095 */
-            if (v.u.n > -1e9 && v.u.n < 1e9)
-                v.u.n = round(v.u.n * 1e6) / 1e6;
-            rx_number(&j->bk, w->ws, row, (uint16_t)c, v.u.n,
-                      cf->f[col->is_year ? RX_YEAR : RX_NUMBER][0]);
-            *filled = true;
-            *num = v.u.n;
-            return;
-        case CADRE_V_DATE:
-            if (!cadre_date_is_set(v.u.d))
-                break;
-            if (cadre_date_is_year_only(v.u.d))
-                rx_number(&j->bk, w->ws, row, (uint16_t)c, v.u.d.year,
-                          cf->f[RX_YEAR][0]);
-            else
-                rx_number(&j->bk, w->ws, row, (uint16_t)c,
-                          rx_excel_day(cadre_date_days(v.u.d)),
-                          cf->f[RX_DATE][0]);
-            *filled = true;
-            return;
-        case CADRE_V_NULL:
-            break;
-        default: {
-            char small[256];
-            const char *s = small;
-            if (v.type == CADRE_V_STRING)
-                s = v.u.s ? v.u.s : "";
-            else
-                cadre_value_format(&v, small, sizeof small);
-            if (*s) {
-                rx_text(&j->bk, w->ws, row, (uint16_t)c, s,
-                        cf->f[RX_TEXT][0]);
-                *filled = true;
-                return;
-            }
-        }
-        }
-        rx_blank(&j->bk, w->ws, row, (uint16_t)c, cf->f[RX_TEXT][0]);
+    out->kind = -1;
+    out->num = 0;
+    out->text = NULL;
+    if (!col->single) {
+        out->text = render_col(w, c, col->value, env);
+        out->kind = *out->text ? RX_TEXT : -1;
         return;
     }
-    const char *s = render(j, col->value, env);
-    if (*s) {
-        rx_text(&j->bk, w->ws, row, (uint16_t)c, s, cf->f[RX_TEXT][0]);
-        *filled = true;
-    } else
-        rx_blank(&j->bk, w->ws, row, (uint16_t)c, cf->f[RX_TEXT][0]);
+    cadre_value v;
+    cadre_expr_eval(col->single, env, &v);
+    switch (v.type) {
+    case CADRE_V_NUMBER:
+        /* scores are kept as float: 7.4 would show as 7.400000095 */
+        out->num = v.u.n > -1e9 && v.u.n < 1e9 ? round(v.u.n * 1e6) / 1e6
+                                               : v.u.n;
+        out->kind = col->is_year ? RX_YEAR : RX_NUMBER;
+        return;
+    case CADRE_V_DATE:
+        if (!cadre_date_is_set(v.u.d))
+            return;
+        if (cadre_date_is_year_only(v.u.d)) {
+            out->num = v.u.d.year; /* a year stays a year, not 1 January */
+            out->kind = RX_YEAR;
+        } else {
+            out->num = rx_excel_day(cadre_date_days(v.u.d));
+            out->kind = RX_DATE;
+        }
+        return;
+    case CADRE_V_NULL:
+        return;
+    case CADRE_V_STRING:
+        out->text = v.u.s ? v.u.s : "";
+        break;
+    default:
+        if (w->ccap[c] < 256) {
+            char *p = realloc(w->cbuf[c], 256);
+            if (!p) {
+                oom(w->j);
+                return;
+            }
+            w->cbuf[c] = p;
+            w->ccap[c] = 256;
+        }
+        cadre_value_format(&v, w->cbuf[c], w->ccap[c]);
+        out->text = w->cbuf[c];
+        break;
+    }
+    out->kind = *out->text ? RX_TEXT : -1;
+}
+
+/* Lines `s` takes in a column `width` wide, wrapping at spaces as the
+ * spreadsheet does. */
+static int wrapped_lines(const char *s, double width)
+{
+    double usable = width - 1.2;
+    if (rx_text_width(s) <= usable && !strchr(s, '\n'))
+        return 1;
+    int lines = 1;
+    double line = 0;
+    const char *p = s;
+    while (*p) {
+        if (*p == '\n') {
+            lines++;
+            line = 0;
+            p++;
+            continue;
+        }
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '\n')
+            e++;
+        char word[128];
+        size_t n = (size_t)(e - p) < sizeof word - 1 ? (size_t)(e - p)
+                                                     : sizeof word - 1;
+        memcpy(word, p, n);
+        word[n] = '\0';
+        double wd = rx_text_width(word);
+        if (line > 0 && line + 0.5 + wd > usable) {
+            lines++;
+            line = wd;
+        } else
+            line += (line > 0 ? 0.5 : 0) + wd;
+        while (wd > usable) { /* a word longer than the column breaks */
+            lines++;
+            wd -= usable;
+            line = wd;
+        }
+        p = *e == ' ' ? e + 1 : e;
+    }
+    return lines > 50 ? 50 : lines;
+}
+
+static void write_cell(writer *w, uint32_t row, size_t c, const cell *k)
+{
+    rx_colfmt *cf = &w->cf[c];
+    rx_book *bk = &w->j->bk;
+    if (k->kind < 0)
+        rx_blank(bk, w->ws, row, (uint16_t)c, cf->f[RX_TEXT][0]);
+    else if (k->kind == RX_TEXT)
+        rx_text(bk, w->ws, row, (uint16_t)c, k->text, cf->f[RX_TEXT][0]);
+    else
+        rx_number(bk, w->ws, row, (uint16_t)c, k->num, cf->f[k->kind][0]);
 }
 
 /* SUM or COUNTA over runs of rows, on this part or others. */
@@ -1050,7 +1124,10 @@ static cadre_error write_sheet(job *j, size_t si)
     cadre_error err = CADRE_OK;
     w.cf = calloc(sh->n_cols, sizeof *w.cf);
     w.g_count = calloc(sh->n_cols * 4, sizeof *w.g_count);
-    if (!w.cf || !w.g_count) {
+    w.cells = calloc(sh->n_cols, sizeof *w.cells);
+    w.cbuf = calloc(sh->n_cols, sizeof *w.cbuf);
+    w.ccap = calloc(sh->n_cols, sizeof *w.ccap);
+    if (!w.cf || !w.g_count || !w.cells || !w.cbuf || !w.ccap) {
         err = CADRE_ENOMEM;
         goto done;
     }
@@ -1089,18 +1166,35 @@ static cadre_error write_sheet(job *j, size_t si)
         env_for(j, &env);
         env.vars = vars;
         rows_env(j, sh, item, &env);
+        int lines = 1;
+        for (size_t c = 0; c < sh->n_cols; c++) {
+            if (sh->cols[c].has_count)
+                continue;
+            eval_cell(&w, c, &env, &w.cells[c]);
+            if (w.cells[c].kind == RX_TEXT) {
+                int l = wrapped_lines(w.cells[c].text, p->width[c]);
+                if (l > lines)
+                    lines = l;
+            }
+        }
         uint32_t row = next_body_row(&w);
+        if (lines > 1) /* neither Excel nor LibreOffice fits it on opening */
+            rx_check(&j->bk, worksheet_set_row(w.ws, row, lines *
+                                               sh->font_size * 1.3 + 2, NULL),
+                     "a row");
         seg_add(j, &w.g_segs, w.part, row);
         seg_add(j, &w.a_segs, w.part, row);
         for (size_t c = 0; c < sh->n_cols; c++) {
-            bool filled;
-            double num;
+            double num = 0;
             if (sh->cols[c].has_count) {
                 num = w.stats[i * sh->n_cols + c];
                 write_count(&w, row, c, item, num);
-                filled = true;
-            } else
-                write_value(&w, row, c, &env, &filled, &num);
+            } else {
+                write_cell(&w, row, c, &w.cells[c]);
+                if (w.cells[c].kind != RX_TEXT)
+                    num = w.cells[c].num;
+            }
+            bool filled = sh->cols[c].has_count || w.cells[c].kind >= 0;
             w.g_count[c] += filled;
             w.g_sum[c] += num;
             w.a_count[c] += filled;
@@ -1120,6 +1214,11 @@ static cadre_error write_sheet(job *j, size_t si)
 done:
     free(w.cf);
     free(w.g_count);
+    free(w.cells);
+    for (size_t c = 0; w.cbuf && c < sh->n_cols; c++)
+        free(w.cbuf[c]);
+    free(w.cbuf);
+    free(w.ccap);
     free(w.stats);
     free(w.g_segs.v);
     free(w.a_segs.v);
