@@ -466,7 +466,9 @@ cadre_roster *cadre_roster_load(const char *path, cadre_diags *diags)
             bad++;
         }
     }
-    for (size_t i = 0; bad == 0 && i < r->n_sheets; i++)
+    /* links need every sheet read without error */
+    int before = bad;
+    for (size_t i = 0; before == 0 && i < r->n_sheets; i++)
         if (r->sheets[i].over)
             bad += link_over(r, &r->sheets[i], diags);
     if (bad)

@@ -96,6 +96,9 @@ int main(int argc, char **argv)
         ro.n_courses = opt.n_courses;
         ro.units = opt.units;
         ro.n_units = opt.n_units;
+        /* for tests: continue on a new sheet sooner than Excel must */
+        const char *max = getenv("CADRE_ROSTER_MAX_ROWS");
+        ro.max_rows = max ? (uint32_t)strtoul(max, NULL, 10) : 0;
         err = cadre_roster_write(r, recs, &ro, opt.out, &diags);
     }
     cadre_diags_print(&diags, "cadre-roster", stderr);
