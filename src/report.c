@@ -600,13 +600,20 @@ static int read_blocks(reader *rd, const cadre_tnode *parent, rp_section *s,
             b.kind = RP_HEADING;
             check_attrs(rd, n, (const char *const[]){ NULL });
             rc = text_compile(rd, n, n->text, roots, no_vars, &b.text);
-        } else if (cadre_tnode_is(n, "table") && !s->per_unit) {
+        } else if (cadre_tnode_is(n, "table")) {
             b.kind = RP_TABLE;
             b.table = calloc(1, sizeof *b.table);
             rc = b.table ? attr_text(rd, n, "title", 0, &b.text) : -1;
             if (rc == 0)
                 rc = read_table(rd, n, b.table);
-        } else if (cadre_tnode_is(n, "chart") && !s->per_unit) {
+            if (rc == 0 && s->per_unit && b.table->rows != RP_ROWS_LIST) {
+                /* a unit's page counts within the unit: only listed rows
+                 * mean something there */
+                cadre_tnode_error(n, rd->diags, "<per-unit> tables take "
+                                  "rows=\"list\" only");
+                rd->errors++;
+            }
+        } else if (cadre_tnode_is(n, "chart")) {
             b.kind = RP_CHART;
             b.chart = calloc(1, sizeof *b.chart);
             rc = b.chart ? attr_text(rd, n, "title", 0, &b.text) : -1;

@@ -470,7 +470,8 @@ static rp_btable *build_table(rp_ctx *ctx, const rp_table *t,
         if (!cells || add_row(bt, RP_ROW_TOTAL, 0, cells) < 0)
             goto fail;
     } else if (t->rows == RP_ROWS_LIST) {
-        ctx->scope = (rp_scope){ RP_ALL, 0 };
+        /* listed rows count in the scope around them: the booklet, or one
+         * unit on its own page */
         int num = 0;
         for (size_t i = 0; i < t->n_list; i++) {
             const rp_row *row = &t->list[i];

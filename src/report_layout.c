@@ -788,7 +788,7 @@ static void chart(lay *L, const rp_bchart *c)
                 bx = x0 + w * (double)s;
             }
             if (h > 0)
-                rect_op(L, bx, base - h, w, h, 0.3, 0xFFFFFF, palette[s % 8]);
+                rect_op(L, bx, base - h, w, h, 0, CADRE_PDF_NONE, palette[s % 8]);
             number(v, buf, sizeof buf);
             double tw = width(L, F_REG, fs - 1, buf, strlen(buf));
             if (c->type == RP_BARS && tw < w + 2)
@@ -869,7 +869,7 @@ static void cover(lay *L, const rp_booklet *b)
     if (b->issuer) {
         size_t nl = draw_wrapped(L, F_BOLD, 12, b->issuer, 22, y, 80,
                                  lh_of(12), RP_CENTER, 0, 0x000000);
-        y += (double)nl * lh_of(12) - lh_of(12) + 2;
+        y += (double)(nl - 1) * lh_of(12) + 3;
         line_op(L, cx - 12, y, cx + 12, y, 0.6, 0x000000);
     }
     double W = p->w - 60;

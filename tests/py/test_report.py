@@ -1,0 +1,310 @@
+#!/usr/bin/python3
+"""Output tests of cadre-report: the booklet read back with independent
+readers (PyMuPDF, poppler's pdftotext, fontTools), every figure checked
+against a count made here from the XML with xml.etree, not through our
+library.  Prints "ok NAME" / "FAIL NAME" lines (tests/run).
+"""
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import fitz  # PyMuPDF
+from fontTools.ttLib import TTFont
+
+TOP = os.environ.get("CADRE_TOP") or os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("CADRE_BIN") or os.path.join(TOP, "build", "bin")
+TOOL = os.path.join(BIN, "cadre-report")
+RECORDS = [os.path.join(TOP, "samples", "dinh-lap", f)
+           for f in ("cadres.xml", "courses.xml")]
+YEAR = 2018
+
+failed = 0
+
+
+def report(name, ok, why=""):
+    global failed
+    if ok:
+        print(f"ok report/{name}")
+    else:
+        failed += 1
+        print(f"FAIL report/{name}" + (f": {why}" if why else ""))
+
+
+def run(args):
+    return subprocess.run([TOOL] + args, capture_output=True, text=True)
+
+
+def vn(n):
+    """1188 -> "1.188", as the booklet prints numbers."""
+    return f"{n:,}".replace(",", ".")
+
+
+# ----------------------------------------------------------- records --
+
+EDU = ["tien-si", "thac-si", "dai-hoc", "cao-dang", "trung-cap", "so-cap",
+       "chua-dao-tao"]
+POL = ["cu-nhan", "cao-cap", "trung-cap", "so-cap", "chua-dao-tao"]
+QLNN = ["chuyen-vien-cao-cap", "chuyen-vien-chinh", "chuyen-vien", "can-su",
+        "chua-dao-tao"]
+
+
+def at_least(value, floor, order):
+    return order.index(value) <= order.index(floor)
+
+
+def parse_date(s):
+    y, m, d = (int(x) for x in s.split("-"))
+    return date(y, m, d)
+
+
+def load():
+    units, cadres, courses = {}, {}, []
+    for path in RECORDS:
+        root = ET.parse(path).getroot()
+        for u in root.iter("unit"):
+            units[u.get("id")] = u.attrib
+        for c in root.iter("cadre"):
+            cadres[c.get("id")] = {
+                "unit": c.get("unit"),
+                "leader": c.get("leader") == "true",
+                "gender": c.findtext("gender"),
+                "category": c.findtext("category"),
+                "education": c.findtext("education"),
+                "pol": c.findtext("political-theory"),
+                "qlnn": c.findtext("state-management") or "chua-dao-tao",
+                "party": c.find("party-member") is not None,
+                "ethnicity": c.findtext("ethnicity"),
+            }
+        for k in root.iter("course"):
+            courses.append({
+                "type": k.get("type"), "mode": k.get("mode"),
+                "start": parse_date(k.get("start")),
+                "end": parse_date(k.get("end")),
+                "title": k.findtext("title"),
+                "participants": [p.attrib for p in k.iter("participant")],
+            })
+    return units, cadres, courses
+
+
+def runs_in(k, y):
+    return k["start"] <= date(y, 12, 31) and k["end"] >= date(y, 1, 1)
+
+
+def minority(c):
+    e = (c["ethnicity"] or "").split()
+    return bool(e) and e[0] != "Kinh"
+
+
+# ------------------------------------------------------------ helpers --
+
+def page_lines(page):
+    """Lines of a page as (y, [words left to right])."""
+    rows = {}
+    for w in page.get_text("words"):
+        key = round((w[1] + w[3]) / 2)
+        rows.setdefault(key, []).append(w)
+    out = []
+    for y in sorted(rows):
+        out.append((y, [w[4] for w in sorted(rows[y], key=lambda w: w[0])]))
+    return out
+
+
+def table_row(doc, label):
+    """The numbers printed on the line that starts with `label` (words
+    joined), from the first page holding it."""
+    for page in doc:
+        for _, words in page_lines(page):
+            text = " ".join(words)
+            if label in text:
+                rest = text.split(label, 1)[1].split()
+                nums = [w for w in rest if re.fullmatch(r"[\d.]+", w)]
+                if nums and len(nums) == len(rest):
+                    return [int(w.replace(".", "")) for w in nums]
+    return None
+
+
+def main():
+    if not os.access(TOOL, os.X_OK):
+        report("tool", False, f"no {TOOL}")
+        return
+    units, cadres, courses = load()
+    tmp = tempfile.mkdtemp()
+    out = os.path.join(tmp, "b.pdf")
+    r = run(["--year", str(YEAR), "--per-unit", "-o", out] + RECORDS)
+    report("writes-booklet", r.returncode == 0 and os.path.exists(out),
+           r.stderr.strip())
+    if r.returncode:
+        return
+    doc = fitz.open(out)
+    text = subprocess.run(["pdftotext", out, "-"], capture_output=True,
+                          text=True).stdout
+    flat = " ".join(text.split())
+
+    # --- the article's figures, counted here from the XML ---
+    cv = [c for c in cadres.values()
+          if c["category"] in ("cong-chuc", "vien-chuc")]
+    n_cv = len(cv)
+    n_edu = sum(at_least(c["education"], "cao-dang", EDU) for c in cv)
+    n_pol = sum(at_least(c["pol"], "trung-cap", POL) for c in cv)
+
+    def started(t, y):
+        return sum(len(k["participants"]) for k in courses
+                   if k["type"] == t and k["start"].year == y)
+
+    def completed(t, y):
+        return sum(p["status"] == "completed" for k in courses
+                   if k["type"] == t and k["end"].year == y
+                   for p in k["participants"])
+
+    tc, sc = started("trung-cap-llct-hc", YEAR), started("so-cap-llct", YEAR)
+    tc_done = completed("trung-cap-llct-hc", YEAR - 1)
+    sc_done = completed("so-cap-llct", YEAR - 1)
+    nv = [k for k in courses if k["type"] == "nghiep-vu" and runs_in(k, YEAR)]
+    nv_att = sum(len(k["participants"]) for k in nv)
+    tt = [c for c in cadres.values() if c["unit"] == "TTNTTB"]
+    tt_tc = sum(c["pol"] == "trung-cap" for c in tt)
+    tt_sc = sum(c["pol"] == "so-cap" for c in tt)
+
+    expect = [
+        f"Trong tổng số {vn(n_cv)} công chức, viên chức của huyện, có "
+        f"{vn(n_edu)} người có trình độ chuyên môn từ cao đẳng trở lên; "
+        f"{vn(n_pol)} người có trình độ từ trung cấp lý luận chính trị",
+        f"có {vn(tc)} học viên; lớp sơ cấp lý luận chính trị có {vn(sc)}",
+        f"có {vn(tc_done)} đồng chí hoàn thành chương trình trung cấp",
+        f"và {vn(sc_done)} đồng chí hoàn thành chương trình sơ cấp",
+        f"mở {len(nv)} lớp bồi dưỡng nghiệp vụ với {vn(nv_att)} lượt",
+        f"Thị trấn Nông trường Thái Bình có {len(tt)} cán bộ, công chức, "
+        f"viên chức, trong đó {tt_tc} người có trình độ trung cấp lý luận "
+        f"chính trị, {tt_sc} người có trình độ sơ cấp",
+    ]
+    missing = [e for e in expect if e not in flat]
+    report("figures-independent", not missing, "; ".join(missing))
+    article = ["1.188", "796", "199", "69", "26", "68", "41"]
+    report("article-figures",
+           all(re.search(rf"(?<![\d.]){re.escape(a)}(?![\d.])", flat)
+               for a in article) and (len(tt), tt_tc, tt_sc) == (18, 9, 4),
+           "the sample district no longer reproduces the article")
+
+    # --- the quantity-and-quality table's grand total, column by column ---
+    allc = list(cadres.values())
+    want = [len(allc), sum(c["gender"] == "nu" for c in allc),
+            sum(c["party"] for c in allc), sum(minority(c) for c in allc)]
+    want += [sum(c["category"] == x for c in allc)
+             for x in ("can-bo", "cong-chuc", "vien-chuc")]
+    want += [sum(c["education"] == x for c in allc) for x in EDU[:6]]
+    want += [sum(c["pol"] == x for c in allc) for x in POL[:4]]
+    want += [sum(c["qlnn"] == x for c in allc) for x in QLNN[:3]]
+    got = table_row(doc, "Tổng cộng toàn huyện")
+    report("table-total", got is not None and got[:len(want)] == want,
+           f"got {got and got[:len(want)]}, want {want}")
+    got = table_row(doc, "Thị trấn Nông trường Thái Bình")
+    wtt = [len(tt), sum(c["gender"] == "nu" for c in tt)]
+    report("table-unit-row", got is not None and got[:2] == wtt,
+           f"got {got and got[:2]}, want {wtt}")
+    lv = {u: a["level"] for u, a in units.items()}
+    # training results: the nghiệp vụ row
+    got = table_row(doc, "Bồi dưỡng nghiệp vụ")
+    parts = [(p, k) for k in nv for p in k["participants"]]
+    wnv = [nv_att,
+           sum(lv[cadres[p["cadre"]]["unit"]] == "huyen" for p, _ in parts),
+           sum(lv[cadres[p["cadre"]]["unit"]] == "xa" for p, _ in parts),
+           sum(cadres[p["cadre"]]["leader"] for p, _ in parts),
+           sum(p["status"] == "completed" for p, _ in parts), len(nv)]
+    report("training-results", got == wnv, f"got {got}, want {wnv}")
+
+    # --- fonts: all embedded, every drawn glyph has outlines ---
+    fonts = {}
+    for page in doc:
+        for xref, ext, ftype, base, _, _ in page.get_fonts():
+            fonts[base.split("+", 1)[-1]] = (xref, ext)
+    not_embedded = [n for n, (x, ext) in fonts.items() if ext in ("n/a", "")]
+    report("fonts-embedded", fonts and not not_embedded,
+           f"not embedded: {not_embedded}")
+    glyf = {}
+    for name, (xref, _) in fonts.items():
+        buf = doc.extract_font(xref)[3]
+        try:
+            font = TTFont(io.BytesIO(buf))
+            glyf[name] = (font.getGlyphOrder(), font["glyf"])
+        except Exception as e:  # noqa: BLE001 - report, do not stop
+            report("font-readable", False, f"{name}: {e}")
+    bad, outside, drawn = [], [], 0
+    for page in doc:
+        rect = page.rect
+        for span in page.get_texttrace():
+            # PyMuPDF cuts long font names: match by prefix
+            g = next((v for k, v in glyf.items()
+                      if k.startswith(span["font"])), None)
+            for ch, gid, _, bbox in span["chars"]:
+                if ch in (32, 160):
+                    continue
+                drawn += 1
+                if g is None:
+                    bad.append((page.number + 1, chr(ch), "no font"))
+                    continue
+                order, table = g
+                name = order[gid] if gid < len(order) else None
+                if name is None or table[name].numberOfContours == 0:
+                    bad.append((page.number + 1, chr(ch), gid))
+                x0, y0, x1, y1 = bbox
+                if x0 < rect.x0 - 0.5 or y0 < rect.y0 - 0.5 or \
+                        x1 > rect.x1 + 0.5 or y1 > rect.y1 + 0.5:
+                    outside.append((page.number + 1, chr(ch)))
+    report("glyph-outlines", drawn > 1000 and not bad,
+           f"{len(bad)} glyphs without outlines, first {bad[:5]}")
+    report("text-inside-page", not outside, f"outside: {outside[:5]}")
+
+    # --- contents: every entry's page number is where its section starts ---
+    toc = doc.get_toc()
+    top = [t for t in toc if t[0] == 1]
+    contents = " ".join(doc[1].get_text().split())
+    wrong = []
+    for _, title, pno in top:
+        m = re.search(re.escape(title) + r"[ .]*?(\d+)\b", contents)
+        if not m or int(m.group(1)) != pno:
+            wrong.append((title, m and m.group(1), pno))
+            continue
+        head = " ".join(doc[pno - 1].get_text().split())
+        if title not in head[:400]:
+            wrong.append((title, "not on page", pno))
+    report("contents-pages", len(top) >= 6 and not wrong, f"{wrong}")
+    n_units = len(units)
+    report("bookmarks", len(top) >= 6 and
+           sum(t[0] == 2 for t in toc) == n_units,
+           f"{len(top)} sections, {sum(t[0] == 2 for t in toc)} units")
+    report("footer-pages", f"Trang 2/{doc.page_count}" in text and
+           f"Trang {doc.page_count}/{doc.page_count}" in text)
+    landscape = [p.number + 1 for p in doc if p.rect.width > p.rect.height]
+    report("landscape-wide-table", len(landscape) > 0)
+
+    # --- one unit: figures counted within it ---
+    out2 = os.path.join(tmp, "u.pdf")
+    r = run(["--year", str(YEAR), "--unit", "TTNTTB", "-o", out2] + RECORDS)
+    t2 = subprocess.run(["pdftotext", out2, "-"], capture_output=True,
+                        text=True).stdout if r.returncode == 0 else ""
+    got = table_row(fitz.open(out2), "Tổng cộng toàn huyện") if t2 else None
+    report("one-unit", r.returncode == 0 and got and got[0] == len(tt),
+           r.stderr.strip() or f"total {got and got[0]}")
+
+    # --- template errors name the file and the line ---
+    bad_t = os.path.join(tmp, "bad.xml")
+    with open(bad_t, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
+                '  <title>T</title>\n  <section title="S">\n'
+                '    <p>{count(cadres where education >= cao-dag)}</p>\n'
+                '  </section>\n</booklet>\n')
+    r = run(["-t", bad_t, "--year", "2018", "-o",
+             os.path.join(tmp, "x.pdf")] + RECORDS)
+    report("template-error-line", r.returncode == 1 and
+           f"{bad_t}:5: error:" in r.stderr and
+           not os.path.exists(os.path.join(tmp, "x.pdf")), r.stderr)
+
+
+main()
+sys.exit(1 if failed else 0)
