@@ -1,0 +1,464 @@
+#!/usr/bin/python3
+"""Output tests of cadre-cert: the certificates read back with independent
+readers (PyMuPDF, fontTools, zbarimg, poppler's pdftoppm).  Records are
+written here; expectations come from them and from the template's XML,
+never from our library.  Prints "ok NAME" / "FAIL NAME" lines (tests/run).
+"""
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import xml.etree.ElementTree as ET
+
+import fitz  # PyMuPDF
+from fontTools.ttLib import TTFont
+
+TOP = os.environ.get("CADRE_TOP") or os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("CADRE_BIN") or os.path.join(TOP, "build", "bin")
+TOOL = os.path.join(BIN, "cadre-cert")
+A4 = os.path.join(TOP, "templates", "cert", "a4.xml")
+CHUNG_CHI = os.path.join(TOP, "templates", "cert", "chung-chi.xml")
+PT_PER_MM = 72 / 25.4
+SLACK = 0.6  # points: viewers round advances and sizes
+
+failed = 0
+
+
+def report(name, ok, why=""):
+    global failed
+    if ok:
+        print(f"ok cert/{name}")
+    else:
+        failed += 1
+        print(f"FAIL cert/{name}" + (f": {why}" if why else ""))
+
+
+def run(args, cwd=None):
+    return subprocess.run([TOOL] + args, capture_output=True, text=True,
+                          cwd=cwd)
+
+
+# ----------------------------------------------------------- records --
+
+VOWELS = "aăâeêioôơuưy"
+TONES = ["\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]  # huyền hỏi ngã sắc nặng
+
+
+def tone_forms(v):
+    """A vowel with no tone and the five tones, NFC."""
+    return [v] + [unicodedata.normalize("NFC", v + t) for t in TONES]
+
+
+def vietnamese_names():
+    """One name per vowel holding it with every tone, in both cases, and
+    one for đ/Đ: every Vietnamese letter with every tone is drawn."""
+    names = []
+    for v in VOWELS:
+        low = "".join(tone_forms(v))
+        names.append(f"Đặng {low} {low.upper()}")
+    names.append("Đinh Đức Đạt đđ")
+    return names
+
+
+def esc(s):
+    return (s.replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;"))
+
+
+def records(people, course_id="K1", extra_courses=""):
+    """people: list of dicts id, name, unit, gender, no (certificate-no or
+    None), status, issued.  One unit per person, named after them, so
+    lower-case letters are drawn too."""
+    units = "".join(
+        f'<unit id="U{i}" name="{esc(p.get("unit", "Xã Đình Lập"))}" level="xa"/>'
+        for i, p in enumerate(people))
+    cadres = "".join(
+        f'<cadre id="{esc(p["id"])}" unit="U{i}"><full-name>{esc(p["name"])}'
+        f'</full-name><gender>{p.get("gender", "nam")}</gender><birth-date>'
+        f'{p.get("birth", "1980-02-03")}</birth-date><category>cong-chuc'
+        f'</category><education>dai-hoc</education><political-theory>'
+        f'trung-cap</political-theory></cadre>' for i, p in enumerate(people))
+    parts = ""
+    for p in people:
+        attrs = f'cadre="{esc(p["id"])}" status="{p.get("status", "completed")}"'
+        if p.get("status", "completed") == "completed":
+            attrs += ' grade="kha"'
+        if p.get("no"):
+            attrs += f' certificate-no="{esc(p["no"])}"'
+        if p.get("issued"):
+            attrs += f' issued="{p["issued"]}"'
+        parts += f"<participant {attrs}/>"
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<records version="1" as-of="2019-12-31" issuer="Huyện ủy Đình Lập" place="Đình Lập">
+<units>{units}</units><cadres>{cadres}</cadres>
+<courses><course id="{course_id}" type="trung-cap-llct-hc" start="2018-03-05" end="2019-06-28">
+<title>Trung cấp lý luận chính trị – hành chính, khóa 2018 – 2019</title>
+<organizer>Trung tâm Bồi dưỡng chính trị huyện Đình Lập</organizer>
+<signer title="GIÁM ĐỐC">Hoàng Văn Minh</signer>{parts}</course>{extra_courses}</courses>
+</records>
+"""
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+# ----------------------------------------------------- PDF inspection --
+
+def glyph_ok(glyf, name, depth=0):
+    """A glyph prints when it has contours, or is a composite whose parts
+    all do (libharu 2.3.0 embeds composites' parts one level deep: a part
+    it left out has no data)."""
+    g = glyf[name]
+    if depth > 8:
+        return False
+    if g.isComposite():
+        return all(glyph_ok(glyf, c.glyphName, depth + 1)
+                   for c in g.components)
+    return getattr(g, "numberOfContours", 0) > 0
+
+
+def embedded_fonts(doc, page):
+    """{font name: (TTFont or None, ext)} for the fonts of a page."""
+    out = {}
+    for xref, ext, _type, basefont, _name, _enc in page.get_fonts(full=False):
+        name, fext, _t, data = doc.extract_font(xref)
+        tt = None
+        if data:
+            try:
+                tt = TTFont(io.BytesIO(data))
+            except Exception:
+                tt = None
+        out[basefont] = (tt, fext, len(data or b""))
+    return out
+
+
+def check_glyphs(doc, label, cache=None):
+    """Every drawn character has a glyph with outlines; returns a list of
+    problems."""
+    problems = []
+    for pno, page in enumerate(doc):
+        fonts = embedded_fonts(doc, page)
+        for span in page.get_texttrace():
+            font = None
+            for base, val in fonts.items():
+                if base.split("+")[-1].split(",")[0] == span["font"].split(",")[0] \
+                        or base.endswith(span["font"]):
+                    font = val
+            if not font or not font[0]:
+                problems.append(f"page {pno + 1}: font {span['font']} not "
+                                "embedded or unreadable")
+                continue
+            tt = font[0]
+            order = tt.getGlyphOrder()
+            glyf = tt["glyf"]
+            for ch, gid, _o, _b in span["chars"]:
+                if ch in (0x20, 0xA0):
+                    continue
+                if gid <= 0 or gid >= len(order) or not glyph_ok(glyf, order[gid]):
+                    problems.append(f"page {pno + 1}: '{chr(ch)}' U+{ch:04X} "
+                                    f"glyph {gid} has no outlines")
+    return problems
+
+
+def boxes_of(template):
+    """The boxes (x0, y0, x1, y1 in points, with the printer offset) of the
+    template's <text> elements, and the page size in points."""
+    root = ET.parse(template).getroot()
+    page = root.get("page", "A4")
+    w, h = {"A4": (210, 297), "A5": (148, 210), "A3": (297, 420)}.get(
+        page, None) or tuple(float(v) for v in page.split("x"))
+    if (root.get("orientation", "landscape") == "landscape") != (w > h):
+        w, h = h, w
+    ox = float(root.get("offset-x", 0))
+    oy = float(root.get("offset-y", 0))
+    boxes = []
+    for el in root.iter("text"):
+        if el.get("w"):
+            x, y = float(el.get("x")) + ox, float(el.get("y")) + oy
+            boxes.append(((x * PT_PER_MM, y * PT_PER_MM,
+                           (x + float(el.get("w"))) * PT_PER_MM,
+                           (y + float(el.get("h"))) * PT_PER_MM),
+                          el.text or ""))
+    return boxes, (w * PT_PER_MM, h * PT_PER_MM)
+
+
+def inside(b, box, slack=SLACK):
+    return (b[0] >= box[0] - slack and b[1] >= box[1] - slack and
+            b[2] <= box[2] + slack and b[3] <= box[3] + slack)
+
+
+def check_layout(doc, template):
+    """Every drawn character inside the page and inside a box of the
+    template, and the name inside the name's box."""
+    problems = []
+    boxes, (pw, ph) = boxes_of(template)
+    name_boxes = [b for b, t in boxes if "full-name" in t]
+    for pno, page in enumerate(doc):
+        if abs(page.rect.width - pw) > 1 or abs(page.rect.height - ph) > 1:
+            problems.append(f"page {pno + 1} is {page.rect.width:.1f} x "
+                            f"{page.rect.height:.1f} pt, not {pw:.1f} x {ph:.1f}")
+        for span in page.get_texttrace():
+            for ch, _g, _o, bb in span["chars"]:
+                if ch == 0x20:
+                    continue
+                if not inside(bb, (0, 0, page.rect.width, page.rect.height), 0):
+                    problems.append(f"page {pno + 1}: '{chr(ch)}' outside the page")
+                if not any(inside(bb, b) for b, _t in boxes):
+                    problems.append(f"page {pno + 1}: '{chr(ch)}' at "
+                                    f"{tuple(round(v) for v in bb)} in no box")
+        if name_boxes:
+            # the name is the largest bold text in the name box
+            words = page.get_text("words")
+            nb = name_boxes[0]
+            inbox = [w for w in words
+                     if w[0] >= nb[0] - 2 and w[2] <= nb[2] + 2 and
+                     w[1] >= nb[1] - 2 and w[3] <= nb[3] + 2]
+            if not inbox:
+                problems.append(f"page {pno + 1}: nothing in the name box")
+    return problems
+
+
+def page_text(page):
+    return unicodedata.normalize("NFC", page.get_text())
+
+
+def decode_qr(pdf, page_no, tmp):
+    """The QR payloads zbarimg reads on a page rendered at 200 dpi."""
+    base = os.path.join(tmp, f"qr{page_no}")
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", str(page_no),
+                    "-l", str(page_no), "-singlefile", pdf, base],
+                   capture_output=True)
+    r = subprocess.run(["zbarimg", "-q", "--raw", base + ".png"],
+                       capture_output=True)
+    return [unicodedata.normalize("NFC", l) for l in
+            r.stdout.decode("utf-8", "replace").splitlines()]
+
+
+def vn_date_long(iso):
+    y, m, d = (int(v) for v in iso.split("-"))
+    return f"ngày {d:02d} tháng {m:02d} năm {y}" if m <= 2 else \
+        f"ngày {d:02d} tháng {m} năm {y}"
+
+
+# --------------------------------------------------------------- tests --
+
+def test_letters(tmp):
+    """Every Vietnamese letter with every tone, NFC and NFD input: pages,
+    names, numbers, dates, glyph outlines, fonts embedded, boxes, QR."""
+    names = vietnamese_names()
+    people = [dict(id=f"V{i:02d}", name=n, unit=n,
+                   gender="nu" if i % 2 else "nam",
+                   no=("125/2019/CC" if i == 0 else None),
+                   issued=("2019-07-05" if i == 1 else None))
+              for i, n in enumerate(names)]
+    people.append(dict(id="X1", name="Lê Văn Bỏ", status="withdrawn"))
+    rec = os.path.join(tmp, "letters.xml")
+    write(rec, records(people))
+    nfd = os.path.join(tmp, "letters-nfd.xml")
+    write(nfd, unicodedata.normalize("NFD", records(people)))
+    graduates = [p for p in people if p.get("status", "completed") == "completed"]
+
+    out = {}
+    for label, path in (("nfc", rec), ("nfd", nfd)):
+        pdf = os.path.join(tmp, f"all-{label}.pdf")
+        r = run(["--course", "K1", "--combined", pdf, path])
+        report(f"letters-{label}-exit", r.returncode == 0, r.stderr)
+        if r.returncode:
+            return
+        out[label] = pdf
+
+    doc = fitz.open(out["nfc"])
+    report("page-count", len(doc) == len(graduates),
+           f"{len(doc)} pages for {len(graduates)} graduates")
+
+    # Each graduate's name, number and date on their page.  The combined
+    # file is in name order; find each person's page by the name.
+    missing = []
+    numbers = {}
+    for p in graduates:
+        upper = unicodedata.normalize("NFC", p["name"].upper())
+        pages = [i for i, pg in enumerate(doc) if upper in page_text(pg)]
+        if len(pages) != 1:
+            missing.append(f"{p['id']}: name on {len(pages)} pages")
+            continue
+        text = page_text(doc[pages[0]])
+        m = re.search(r"Số: (\S+)", text)
+        if not m:
+            missing.append(f"{p['id']}: no number")
+            continue
+        numbers[p["id"]] = (m.group(1), pages[0])
+        if p.get("no") and m.group(1) != p["no"]:
+            missing.append(f"{p['id']}: number {m.group(1)}, records say {p['no']}")
+        issued = p.get("issued") or "2019-06-28"
+        if vn_date_long(issued) not in text:
+            missing.append(f"{p['id']}: no date {vn_date_long(issued)}")
+    report("name-number-date", not missing, "; ".join(missing[:5]))
+    nums = [n for n, _ in numbers.values()]
+    report("numbers-unique", len(set(nums)) == len(nums) and
+           "125/2019/CC" in nums and all(re.fullmatch(r"\d+/2019/CC", n) for n in nums),
+           str(sorted(nums)))
+
+    problems = check_glyphs(doc, "nfc")
+    report("glyph-outlines", not problems, "; ".join(problems[:5]))
+
+    not_embedded = []
+    for page in doc:
+        for base, (tt, ext, size) in embedded_fonts(doc, page).items():
+            if ext in ("n/a", "") or size == 0 or tt is None:
+                not_embedded.append(base)
+    report("fonts-embedded", not not_embedded, ", ".join(sorted(set(not_embedded))))
+
+    problems = check_layout(doc, A4)
+    report("inside-page-and-box", not problems, "; ".join(problems[:5]))
+
+    # NFD input prints exactly as NFC input: same text, same glyphs.
+    dd = fitz.open(out["nfd"])
+    same = len(dd) == len(doc) and all(
+        [(c[0], c[1]) for s in a.get_texttrace() for c in s["chars"]] ==
+        [(c[0], c[1]) for s in b.get_texttrace() for c in s["chars"]]
+        for a, b in zip(doc, dd))
+    report("nfd-as-nfc", same)
+
+    # The QR code of the first pages decodes to number | name | course | date.
+    bad = []
+    for p in graduates[:3]:
+        if p["id"] not in numbers:
+            continue
+        num, pno = numbers[p["id"]]
+        want = f"{num} | {p['name']} | K1 | {p.get('issued') or '2019-06-28'}"
+        got = decode_qr(out["nfc"], pno + 1, tmp)
+        if got != [unicodedata.normalize("NFC", want)]:
+            bad.append(f"page {pno + 1}: {got!r} != {want!r}")
+    report("qr-decodes", not bad, "; ".join(bad))
+
+    # Per-person files: one page each, small, named safely.
+    d = os.path.join(tmp, "each")
+    r = run(["--course", "K1", "-o", d, "-j", "3", rec])
+    files = sorted(os.listdir(d)) if os.path.isdir(d) else []
+    report("per-person-count", r.returncode == 0 and len(files) == len(graduates),
+           f"{len(files)} files; {r.stderr}")
+    sizes = [os.path.getsize(os.path.join(d, f)) for f in files]
+    report("per-person-size", sizes and max(sizes) <= 80 * 1024,
+           f"largest {max(sizes) if sizes else 0} bytes")
+    one = [len(fitz.open(os.path.join(d, f))) for f in files]
+    report("per-person-one-page", one and set(one) == {1}, str(one))
+    report("per-person-name", "125-2019-CC_Dang-aaaaaa-AAAAAA.pdf" in files,
+           ", ".join(files[:3]))
+
+
+SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.pdf")
+
+
+def test_hostile_names(tmp):
+    """Numbers and names that try to leave the directory, overlong names,
+    names and numbers that fold to the same ASCII."""
+    long_name = "Nguyễn " + "Văn " * 70 + "An"  # about 300 characters
+    people = [
+        dict(id="H1", name="../../etc/x", no="../../etc/x"),
+        dict(id="H2", name="/abs", no="/abs"),
+        dict(id="H3", name=long_name, no="7/2019/CC"),
+        dict(id="H4", name="Lê Văn An", no="1/2019"),
+        dict(id="H5", name="Lễ Văn Ấn", no="1-2019"),
+        dict(id="H6", name="LÊ VĂN AN", no="1.2019"),
+        dict(id="..", name="..", no=".."),
+        dict(id="H8", name="-rf *", no="-rf"),
+        dict(id="H9", name="Trần\tQuang Khải", no="a\\b:c*d?e"),
+    ]
+    rec = os.path.join(tmp, "hostile.xml")
+    write(rec, records(people))
+    work = os.path.join(tmp, "work")
+    os.makedirs(work)
+    before = set(os.listdir(tmp))
+    r = run(["--course", "K1", "-o", "out", "--combined", "all.pdf", os.path.abspath(rec)],
+            cwd=work)
+    report("hostile-exit", r.returncode == 0, r.stderr)
+    files = sorted(os.listdir(os.path.join(work, "out"))) \
+        if os.path.isdir(os.path.join(work, "out")) else []
+    report("hostile-all-written", len(files) == len(people),
+           f"{len(files)} files for {len(people)}: {files}")
+    bad = [f for f in files if not SAFE.fullmatch(f) or len(f) > 120]
+    report("hostile-safe-names", not bad, repr(bad))
+    report("hostile-no-escape", set(os.listdir(tmp)) == before and
+           sorted(os.listdir(work)) == ["all.pdf", "out"] and
+           not os.path.exists("/abs.pdf"),
+           f"{set(os.listdir(tmp)) - before} {os.listdir(work)}")
+    lower = [f.lower() for f in files]
+    report("hostile-distinct-ignoring-case", len(set(lower)) == len(lower))
+    doc = fitz.open(os.path.join(work, "all.pdf"))
+    problems = check_layout(doc, A4)
+    report("long-name-in-box", not problems, "; ".join(problems[:5]))
+    text = "".join(page_text(p) for p in doc)
+    report("long-name-printed-whole",
+           re.sub(r"\s+", " ", long_name.upper()) in re.sub(r"\s+", " ", text))
+
+
+def test_chung_chi(tmp):
+    """The 190 x 135 mm fields-only variant: the page size, fields only,
+    every character in its box."""
+    people = [dict(id="C1", name="Hoàng Thị Nguyệt", gender="nu"),
+              dict(id="C2", name="Nông Văn Thắng")]
+    rec = os.path.join(tmp, "cc.xml")
+    write(rec, records(people))
+    pdf = os.path.join(tmp, "cc.pdf")
+    r = run(["-t", "chung-chi", "--course", "K1", "--combined", pdf, rec])
+    report("chung-chi-exit", r.returncode == 0, r.stderr)
+    if r.returncode:
+        return
+    doc = fitz.open(pdf)
+    report("chung-chi-pages", len(doc) == 2)
+    report("chung-chi-size", abs(doc[0].rect.width - 190 * PT_PER_MM) < 1 and
+           abs(doc[0].rect.height - 135 * PT_PER_MM) < 1, str(doc[0].rect))
+    text = page_text(doc[0]) + page_text(doc[1])
+    report("chung-chi-fields-only", "CỘNG HÒA" not in text and "CHỨNG CHỈ" not in text
+           and "HOÀNG THỊ NGUYỆT" in text and "1/2019/CC" in text, text[:200])
+    problems = check_layout(doc, CHUNG_CHI) + check_glyphs(doc, "cc")
+    report("chung-chi-layout", not problems, "; ".join(problems[:5]))
+
+
+def test_failure_midway(tmp):
+    """A name no font can print stops the run: no half-written combined
+    file, a message naming the certificate, earlier files complete."""
+    people = [dict(id="F1", name="An Văn An"), dict(id="F2", name="Bùi ก Bình"),
+              dict(id="F3", name="Cao Văn Cường")]
+    rec = os.path.join(tmp, "fail.xml")
+    write(rec, records(people))
+    pdf = os.path.join(tmp, "fail.pdf")
+    r = run(["--course", "K1", "--combined", pdf, rec])
+    report("failure-exit-1", r.returncode == 1, f"{r.returncode} {r.stderr}")
+    report("failure-no-output", not os.path.exists(pdf) and
+           not [f for f in os.listdir(tmp) if f.startswith(".fail.pdf")])
+    report("failure-says-which", "F2" in r.stderr and "U+0E01" in r.stderr,
+           r.stderr)
+    d = os.path.join(tmp, "fail-dir")
+    r = run(["--course", "K1", "-o", d, rec])
+    files = sorted(os.listdir(d)) if os.path.isdir(d) else []
+    report("failure-files-complete", r.returncode == 1 and
+           files == ["1-2019-CC_An-Van-An.pdf"] and
+           all(len(fitz.open(os.path.join(d, f))) == 1 for f in files),
+           f"{files} {r.stderr}")
+
+
+def main():
+    if not os.access(TOOL, os.X_OK):
+        report("tool", False, f"no {TOOL}")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        for test in (test_letters, test_hostile_names, test_chung_chi,
+                     test_failure_midway):
+            sub = os.path.join(tmp, test.__name__)
+            os.makedirs(sub)
+            try:
+                test(sub)
+            except Exception as e:  # a crash is a failure, not a traceback
+                report(test.__name__, False, f"{type(e).__name__}: {e}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
