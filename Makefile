@@ -44,7 +44,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNITS     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 LIB       := $(B)/libcadre.a
 
-.PHONY: all check demo bench install clean deps unit func
+.PHONY: all check check-valgrind demo bench install clean deps
 .SUFFIXES:
 
 all: $(LIB) $(TOOLS)
@@ -73,6 +73,14 @@ deps:
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNITS)
 	$(Q)BUILD=$(B) tests/run $(UNITS)
+
+# The unit and functional tests again, each tool run under valgrind memcheck:
+# any invalid access or definite leak fails the case (exit status 99).
+check-valgrind: deps
+	$(Q).ci/install-deps .ci/packages-valgrind.txt
+	$(Q)$(MAKE) --no-print-directory all $(UNITS)
+	$(Q)BUILD=$(B) CADRE_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	    tests/run $(UNITS)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -112,6 +120,11 @@ $(B)/fonts/%.ttf: $(FONT_DIR)/%.ttf
 	@echo "  SUBSET  $@"
 	$(Q)$(PYTHON) -m fontTools.subset $< --unicodes='$(FONT_UNICODES)' \
 	    --layout-features='' --no-hinting --output-file=$@.tmp && mv $@.tmp $@
+
+# libpng checks PNG images before libharu sees them (src/pdf.c): libharu
+# lets libpng abort the process on a corrupt file.
+CPPFLAGS += $(shell pkg-config --cflags libpng 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
 
 install: install-fonts
 .PHONY: install-fonts

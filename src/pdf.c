@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <hpdf_pages.h>
+#include <png.h>
 #include <qrencode.h>
 
 #include "cadre/files.h"
@@ -315,6 +316,47 @@ static int image_kind(const char *path)
     return 0;
 }
 
+/* Decode a whole PNG with libpng's simplified API, which reports errors
+ * instead of aborting: libharu 2.3.0 sets no jump buffer for libpng, so a
+ * corrupt PNG handed to it ends the process.  Results are remembered per
+ * path for the process (a per-person run would decode the seal again
+ * for every document).  Returns NULL when fine, else why not. */
+static const char *png_check(const char *path)
+{
+    static char *seen[16];
+    static size_t n_seen;
+    for (size_t i = 0; i < n_seen; i++)
+        if (!strcmp(seen[i], path))
+            return NULL;
+    static char why[128];
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&img, path)) {
+        snprintf(why, sizeof why, "%s", img.message);
+        return why;
+    }
+    img.format = PNG_FORMAT_RGBA;
+    if ((uint64_t)img.width * img.height > (64u << 20) / 4) {
+        png_image_free(&img);
+        return "larger than 16 megapixels";
+    }
+    void *buf = malloc(PNG_IMAGE_SIZE(img));
+    if (!buf) {
+        png_image_free(&img);
+        return "out of memory";
+    }
+    int ok = png_image_finish_read(&img, NULL, buf, 0, NULL);
+    free(buf);
+    if (!ok) {
+        snprintf(why, sizeof why, "%s", img.message);
+        return why;
+    }
+    if (n_seen < sizeof seen / sizeof seen[0] && (seen[n_seen] = strdup(path)))
+        n_seen++;
+    return NULL;
+}
+
 /* libharu's part of loading an image. */
 static HPDF_Image load_image_file(cadre_pdf *pdf, struct pdf_image *slot,
                                   bool png)
@@ -348,6 +390,12 @@ static HPDF_Image load_image(cadre_pdf *pdf, const char *path)
     if (kind == 0) {
         pdf_fail(pdf, CADRE_EIMAGE, "image '%s' is neither PNG nor JPEG",
                  path);
+        return NULL;
+    }
+    const char *bad = kind == 1 ? png_check(path) : NULL;
+    if (bad) {
+        pdf_fail(pdf, CADRE_EIMAGE, "corrupt or unsupported image '%s': %s",
+                 path, bad);
         return NULL;
     }
     struct pdf_image *grown =
