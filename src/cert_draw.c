@@ -344,6 +344,11 @@ cadre_error cadre_cert_write_files(const cadre_cert_tmpl *t,
             cadre_diags_init(&mine, 20);
             cadre_error e = write_some(t, b, dir, (size_t)k, (size_t)jobs, &mine);
             send_diags(fd[1], &mine, e);
+            cadre_diags_release(&mine);
+            /* The child's copy of the font set holds fontconfig's state:
+             * release it, as the parent will its own (valgrind runs the
+             * tests); everything else goes with _exit(). */
+            cadre_pdf_fonts_free(t->fonts);
             _exit(e == CADRE_OK ? 0 : 1);
         }
         close(fd[1]);

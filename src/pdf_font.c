@@ -64,11 +64,21 @@ struct cadre_pdf_fonts {
     size_t n;
 };
 
+/* Font sets alive: fontconfig is shut down (FcFini) with the last one,
+ * or its configuration stays allocated until exit and hides real leaks
+ * from valgrind. */
+static int live_sets;
+
 cadre_pdf_fonts *cadre_pdf_fonts_new(void)
 {
     if (!FcInit())
         return NULL;
-    return calloc(1, sizeof(cadre_pdf_fonts));
+    cadre_pdf_fonts *fonts = calloc(1, sizeof(cadre_pdf_fonts));
+    if (fonts)
+        live_sets++;
+    else if (live_sets == 0)
+        FcFini();
+    return fonts;
 }
 
 static void face_release(struct face *f)
@@ -93,6 +103,8 @@ void cadre_pdf_fonts_free(cadre_pdf_fonts *fonts)
         face_release(&fonts->faces[i]);
     free(fonts->faces);
     free(fonts);
+    if (--live_sets == 0)
+        FcFini();
 }
 
 int cadre_pdf_style_parse(const char *name)
