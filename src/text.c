@@ -411,41 +411,33 @@ size_t cadre_format_int(long long v, char *buf, size_t size)
 
 size_t cadre_format_decimal(double v, int decimals, char *buf, size_t size)
 {
-    char text[64], out[96];
+    char digits[48], out[96];
     if (decimals < 0)
         decimals = 0;
-    if (decimals > 10)
-        decimals = 10;
-    int n = snprintf(text, sizeof text, "%.*f", decimals, v);
-    if (n <= 0 || (size_t)n >= sizeof text)
+    if (decimals > 9)
+        decimals = 9;
+    long long scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    double mag = v < 0 ? -v : v;
+    if (!(mag * (double)scale < 9e15)) /* NaN, infinite or too large */
         return emit("?", 1, buf, size);
-    /* Drop trailing zeros of the fraction, then the point itself. */
-    char *point = strchr(text, '.');
-    if (point) {
-        char *end = text + n;
-        while (end > point + 1 && end[-1] == '0')
-            end--;
-        if (end == point + 1)
-            end = point;
-        *end = '\0';
-    }
-    const char *p = text;
+    /* Round half up, as Vietnamese documents do (7,25 -> 7,3), not half
+     * to even; the small nudge absorbs binary noise such as 0.15 being
+     * 0.1499999... */
+    long long units = (long long)(mag * (double)scale + 0.5 + 1e-9);
+    int n = snprintf(digits, sizeof digits, "%lld", units / scale);
     size_t o = 0;
-    if (*p == '-') {
-        p++;
-        /* "-0" after rounding is 0. */
-        if (strcmp(p, "0") != 0)
-            out[o++] = '-';
-    }
-    size_t int_len = point ? (size_t)(strchr(p, '.') ? strchr(p, '.') - p
-                                                     : (long)strlen(p))
-                           : strlen(p);
-    o += group_thousands(p, int_len, out + o);
-    if (p[int_len] == '.') {
+    if (v < 0 && units != 0)
+        out[o++] = '-';
+    o += group_thousands(digits, (size_t)n, out + o);
+    long long frac = units % scale;
+    if (frac) {
+        int width = decimals;
+        while (frac % 10 == 0) /* trailing zeros are dropped */
+            frac /= 10, width--;
         out[o++] = ',';
-        size_t frac = strlen(p + int_len + 1);
-        memcpy(out + o, p + int_len + 1, frac);
-        o += frac;
+        o += (size_t)snprintf(out + o, sizeof out - o, "%0*lld", width, frac);
     }
     return emit(out, o, buf, size);
 }

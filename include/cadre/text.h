@@ -79,8 +79,9 @@ static inline int cadre_name_compare(const char *a, const char *b)
 /* "1.188", "-25", "1.000.000" */
 size_t cadre_format_int(long long v, char *buf, size_t size);
 
-/* A decimal with at most `decimals` digits after the comma, trailing zeros
- * dropped: 7.4 -> "7,4", 7.25 -> "7,25", 8.0 -> "8", 1234.5 -> "1.234,5". */
+/* A decimal with at most `decimals` (0 to 9) digits after the comma,
+ * rounded half up, trailing zeros dropped: 7.4 -> "7,4", 7.25 -> "7,25"
+ * (or "7,3" with one decimal), 8.0 -> "8", 1234.5 -> "1.234,5". */
 size_t cadre_format_decimal(double v, int decimals, char *buf, size_t size);
 
 #endif

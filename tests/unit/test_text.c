@@ -126,6 +126,16 @@ TEST(numbers)
     CHECK_STR(b, "8");
     cadre_format_decimal(1234.5, 1, b, sizeof b);
     CHECK_STR(b, "1.234,5");
+    cadre_format_decimal(7.25, 1, b, sizeof b); /* half up */
+    CHECK_STR(b, "7,3");
+    cadre_format_decimal(0.15, 1, b, sizeof b);
+    CHECK_STR(b, "0,2");
+    cadre_format_decimal(9.995, 2, b, sizeof b);
+    CHECK_STR(b, "10");
+    cadre_format_decimal(-1234567.891, 2, b, sizeof b);
+    CHECK_STR(b, "-1.234.567,89");
+    cadre_format_decimal(7.05, 2, b, sizeof b);
+    CHECK_STR(b, "7,05");
     cadre_format_decimal(-0.001, 2, b, sizeof b);
     CHECK_STR(b, "0");
     CHECK_INT(cadre_format_int(1188, b, 3), 5); /* full length, truncated */
