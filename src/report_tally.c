@@ -6,8 +6,10 @@
  * (category, education, political theory, gender, party membership ...)
  * and the level of its unit.  Those codes take at most 16,800
  * combinations, so such a condition is evaluated once per combination
- * (a truth table), and cadres are first binned by (unit, combination):
- * the work then grows with units and combinations, not with cadres.
+ * (a truth table); cadres are reduced to their combination, grouped by
+ * unit, and each unit's combinations counted once: a counter then costs
+ * per combination met in a unit, not per cadre.  Conditions on the age
+ * alone are kept per age.
  * Conditions on a course (its type, mode, year) are evaluated once per
  * course; only what remains (age, status, a name) is evaluated per record.
  */
@@ -26,8 +28,11 @@ enum {
     D_KEY = 1,     /* codes of the cadre or its unit's level: in the key */
     D_COURSE = 2,  /* the course (of a participant) */
     D_ITEM = 4,    /* anything else of the item (age, status, a name) */
-    D_NESTED = 8   /* an aggregate inside: the tally cannot take it */
+    D_NESTED = 8,  /* an aggregate inside: the tally cannot take it */
+    D_AGE = 16     /* the cadre's age: the key with the age */
 };
+
+#define AGES 128 /* ages told apart in the key with the age */
 
 /* Sums kept for one unit (or scope). */
 struct acc {
@@ -46,23 +51,18 @@ struct ctr {
     uint8_t n_k;
     cadre_expr cpart[MAX_PARTS]; /* conjuncts on the course only */
     uint8_t n_c;
+    cadre_expr apart[MAX_PARTS]; /* conjuncts on the age only */
+    uint8_t n_a;
     cadre_expr rpart[MAX_PARTS]; /* the rest, evaluated per item */
     uint8_t n_r;
     cadre_expr value;     /* the summed value (view), when value_set */
     bool value_set;
     int8_t *truth;        /* KEYS entries: -1 unknown, 0, 1 */
+    int8_t truth_age[AGES]; /* for apart, by age: -1 unknown, 0, 1 */
     uint8_t *seen;        /* people(): cadres counted already */
     struct acc *unit;     /* per unit: direct, then within after run */
     struct acc level[2];  /* per level of unit */
     struct acc all;       /* every selected unit */
-};
-
-/* One (unit, key) bin of cadres. */
-struct bin {
-    uint32_t unit;  /* unit index + 1; 0 for an empty slot */
-    uint32_t key;   /* code combination */
-    uint32_t count; /* cadres in it */
-    uint32_t rep;   /* one of them, to evaluate conditions on */
 };
 
 struct saved {
@@ -165,6 +165,9 @@ static unsigned field_deps(const cadre_expr *x, uint32_t obj, int f)
 {
     switch (obj_class(x, obj)) {
     case X_CADRE:
+        if (f == F_CADRE_AGE)
+            return D_AGE;
+        return key_field(f) ? D_KEY : D_ITEM;
     case X_UNIT:
         return key_field(f) ? D_KEY : D_ITEM;
     case X_COURSE:
@@ -277,6 +280,8 @@ static void plan(struct ctr *c)
                 c->cpart[c->n_c++] = v;
             else if ((d & ~(unsigned)D_KEY) == 0)
                 c->kpart[c->n_k++] = v;
+            else if (d == D_AGE && c->coll == COLL_CADRES)
+                c->apart[c->n_a++] = v;
             else
                 c->rpart[c->n_r++] = v;
         }
@@ -400,6 +405,21 @@ static bool key_true(rp_tally *t, struct ctr *c, uint32_t key)
     return v;
 }
 
+/* The age part of `c` for the cadre bound, aged `age`. */
+static bool age_true(rp_tally *t, struct ctr *c, int age)
+{
+    if (!c->n_a)
+        return true;
+    size_t i = (size_t)(age < 0 || age >= AGES - 1 ? AGES - 1 : age);
+    int8_t v = c->truth_age[i];
+    if (v < 0) {
+        t->env.vars = c->vars;
+        v = all_true(c->apart, c->n_a, &t->env);
+        c->truth_age[i] = v;
+    }
+    return v;
+}
+
 /* Count the item bound (in unit `u`) into `c`. */
 static void take(rp_tally *t, struct ctr *c, uint32_t u, double weight)
 {
@@ -424,76 +444,113 @@ static bool rest_true(rp_tally *t, struct ctr *c)
     return all_true(c->rpart, c->n_r, &t->env);
 }
 
+/* Sum the codes-only counters over one unit's cadres, given as keys:
+ * count each key once (a dense table), then add the counts of the keys
+ * each counter's condition holds for. */
+static void sum_unit(struct ctr **binned, size_t nb, uint32_t u,
+                     const uint16_t *keys, size_t n, uint32_t *cnt,
+                     uint16_t *touched)
+{
+    size_t nt = 0;
+    for (size_t j = 0; j < n; j++)
+        if (!cnt[keys[j]]++)
+            touched[nt++] = keys[j];
+    for (size_t k = 0; k < nb; k++) {
+        const struct ctr *ct = binned[k];
+        double sum = 0;
+        for (size_t j = 0; j < nt; j++)
+            if (!ct->n_k || ct->truth[touched[j]])
+                sum += cnt[touched[j]];
+        binned[k]->unit[u].n += sum;
+        binned[k]->unit[u].sum += sum;
+    }
+    for (size_t j = 0; j < nt; j++)
+        cnt[touched[j]] = 0;
+}
+
 static int walk_cadres(rp_tally *t, struct ctr **cs, size_t n)
 {
     const cadre_records *r = t->r;
+    size_t nu = r->n_units;
     struct ctr **binned = malloc((n + 1) * sizeof *binned);
     struct ctr **each = malloc((n + 1) * sizeof *each);
+    uint16_t *keys = malloc((r->n_cadres + 1) * sizeof *keys);
+    uint16_t *sorted = malloc((r->n_cadres + 1) * sizeof *sorted);
+    uint32_t *at = calloc(nu + 2, sizeof *at);
+    uint32_t *rep = malloc(KEYS * sizeof *rep);
+    uint32_t *cnt = calloc(KEYS, sizeof *cnt);
+    uint16_t *touched = malloc(KEYS * sizeof *touched);
     size_t nb = 0, ne = 0;
-    if (!binned || !each)
-        goto fail;
+    int rc = -1;
+    /* the day ages are counted on, as the evaluator counts them */
+    cadre_date as_of = cadre_date_is_set(t->env.as_of) ? t->env.as_of
+                                                       : r->as_of;
+    if (!binned || !each || !keys || !sorted || !at || !rep || !cnt ||
+        !touched)
+        goto done;
     for (size_t i = 0; i < n; i++) {
-        if (cs[i]->n_r || cs[i]->value_set)
+        if (cs[i]->n_r || cs[i]->value_set || cs[i]->n_a)
             each[ne++] = cs[i];
         else
             binned[nb++] = cs[i];
     }
-    size_t want = r->n_cadres < (size_t)KEYS * (r->n_units + 1)
-                      ? r->n_cadres : (size_t)KEYS * (r->n_units + 1);
-    size_t cap = 64;
-    while (cap < want * 2)
-        cap *= 2;
-    struct bin *bins = nb ? calloc(cap, sizeof *bins) : NULL;
-    if (nb && !bins)
-        goto fail;
+    memset(rep, 0xff, KEYS * sizeof *rep);
+    /* one pass over the cadres: each one's code combination, cadres per
+     * unit, and the counters that need more than the codes */
     for (size_t i = 0; i < r->n_cadres; i++) {
         const cadre_cadre *c = &r->cadres[i];
-        if (t->selected && !t->selected[c->unit])
+        if (t->selected && !t->selected[c->unit]) {
+            keys[i] = UINT16_MAX;
             continue;
-        uint32_t key = cadre_key(r, c);
-        if (bins) {
-            uint64_t h = ((uint64_t)c->unit * 16807u + key) * 0x9E3779B97F4A7C15ull;
-            size_t s = (size_t)(h >> 20) & (cap - 1);
-            while (bins[s].unit && (bins[s].unit != c->unit + 1 ||
-                                    bins[s].key != key))
-                s = (s + 1) & (cap - 1);
-            if (!bins[s].unit) {
-                bins[s].unit = c->unit + 1;
-                bins[s].key = key;
-                bins[s].rep = (uint32_t)i;
-            }
-            bins[s].count++;
         }
+        uint32_t key = cadre_key(r, c);
+        keys[i] = (uint16_t)key;
+        at[c->unit + 2]++;
+        if (rep[key] == UINT32_MAX)
+            rep[key] = (uint32_t)i;
         if (!ne)
             continue;
         bind(t, c, NULL);
+        int age = cadre_date_age(c->birth, as_of);
         for (size_t k = 0; k < ne; k++) {
             struct ctr *ct = each[k];
-            if (key_true(t, ct, key) && rest_true(t, ct))
+            if (key_true(t, ct, key) && age_true(t, ct, age) &&
+                rest_true(t, ct))
                 take(t, ct, c->unit, 1);
         }
     }
-    for (size_t s = 0; bins && s < cap; s++) {
-        if (!bins[s].unit)
-            continue;
-        const cadre_cadre *c = &r->cadres[bins[s].rep];
-        bind(t, c, NULL);
-        for (size_t k = 0; k < nb; k++) {
-            struct ctr *ct = binned[k];
-            if (key_true(t, ct, bins[s].key)) {
-                ct->unit[c->unit].n += bins[s].count;
-                ct->unit[c->unit].sum += bins[s].count;
-            }
-        }
+    if (!nb) {
+        rc = 0;
+        goto done;
     }
-    free(bins);
+    /* conditions once per code combination met */
+    for (uint32_t key = 0; key < KEYS; key++) {
+        if (rep[key] == UINT32_MAX)
+            continue;
+        bind(t, &r->cadres[rep[key]], NULL);
+        for (size_t k = 0; k < nb; k++)
+            key_true(t, binned[k], key);
+    }
+    /* keys grouped by unit (a counting sort), then summed unit by unit */
+    for (size_t u = 0; u < nu; u++)
+        at[u + 2] += at[u + 1];
+    for (size_t i = 0; i < r->n_cadres; i++)
+        if (keys[i] != UINT16_MAX)
+            sorted[at[r->cadres[i].unit + 1]++] = keys[i];
+    for (size_t u = 0; u < nu; u++)
+        sum_unit(binned, nb, (uint32_t)u, sorted + at[u], at[u + 1] - at[u],
+                 cnt, touched);
+    rc = 0;
+done:
     free(binned);
     free(each);
-    return 0;
-fail:
-    free(binned);
-    free(each);
-    return -1;
+    free(keys);
+    free(sorted);
+    free(at);
+    free(rep);
+    free(cnt);
+    free(touched);
+    return rc;
 }
 
 static int walk_participants(rp_tally *t, struct ctr **cs, size_t n)
@@ -572,6 +629,7 @@ int rp_tally_run(rp_tally *t)
         if (!c->unit || !c->truth)
             goto done;
         memset(c->truth, 0xff, KEYS);
+        memset(c->truth_age, 0xff, sizeof c->truth_age);
         if (c->coll == COLL_CADRES)
             cad[nc++] = c;
         else
