@@ -369,7 +369,9 @@ static uint32_t cadre_key(const cadre_records *r, const cadre_cadre *c)
     k = k * 2 + (c->gender & 1);
     k = k * 2 + c->party_member;
     k = k * 2 + c->leader;
-    k = k * 2 + cadre_cadre_is_minority(c);
+    /* cadre_cadre_is_minority(), without a string compare for most */
+    const char *e = c->ethnicity;
+    k = k * 2 + (e && ((e[0] | 0x20) != 'k' || cadre_cadre_is_minority(c)));
     k = k * 2 + (r->units[c->unit].level & 1);
     return k;
 }
@@ -449,20 +451,27 @@ static bool rest_true(rp_tally *t, struct ctr *c)
  * each counter's condition holds for. */
 static void sum_unit(struct ctr **binned, size_t nb, uint32_t u,
                      const uint16_t *keys, size_t n, uint32_t *cnt,
-                     uint16_t *touched)
+                     uint16_t *touched, uint32_t *tcnt)
 {
     size_t nt = 0;
     for (size_t j = 0; j < n; j++)
         if (!cnt[keys[j]]++)
             touched[nt++] = keys[j];
+    for (size_t j = 0; j < nt; j++)
+        tcnt[j] = cnt[touched[j]];
     for (size_t k = 0; k < nb; k++) {
         const struct ctr *ct = binned[k];
-        double sum = 0;
-        for (size_t j = 0; j < nt; j++)
-            if (!ct->n_k || ct->truth[touched[j]])
-                sum += cnt[touched[j]];
-        binned[k]->unit[u].n += sum;
-        binned[k]->unit[u].sum += sum;
+        uint64_t sum = 0;
+        if (!ct->n_k) {
+            sum = n;
+        } else {
+            /* every key met has its truth (0 or 1) by now: no branch */
+            const int8_t *truth = ct->truth;
+            for (size_t j = 0; j < nt; j++)
+                sum += (uint64_t)tcnt[j] * (uint8_t)truth[touched[j]];
+        }
+        binned[k]->unit[u].n += (double)sum;
+        binned[k]->unit[u].sum += (double)sum;
     }
     for (size_t j = 0; j < nt; j++)
         cnt[touched[j]] = 0;
@@ -480,13 +489,14 @@ static int walk_cadres(rp_tally *t, struct ctr **cs, size_t n)
     uint32_t *rep = malloc(KEYS * sizeof *rep);
     uint32_t *cnt = calloc(KEYS, sizeof *cnt);
     uint16_t *touched = malloc(KEYS * sizeof *touched);
+    uint32_t *tcnt = malloc(KEYS * sizeof *tcnt);
     size_t nb = 0, ne = 0;
     int rc = -1;
     /* the day ages are counted on, as the evaluator counts them */
     cadre_date as_of = cadre_date_is_set(t->env.as_of) ? t->env.as_of
                                                        : r->as_of;
     if (!binned || !each || !keys || !sorted || !at || !rep || !cnt ||
-        !touched)
+        !touched || !tcnt)
         goto done;
     for (size_t i = 0; i < n; i++) {
         if (cs[i]->n_r || cs[i]->value_set || cs[i]->n_a)
@@ -539,7 +549,7 @@ static int walk_cadres(rp_tally *t, struct ctr **cs, size_t n)
             sorted[at[r->cadres[i].unit + 1]++] = keys[i];
     for (size_t u = 0; u < nu; u++)
         sum_unit(binned, nb, (uint32_t)u, sorted + at[u], at[u + 1] - at[u],
-                 cnt, touched);
+                 cnt, touched, tcnt);
     rc = 0;
 done:
     free(binned);
@@ -550,6 +560,7 @@ done:
     free(rep);
     free(cnt);
     free(touched);
+    free(tcnt);
     return rc;
 }
 
