@@ -122,9 +122,10 @@ $(B)/fonts/%.ttf: $(FONT_DIR)/%.ttf
 	    --layout-features='' --no-hinting --output-file=$@.tmp && mv $@.tmp $@
 
 # libpng checks PNG images before libharu sees them (src/pdf.c): libharu
-# lets libpng abort the process on a corrupt file.
+# lets libpng abort the process on a corrupt file.  zlib: src/pdf.c sets
+# the level of libharu's compression.
 CPPFLAGS += $(shell pkg-config --cflags libpng 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng)
+LDLIBS   += $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng) -lz
 
 install: install-fonts
 .PHONY: install-fonts

@@ -206,6 +206,8 @@ cadre_error cadre_cert_write_combined(const cadre_cert_tmpl *t,
         return CADRE_ENOMEM;
     }
     cadre_pdf_set_info(pdf, b->course->title, b->course->organizer, NULL);
+    /* A print file is read once, by a printer: speed over bytes. */
+    cadre_pdf_set_compression(pdf, 1);
     cadre_error err = CADRE_OK;
     for (size_t i = 0; i < b->n && err == CADRE_OK; i++) {
         err = cadre_cert_draw(t, b, i, pdf, diags);

@@ -9,9 +9,28 @@
 #include <hpdf_pages.h>
 #include <png.h>
 #include <qrencode.h>
+#include <zlib.h>
 
 #include "cadre/files.h"
 #include "pdf_internal.h"
+
+/* libharu 2.3.0 compresses every stream with deflateInit() at zlib's
+ * default level, and that was a third of the time of a large combined
+ * file.  This definition of the function behind deflateInit() is the one
+ * libharu's calls reach (the executable's symbols come before libz's);
+ * it applies the level the document being saved asked for, and is zlib's
+ * own deflateInit_() otherwise (same window, memory level and strategy).
+ * Other libraries here call deflateInit2() and are not affected. */
+static int deflate_level = Z_DEFAULT_COMPRESSION;
+
+int deflateInit_(z_streamp strm, int level, const char *version,
+                 int stream_size)
+{
+    if (level == Z_DEFAULT_COMPRESSION)
+        level = deflate_level;
+    return deflateInit2_(strm, level, Z_DEFLATED, MAX_WBITS, 8,
+                         Z_DEFAULT_STRATEGY, version, stream_size);
+}
 
 /* libharu calls this on every error.  Jumping back to the public function
  * is the only safe way out: without it libharu keeps going on a document
@@ -73,6 +92,7 @@ cadre_pdf *cadre_pdf_new(cadre_pdf_fonts *fonts)
     if (!pdf)
         return NULL;
     pdf->fonts = fonts;
+    pdf->level = Z_DEFAULT_COMPRESSION;
     pdf->doc = HPDF_New(on_error, pdf);
     if (!pdf->doc || !setup(pdf)) {
         cadre_pdf_free(pdf);
@@ -138,12 +158,19 @@ cadre_error cadre_pdf_page(cadre_pdf *pdf, double width, double height)
     HPDF_Page_SetHeight(pdf->page, (HPDF_REAL)(height * CADRE_PDF_PT_PER_MM));
     pdf->page_h = height * CADRE_PDF_PT_PER_MM;
     pdf->dx = pdf->dy = 0;
+    pdf->fill = CADRE_PDF_NONE;
+    pdf->tf_font = NULL;
     pdf->pages++;
     pdf->armed = 0;
     return CADRE_OK;
 }
 
 size_t cadre_pdf_page_count(const cadre_pdf *pdf) { return pdf->pages; }
+
+void cadre_pdf_set_compression(cadre_pdf *pdf, int level)
+{
+    pdf->level = level >= 1 && level <= 9 ? level : Z_DEFAULT_COMPRESSION;
+}
 
 void cadre_pdf_offset(cadre_pdf *pdf, double dx, double dy)
 {
@@ -167,8 +194,10 @@ static bool paint_setup(cadre_pdf *pdf, double width, uint32_t stroke,
         HPDF_Page_SetRGBStroke(pdf->page, red(stroke), green(stroke),
                                blue(stroke));
     }
-    if (fill != CADRE_PDF_NONE)
+    if (fill != CADRE_PDF_NONE && fill != pdf->fill) {
         HPDF_Page_SetRGBFill(pdf->page, red(fill), green(fill), blue(fill));
+        pdf->fill = fill;
+    }
     return stroke != CADRE_PDF_NONE || fill != CADRE_PDF_NONE;
 }
 
@@ -498,6 +527,7 @@ cadre_error cadre_pdf_qr(cadre_pdf *pdf, const char *text, double x,
     int n = qr->width;
     double m = size / (n + 2 * QR_QUIET) * CADRE_PDF_PT_PER_MM;
     HPDF_Page_SetRGBFill(pdf->page, 1, 1, 1);
+    pdf->fill = 0xFFFFFF;
     HPDF_Page_Rectangle(pdf->page, (HPDF_REAL)pdf_x(pdf, x),
                         (HPDF_REAL)pdf_y(pdf, y + size),
                         (HPDF_REAL)(size * CADRE_PDF_PT_PER_MM),
@@ -556,6 +586,7 @@ cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
         return err;
     pdf->armed = 1;
     if (setjmp(pdf->jump)) {
+        deflate_level = Z_DEFAULT_COMPRESSION;
         cadre_outfile_abort(&out);
         err = pdf_jumped(pdf, "cannot save");
         cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
@@ -565,7 +596,9 @@ cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
                               : pdf->msg);
         return err;
     }
+    deflate_level = pdf->level;
     HPDF_SaveToFile(pdf->doc, out.tmp);
+    deflate_level = Z_DEFAULT_COMPRESSION;
     pdf->armed = 0;
     return cadre_outfile_commit(&out, diags);
 }

@@ -603,11 +603,18 @@ static bool show(cadre_pdf *pdf, const struct run *r,
         pdf->line[i] = (unsigned char)text[i] < 0x20 ? ' ' : text[i];
     pdf->line[len] = '\0';
     uint32_t c = font->color;
-    HPDF_Page_SetRGBFill(pdf->page, (HPDF_REAL)((c >> 16) & 0xFF) / 255,
-                         (HPDF_REAL)((c >> 8) & 0xFF) / 255,
-                         (HPDF_REAL)(c & 0xFF) / 255);
+    if (c != pdf->fill) {
+        HPDF_Page_SetRGBFill(pdf->page, (HPDF_REAL)((c >> 16) & 0xFF) / 255,
+                             (HPDF_REAL)((c >> 8) & 0xFF) / 255,
+                             (HPDF_REAL)(c & 0xFF) / 255);
+        pdf->fill = c;
+    }
     HPDF_Page_BeginText(pdf->page);
-    HPDF_Page_SetFontAndSize(pdf->page, r->font, (HPDF_REAL)size);
+    if (r->font != pdf->tf_font || size != pdf->tf_size) {
+        HPDF_Page_SetFontAndSize(pdf->page, r->font, (HPDF_REAL)size);
+        pdf->tf_font = r->font;
+        pdf->tf_size = size;
+    }
     HPDF_Page_TextOut(pdf->page, (HPDF_REAL)x, (HPDF_REAL)y, pdf->line);
     HPDF_Page_EndText(pdf->page);
     return true;

@@ -46,6 +46,12 @@ struct cadre_pdf {
     double page_h;             /* current page height, points (y flips) */
     double dx, dy;             /* printer offset, points */
     size_t pages;              /* pages added */
+    int level;                 /* zlib level when saving */
+    /* What the page's graphics state holds, to skip libharu calls that
+     * would set it again (each costs a 512-byte memset and a format). */
+    uint32_t fill;             /* fill colour, CADRE_PDF_NONE: unknown */
+    HPDF_Font tf_font;         /* font of the last text, or NULL */
+    double tf_size;            /* its size */
     cadre_error err;           /* first error met; sticky */
     char msg[256];             /* what it was */
     /* libharu reports errors through a callback; while `armed`, it jumps

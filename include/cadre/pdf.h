@@ -128,6 +128,11 @@ cadre_error cadre_pdf_page(cadre_pdf *pdf, double width, double height);
 /* Number of pages so far. */
 size_t cadre_pdf_page_count(const cadre_pdf *pdf);
 
+/* How hard to compress when saving: 1 (fastest) to 9 (smallest), any
+ * other value zlib's default (6).  A combined file of thousands of pages
+ * is saved in two thirds of the time at level 1, for 15 % more bytes. */
+void cadre_pdf_set_compression(cadre_pdf *pdf, int level);
+
 /* Shift everything drawn later on this page by `dx` mm right and `dy` mm
  * down: the printer offset of pre-printed stock. */
 void cadre_pdf_offset(cadre_pdf *pdf, double dx, double dy);
