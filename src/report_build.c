@@ -424,7 +424,7 @@ static rp_btable *build_table(rp_ctx *ctx, const rp_table *t,
         rp_level defaults[2] = { { CADRE_LEVEL_HUYEN, { 0 } },
                                  { CADRE_LEVEL_XA, { 0 } } };
         const rp_level *levels = t->n_levels ? t->levels : defaults;
-        size_t nl = t->n_levels ? t->n_levels : 2;
+        size_t nl = t->n_levels ? t->n_levels : 2, shown = 0;
         for (size_t g = 0; g < nl; g++) {
             int lv = levels[g].level;
             bool any = false;
@@ -443,7 +443,7 @@ static rp_btable *build_table(rp_ctx *ctx, const rp_table *t,
             }
             size_t k = 0;
             if (t->numbered)
-                cells[k++] = strdup(roman[g % 6]);
+                cells[k++] = strdup(roman[shown++ % 6]);
             cells[k++] = gt;
             for (; k < bt->n_cols; k++)
                 cells[k] = strdup("");

@@ -623,18 +623,37 @@ static void table_row(lay *L, const rp_btable *t, const struct tshape *sh,
     L->y += h;
 }
 
+/* Height of the title, heading and first rows, which go together. */
+static double table_start_h(lay *L, const rp_btable *t,
+                            const struct tshape *sh)
+{
+    double title_h = t->title ? lh_of(11) * (double)count_lines(L, F_BOLD,
+                                    11, t->title, L->right - L->left) + 1
+                              : 0;
+    double note_h = t->note ? lh_of(9) : 0;
+    double rows = 0;
+    for (size_t r = 0; r < t->n_rows && r < 3; r++)
+        rows += row_height(L, t, sh, &t->rows[r]);
+    return title_h + note_h + sh->head_h + rows + 2;
+}
+
+static double table_need(lay *L, const rp_btable *t)
+{
+    struct tshape sh = { 0 };
+    double h = table_shape(L, t, &sh) < 0 ? 0 : table_start_h(L, t, &sh);
+    free(sh.x);
+    free(sh.hrow);
+    return h;
+}
+
 static void table(lay *L, const rp_btable *t)
 {
     struct tshape sh = { 0 };
     if (table_shape(L, t, &sh) < 0)
         return;
-    double title_h = t->title ? lh_of(11) * (double)count_lines(L, F_BOLD,
-                                    11, t->title, L->right - L->left) + 1
-                              : 0;
     double note_h = t->note ? lh_of(9) : 0;
-    double first = t->n_rows ? row_height(L, t, &sh, &t->rows[0]) : 0;
     /* title, heading and a few rows together, or a new page */
-    ensure(L, title_h + note_h + sh.head_h + 3 * first + 2);
+    ensure(L, table_start_h(L, t, &sh));
     if (t->title) {
         size_t nl = draw_wrapped(L, F_BOLD, 11, t->title, L->left,
                                  L->y + 11 * PT, L->right - L->left,
@@ -691,16 +710,15 @@ static void number(double v, char *buf, size_t size)
     cadre_format_int((long long)llround(v), buf, size);
 }
 
-static void chart(lay *L, const rp_bchart *c)
+/* Everything of a chart but its plot: title, labels, legend. */
+static double chart_extra(lay *L, const rp_bchart *c, double *label_h,
+                          double *legend_h, double *xt_h, double *title_h)
 {
-    double title_size = 11, fs = 8;
-    double W = L->right - L->left;
-    double H = c->height;
-    size_t ns = c->n_series, nc = c->n_cats;
-    bool legend = ns > 1 || (ns == 1 && c->series[0]);
-    double title_h = c->title ? lh_of(title_size) * (double)count_lines(L,
-                         F_BOLD, title_size, c->title, W) + 2 : 0;
-    /* category labels: wrapped to the width of their slot */
+    double fs = 8, W = L->right - L->left;
+    size_t nc = c->n_cats;
+    bool legend = c->n_series > 1 || (c->n_series == 1 && c->series[0]);
+    *title_h = c->title ? lh_of(11) * (double)count_lines(L, F_BOLD, 11,
+                              c->title, W) + 2 : 0;
     double slot = (W - 16) / (double)(nc ? nc : 1);
     size_t label_lines = 1;
     for (size_t i = 0; i < nc; i++) {
@@ -708,10 +726,29 @@ static void chart(lay *L, const rp_bchart *c)
         if (nl > label_lines)
             label_lines = nl;
     }
-    double label_h = (double)label_lines * lh_of(fs) + 2;
-    double legend_h = legend ? lh_of(fs) * 2 + 2 : 0;
-    double xt_h = c->x_title && *c->x_title ? lh_of(fs) + 1 : 0;
-    ensure(L, title_h + H + label_h + legend_h + xt_h + 4);
+    *label_h = (double)label_lines * lh_of(fs) + 2;
+    *legend_h = legend ? lh_of(fs) * 2 + 2 : 0;
+    *xt_h = c->x_title && *c->x_title ? lh_of(fs) + 1 : 0;
+    return *title_h + *label_h + *legend_h + *xt_h + 4;
+}
+
+static double chart_need(lay *L, const rp_bchart *c)
+{
+    double a, b, d, e;
+    return c->height + chart_extra(L, c, &a, &b, &d, &e);
+}
+
+static void chart(lay *L, const rp_bchart *c)
+{
+    double title_size = 11, fs = 8;
+    double W = L->right - L->left;
+    double H = c->height;
+    size_t ns = c->n_series, nc = c->n_cats;
+    bool legend = ns > 1 || (ns == 1 && c->series[0]);
+    double label_h, legend_h, xt_h, title_h;
+    double extra = chart_extra(L, c, &label_h, &legend_h, &xt_h, &title_h);
+    double slot;
+    ensure(L, H + extra);
     if (c->title) {
         size_t nl = draw_wrapped(L, F_BOLD, title_size, c->title, L->left,
                                  L->y + title_size * PT, W,
@@ -1017,10 +1054,9 @@ static double need_after(lay *L, const rp_bsection *s, size_t i)
         return 0;
     const rp_bblock *b = &s->blocks[i];
     if (b->kind == RP_CHART)
-        return b->chart->height + 30;
+        return chart_need(L, b->chart);
     if (b->kind == RP_TABLE)
-        return 45;
-    (void)L;
+        return table_need(L, b->table);
     return 2 * lh_of(BODY_SIZE);
 }
 
