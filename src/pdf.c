@@ -508,22 +508,14 @@ static QRcode *encode_qr(const char *text)
     return qr;
 }
 
-cadre_error cadre_pdf_qr(cadre_pdf *pdf, const char *text, double x,
-                         double y, double size, uint32_t color)
+/* Draw the modules of `qr` (libharu part: the jump lands here, and the
+ * caller frees `qr` either way). */
+static cadre_error draw_qr(cadre_pdf *pdf, const QRcode *qr, double x,
+                           double y, double size, uint32_t color)
 {
-    if (ready(pdf) != CADRE_OK)
-        return pdf->err;
-    QRcode *qr = encode_qr(text);
-    if (!qr)
-        return pdf_fail(pdf, errno == ERANGE ? CADRE_ELIMIT : CADRE_ENOMEM,
-                        "cannot make a QR code of %zu bytes: %s",
-                        strlen(text), strerror(errno));
     pdf->armed = 1;
-    if (setjmp(pdf->jump)) {
-        /* `qr` was not changed since setjmp: safe to free here. */
-        QRcode_free(qr);
+    if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot draw a QR code");
-    }
     int n = qr->width;
     double m = size / (n + 2 * QR_QUIET) * CADRE_PDF_PT_PER_MM;
     HPDF_Page_SetRGBFill(pdf->page, 1, 1, 1);
@@ -568,8 +560,22 @@ cadre_error cadre_pdf_qr(cadre_pdf *pdf, const char *text, double x,
     }
     HPDF_Stream_WriteStr(stream, "f Q\n");
     pdf->armed = 0;
-    QRcode_free(qr);
     return CADRE_OK;
+}
+
+cadre_error cadre_pdf_qr(cadre_pdf *pdf, const char *text, double x,
+                         double y, double size, uint32_t color)
+{
+    if (ready(pdf) != CADRE_OK)
+        return pdf->err;
+    QRcode *qr = encode_qr(text);
+    if (!qr)
+        return pdf_fail(pdf, errno == ERANGE ? CADRE_ELIMIT : CADRE_ENOMEM,
+                        "cannot make a QR code of %zu bytes: %s",
+                        strlen(text), strerror(errno));
+    cadre_error err = draw_qr(pdf, qr, x, y, size, color);
+    QRcode_free(qr);
+    return err;
 }
 
 cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
