@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "cadre/files.h"
+#include "cadre/text.h"
 #include "pdf_internal.h"
 
 /* libharu 2.3.0 compresses every stream with deflateInit() at zlib's
@@ -576,6 +577,60 @@ cadre_error cadre_pdf_qr(cadre_pdf *pdf, const char *text, double x,
     cadre_error err = draw_qr(pdf, qr, x, y, size, color);
     QRcode_free(qr);
     return err;
+}
+
+/* Bookmarks: a leaf of the layer, so that cadre-report need not reach
+ * into libharu. */
+static HPDF_Outline add_outline(cadre_pdf *pdf, HPDF_Outline parent,
+                                const char *title)
+{
+    pdf->armed = 1;
+    if (setjmp(pdf->jump)) {
+        pdf_jumped(pdf, "cannot add a bookmark");
+        return NULL;
+    }
+    /* Given the UTF-8 encoder, libharu writes the title as UTF-16 with a
+     * byte-order mark: what viewers need for Vietnamese. */
+    HPDF_Encoder enc = HPDF_GetEncoder(pdf->doc, "UTF-8");
+    HPDF_Outline o = HPDF_CreateOutline(pdf->doc, parent, title, enc);
+    HPDF_Destination dst = HPDF_Page_CreateDestination(pdf->page);
+    HPDF_Outline_SetDestination(o, dst);
+    HPDF_Outline_SetOpened(o, HPDF_FALSE);
+    pdf->armed = 0;
+    return o;
+}
+
+cadre_pdf_bookmark *cadre_pdf_bookmark_add(cadre_pdf *pdf,
+                                           cadre_pdf_bookmark *parent,
+                                           const char *title)
+{
+    if (ready(pdf) != CADRE_OK)
+        return NULL;
+    size_t len = strlen(title);
+    if (cadre_text_check(title, len, NULL, NULL) == CADRE_TEXT_BAD_UTF8) {
+        pdf_fail(pdf, CADRE_EINVALID, "invalid UTF-8 in a bookmark");
+        return NULL;
+    }
+    char *nfc = cadre_text_nfc(title, len, NULL);
+    if (!nfc) {
+        pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
+        return NULL;
+    }
+    HPDF_Outline o = add_outline(pdf, (HPDF_Outline)parent, nfc);
+    free(nfc);
+    return (cadre_pdf_bookmark *)o;
+}
+
+cadre_error cadre_pdf_show_bookmarks(cadre_pdf *pdf)
+{
+    if (pdf->err)
+        return pdf->err;
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot set the page mode");
+    HPDF_SetPageMode(pdf->doc, HPDF_PAGE_MODE_USE_OUTLINE);
+    pdf->armed = 0;
+    return CADRE_OK;
 }
 
 cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,

@@ -224,6 +224,21 @@ cadre_error cadre_pdf_qr(cadre_pdf *pdf, const char *text, double x,
                          double y, double size, uint32_t color);
 
 /* ------------------------------------------------------------------ */
+/* Bookmarks (the outline).                                            */
+
+typedef struct cadre_pdf_bookmark cadre_pdf_bookmark; /* owned by the document */
+
+/* Add a bookmark `title` (UTF-8, normalised to NFC) under `parent` (NULL:
+ * at the top level) that opens the current page.  Returns NULL on error
+ * (the document's error is set: cadre_pdf_error()). */
+cadre_pdf_bookmark *cadre_pdf_bookmark_add(cadre_pdf *pdf,
+                                           cadre_pdf_bookmark *parent,
+                                           const char *title);
+
+/* Open the document with the bookmarks panel shown. */
+cadre_error cadre_pdf_show_bookmarks(cadre_pdf *pdf);
+
+/* ------------------------------------------------------------------ */
 
 /* Write the document to `path` through a temporary file renamed when
  * complete (files.h): a failure leaves whatever was there.  Errors go to
