@@ -274,6 +274,7 @@ def test_letters(tmp):
         out[label] = pdf
 
     doc = fitz.open(out["nfc"])
+    test_glyph_check_fails(tmp, out["nfc"])
     report("page-count", len(doc) == len(graduates),
            f"{len(doc)} pages for {len(graduates)} graduates")
 
@@ -442,6 +443,51 @@ def test_failure_midway(tmp):
            files == ["1-2019-CC_An-Van-An.pdf"] and
            all(len(fitz.open(os.path.join(d, f))) == 1 for f in files),
            f"{files} {r.stderr}")
+
+
+def font_file_xref(doc, font_xref):
+    """The FontFile2 stream of a Type0 font."""
+    ref = lambda xref, key: int(re.search(r"(\d+) 0 R",
+                                          doc.xref_get_key(xref, key)[1]).group(1))
+    desc = ref(font_xref, "DescendantFonts")
+    return ref(ref(desc, "FontDescriptor"), "FontFile2")
+
+
+def test_glyph_check_fails(tmp, pdf):
+    """The glyph check itself: remove the outline of an accent from an
+    embedded font, as libharu does with nested composites, and the check
+    must find the letters that lost it."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+    doc = fitz.open(pdf)
+    page = doc[0]
+    drawn = {}  # font name -> glyph ids drawn
+    for span in page.get_texttrace():
+        drawn.setdefault(span["font"].split(",")[0], set()).update(
+            c[1] for c in span["chars"])
+    broken = None
+    for xref, _ext, _t, base, _n, _e in page.get_fonts():
+        ffx = font_file_xref(doc, xref)
+        tt = TTFont(io.BytesIO(doc.xref_stream(ffx)))
+        order = tt.getGlyphOrder()
+        glyf = tt["glyf"]
+        gids = drawn.get(base.split("+")[-1].split(",")[0], set())
+        comp = [order[g] for g in sorted(gids)
+                if 0 < g < len(order) and glyf[order[g]].isComposite()]
+        if not comp:
+            continue
+        # the last part of a composite letter is its accent
+        accent = glyf[comp[0]].components[-1].glyphName
+        glyf.glyphs[accent] = Glyph()
+        out = io.BytesIO()
+        tt.save(out)
+        doc.update_stream(ffx, out.getvalue())
+        broken = accent
+        break
+    bad = os.path.join(tmp, "broken.pdf")
+    doc.save(bad)
+    problems = check_glyphs(fitz.open(bad), "broken")
+    report("glyph-check-catches-missing-accent", broken and problems,
+           f"removed {broken}, found {problems[:2]}")
 
 
 def main():
