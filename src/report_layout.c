@@ -495,11 +495,31 @@ static int table_shape(lay *L, const rp_btable *t, struct tshape *sh)
                     if (w > minw[k])
                         minw[k] = w;
                 }
+            /* a text column (the units' names) keeps room for a few words
+             * a line: the figures give way first, by a smaller font */
+            if (t->align[k] == RP_LEFT && t->weights[k] >= 2) {
+                double want = 0;
+                for (size_t r = 0; r < t->n_rows; r++) {
+                    const char *s = t->rows[r].cells[k];
+                    double w = width(L, F_REG, sh->fs, s, strlen(s));
+                    if (w > want)
+                        want = w;
+                }
+                double floor = avail * 0.12;
+                if (want > floor)
+                    want = floor;
+                if (minw[k] < want)
+                    minw[k] = want;
+            }
             minw[k] += 2 * PAD;
             total += minw[k];
             wsum += t->weights[k];
         }
-        if (total <= avail || sh->fs <= 6) {
+        if (total <= avail || sh->fs <= 5.5) {
+            /* at the smallest size, every column gives way alike */
+            if (total > avail)
+                for (size_t k = 0; k < n; k++)
+                    minw[k] *= avail / total;
             /* share what is left by weight, beyond each minimum */
             double extra = avail - total;
             if (extra < 0)
@@ -827,13 +847,20 @@ static void chart(lay *L, const rp_bchart *c)
             if (h > 0)
                 rect_op(L, bx, base - h, w, h, 0, CADRE_PDF_NONE, palette[s % 8]);
             number(v, buf, sizeof buf);
-            double tw = width(L, F_REG, fs - 1, buf, strlen(buf));
-            if (c->type == RP_BARS && tw < w + 2)
-                text_op(L, F_REG, fs - 1, bx + w / 2, base - h - 0.8,
+            /* a value over its bar, in a size that stays within the bar
+             * (neighbours' values must not run into each other) */
+            double vs = fs - 1, tw = width(L, F_REG, vs, buf, strlen(buf));
+            while (tw > w - 0.6 && vs > 5) {
+                vs -= 0.5;
+                tw = width(L, F_REG, vs, buf, strlen(buf));
+            }
+            if (c->type == RP_BARS && tw <= w - 0.6)
+                text_op(L, F_REG, vs, bx + w / 2, base - h - 0.8,
                         CADRE_PDF_CENTER, buf, strlen(buf), 0x000000);
-            else if (c->type == RP_STACKED && h > fs * PT + 0.5 && v > 0)
-                text_op(L, F_REG, fs - 1, bx + w / 2,
-                        base - h / 2 + (fs - 1) * PT * 0.35,
+            else if (c->type == RP_STACKED && h > vs * PT + 0.5 && v > 0 &&
+                     tw <= w)
+                text_op(L, F_REG, vs, bx + w / 2,
+                        base - h / 2 + vs * PT * 0.35,
                         CADRE_PDF_CENTER, buf, strlen(buf), 0xFFFFFF);
             if (c->type == RP_STACKED)
                 base -= h;
