@@ -147,7 +147,6 @@ struct cadre_report {
     const char *font;      /* family, "Noto Serif" */
     rp_section *sections;
     size_t n_sections;
-    const char *const *ids;/* per_unit: not used; kept for symmetry */
 };
 
 /* ------------------------------------------------------------------ */
@@ -156,8 +155,9 @@ struct cadre_report {
 typedef struct rp_ctx {
     const cadre_records *r;
     cadre_env env;         /* year, as-of, bindings */
-    rp_tally *tally;       /* NULL while registering? see want */
-    bool registering;      /* first pass: register aggregates only */
+    rp_tally *tally;       /* the booklet's aggregates */
+    bool registering;      /* first build: register aggregates, evaluate
+                              nothing */
     rp_scope scope;        /* which figures an expression gets */
     const cadre_value *vars; /* extra variables (y) */
     size_t n_vars;

@@ -299,8 +299,8 @@ static size_t wrap_ind(lay *L, int face, double size, const char *s,
     return nl;
 }
 
-/* Draw `s` wrapped in [x, x + maxw] from baseline y; returns lines used.
- * align: RP_LEFT, RP_CENTER, RP_RIGHT, or 3 for justified. */
+/* Draw `s` wrapped in [x, x + maxw] from baseline y, each line aligned
+ * RP_LEFT, RP_CENTER or RP_RIGHT; returns the lines used. */
 static size_t draw_wrapped(lay *L, int face, double size, const char *s,
                            double x, double y, double maxw, double lh,
                            int align, double indent, uint32_t color)
@@ -308,29 +308,15 @@ static size_t draw_wrapped(lay *L, int face, double size, const char *s,
     struct wline *ln;
     struct word *w;
     size_t nw;
-    size_t nl = wrap(L, face, size, s, maxw - indent, &ln, &w, &nw);
+    size_t nl = wrap_ind(L, face, size, s, maxw, indent, &ln, &w, &nw);
     for (size_t i = 0; ln && i < nl; i++) {
         double lx = x + (i == 0 ? indent : 0);
         double avail = maxw - (i == 0 ? indent : 0);
-        double by = y + (double)i * lh;
-        if (align == 3 && i + 1 < nl && ln[i].w1 - ln[i].w0 > 1) {
-            double gap = (avail - ln[i].width) /
-                         (double)(ln[i].w1 - ln[i].w0 - 1);
-            double space = width(L, face, size, " ", 1);
-            double px = lx;
-            for (size_t k = ln[i].w0; k < ln[i].w1; k++) {
-                text_op(L, face, size, px, by, CADRE_PDF_LEFT, s + w[k].start,
-                        w[k].len, color);
-                px += w[k].width + space + gap;
-            }
-            continue;
-        }
-        int a = align == 3 ? RP_LEFT : align;
-        double ax = a == RP_CENTER ? lx + avail / 2
-                  : a == RP_RIGHT ? lx + avail : lx;
-        text_op(L, face, size, ax, by,
-                a == RP_CENTER ? CADRE_PDF_CENTER
-                : a == RP_RIGHT ? CADRE_PDF_RIGHT : CADRE_PDF_LEFT,
+        double ax = align == RP_CENTER ? lx + avail / 2
+                  : align == RP_RIGHT ? lx + avail : lx;
+        text_op(L, face, size, ax, y + (double)i * lh,
+                align == RP_CENTER ? CADRE_PDF_CENTER
+                : align == RP_RIGHT ? CADRE_PDF_RIGHT : CADRE_PDF_LEFT,
                 s + ln[i].start, ln[i].end - ln[i].start, color);
     }
     free(ln);
