@@ -490,13 +490,44 @@ def test_glyph_check_fails(tmp, pdf):
            f"removed {broken}, found {problems[:2]}")
 
 
+def test_fonts(tmp):
+    """A family that would lose accents (DejaVu: nested composites) gives
+    way to Noto Serif with a note; no font at all is an error, exit 1."""
+    rec = os.path.join(tmp, "f.xml")
+    write(rec, records([dict(id="F1", name="Đặng Văn Thắng")]))
+    t = os.path.join(tmp, "t.xml")
+    write(t, """<?xml version="1.0" encoding="UTF-8"?>
+<certificate page="A5" family="DejaVu Sans">
+  <text x="10" y="10" w="120" h="10">{cadre.full-name}</text>
+</certificate>
+""")
+    pdf = os.path.join(tmp, "f.pdf")
+    r = run(["-t", t, "--course", "K1", "--combined", pdf, rec])
+    doc = fitz.open(pdf) if r.returncode == 0 else None
+    report("font-nested-composites-replaced",
+           r.returncode == 0 and "using 'Noto Serif' instead" in r.stderr and
+           doc and all("NotoSerif" in f[3] for f in doc[0].get_fonts()) and
+           not check_glyphs(doc, "dejavu"), r.stderr)
+    conf = os.path.join(tmp, "fonts.conf")
+    write(conf, '<?xml version="1.0"?><fontconfig><dir>/nonexistent</dir>'
+          '<cachedir>' + tmp + '/cache</cachedir></fontconfig>')
+    env = dict(os.environ, FONTCONFIG_FILE=conf)
+    pdf = os.path.join(tmp, "none.pdf")
+    r = subprocess.run([TOOL, "-t", t, "--course", "K1", "--combined", pdf,
+                        rec], capture_output=True, text=True, env=env)
+    report("font-none-is-an-error", r.returncode == 1 and
+           "no usable font for 'DejaVu Sans' Regular" in r.stderr and
+           "t.xml:3: error:" in r.stderr and not os.path.exists(pdf),
+           f"{r.returncode} {r.stderr}")
+
+
 def main():
     if not os.access(TOOL, os.X_OK):
         report("tool", False, f"no {TOOL}")
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         for test in (test_letters, test_hostile_names, test_chung_chi,
-                     test_failure_midway):
+                     test_failure_midway, test_fonts):
             sub = os.path.join(tmp, test.__name__)
             os.makedirs(sub)
             try:
