@@ -135,3 +135,54 @@ install: install-fonts
 install-fonts: $(FONT_SUBSETS)
 	install -d $(DESTDIR)$(PREFIX)/share/cadrekit/fonts
 	install -m 644 $(FONT_SUBSETS) $(DESTDIR)$(PREFIX)/share/cadrekit/fonts
+
+# --- Fuzzing (fuzz/, fuzz/README.md) ----------------------------------------
+# libFuzzer harnesses for the records loader, the template reader and the
+# expression language, built with clang, ASan and UBSan into build-fuzz/
+# (its own objects: build/ and build-san/ are untouched).  `make fuzz` runs
+# each for FUZZ_SECONDS on its corpus (build-fuzz/corpus/, made by
+# fuzz/make-corpus from samples/, templates/, tests/ and fuzz/seeds/);
+# a crash fails the target and its input is left in build-fuzz/crashes/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -O1 -g -Wall -Wextra $(FUZZ_SAN)
+FUZZ_NAMES   := records template expr
+FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/bin/fuzz_%)
+FUZZ_OBJ     := $(LIB_SRC:src/%.c=build-fuzz/obj/%.o)
+
+.PHONY: fuzz fuzz-build
+fuzz-build:
+	$(Q).ci/install-deps fuzz/packages.txt
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+build-fuzz/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(QCC)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build-fuzz/libcadre.a: $(FUZZ_OBJ)
+	$(QAR)rm -f $@ && ar rcs $@ $^
+
+build-fuzz/bin/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_util.h build-fuzz/libcadre.a
+	@mkdir -p $(@D)
+	$(QLD)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libcadre.a $(LDLIBS)
+
+-include $(FUZZ_OBJ:.o=.d)
+
+# One harness at a time, niced, stdin closed (a template may name
+# /dev/stdin); every harness runs even when one crashes.
+fuzz: fuzz-build
+	$(Q)fuzz/make-corpus build-fuzz/corpus
+	$(Q)mkdir -p build-fuzz/crashes; fail=0; \
+	for h in $(FUZZ_NAMES); do \
+	    echo "  FUZZ    $$h for $(FUZZ_SECONDS) s"; \
+	    nice -n 10 build-fuzz/bin/fuzz_$$h build-fuzz/corpus/$$h \
+	        -dict=fuzz/$$h.dict -max_total_time=$(FUZZ_SECONDS) \
+	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	        -artifact_prefix=build-fuzz/crashes/$$h- \
+	        </dev/null >build-fuzz/$$h.log 2>&1 \
+	    || { fail=1; echo "fuzz_$$h failed: see build-fuzz/$$h.log and build-fuzz/crashes/"; \
+	         grep -A30 'ERROR:\|==ERROR\|runtime error' build-fuzz/$$h.log | head -40; }; \
+	    grep '^stat::number_of_executed_units\|^stat::peak_rss' build-fuzz/$$h.log | sed 's/^/          /'; \
+	done; exit $$fail
