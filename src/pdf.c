@@ -1,6 +1,7 @@
 /* pdf.c - documents, pages, graphics, images, QR codes and saving
  * (pdf.h); fonts and text are in pdf_font.c. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,8 @@ cadre_error cadre_pdf_page(cadre_pdf *pdf, double width, double height)
     pdf->armed = 1;
     if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot add a page");
+    if (pdf->page)
+        pdf_end_text(pdf);
     pdf->page = HPDF_AddPage(pdf->doc);
     HPDF_Page_SetWidth(pdf->page, (HPDF_REAL)(width * CADRE_PDF_PT_PER_MM));
     HPDF_Page_SetHeight(pdf->page, (HPDF_REAL)(height * CADRE_PDF_PT_PER_MM));
@@ -212,6 +215,125 @@ static void paint(cadre_pdf *pdf, uint32_t stroke, uint32_t fill)
         HPDF_Page_Stroke(pdf->page);
 }
 
+void pdf_end_text(cadre_pdf *pdf)
+{
+    if (pdf->in_text) {
+        HPDF_Page_EndText(pdf->page);
+        pdf->in_text = false;
+    }
+}
+
+/* Raw content.  Paths go straight into the page's content stream, each in
+ * its own q .. Q so that libharu's record of the graphics state stays
+ * true: through libharu, every operator cost a 512-byte memset and every
+ * number its slow float formatter, a tenth of a certificate's time. */
+
+/* Write `v` in decimal at `o`; returns the end. */
+static char *put_uint(char *o, unsigned long long v)
+{
+    char tmp[24];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n)
+        *o++ = tmp[--n];
+    return o;
+}
+
+/* Write `v` with at most `digits` (1..4) decimals, trailing zeros cut. */
+static char *put_num(char *o, double v, int digits)
+{
+    static const double scale[] = { 1, 10, 100, 1000, 10000 };
+    long long k = llround(v * scale[digits]);
+    if (k < 0) {
+        *o++ = '-';
+        k = -k;
+    }
+    unsigned long long u = (unsigned long long)k, s = (unsigned long long)scale[digits];
+    o = put_uint(o, u / s);
+    unsigned long long f = u % s;
+    if (f) {
+        *o++ = '.';
+        for (int d = digits - 1; d >= 0 && f; d--) {
+            unsigned long long p = (unsigned long long)scale[d];
+            *o++ = (char)('0' + f / p);
+            f %= p;
+        }
+    }
+    return o;
+}
+
+/* A piece of content being built; flushed to the stream when full. */
+struct raw {
+    cadre_pdf *pdf;
+    char b[512];
+    size_t n;
+};
+
+static void raw_flush(struct raw *r)
+{
+    HPDF_Stream_Write(((HPDF_PageAttr)r->pdf->page->attr)->stream,
+                      (const HPDF_BYTE *)r->b, (HPDF_UINT)r->n);
+    r->n = 0;
+}
+
+static void raw_str(struct raw *r, const char *s)
+{
+    size_t len = strlen(s);
+    if (r->n + len > sizeof r->b)
+        raw_flush(r);
+    memcpy(r->b + r->n, s, len);
+    r->n += len;
+}
+
+/* A number and a space. */
+static void raw_num(struct raw *r, double v, int digits)
+{
+    if (r->n + 32 > sizeof r->b)
+        raw_flush(r);
+    char *o = put_num(r->b + r->n, v, digits);
+    *o++ = ' ';
+    r->n = (size_t)(o - r->b);
+}
+
+static void raw_point(struct raw *r, double x, double y, const char *op)
+{
+    raw_num(r, pdf_x(r->pdf, x), 2);
+    raw_num(r, pdf_y(r->pdf, y), 2);
+    raw_str(r, op);
+}
+
+/* Open a shape: q, its line width and colours. */
+static void raw_begin(struct raw *r, double width, uint32_t stroke,
+                      uint32_t fill)
+{
+    raw_str(r, "q ");
+    if (stroke != CADRE_PDF_NONE) {
+        raw_num(r, width, 2);
+        raw_str(r, "w ");
+        raw_num(r, ((stroke >> 16) & 0xFF) / 255.0, 3);
+        raw_num(r, ((stroke >> 8) & 0xFF) / 255.0, 3);
+        raw_num(r, (stroke & 0xFF) / 255.0, 3);
+        raw_str(r, "RG ");
+    }
+    if (fill != CADRE_PDF_NONE) {
+        raw_num(r, ((fill >> 16) & 0xFF) / 255.0, 3);
+        raw_num(r, ((fill >> 8) & 0xFF) / 255.0, 3);
+        raw_num(r, (fill & 0xFF) / 255.0, 3);
+        raw_str(r, "rg ");
+    }
+}
+
+/* Paint the path and close the shape. */
+static void raw_end(struct raw *r, uint32_t stroke, uint32_t fill)
+{
+    raw_str(r, stroke != CADRE_PDF_NONE && fill != CADRE_PDF_NONE ? "B Q\n"
+               : fill != CADRE_PDF_NONE                          ? "f Q\n"
+                                                                 : "S Q\n");
+    raw_flush(r);
+}
+
 /* Common checks of the drawing functions. */
 static cadre_error ready(cadre_pdf *pdf)
 {
@@ -232,12 +354,12 @@ cadre_error cadre_pdf_line(cadre_pdf *pdf, double x1, double y1, double x2,
     pdf->armed = 1;
     if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot draw a line");
-    paint_setup(pdf, width, color, CADRE_PDF_NONE);
-    HPDF_Page_MoveTo(pdf->page, (HPDF_REAL)pdf_x(pdf, x1),
-                     (HPDF_REAL)pdf_y(pdf, y1));
-    HPDF_Page_LineTo(pdf->page, (HPDF_REAL)pdf_x(pdf, x2),
-                     (HPDF_REAL)pdf_y(pdf, y2));
-    HPDF_Page_Stroke(pdf->page);
+    pdf_end_text(pdf);
+    struct raw r = { .pdf = pdf };
+    raw_begin(&r, width, color, CADRE_PDF_NONE);
+    raw_point(&r, x1, y1, "m ");
+    raw_point(&r, x2, y2, "l ");
+    raw_end(&r, color, CADRE_PDF_NONE);
     pdf->armed = 0;
     return CADRE_OK;
 }
@@ -253,6 +375,7 @@ cadre_error cadre_pdf_dots(cadre_pdf *pdf, double x1, double y1, double x2,
     pdf->armed = 1;
     if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot draw dots");
+    pdf_end_text(pdf);
     /* A dashed line with dashes of no length and round caps paints a dot
      * per dash.  Written straight into the content stream inside q/Q, as
      * libharu 2.3.0 takes dash patterns in whole points and refuses 0. */
@@ -274,16 +397,20 @@ cadre_error cadre_pdf_rect(cadre_pdf *pdf, double x, double y, double w,
 {
     if (ready(pdf) != CADRE_OK)
         return pdf->err;
+    if (stroke == CADRE_PDF_NONE && fill == CADRE_PDF_NONE)
+        return CADRE_OK;
     pdf->armed = 1;
     if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot draw a rectangle");
-    if (paint_setup(pdf, width, stroke, fill)) {
-        HPDF_Page_Rectangle(pdf->page, (HPDF_REAL)pdf_x(pdf, x),
-                            (HPDF_REAL)pdf_y(pdf, y + h),
-                            (HPDF_REAL)(w * CADRE_PDF_PT_PER_MM),
-                            (HPDF_REAL)(h * CADRE_PDF_PT_PER_MM));
-        paint(pdf, stroke, fill);
-    }
+    pdf_end_text(pdf);
+    struct raw r = { .pdf = pdf };
+    raw_begin(&r, width, stroke, fill);
+    raw_num(&r, pdf_x(pdf, x), 2);
+    raw_num(&r, pdf_y(pdf, y + h), 2);
+    raw_num(&r, w * CADRE_PDF_PT_PER_MM, 2);
+    raw_num(&r, h * CADRE_PDF_PT_PER_MM, 2);
+    raw_str(&r, "re ");
+    raw_end(&r, stroke, fill);
     pdf->armed = 0;
     return CADRE_OK;
 }
@@ -293,20 +420,18 @@ cadre_error cadre_pdf_polygon(cadre_pdf *pdf, const double *xy, size_t n,
 {
     if (ready(pdf) != CADRE_OK)
         return pdf->err;
-    if (n < 2)
+    if (n < 2 || (stroke == CADRE_PDF_NONE && fill == CADRE_PDF_NONE))
         return CADRE_OK;
     pdf->armed = 1;
     if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot draw a polygon");
-    if (paint_setup(pdf, width, stroke, fill)) {
-        HPDF_Page_MoveTo(pdf->page, (HPDF_REAL)pdf_x(pdf, xy[0]),
-                         (HPDF_REAL)pdf_y(pdf, xy[1]));
-        for (size_t i = 1; i < n; i++)
-            HPDF_Page_LineTo(pdf->page, (HPDF_REAL)pdf_x(pdf, xy[2 * i]),
-                             (HPDF_REAL)pdf_y(pdf, xy[2 * i + 1]));
-        HPDF_Page_ClosePath(pdf->page);
-        paint(pdf, stroke, fill);
-    }
+    pdf_end_text(pdf);
+    struct raw r = { .pdf = pdf };
+    raw_begin(&r, width, stroke, fill);
+    for (size_t i = 0; i < n; i++)
+        raw_point(&r, xy[2 * i], xy[2 * i + 1], i ? "l " : "m ");
+    raw_str(&r, "h ");
+    raw_end(&r, stroke, fill);
     pdf->armed = 0;
     return CADRE_OK;
 }
@@ -319,6 +444,7 @@ cadre_error cadre_pdf_circle(cadre_pdf *pdf, double cx, double cy, double r,
     pdf->armed = 1;
     if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot draw a circle");
+    pdf_end_text(pdf);
     if (paint_setup(pdf, width, stroke, fill)) {
         HPDF_Page_Circle(pdf->page, (HPDF_REAL)pdf_x(pdf, cx),
                          (HPDF_REAL)pdf_y(pdf, cy),
@@ -459,6 +585,7 @@ cadre_error cadre_pdf_image(cadre_pdf *pdf, const char *path, double x,
     pdf->armed = 1;
     if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot draw an image");
+    pdf_end_text(pdf);
     double iw = HPDF_Image_GetWidth(img), ih = HPDF_Image_GetHeight(img);
     double scale = iw > 0 && ih > 0 ? (w / iw < h / ih ? w / iw : h / ih) : 0;
     double dw = iw * scale, dh = ih * scale;
@@ -471,19 +598,6 @@ cadre_error cadre_pdf_image(cadre_pdf *pdf, const char *path, double x,
     return CADRE_OK;
 }
 
-/* Write `v` in decimal at `o`; returns the end.  snprintf() per module
- * run cost a tenth of a certificate's time. */
-static char *put_uint(char *o, unsigned v)
-{
-    char tmp[12];
-    int n = 0;
-    do
-        tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    while (n)
-        *o++ = tmp[--n];
-    return o;
-}
 
 /* Modules of white around the symbol: scanners want a quiet zone. */
 #define QR_QUIET 3
@@ -517,6 +631,7 @@ static cadre_error draw_qr(cadre_pdf *pdf, const QRcode *qr, double x,
     pdf->armed = 1;
     if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot draw a QR code");
+    pdf_end_text(pdf);
     int n = qr->width;
     double m = size / (n + 2 * QR_QUIET) * CADRE_PDF_PT_PER_MM;
     HPDF_Page_SetRGBFill(pdf->page, 1, 1, 1);
@@ -657,6 +772,8 @@ cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
                               : pdf->msg);
         return err;
     }
+    if (pdf->page)
+        pdf_end_text(pdf);
     deflate_level = pdf->level;
     HPDF_SaveToFile(pdf->doc, out.tmp);
     deflate_level = Z_DEFAULT_COMPRESSION;

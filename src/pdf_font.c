@@ -609,14 +609,16 @@ static bool show(cadre_pdf *pdf, const struct run *r,
                              (HPDF_REAL)(c & 0xFF) / 255);
         pdf->fill = c;
     }
-    HPDF_Page_BeginText(pdf->page);
+    if (!pdf->in_text) {
+        HPDF_Page_BeginText(pdf->page);
+        pdf->in_text = true;
+    }
     if (r->font != pdf->tf_font || size != pdf->tf_size) {
         HPDF_Page_SetFontAndSize(pdf->page, r->font, (HPDF_REAL)size);
         pdf->tf_font = r->font;
         pdf->tf_size = size;
     }
     HPDF_Page_TextOut(pdf->page, (HPDF_REAL)x, (HPDF_REAL)y, pdf->line);
-    HPDF_Page_EndText(pdf->page);
     return true;
 }
 

@@ -50,6 +50,8 @@ struct cadre_pdf {
     /* What the page's graphics state holds, to skip libharu calls that
      * would set it again (each costs a 512-byte memset and a format). */
     uint32_t fill;             /* fill colour, CADRE_PDF_NONE: unknown */
+    bool in_text;              /* inside BT .. ET: texts in a row share one
+                                  text object; graphics end it first */
     HPDF_Font tf_font;         /* font of the last text, or NULL */
     double tf_size;            /* its size */
     cadre_error err;           /* first error met; sticky */
@@ -94,6 +96,10 @@ static inline bool pdf_covers(const uint8_t *bits, uint32_t c)
 {
     return c < 0x10000 && ((bits[c >> 3] >> (c & 7)) & 1);
 }
+
+/* End the page's text object, if one is open (pdf.c).  Must run while
+ * armed: every drawing function other than text calls it first. */
+void pdf_end_text(cadre_pdf *pdf);
 
 /* Release the per-document font state (pdf_font.c). */
 void pdf_faces_release(cadre_pdf *pdf);
