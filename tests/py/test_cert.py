@@ -421,6 +421,29 @@ def test_chung_chi(tmp):
     problems = check_layout(doc, CHUNG_CHI) + check_glyphs(doc, "cc")
     report("chung-chi-layout", not problems, "; ".join(problems[:5]))
 
+    # The whole card (fields-only off) with a printer offset: everything
+    # moves by the offset and stays in its (moved) box.
+    with open(CHUNG_CHI, encoding="utf-8") as f:
+        src = f.read()
+    moved = os.path.join(tmp, "moved.xml")
+    write(moved, src.replace('fields-only="true"', 'fields-only="false"')
+          .replace('offset-x="0" offset-y="0"', 'offset-x="3" offset-y="-2"'))
+    pdf2 = os.path.join(tmp, "moved.pdf")
+    r = run(["-t", moved, "--course", "K1", "--combined", pdf2, rec])
+    report("chung-chi-offset-exit", r.returncode == 0, r.stderr)
+    if r.returncode:
+        return
+    d2 = fitz.open(pdf2)
+    problems = check_layout(d2, moved)
+    text = page_text(d2[0])
+    a = doc[0].search_for("HOÀNG THỊ NGUYỆT")
+    b = d2[0].search_for("HOÀNG THỊ NGUYỆT")
+    shift = (b[0].x0 - a[0].x0, b[0].y0 - a[0].y0) if a and b else None
+    report("chung-chi-offset", not problems and "CỘNG HÒA" in text and shift
+           and abs(shift[0] - 3 * PT_PER_MM) < 0.1 and
+           abs(shift[1] + 2 * PT_PER_MM) < 0.1,
+           f"shift {shift}; {problems[:3]}")
+
 
 def test_failure_midway(tmp):
     """A name no font can print stops the run: no half-written combined
