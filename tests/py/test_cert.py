@@ -352,6 +352,15 @@ def test_letters(tmp):
     report("per-person-name", "125-2019-CC_Dang-aaaaaa-AAAAAA.pdf" in files,
            ", ".join(files[:3]))
 
+    # A certificate does not change when issued again (one process or
+    # three): the same bytes.
+    d1 = os.path.join(tmp, "again")
+    r = run(["--course", "K1", "-o", d1, rec])
+    same = r.returncode == 0 and sorted(os.listdir(d1)) == files and all(
+        open(os.path.join(d, f), "rb").read() ==
+        open(os.path.join(d1, f), "rb").read() for f in files)
+    report("reissue-same-bytes", same, r.stderr)
+
 
 SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.pdf")
 
