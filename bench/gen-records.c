@@ -1,7 +1,8 @@
 /*
  * gen-records - deterministic province-scale records (records format v1).
  *
- *   gen-records --cadres N [--units U] [--courses C] [--seed S] [-o FILE]
+ *   gen-records --cadres N [--units U] [--courses C] [--big-course K]
+ *               [--seed S] [-o FILE]
  *
  * Writes one <records version="1"> file with U units (default 300, at both
  * levels, grouped in districts, some with a parent), N cadres (grouped by
@@ -16,6 +17,11 @@
  * now and then, an escaped ampersand in some course titles, statuses,
  * grades only with "completed", scores, certificate numbers unique across
  * all courses.
+ *
+ * --big-course K adds, after the others, one province course (QLNN, ended
+ * in 2023) whose K participants all completed it, with a certificate
+ * number each: the certificate benchmarks issue K certificates from it.
+ * Without the option the output is the same as before it existed.
  *
  * Plain C11, no dependency: cc -O2 -o gen-records gen-records.c
  */
@@ -498,9 +504,11 @@ SAME_LEN(GRADE, GRADE_W);
 
 static void usage(int code)
 {
-    fputs("usage: gen-records --cadres N [--units U] [--courses C] [--seed S] [-o FILE]\n"
+    fputs("usage: gen-records --cadres N [--units U] [--courses C] [--big-course K]\n"
+          "                   [--seed S] [-o FILE]\n"
           "Writes deterministic records (format version 1) to FILE or stdout.\n"
-          "Defaults: 300 units, N/100 courses of about 40 participants, seed 1.\n",
+          "Defaults: 300 units, N/100 courses of about 40 participants, seed 1.\n"
+          "--big-course K: one more course, K participants who all completed it.\n",
           code ? stderr : stdout);
     exit(code);
 }
@@ -579,7 +587,7 @@ static int cmp_u32(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    unsigned long long ncadres = 0, nunits = 300, ncourses = 0, seed = 1;
+    unsigned long long ncadres = 0, nunits = 300, ncourses = 0, seed = 1, nbig = 0;
     int have_cadres = 0, have_courses = 0;
     const char *path = NULL;
 
@@ -591,6 +599,8 @@ int main(int argc, char **argv)
             nunits = num(a, argv[++i]);
         else if (!strcmp(a, "--courses"))
             ncourses = num(a, argv[++i]), have_courses = 1;
+        else if (!strcmp(a, "--big-course"))
+            nbig = num(a, argv[++i]);
         else if (!strcmp(a, "--seed"))
             seed = num(a, argv[++i]);
         else if (!strcmp(a, "-o")) {
@@ -611,6 +621,10 @@ int main(int argc, char **argv)
     }
     if (!have_courses)
         ncourses = ncadres / 100;
+    if (nbig > ncadres) {
+        fputs("gen-records: --big-course: more participants than cadres\n", stderr);
+        return 2;
+    }
     if (ncourses > 10000000ull) {
         fputs("gen-records: at most 10000000 courses\n", stderr);
         return 2;
@@ -848,14 +862,15 @@ int main(int argc, char **argv)
     puts_("  </cadres>\n");
 
     /* ---- courses ---- */
-    if (ncourses > 0) {
+    if (ncourses > 0 || nbig > 0) {
         puts_("  <courses>\n");
         rng rk = rng_for(seed, 3);
         unsigned cert_cc[64] = {0}, cert_gcn[64] = {0}; /* per year since 2000 */
-        uint32_t pick_buf[200];
-        for (uint32_t c = 0; c < ncourses; c++) {
-            int t = pick(&rk, COURSE_TYPE_W, T_N);
-            int y = between(&rk, 2015, 2024);
+        uint32_t small_buf[200], *pick_buf = small_buf;
+        for (uint32_t c = 0; c < ncourses + (nbig > 0); c++) {
+            int big = c == ncourses; /* --big-course: the last one */
+            int t = big ? T_QLNN : pick(&rk, COURSE_TYPE_W, T_N);
+            int y = big ? 2023 : between(&rk, 2015, 2024);
             long start = random_day_in_year(&rk, y), len;
             int mode; /* 0 none, 1 tap-trung, 2 khong-tap-trung */
             int lo, hi;
@@ -872,7 +887,9 @@ int main(int argc, char **argv)
             case T_NGHIEP_VU: len = between(&rk, 2, 12), mode = 1, lo = 15, hi = 65; break;
             default: len = between(&rk, 1, 5), mode = 1, lo = 10, hi = 50; break;
             }
-            if (chance(&rk, 150))
+            if (big)
+                len = 40, mode = 1;
+            else if (chance(&rk, 150))
                 mode = 0;
             long end = start + len;
             int ey, em, ed;
@@ -880,7 +897,7 @@ int main(int argc, char **argv)
             int running = end > as_of;
 
             /* the participants: district courses draw from one district */
-            int province = t == T_TRUNG_CAP || t == T_CAO_CAP || t == T_CU_NHAN ||
+            int province = big || t == T_TRUNG_CAP || t == T_CAO_CAP || t == T_CU_NHAN ||
                            (t == T_QLNN && chance(&rk, 500));
             uint32_t d = below(&rk, D);
             uint32_t from = 0, span = (uint32_t)ncadres;
@@ -889,10 +906,18 @@ int main(int argc, char **argv)
                 uint32_t last = dfirst[d + 1] - 1;
                 span = units[last].first + units[last].count - from;
             }
-            uint32_t k = (uint32_t)between(&rk, lo, hi);
+            uint32_t k = big ? (uint32_t)nbig : (uint32_t)between(&rk, lo, hi);
             if (k > span)
                 k = span;
-            for (uint32_t j = 0; j < k; j++) {
+            if (big) { /* evenly spread over the province: distinct, in order */
+                if (!(pick_buf = malloc((k ? k : 1) * sizeof *pick_buf))) {
+                    fputs("gen-records: out of memory\n", stderr);
+                    return 1;
+                }
+                for (uint32_t j = 0; j < k; j++)
+                    pick_buf[j] = (uint32_t)((unsigned long long)j * span / k);
+            }
+            for (uint32_t j = 0; j < k && !big; j++) {
                 uint32_t v;
                 int dup;
                 do {
@@ -1014,7 +1039,9 @@ int main(int argc, char **argv)
             long issued = end + (long)below(&rk, 15); /* one day for the whole course */
             for (uint32_t j = 0; j < k; j++) {
                 int st; /* 0 enrolled 1 completed 2 failed 3 withdrawn */
-                if (running)
+                if (big)
+                    st = 1;
+                else if (running)
                     st = chance(&rk, 40) ? 3 : 0;
                 else {
                     unsigned x = below(&rk, 1000);
@@ -1049,7 +1076,7 @@ int main(int argc, char **argv)
                     }
                     put("\"", 1);
                 }
-                if (st == 1 && certs && chance(&rk, 950)) {
+                if (st == 1 && certs && (big || chance(&rk, 950))) {
                     int yi = ey - 2000;
                     if (yi < 0 || yi >= 64)
                         yi = 63;
@@ -1058,7 +1085,7 @@ int main(int argc, char **argv)
                     put("/", 1);
                     putu((unsigned)ey, 4);
                     puts_(cc_family ? "/CC\"" : "/GCN\"");
-                    if (chance(&rk, 970)) {
+                    if (big || chance(&rk, 970)) {
                         puts_(" issued=\"");
                         putdate(issued);
                         put("\"", 1);
@@ -1068,6 +1095,8 @@ int main(int argc, char **argv)
             }
             puts_("    </course>\n");
         }
+        if (pick_buf != small_buf)
+            free(pick_buf);
         puts_("  </courses>\n");
     }
     puts_("</records>\n");
