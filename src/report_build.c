@@ -172,7 +172,7 @@ void rp_booklet_release(rp_booklet *b)
     free(b->sections);
     char *strs[] = { b->title, b->header, b->issuer, b->parent_issuer,
         b->subtitle, b->place_date, b->contents, b->sign_title,
-        b->sign_role, b->sign_name, b->recipients };
+        b->sign_role, b->sign_name, b->recipients, b->national };
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(strs[i]);
     memset(b, 0, sizeof *b);
@@ -689,10 +689,10 @@ static int build_all(rp_ctx *ctx, const cadre_report *rep,
     const rp_text *srcs[] = { &rep->title, &rep->header, &rep->issuer,
         &rep->parent_issuer, &rep->subtitle, &rep->place_date,
         &rep->contents, &rep->sign_title, &rep->sign_role, &rep->sign_name,
-        &rep->recipients };
+        &rep->recipients, &rep->national };
     char **dsts[] = { &b->title, &b->header, &b->issuer, &b->parent_issuer,
         &b->subtitle, &b->place_date, &b->contents, &b->sign_title,
-        &b->sign_role, &b->sign_name, &b->recipients };
+        &b->sign_role, &b->sign_name, &b->recipients, &b->national };
     ctx->scope = (rp_scope){ RP_ALL, 0 };
     for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
         if (!srcs[i]->n)

@@ -137,6 +137,7 @@ struct cadre_report {
     rp_text header;        /* running header; default: title */
     rp_text issuer;        /* cover, top left */
     rp_text parent_issuer; /* above the issuer ("ĐẢNG BỘ TỈNH LẠNG SƠN") */
+    rp_text national;      /* cover, top right ("ĐẢNG CỘNG SẢN VIỆT NAM") */
     rp_text subtitle;      /* cover, under the title */
     rp_text place_date;    /* cover and end: "Đình Lập, ngày ..." */
     rp_text contents;      /* title of the contents page; n == 0: none */
@@ -235,7 +236,8 @@ typedef struct rp_bsection {
 } rp_bsection;
 
 typedef struct rp_booklet {
-    char *title, *header, *issuer, *parent_issuer, *subtitle, *place_date;
+    char *title, *header, *issuer, *parent_issuer, *national, *subtitle;
+    char *place_date;
     char *contents;        /* NULL: no contents page */
     char *sign_title, *sign_role, *sign_name, *recipients;
     rp_bsection *sections;

@@ -922,6 +922,16 @@ static void cover(lay *L, const rp_booklet *b)
         y += (double)(nl - 1) * lh_of(12) + 3;
         line_op(L, cx - 12, y, cx + 12, y, 0.6, 0x000000);
     }
+    if (b->national) {
+        /* the top right block of an official document, ruled under */
+        size_t nl = draw_wrapped(L, F_BOLD, 12, b->national, 108, 30, 82,
+                                 lh_of(12), RP_CENTER, 0, 0x000000);
+        double ry = 30 + (double)(nl - 1) * lh_of(12) + 3.5;
+        double nw = width(L, F_BOLD, 12, b->national, strlen(b->national));
+        if (nw > 80)
+            nw = 80;
+        line_op(L, 149 - nw / 2, ry, 149 + nw / 2, ry, 0.6, 0x000000);
+    }
     double W = p->w - 60;
     double ty = 105;
     if (b->title) {
