@@ -117,8 +117,17 @@ static void cmap4(const struct ttf *t, size_t sub, uint8_t *bits)
     unsigned segs = u16(t, sub + 6) / 2;
     size_t ends = sub + 14, starts = ends + 2 * (size_t)segs + 2,
            deltas = starts + 2 * (size_t)segs, ranges = deltas + 2 * (size_t)segs;
+    /* Segments may not overlap in a sound font; a damaged one could make
+     * this walk 2^31 steps, so stop after every code point's worth. */
+    unsigned long budget = 0x10000;
     for (unsigned i = 0; i < segs; i++) {
         unsigned end = u16(t, ends + 2 * i), start = u16(t, starts + 2 * i);
+        if (start <= end) {
+            unsigned long span = end - start + 1UL;
+            if (span > budget)
+                return;
+            budget -= span;
+        }
         unsigned delta = u16(t, deltas + 2 * i);
         size_t ro_at = ranges + 2 * (size_t)i;
         unsigned ro = u16(t, ro_at);
@@ -141,12 +150,22 @@ static void cmap4(const struct ttf *t, size_t sub, uint8_t *bits)
  * beyond it). */
 static void cmap12(const struct ttf *t, size_t sub, uint8_t *bits)
 {
-    unsigned long n = u32(t, sub + 12);
+    unsigned long n = u32(t, sub + 12), budget = 0x10000;
     for (unsigned long i = 0; i < n && sub + 16 + 12 * (i + 1) <= t->size;
          i++) {
         size_t grp = sub + 16 + 12 * (size_t)i;
         unsigned long start = u32(t, grp), end = u32(t, grp + 4),
                       g = u32(t, grp + 8);
+        if (start > 0xFFFF)
+            continue;
+        if (end > 0xFFFF)
+            end = 0xFFFF;
+        if (start <= end) {
+            unsigned long span = end - start + 1;
+            if (span > budget)
+                return;
+            budget -= span;
+        }
         for (unsigned long c = start; c <= end && c < 0xFFFF; c++, g++)
             if (prints_whole(t, (unsigned)g))
                 mark(bits, (uint32_t)c);
