@@ -171,10 +171,10 @@ static int read_text(cadre_cert_tmpl *t, const cadre_tnode *n,
                                (cadre_pdf_valign)valign, min_size, spacing };
     if (!(el->text = compile_text(n, n->text, diags)))
         return -1;
-    if (cadre_tmpl_text_is_constant(el->text)) {
-        /* Render once: the same on every certificate. */
+    /* Text without placeholders is the same on every certificate: skip
+     * rendering it (unless it has {{ }} escapes to undo). */
+    if (cadre_tmpl_text_is_constant(el->text) && !strpbrk(n->text, "{}"))
         el->constant = n->text;
-    }
     return 0;
 }
 
