@@ -104,8 +104,32 @@ static cadre_error border(cadre_pdf *pdf, const struct cert_el *el)
 }
 
 /* Draw one element; on failure the document holds the error. */
-static cadre_error draw_element(cadre_pdf *pdf, const struct cert_el *el,
-                                const cadre_env *env)
+/* A text without a box must still stay on the page: its width decides.
+ * Returns CADRE_EINVALID with `why` filled when it would not. */
+static cadre_error free_text(cadre_pdf *pdf, const cadre_cert_tmpl *t,
+                             const struct cert_el *el, const char *text,
+                             char *why, size_t size)
+{
+    double w;
+    cadre_error err = cadre_pdf_text_width(pdf, &el->font, text, &w);
+    if (err != CADRE_OK)
+        return err;
+    double x0 = el->align == CADRE_PDF_CENTER  ? el->x - w / 2
+                : el->align == CADRE_PDF_RIGHT ? el->x - w
+                                               : el->x;
+    if (x0 + t->off_x < 0 || x0 + w + t->off_x > t->page_w) {
+        snprintf(why, size,
+                 "text %.0f mm wide runs off the page: give it a box "
+                 "(w and h) to shrink it: '%.60s'",
+                 w, text);
+        return CADRE_EINVALID;
+    }
+    return cadre_pdf_text(pdf, &el->font, el->x, el->y, el->align, text);
+}
+
+static cadre_error draw_element(cadre_pdf *pdf, const cadre_cert_tmpl *t,
+                                const struct cert_el *el,
+                                const cadre_env *env, char *why, size_t size)
 {
     struct rendered r;
     cadre_error err = CADRE_OK;
@@ -115,8 +139,7 @@ static cadre_error draw_element(cadre_pdf *pdf, const struct cert_el *el,
             return CADRE_ENOMEM;
         err = el->boxed
                   ? cadre_pdf_text_box(pdf, &el->box, &el->font, r.text, NULL)
-                  : cadre_pdf_text(pdf, &el->font, el->x, el->y, el->align,
-                                   r.text);
+                  : free_text(pdf, t, el, r.text, why, size);
         free(r.heap);
         return err;
     case CERT_QR:
@@ -164,13 +187,14 @@ cadre_error cadre_cert_draw(const cadre_cert_tmpl *t,
     cadre_error err = cadre_pdf_page(pdf, t->page_w, t->page_h);
     cadre_pdf_offset(pdf, t->off_x, t->off_y);
     const struct cert_el *el = NULL;
+    char why[200] = "";
     for (size_t k = 0; k < t->n_els && err == CADRE_OK; k++) {
         el = &t->els[k];
         if (el->stock && t->fields_only)
             continue;
         if (el->when && !cadre_expr_test(el->when, &env))
             continue;
-        err = draw_element(pdf, el, &env);
+        err = draw_element(pdf, t, el, &env, why, sizeof why);
     }
     if (err != CADRE_OK) {
         char who[512];
@@ -178,6 +202,7 @@ cadre_error cadre_cert_draw(const cadre_cert_tmpl *t,
         cadre_diags_error(diags, el ? el->file : NULL, el ? el->line : 0,
                           "%s: %s", who,
                           cadre_pdf_error(pdf) ? cadre_pdf_message(pdf)
+                          : *why               ? why
                                                : cadre_strerror(err));
     }
     return err;
