@@ -1,0 +1,270 @@
+/*
+ * report_table.c - the booklet's tables: column widths from the figures
+ * and the headings, multi-row headings, rows that wrap their names, and
+ * tables that continue across pages with their headings repeated.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_page.h"
+
+struct tshape {
+    double fs;        /* font size */
+    double lh;        /* line height, mm */
+    double *x;        /* left edge of each column, n_cols + 1 */
+    double *hrow;     /* heading row heights */
+    double head_h;    /* their sum */
+};
+
+bool rp_table_wide(const rp_btable *t) { return t->n_cols > 11; }
+
+/* Column widths: each column gets at least its widest figure and the
+ * widest word of its heading; what is left is shared by weight. */
+static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
+{
+    double avail = L->right - L->left;
+    size_t n = t->n_cols;
+    double *minw = calloc(n, sizeof *minw);
+    sh->x = calloc(n + 1, sizeof *sh->x);
+    sh->hrow = calloc((size_t)t->head_rows + 1, sizeof *sh->hrow);
+    if (!minw || !sh->x || !sh->hrow) {
+        free(minw);
+        L->oom = true;
+        return -1;
+    }
+    for (sh->fs = n > 18 ? 7.5 : n > 10 ? 8.5 : 10; ; sh->fs -= 0.5) {
+        double total = 0, wsum = 0;
+        for (size_t k = 0; k < n; k++) {
+            minw[k] = 0;
+            for (size_t r = 0; r < t->n_rows; r++) {
+                const char *s = t->rows[r].cells[k];
+                int face = t->rows[r].kind == RP_ROW_PLAIN ? F_REG : F_BOLD;
+                double w = t->align[k] == RP_LEFT
+                               ? rp_widest_word(L, face, sh->fs, s)
+                               : rp_width(L, face, sh->fs, s, strlen(s));
+                if (w > minw[k])
+                    minw[k] = w;
+            }
+            for (size_t h = 0; h < t->n_head; h++)
+                if (t->head[h].col == (int)k && t->head[h].cols == 1) {
+                    double w = rp_widest_word(L, F_BOLD, sh->fs,
+                                           t->head[h].text);
+                    if (w > minw[k])
+                        minw[k] = w;
+                }
+            /* a text column (the units' names) keeps room for a few words
+             * a line: the figures give way first, by a smaller font */
+            if (t->align[k] == RP_LEFT && t->weights[k] >= 2) {
+                double want = 0;
+                for (size_t r = 0; r < t->n_rows; r++) {
+                    const char *s = t->rows[r].cells[k];
+                    double w = rp_width(L, F_REG, sh->fs, s, strlen(s));
+                    if (w > want)
+                        want = w;
+                }
+                double floor = avail * 0.12;
+                if (want > floor)
+                    want = floor;
+                if (minw[k] < want)
+                    minw[k] = want;
+            }
+            minw[k] += 2 * PAD;
+            total += minw[k];
+            wsum += t->weights[k];
+        }
+        if (total <= avail || sh->fs <= 5.5) {
+            /* at the smallest size, every column gives way alike */
+            if (total > avail)
+                for (size_t k = 0; k < n; k++)
+                    minw[k] *= avail / total;
+            /* share what is left by weight, beyond each minimum */
+            double extra = avail - total;
+            if (extra < 0)
+                extra = 0;
+            double x = L->left;
+            for (size_t k = 0; k < n; k++) {
+                sh->x[k] = x;
+                double want = avail * t->weights[k] / wsum;
+                double w = minw[k];
+                if (want > w) {
+                    double add = want - w;
+                    w += add < extra ? add : extra;
+                    extra -= w - minw[k];
+                }
+                x += w;
+            }
+            /* the stub takes whatever is still left */
+            size_t stub = n > 1 && t->align[0] == RP_CENTER ? 1 : 0;
+            for (size_t k = stub + 1; k <= n; k++)
+                sh->x[k] = (k < n ? sh->x[k] : x) + extra;
+            sh->x[n] = x + extra;
+            break;
+        }
+    }
+    free(minw);
+    sh->lh = rp_lh(sh->fs) * 0.95;
+    /* heading rows: each as tall as its tallest one-row cell, then taller
+     * where a cell spanning rows needs it */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t h = 0; h < t->n_head; h++) {
+            const rp_hcell *c = &t->head[h];
+            if ((pass == 0) != (c->rows == 1))
+                continue;
+            double w = sh->x[c->col + c->cols] - sh->x[c->col] - 2 * PAD;
+            double need = (double)rp_count_lines(L, F_BOLD, sh->fs, c->text, w) *
+                              sh->lh + 2 * PAD;
+            double have = 0;
+            for (int r = c->row; r < c->row + c->rows; r++)
+                have += sh->hrow[r];
+            if (need > have)
+                sh->hrow[c->row + c->rows - 1] += need - have;
+        }
+    }
+    sh->head_h = 0;
+    for (int r = 0; r < t->head_rows; r++)
+        sh->head_h += sh->hrow[r];
+    return 0;
+}
+
+static double row_height(rp_lay *L, const rp_btable *t, const struct tshape *sh,
+                         const rp_brow *row)
+{
+    size_t most = 1;
+    int face = row->kind == RP_ROW_PLAIN ? F_REG : F_BOLD;
+    for (size_t k = 0; k < t->n_cols; k++) {
+        if (t->align[k] != RP_LEFT)
+            continue;
+        double w = sh->x[k + 1] - sh->x[k] - 2 * PAD;
+        size_t nl = rp_count_lines(L, face, sh->fs, row->cells[k], w);
+        if (nl > most)
+            most = nl;
+    }
+    return (double)most * sh->lh + 2 * PAD * 0.8;
+}
+
+static void table_head(rp_lay *L, const rp_btable *t, const struct tshape *sh)
+{
+    double y0 = L->y;
+    rp_rect_op(L, sh->x[0], y0, sh->x[t->n_cols] - sh->x[0], sh->head_h, 0,
+            CADRE_PDF_NONE, 0xE8EEF4);
+    for (size_t h = 0; h < t->n_head; h++) {
+        const rp_hcell *c = &t->head[h];
+        double top = y0;
+        for (int r = 0; r < c->row; r++)
+            top += sh->hrow[r];
+        double hh = 0;
+        for (int r = c->row; r < c->row + c->rows; r++)
+            hh += sh->hrow[r];
+        double x = sh->x[c->col], w = sh->x[c->col + c->cols] - x;
+        size_t nl = rp_count_lines(L, F_BOLD, sh->fs, c->text, w - 2 * PAD);
+        double th = (double)nl * sh->lh;
+        double by = top + (hh - th) / 2 + sh->fs * PT * 0.9;
+        rp_draw_wrapped(L, F_BOLD, sh->fs, c->text, x + PAD, by, w - 2 * PAD,
+                     sh->lh, RP_CENTER, 0, 0x000000);
+        rp_rect_op(L, x, top, w, hh, 0.5, 0x000000, CADRE_PDF_NONE);
+    }
+    L->y += sh->head_h;
+}
+
+static void table_row(rp_lay *L, const rp_btable *t, const struct tshape *sh,
+                      const rp_brow *row, double h)
+{
+    int face = row->kind == RP_ROW_PLAIN ? F_REG : F_BOLD;
+    if (row->kind == RP_ROW_TOTAL)
+        rp_rect_op(L, sh->x[0], L->y, sh->x[t->n_cols] - sh->x[0], h, 0,
+                CADRE_PDF_NONE, 0xDDDDDD);
+    else if (row->kind == RP_ROW_SUBTOTAL)
+        rp_rect_op(L, sh->x[0], L->y, sh->x[t->n_cols] - sh->x[0], h, 0,
+                CADRE_PDF_NONE, 0xF0F0F0);
+    for (size_t k = 0; k < t->n_cols; k++) {
+        double x = sh->x[k], w = sh->x[k + 1] - x;
+        const char *s = row->cells[k];
+        double by = L->y + PAD * 0.8 + sh->fs * PT * 0.9;
+        if (t->align[k] == RP_LEFT) {
+            double ind = (double)row->indent * 3;
+            rp_draw_wrapped(L, face, sh->fs, s, x + PAD + ind, by,
+                         w - 2 * PAD - ind, sh->lh, RP_LEFT, 0, 0x000000);
+        } else if (*s) {
+            double ax = t->align[k] == RP_CENTER ? x + w / 2 : x + w - PAD;
+            rp_text_op(L, face, sh->fs, ax, by,
+                    t->align[k] == RP_CENTER ? CADRE_PDF_CENTER
+                                             : CADRE_PDF_RIGHT,
+                    s, strlen(s), 0x000000);
+        }
+        rp_line_op(L, x, L->y, x, L->y + h, 0.5, 0x000000);
+    }
+    rp_line_op(L, sh->x[t->n_cols], L->y, sh->x[t->n_cols], L->y + h, 0.5,
+            0x000000);
+    rp_line_op(L, sh->x[0], L->y + h, sh->x[t->n_cols], L->y + h, 0.5,
+            0x000000);
+    L->y += h;
+}
+
+/* Height of the title, heading and first rows, which go together. */
+static double table_start_h(rp_lay *L, const rp_btable *t,
+                            const struct tshape *sh)
+{
+    double title_h = t->title ? rp_lh(11) * (double)rp_count_lines(L, F_BOLD,
+                                    11, t->title, L->right - L->left) + 1
+                              : 0;
+    double note_h = t->note ? rp_lh(9) : 0;
+    double rows = 0;
+    for (size_t r = 0; r < t->n_rows && r < 3; r++)
+        rows += row_height(L, t, sh, &t->rows[r]);
+    return title_h + note_h + sh->head_h + rows + 2;
+}
+
+double rp_table_need(rp_lay *L, const rp_btable *t)
+{
+    struct tshape sh = { 0 };
+    double h = table_shape(L, t, &sh) < 0 ? 0 : table_start_h(L, t, &sh);
+    free(sh.x);
+    free(sh.hrow);
+    return h;
+}
+
+void rp_table_draw(rp_lay *L, const rp_btable *t)
+{
+    struct tshape sh = { 0 };
+    if (table_shape(L, t, &sh) < 0)
+        return;
+    double note_h = t->note ? rp_lh(9) : 0;
+    /* title, heading and a few rows together, or a new page */
+    rp_ensure(L, table_start_h(L, t, &sh));
+    if (t->title) {
+        size_t nl = rp_draw_wrapped(L, F_BOLD, 11, t->title, L->left,
+                                 L->y + 11 * PT, L->right - L->left,
+                                 rp_lh(11), RP_CENTER, 0, 0x000000);
+        L->y += (double)nl * rp_lh(11) + 1;
+    }
+    if (t->note) {
+        rp_text_op(L, F_IT, 9, L->right, L->y + 9 * PT, CADRE_PDF_RIGHT, t->note,
+                strlen(t->note), 0x000000);
+        L->y += note_h;
+    }
+    table_head(L, t, &sh);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        double h = row_height(L, t, &sh, &t->rows[r]);
+        /* a group's heading row goes with its first unit */
+        double keep = h;
+        if (t->rows[r].kind == RP_ROW_GROUP && r + 1 < t->n_rows)
+            keep += row_height(L, t, &sh, &t->rows[r + 1]);
+        if (L->y + keep > L->bottom) {
+            rp_new_page(L, L->orient, false);
+            if (t->title) {
+                char buf[600];
+                snprintf(buf, sizeof buf, "%s (tiếp theo)", t->title);
+                rp_text_op(L, F_IT, 9, L->left, L->y + 9 * PT, CADRE_PDF_LEFT,
+                        buf, strlen(buf), 0x555555);
+                L->y += rp_lh(9);
+            }
+            table_head(L, t, &sh);
+        }
+        table_row(L, t, &sh, &t->rows[r], h);
+    }
+    L->y += 5;
+    free(sh.x);
+    free(sh.hrow);
+}
+
