@@ -45,6 +45,7 @@ cadre_cert_tmpl *cadre_cert_tmpl_load(const char *path,
                                       cadre_pdf_fonts *fonts,
                                       cadre_diags *diags);
 
+/* Free a template.  NULL is allowed. */
 void cadre_cert_tmpl_free(cadre_cert_tmpl *t);
 
 /* The template `name` means: `name` itself when it is a readable file,
@@ -86,6 +87,8 @@ cadre_error cadre_cert_batch_init(cadre_cert_batch *b,
                                   const char *const *cadre_ids, size_t n_ids,
                                   cadre_diags *diags);
 
+/* Free the batch's certificates; `b` is empty and may be initialised
+ * again. */
 void cadre_cert_batch_release(cadre_cert_batch *b);
 
 /* Draw certificate `i` of the batch as a new page of `pdf`.  On failure

@@ -70,6 +70,7 @@ typedef struct cadre_pdf_fonts cadre_pdf_fonts;
  * with cadre_pdf_fonts_free(). */
 cadre_pdf_fonts *cadre_pdf_fonts_new(void);
 
+/* Free the set (after every document that uses it).  NULL is allowed. */
 void cadre_pdf_fonts_free(cadre_pdf_fonts *fonts);
 
 /* Find `family` in `style` through fontconfig and return its face number
@@ -188,6 +189,7 @@ cadre_error cadre_pdf_text_box(cadre_pdf *pdf, const cadre_pdf_box *box,
 /* ------------------------------------------------------------------ */
 /* Graphics.  Line widths in points; colours CADRE_PDF_NONE to skip.   */
 
+/* A straight line from (x1, y1) to (x2, y2). */
 cadre_error cadre_pdf_line(cadre_pdf *pdf, double x1, double y1, double x2,
                            double y2, double width, uint32_t color);
 
