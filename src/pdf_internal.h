@@ -86,6 +86,45 @@ cadre_error pdf_fail(cadre_pdf *pdf, cadre_error err, const char *fmt, ...)
  * status into our error and message. */
 cadre_error pdf_jumped(cadre_pdf *pdf, const char *what);
 
+/* Decode one code point of valid UTF-8 at *p and advance. */
+static inline uint32_t pdf_next_cp(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    uint32_t c = s[0];
+    int n = 0;
+    if (c >= 0xF0) {
+        c &= 0x07;
+        n = 3;
+    } else if (c >= 0xE0) {
+        c &= 0x0F;
+        n = 2;
+    } else if (c >= 0xC0) {
+        c &= 0x1F;
+        n = 1;
+    }
+    s++;
+    for (int i = 0; i < n && (*s & 0xC0) == 0x80; i++)
+        c = (c << 6) | (*s++ & 0x3F);
+    *p = s;
+    return c;
+}
+
+/* One face: a file to draw with and the full font behind it. */
+struct face {
+    char *family;       /* as asked for */
+    int style;          /* cadre_pdf_style */
+    char *label;        /* "Noto Serif Bold", for messages */
+    char *file[2];      /* [0] drawing file (subset or full), [1] full */
+    uint8_t *cov[2];    /* what each prints whole (pdf_ttf_coverage) */
+    int16_t *width[2];  /* advance of each BMP code point in 1/1000 em,
+                           filled on first use (-1: not yet known) */
+};
+
+struct cadre_pdf_fonts {
+    struct face *faces;
+    size_t n;
+};
+
 /* The BMP characters a TrueType file prints whole through libharu (in
  * its cmap, and not built from nested composite glyphs): a bitmap of
  * 65536 bits.  NULL with *why set ("is not a TrueType font") when the file
