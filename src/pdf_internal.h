@@ -1,5 +1,7 @@
-/* pdf_internal.h - what pdf.c (documents, graphics) and pdf_font.c (fonts,
- * text) share; nothing outside the PDF layer includes it. */
+/* pdf_internal.h - what the modules of the PDF layer share: pdf.c
+ * (documents, graphics), pdf_font.c (font sets), pdf_text.c (text) and
+ * pdf_ttf.c (what a font file prints).  Code outside the layer uses
+ * pdf.h; what it misses belongs there. */
 #ifndef CADRE_PDF_INTERNAL_H
 #define CADRE_PDF_INTERNAL_H
 
