@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cadre/files.h"
 #include "cadre/records.h"
@@ -86,6 +87,31 @@ static int parse(int argc, char **argv, struct options *o)
     return -1;
 }
 
+/* An unreadable template is a usage error (exit 2), as an unreadable
+ * records file is: say so before reading anything. */
+static bool readable(const char *tmpl)
+{
+    char path[4096];
+    struct stat st;
+    if (!tmpl) {
+        fputs("cadre-report: cannot find the shipped template "
+              "'templates/report/annual.xml'\n", stderr);
+        return false;
+    }
+    if (stat(tmpl, &st) == 0 && S_ISDIR(st.st_mode))
+        snprintf(path, sizeof path, "%s/booklet.xml", tmpl);
+    else
+        snprintf(path, sizeof path, "%s", tmpl);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "cadre-report: cannot open '%s': %s\n", path,
+                strerror(errno));
+        return false;
+    }
+    fclose(f);
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     struct options o = { 0 };
@@ -100,16 +126,11 @@ int main(int argc, char **argv)
     }
     char *shipped = o.tmpl ? NULL : cadre_data_find("templates/report/annual.xml");
     const char *tmpl = o.tmpl ? o.tmpl : shipped;
-    FILE *probe = tmpl ? fopen(tmpl, "r") : NULL;
-    if (!probe) {
-        fprintf(stderr, "cadre-report: cannot open '%s': %s\n",
-                tmpl ? tmpl : "templates/report/annual.xml",
-                tmpl ? strerror(errno) : "not installed");
+    if (!readable(tmpl)) {
         free(shipped);
         free(o.units);
         return 2;
     }
-    fclose(probe);
 
     cadre_diags diags;
     cadre_diags_init(&diags, 100);
