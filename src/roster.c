@@ -37,6 +37,8 @@ typedef struct plan {
     uint32_t *items;      /* cadre, participant or unit indices */
     size_t n;
     size_t n_groups;      /* runs of equal group key */
+    bool grouped;         /* group rows written: two groups at least (one
+                             group would repeat the title and the total) */
     bool totals;          /* a column has a total: "Cộng" rows */
     uint32_t head_rows;   /* title block and headings, on every part */
     uint32_t heading_row; /* first heading row */
@@ -101,6 +103,19 @@ static const char *render(job *j, const cadre_tmpl_text *t,
         cadre_tmpl_text_render(t, env, j->buf, j->cap);
     }
     return j->buf;
+}
+
+/* The course title lines speak of: the first given, or the first
+ * participant's when participants were given instead (cadre-cert). */
+static const cadre_course *title_course(const job *j)
+{
+    if (j->n_courses)
+        return &j->recs->courses[j->courses[0]];
+    if (j->opt->participants && j->opt->n_participants &&
+        j->opt->participants[0] < j->recs->n_participants)
+        return &j->recs->courses[
+            j->recs->participants[j->opt->participants[0]].course];
+    return NULL;
 }
 
 static void env_for(job *j, cadre_env *env)
@@ -508,7 +523,8 @@ static cadre_error lay_out(job *j, const rs_sheet *sh, plan *p)
     p->heading_row = title_rows(sh);
     p->head_rows = p->heading_row + heading_rows(sh);
     p->foot_rows = 1 + (sh->n_signers ? 2 + SIGN_SPACE : 0) + 1;
-    bool grouped = sh->group != RS_GROUP_NONE;
+    p->grouped = sh->group != RS_GROUP_NONE && p->n_groups > 1;
+    bool grouped = p->grouped;
     p->body_rows = p->n + (grouped ? p->n_groups * (1 + p->totals) : 0) +
                    (p->totals && sh->grand_label ? 1 : 0);
     uint32_t max = j->opt->max_rows ? j->opt->max_rows : EXCEL_ROWS;
@@ -705,8 +721,8 @@ static void begin_part(writer *w)
 
     cadre_env env;
     env_for(j, &env);
-    if (sh->rows == RS_ROWS_PARTICIPANTS && j->n_courses)
-        env.course = &j->recs->courses[j->courses[0]];
+    if (sh->rows == RS_ROWS_PARTICIPANTS)
+        env.course = title_course(j);
     if (j->opt->n_units == 1) {
         uint32_t u = cadre_records_find_unit(j->recs, j->opt->units[0]);
         if (u != CADRE_NONE)
@@ -1065,8 +1081,8 @@ static void write_footer(writer *w)
     halves(sh, &l_last, &r_first);
     cadre_env env;
     env_for(j, &env);
-    if (sh->rows == RS_ROWS_PARTICIPANTS && j->n_courses)
-        env.course = &j->recs->courses[j->courses[0]];
+    if (sh->rows == RS_ROWS_PARTICIPANTS)
+        env.course = title_course(j);
     w->row++; /* a blank line under the table */
     char line[256];
     const char *pd;
@@ -1146,7 +1162,7 @@ static cadre_error write_sheet(job *j, size_t si)
         goto done;
 
     begin_part(&w);
-    bool grouped = sh->group != RS_GROUP_NONE;
+    bool grouped = p->grouped;
     cadre_value vars[RS_VAR_COUNT] = {
         { .type = CADRE_V_NUMBER }, { .type = CADRE_V_NUMBER } };
     size_t gseq = 0;
@@ -1253,8 +1269,7 @@ static void set_props(job *j, const rs_props *pr, char **keep)
 {
     cadre_env env;
     env_for(j, &env);
-    if (j->n_courses)
-        env.course = &j->recs->courses[j->courses[0]];
+    env.course = title_course(j);
     cadre_tmpl_text *src[7] = { pr->title, pr->subject, pr->author,
                                 pr->company, pr->keywords, pr->comments,
                                 pr->category };

@@ -335,6 +335,13 @@ def crit_match(crit, v):
 
 
 def sheet_range(wb, ref, here):
+    key = (id(wb), here.title, ref)
+    if key not in _ranges:
+        _ranges[key] = _sheet_range(wb, ref, here)
+    return _ranges[key]
+
+
+def _sheet_range(wb, ref, here):
     m = re.fullmatch(r"(?:'((?:[^']|'')+)'!)?\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)",
                      ref.strip())
     ws = wb[m.group(1).replace("''", "'")] if m.group(1) else here
@@ -343,19 +350,45 @@ def sheet_range(wb, ref, here):
                                                  int(m.group(5)) + 1)]
 
 
+_memo = {}
+
+
 def evaluate(wb, here, formula):
-    """The value of our formulas: a sum of COUNTIFS, SUM or COUNTA."""
+    """The value of our formulas: a sum of COUNTIFS, SUM or COUNTA
+    (remembered: totals refer to cells already evaluated)."""
+    key = (id(wb), here.title, formula)
+    if key not in _memo:
+        _memo[key] = _evaluate(wb, here, formula)
+    return _memo[key]
+
+
+_ranges = {}
+_matches = {}
+
+
+def matching(wb, here, ref, crit):
+    """The rows of a range a criterion accepts, remembered."""
+    key = (id(wb), here.title, ref, crit)
+    if key not in _matches:
+        r = sheet_range(wb, ref, here)
+        _matches[key] = frozenset(i for i, v in enumerate(r)
+                                  if crit_match(crit, v))
+    return _matches[key]
+
+
+def _evaluate(wb, here, formula):
     f = formula.lstrip("=")
     total = 0
     for fn, inner in re.findall(
             r"(COUNTIFS|SUM|COUNTA)\(((?:[^()\"']|\"[^\"]*\"|'[^']*')*)\)", f):
         args = split_args(inner)
         if fn == "COUNTIFS":
-            ranges = [sheet_range(wb, a, here) for a in args[0::2]]
             crits = [a.strip()[1:-1].replace('""', '"') for a in args[1::2]]
-            for i in range(len(ranges[0])):
-                if all(crit_match(c, r[i]) for r, c in zip(ranges, crits)):
-                    total += 1
+            rows = None
+            for a, c in zip(args[0::2], crits):
+                m = matching(wb, here, a, c)
+                rows = m if rows is None else rows & m
+            total += len(rows)
         else:
             for a in args:
                 for v in sheet_range(wb, a, here):
@@ -593,7 +626,9 @@ def check_stats(path, cadres, units_x, expect=None):
         return f"columns the test cannot count: {missing}"
     rows = data_rows(ws, ws.max_column)
     level_of = {u["name"]: u["level"] for u in units_x}
-    seen, sums, level = [], {}, None
+    levels = {u["level"] for u in units_x}
+    # one level alone gets no heading row (it would repeat the total)
+    seen, sums, level = [], {}, levels.pop() if len(levels) == 1 else None
     formulas = 0
     for r0, v in rows:
         name = v[1]
