@@ -125,7 +125,7 @@ static int text_compile(reader *rd, const cadre_tnode *n, const char *src,
     sbuf lit = { 0 };
     size_t i = 0, len = strlen(s);
     while (i < len && rc == 0) {
-        if ((s[i] == '{' && s[i + 1] == '{') || (s[i] == '}' && s[i + 1] == '}')) {
+        if ((s[i] == '{' || s[i] == '}') && s[i + 1] == s[i]) {
             char two[2] = { s[i], 0 };
             sb_add(&lit, two);
             i += 2;

@@ -499,8 +499,9 @@ static rp_btable *build_table(rp_ctx *ctx, const rp_table *t,
                 idx[n++] = (uint32_t)i;
         }
         for (size_t i = 1; i < n; i++) /* insertion sort: few courses */
-            for (size_t j = i; j > 0 && cadre_date_compare(
-                     r->courses[idx[j]].start, r->courses[idx[j - 1]].start) < 0;
+            for (size_t j = i;
+                 j > 0 && cadre_date_compare(r->courses[idx[j]].start,
+                                             r->courses[idx[j - 1]].start) < 0;
                  j--) {
                 uint32_t x = idx[j];
                 idx[j] = idx[j - 1];

@@ -73,8 +73,8 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
     rp_ensure(L, H + extra);
     if (c->title) {
         size_t nl = rp_draw_wrapped(L, F_BOLD, title_size, c->title, L->left,
-                                 L->y + title_size * PT, W,
-                                 rp_lh(title_size), RP_CENTER, 0, 0x000000);
+                                    L->y + title_size * PT, W,
+                                    rp_lh(title_size), RP_CENTER, 0, 0x000000);
         L->y += (double)nl * rp_lh(title_size) + 2;
     }
     /* the largest bar (or stack) decides the scale */
@@ -107,15 +107,15 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
     for (double v = 0; v <= top_v + step / 2; v += step) {
         double y = py + ph - ph * v / top_v;
         rp_line_op(L, px, y, px + pw, y, v == 0 ? 0.8 : 0.3,
-                v == 0 ? 0x000000 : 0xBBBBBB);
+                   v == 0 ? 0x000000 : 0xBBBBBB);
         number(v, buf, sizeof buf);
         rp_text_op(L, F_REG, fs, px - 1.5, y + fs * PT * 0.35, CADRE_PDF_RIGHT,
-                buf, strlen(buf), 0x000000);
+                   buf, strlen(buf), 0x000000);
     }
     rp_line_op(L, px, py, px, py + ph, 0.8, 0x000000);
     if (yt_w)
         rp_text_op(L, F_IT, fs, L->left, L->y + fs * PT * 0.1 + 1,
-                CADRE_PDF_LEFT, c->y_title, strlen(c->y_title), 0x000000);
+                   CADRE_PDF_LEFT, c->y_title, strlen(c->y_title), 0x000000);
     /* bars, stacks or a line per series */
     double prev_x = 0, prev_y = 0;
     for (size_t s = 0; s < ns && c->type == RP_LINE; s++) {
@@ -126,10 +126,10 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
             if (i)
                 rp_line_op(L, prev_x, prev_y, x, y, 1.6, palette[s % 8]);
             rp_rect_op(L, x - 0.9, y - 0.9, 1.8, 1.8, 0, CADRE_PDF_NONE,
-                    palette[s % 8]);
+                       palette[s % 8]);
             number(v, buf, sizeof buf);
             rp_text_op(L, F_REG, fs - 1, x, y - 1.8, CADRE_PDF_CENTER, buf,
-                    strlen(buf), 0x333333);
+                       strlen(buf), 0x333333);
             prev_x = x;
             prev_y = y;
         }
@@ -147,7 +147,8 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
                 bx = x0 + w * (double)s;
             }
             if (h > 0)
-                rp_rect_op(L, bx, base - h, w, h, 0, CADRE_PDF_NONE, palette[s % 8]);
+                rp_rect_op(L, bx, base - h, w, h, 0, CADRE_PDF_NONE,
+                           palette[s % 8]);
             number(v, buf, sizeof buf);
             /* a value over its bar, in a size that stays within the bar
              * (neighbours' values must not run into each other) */
@@ -158,12 +159,12 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
             }
             if (c->type == RP_BARS && tw <= w - 0.6)
                 rp_text_op(L, F_REG, vs, bx + w / 2, base - h - 0.8,
-                        CADRE_PDF_CENTER, buf, strlen(buf), 0x000000);
+                           CADRE_PDF_CENTER, buf, strlen(buf), 0x000000);
             else if (c->type == RP_STACKED && h > vs * PT + 0.5 && v > 0 &&
                      tw <= w)
                 rp_text_op(L, F_REG, vs, bx + w / 2,
-                        base - h / 2 + vs * PT * 0.35,
-                        CADRE_PDF_CENTER, buf, strlen(buf), 0xFFFFFF);
+                           base - h / 2 + vs * PT * 0.35,
+                           CADRE_PDF_CENTER, buf, strlen(buf), 0xFFFFFF);
             if (c->type == RP_STACKED)
                 base -= h;
         }
@@ -173,27 +174,28 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
                 sum += c->v[i * ns + s];
             number(sum, buf, sizeof buf);
             rp_text_op(L, F_BOLD, fs - 1, x0 + bw / 2, base - 0.8,
-                    CADRE_PDF_CENTER, buf, strlen(buf), 0x000000);
+                       CADRE_PDF_CENTER, buf, strlen(buf), 0x000000);
         }
     }
     /* category labels */
     L->y = py + ph + 1;
     for (size_t i = 0; i < nc; i++)
         rp_draw_wrapped(L, F_REG, fs, c->cats[i], px + slot * (double)i + 0.5,
-                     L->y + fs * PT, slot - 1, rp_lh(fs), RP_CENTER, 0,
-                     0x000000);
+                        L->y + fs * PT, slot - 1, rp_lh(fs), RP_CENTER, 0,
+                        0x000000);
     L->y += label_h;
     if (xt_h) {
         rp_text_op(L, F_IT, fs, px + pw / 2, L->y + fs * PT, CADRE_PDF_CENTER,
-                c->x_title, strlen(c->x_title), 0x000000);
+                   c->x_title, strlen(c->x_title), 0x000000);
         L->y += xt_h;
     }
     if (legend) {
         /* swatch and name per series, centred as one line */
         double total = 0;
-        for (size_t s = 0; s < ns; s++)
-            total += 5 + rp_width(L, F_REG, fs, c->series[s] ? c->series[s] : "",
-                               c->series[s] ? strlen(c->series[s]) : 0) + 6;
+        for (size_t s = 0; s < ns; s++) {
+            const char *name = c->series[s] ? c->series[s] : "";
+            total += 5 + rp_width(L, F_REG, fs, name, strlen(name)) + 6;
+        }
         double x = L->left + (W - total) / 2;
         if (x < L->left)
             x = L->left;
@@ -206,9 +208,9 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
                 y += rp_lh(fs) + 1;
             }
             rp_rect_op(L, x, y, 3.5, 3.5 * 0.8, 0, CADRE_PDF_NONE,
-                    palette[s % 8]);
+                       palette[s % 8]);
             rp_text_op(L, F_REG, fs, x + 5, y + 2.6, CADRE_PDF_LEFT, name,
-                    strlen(name), 0x000000);
+                       strlen(name), 0x000000);
             x += 5 + tw + 6;
         }
         L->y = y + rp_lh(fs) + 2;

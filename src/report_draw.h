@@ -15,8 +15,8 @@
 typedef struct rp_outline rp_outline; /* a bookmark, owned by the document */
 
 /* Add a bookmark `title` (UTF-8) under `parent` (NULL: at the top) that
- * opens the current page (whole page in view).  NULL on error (the document's error
- * is set, see cadre_pdf_error()). */
+ * opens the current page (whole page in view).  NULL on error (the
+ * document's error is set, see cadre_pdf_error()). */
 rp_outline *rp_pdf_outline(cadre_pdf *pdf, rp_outline *parent,
                            const char *title);
 

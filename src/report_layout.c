@@ -70,7 +70,7 @@ static struct op *add_op(rp_lay *L, int kind)
 }
 
 void rp_text_op(rp_lay *L, int face, double size, double x, double y,
-                    int align, const char *s, size_t len, uint32_t color)
+                int align, const char *s, size_t len, uint32_t color)
 {
     if (!len)
         return;
@@ -91,7 +91,7 @@ void rp_text_op(rp_lay *L, int face, double size, double x, double y,
 }
 
 void rp_line_op(rp_lay *L, double x1, double y1, double x2, double y2,
-                    double width, uint32_t color)
+                double width, uint32_t color)
 {
     struct op *o = add_op(L, OP_LINE);
     if (!o)
@@ -101,7 +101,7 @@ void rp_line_op(rp_lay *L, double x1, double y1, double x2, double y2,
 }
 
 void rp_rect_op(rp_lay *L, double x, double y, double w, double h,
-                    double width, uint32_t stroke, uint32_t fill)
+                double width, uint32_t stroke, uint32_t fill)
 {
     struct op *o = add_op(L, OP_RECT);
     if (!o)
@@ -156,15 +156,15 @@ double rp_width(rp_lay *L, int face, double size, const char *s, size_t len)
 }
 
 size_t rp_wrap(rp_lay *L, int face, double size, const char *s, double maxw,
-                   struct wline **lines, struct word **words, size_t *nw)
+               struct wline **lines, struct word **words, size_t *nw)
 {
     return rp_wrap_ind(L, face, size, s, maxw, 0, lines, words, nw);
 }
 
 /* As wrap(), the first line `indent` mm narrower. */
 size_t rp_wrap_ind(rp_lay *L, int face, double size, const char *s,
-                       double maxw, double indent, struct wline **lines,
-                       struct word **words, size_t *nw)
+                   double maxw, double indent, struct wline **lines,
+                   struct word **words, size_t *nw)
 {
     size_t len = strlen(s), n = 0, cap = 16;
     struct word *w = malloc(cap * sizeof *w);
@@ -193,7 +193,7 @@ size_t rp_wrap_ind(rp_lay *L, int face, double size, const char *s,
                 *words = w;
             }
             w[n++] = (struct word){ i, j - i, rp_width(L, face, size, s + i,
-                                                    j - i) };
+                                                       j - i) };
         }
         i = j;
     }
@@ -227,8 +227,8 @@ size_t rp_wrap_ind(rp_lay *L, int face, double size, const char *s,
 /* Draw `s` wrapped in [x, x + maxw] from baseline y, each line aligned
  * RP_LEFT, RP_CENTER or RP_RIGHT; returns the lines used. */
 size_t rp_draw_wrapped(rp_lay *L, int face, double size, const char *s,
-                           double x, double y, double maxw, double lh,
-                           int align, double indent, uint32_t color)
+                       double x, double y, double maxw, double lh,
+                       int align, double indent, uint32_t color)
 {
     struct wline *ln;
     struct word *w;
@@ -240,9 +240,9 @@ size_t rp_draw_wrapped(rp_lay *L, int face, double size, const char *s,
         double ax = align == RP_CENTER ? lx + avail / 2
                   : align == RP_RIGHT ? lx + avail : lx;
         rp_text_op(L, face, size, ax, y + (double)i * lh,
-                align == RP_CENTER ? CADRE_PDF_CENTER
-                : align == RP_RIGHT ? CADRE_PDF_RIGHT : CADRE_PDF_LEFT,
-                s + ln[i].start, ln[i].end - ln[i].start, color);
+                   align == RP_CENTER ? CADRE_PDF_CENTER
+                   : align == RP_RIGHT ? CADRE_PDF_RIGHT : CADRE_PDF_LEFT,
+                   s + ln[i].start, ln[i].end - ln[i].start, color);
     }
     free(ln);
     free(w);
@@ -250,7 +250,7 @@ size_t rp_draw_wrapped(rp_lay *L, int face, double size, const char *s,
 }
 
 size_t rp_count_lines(rp_lay *L, int face, double size, const char *s,
-                          double maxw)
+                      double maxw)
 {
     struct wline *ln;
     struct word *w;
@@ -298,15 +298,15 @@ static void draw_line(rp_lay *L, int face, double size, const char *s,
         double px = x;
         for (size_t k = ln->w0; k < ln->w1; k++) {
             rp_text_op(L, face, size, px, y, CADRE_PDF_LEFT, s + w[k].start,
-                    w[k].len, 0x000000);
+                       w[k].len, 0x000000);
             px += w[k].width + space + gap;
         }
         return;
     }
     double ax = align == RP_CENTER ? x + avail / 2 : x;
     rp_text_op(L, face, size, ax, y,
-            align == RP_CENTER ? CADRE_PDF_CENTER : CADRE_PDF_LEFT,
-            s + ln->start, ln->end - ln->start, 0x000000);
+               align == RP_CENTER ? CADRE_PDF_CENTER : CADRE_PDF_LEFT,
+               s + ln->start, ln->end - ln->start, 0x000000);
 }
 
 static void paragraph(rp_lay *L, const rp_bblock *b)
@@ -320,7 +320,7 @@ static void paragraph(rp_lay *L, const rp_bblock *b)
     struct word *words;
     size_t nw;
     size_t nl = rp_wrap_ind(L, face, size, b->text, w, indent, &ln, &words,
-                         &nw);
+                            &nw);
     /* never one line alone at the foot of a page, nor at the head of
      * the next */
     rp_ensure(L, lh * (nl > 1 ? 2 : 1));
@@ -351,7 +351,7 @@ static void heading(rp_lay *L, const char *text, double size, bool center,
     rp_ensure(L, (double)nl * lh + 2 + need_after);
     L->y += 1;
     rp_draw_wrapped(L, F_BOLD, size, text, L->left, L->y + size * PT, w, lh,
-                 center ? RP_CENTER : RP_LEFT, 0, 0x000000);
+                    center ? RP_CENTER : RP_LEFT, 0, 0x000000);
     L->y += (double)nl * lh + 2;
 }
 
@@ -364,23 +364,23 @@ static void cover(rp_lay *L, const rp_booklet *b)
     struct page *p = rp_cur(L);
     rp_rect_op(L, 12, 12, p->w - 24, p->h - 24, 2.2, 0x1F4E79, CADRE_PDF_NONE);
     rp_rect_op(L, 14.5, 14.5, p->w - 29, p->h - 29, 0.6, 0x1F4E79,
-            CADRE_PDF_NONE);
+               CADRE_PDF_NONE);
     double cx = 62, y = 30;
     if (b->parent_issuer) {
         rp_draw_wrapped(L, F_REG, 12, b->parent_issuer, 22, y, 80, rp_lh(12),
-                     RP_CENTER, 0, 0x000000);
+                        RP_CENTER, 0, 0x000000);
         y += rp_lh(12);
     }
     if (b->issuer) {
         size_t nl = rp_draw_wrapped(L, F_BOLD, 12, b->issuer, 22, y, 80,
-                                 rp_lh(12), RP_CENTER, 0, 0x000000);
+                                    rp_lh(12), RP_CENTER, 0, 0x000000);
         y += (double)(nl - 1) * rp_lh(12) + 3;
         rp_line_op(L, cx - 12, y, cx + 12, y, 0.6, 0x000000);
     }
     if (b->national) {
         /* the top right block of an official document, ruled under */
         size_t nl = rp_draw_wrapped(L, F_BOLD, 12, b->national, 108, 30, 82,
-                                 rp_lh(12), RP_CENTER, 0, 0x000000);
+                                    rp_lh(12), RP_CENTER, 0, 0x000000);
         double ry = 30 + (double)(nl - 1) * rp_lh(12) + 3.5;
         double nw = rp_width(L, F_BOLD, 12, b->national, strlen(b->national));
         if (nw > 80)
@@ -391,48 +391,66 @@ static void cover(rp_lay *L, const rp_booklet *b)
     double ty = 105;
     if (b->title) {
         size_t nl = rp_draw_wrapped(L, F_BOLD, 20, b->title, 30, ty, W,
-                                 rp_lh(20) * 1.1, RP_CENTER, 0, 0x9C0006);
+                                    rp_lh(20) * 1.1, RP_CENTER, 0, 0x9C0006);
         ty += (double)nl * rp_lh(20) * 1.1 + 6;
     }
     if (b->subtitle)
         rp_draw_wrapped(L, F_IT, 13, b->subtitle, 30, ty, W, rp_lh(13),
-                     RP_CENTER, 0, 0x000000);
+                        RP_CENTER, 0, 0x000000);
     if (b->place_date)
-        rp_draw_wrapped(L, F_IT, 13, b->place_date, 30, p->h - 40, W, rp_lh(13),
-                     RP_CENTER, 0, 0x000000);
+        rp_draw_wrapped(L, F_IT, 13, b->place_date, 30, p->h - 40, W,
+                        rp_lh(13), RP_CENTER, 0, 0x000000);
 }
 
-static void contents_reserve(rp_lay *L, size_t entries)
+/* Room for the contents: as many pages as its entries take, each entry
+ * wrapped as it will be (with a four-digit page number, the widest). */
+static size_t contents_reserve(rp_lay *L, const rp_booklet *b)
 {
-    size_t pages = (entries + CONTENTS_LINES - 1) / CONTENTS_LINES;
-    for (size_t i = 0; i < (pages ? pages : 1); i++)
-        rp_new_page(L, 1, false);
+    size_t pages = 1;
+    rp_new_page(L, 1, false);
+    double fs = 12, lh = rp_lh(fs) + 1.5;
+    double y = L->top + rp_lh(14) + 6;
+    double tw = L->right - L->left - rp_width(L, F_REG, fs, "9999", 4) - 8;
+    for (size_t i = 0; i < b->n_sections; i++) {
+        const rp_bsection *s = &b->sections[i];
+        if (!s->in_contents || s->outline_level != 0)
+            continue;
+        double h = (double)rp_count_lines(L, F_REG, fs, s->title, tw) * lh;
+        if (y + h > L->bottom) {
+            rp_new_page(L, 1, false);
+            pages++;
+            y = L->top;
+        }
+        y += h;
+    }
+    return pages;
 }
 
-/* Fill the reserved contents pages, first_page.. with every entry. */
-static void contents_fill(rp_lay *L, const char *title, size_t first_page)
+/* Fill the `reserved` contents pages from first_page with every entry. */
+static void contents_fill(rp_lay *L, const char *title, size_t first_page,
+                          size_t reserved)
 {
     size_t keep_n = L->n_pages;
-    size_t page = first_page, line = 0;
+    size_t page = first_page;
     L->n_pages = page + 1; /* draw into the reserved page */
     L->y = L->top;
     rp_text_op(L, F_BOLD, 14, (L->left + L->right) / 2, L->y + 14 * PT,
-            CADRE_PDF_CENTER, title, strlen(title), 0x000000);
+               CADRE_PDF_CENTER, title, strlen(title), 0x000000);
     L->y += rp_lh(14) + 6;
     double fs = 12, lh = rp_lh(fs) + 1.5;
     for (size_t i = 0; i < L->n_marks; i++) {
         const struct mark *m = &L->marks[i];
         if (!m->in_contents)
             continue;
-        if (line == CONTENTS_LINES) {
-            L->n_pages = ++page + 1;
-            L->y = L->top;
-            line = 0;
-        }
         char num[16];
         snprintf(num, sizeof num, "%zu", m->page + 1);
         double nw = rp_width(L, F_REG, fs, num, strlen(num));
         double tw = L->right - L->left - nw - 8;
+        double h = (double)rp_count_lines(L, F_REG, fs, m->title, tw) * lh;
+        if (L->y + h > L->bottom && page + 1 < first_page + reserved) {
+            L->n_pages = ++page + 1;
+            L->y = L->top;
+        }
         size_t nl = rp_draw_wrapped(L, F_REG, fs, m->title, L->left,
                                  L->y + fs * PT, tw, lh, RP_LEFT, 0, 0x000000);
         double last_y = L->y + fs * PT + (double)(nl - 1) * lh;
@@ -450,13 +468,12 @@ static void contents_fill(rp_lay *L, const char *title, size_t first_page)
             char lead[401];
             memset(lead, '.', dots);
             lead[dots] = '\0';
-            rp_text_op(L, F_REG, fs, L->right - nw - 2, last_y, CADRE_PDF_RIGHT,
-                    lead, dots, 0x777777);
+            rp_text_op(L, F_REG, fs, L->right - nw - 2, last_y,
+                       CADRE_PDF_RIGHT, lead, dots, 0x777777);
         }
         rp_text_op(L, F_REG, fs, L->right, last_y, CADRE_PDF_RIGHT, num,
-                strlen(num), 0x000000);
+                   strlen(num), 0x000000);
         L->y += (double)nl * lh;
-        line++;
     }
     L->n_pages = keep_n;
 }
@@ -473,24 +490,24 @@ static void signer(rp_lay *L, const rp_booklet *b)
     double y = L->y;
     if (b->place_date) {
         rp_draw_wrapped(L, F_IT, 13, b->place_date, cx, y + 13 * PT, colw, lh,
-                     RP_CENTER, 0, 0x000000);
+                        RP_CENTER, 0, 0x000000);
         y += lh;
     }
     double top = y;
     if (b->sign_title) {
         size_t nl = rp_draw_wrapped(L, F_BOLD, 13, b->sign_title, cx,
-                                 y + 13 * PT, colw, lh, RP_CENTER, 0, 0);
+                                    y + 13 * PT, colw, lh, RP_CENTER, 0, 0);
         y += (double)nl * lh;
     }
     if (b->sign_role) {
         size_t nl = rp_draw_wrapped(L, F_BOLD, 13, b->sign_role, cx,
-                                 y + 13 * PT, colw, lh, RP_CENTER, 0, 0);
+                                    y + 13 * PT, colw, lh, RP_CENTER, 0, 0);
         y += (double)nl * lh;
     }
     y += 24; /* room for the signature and the seal */
     if (b->sign_name) {
         rp_draw_wrapped(L, F_BOLD, 13, b->sign_name, cx, y + 13 * PT, colw, lh,
-                     RP_CENTER, 0, 0);
+                        RP_CENTER, 0, 0);
         y += lh;
     }
     if (b->recipients) {
@@ -501,8 +518,8 @@ static void signer(rp_lay *L, const rp_booklet *b)
             const char *e = strchr(s, '|');
             size_t n = e ? (size_t)(e - s) : strlen(s);
             rp_text_op(L, s == b->recipients ? F_BI : F_REG,
-                    s == b->recipients ? 12 : 11, L->left, ry,
-                    CADRE_PDF_LEFT, s, n, 0x000000);
+                       s == b->recipients ? 12 : 11, L->left, ry,
+                       CADRE_PDF_LEFT, s, n, 0x000000);
             ry += rp_lh(11);
             s += n;
             if (*s == '|')
@@ -675,12 +692,9 @@ cadre_error rp_layout_write(const rp_booklet *b, const char *font_family,
         goto done;
     cadre_pdf_set_info(L.pdf, b->title, b->issuer, b->subtitle);
     cover(&L, b);
-    size_t contents_at = L.n_pages, entries = 0;
-    for (size_t i = 0; i < b->n_sections; i++)
-        entries += b->sections[i].in_contents &&
-                   b->sections[i].outline_level == 0;
+    size_t contents_at = L.n_pages, reserved = 0;
     if (b->contents)
-        contents_reserve(&L, entries);
+        reserved = contents_reserve(&L, b);
     body(&L, b);
     if (b->contents && !L.oom) {
         int keep = L.orient;
@@ -688,7 +702,7 @@ cadre_error rp_layout_write(const rp_booklet *b, const char *font_family,
         rp_new_page(&L, 1, false); /* for the margins; removed just below */
         L.n_pages--;
         free(L.pages[L.n_pages].ops);
-        contents_fill(&L, b->contents, contents_at);
+        contents_fill(&L, b->contents, contents_at, reserved);
         L.orient = keep;
     }
     if (L.oom)

@@ -20,7 +20,6 @@
 #define A4_W 210.0
 #define A4_H 297.0
 #define BODY_SIZE 13.0   /* the size of a document's sentences */
-#define CONTENTS_LINES 28 /* entries on one contents page */
 
 enum { F_REG, F_BOLD, F_IT, F_BI, N_FACES };
 enum { OP_TEXT, OP_LINE, OP_RECT };

@@ -49,7 +49,7 @@ static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
             for (size_t h = 0; h < t->n_head; h++)
                 if (t->head[h].col == (int)k && t->head[h].cols == 1) {
                     double w = rp_widest_word(L, F_BOLD, sh->fs,
-                                           t->head[h].text);
+                                              t->head[h].text);
                     if (w > minw[k])
                         minw[k] = w;
                 }
@@ -112,8 +112,8 @@ static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
             if ((pass == 0) != (c->rows == 1))
                 continue;
             double w = sh->x[c->col + c->cols] - sh->x[c->col] - 2 * PAD;
-            double need = (double)rp_count_lines(L, F_BOLD, sh->fs, c->text, w) *
-                              sh->lh + 2 * PAD;
+            size_t nl = rp_count_lines(L, F_BOLD, sh->fs, c->text, w);
+            double need = (double)nl * sh->lh + 2 * PAD;
             double have = 0;
             for (int r = c->row; r < c->row + c->rows; r++)
                 have += sh->hrow[r];
@@ -127,7 +127,8 @@ static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
     return 0;
 }
 
-static double row_height(rp_lay *L, const rp_btable *t, const struct tshape *sh,
+static double row_height(rp_lay *L, const rp_btable *t,
+                         const struct tshape *sh,
                          const rp_brow *row)
 {
     size_t most = 1;
@@ -147,7 +148,7 @@ static void table_head(rp_lay *L, const rp_btable *t, const struct tshape *sh)
 {
     double y0 = L->y;
     rp_rect_op(L, sh->x[0], y0, sh->x[t->n_cols] - sh->x[0], sh->head_h, 0,
-            CADRE_PDF_NONE, 0xE8EEF4);
+               CADRE_PDF_NONE, 0xE8EEF4);
     for (size_t h = 0; h < t->n_head; h++) {
         const rp_hcell *c = &t->head[h];
         double top = y0;
@@ -161,7 +162,7 @@ static void table_head(rp_lay *L, const rp_btable *t, const struct tshape *sh)
         double th = (double)nl * sh->lh;
         double by = top + (hh - th) / 2 + sh->fs * PT * 0.9;
         rp_draw_wrapped(L, F_BOLD, sh->fs, c->text, x + PAD, by, w - 2 * PAD,
-                     sh->lh, RP_CENTER, 0, 0x000000);
+                        sh->lh, RP_CENTER, 0, 0x000000);
         rp_rect_op(L, x, top, w, hh, 0.5, 0x000000, CADRE_PDF_NONE);
     }
     L->y += sh->head_h;
@@ -173,10 +174,10 @@ static void table_row(rp_lay *L, const rp_btable *t, const struct tshape *sh,
     int face = row->kind == RP_ROW_PLAIN ? F_REG : F_BOLD;
     if (row->kind == RP_ROW_TOTAL)
         rp_rect_op(L, sh->x[0], L->y, sh->x[t->n_cols] - sh->x[0], h, 0,
-                CADRE_PDF_NONE, 0xDDDDDD);
+                   CADRE_PDF_NONE, 0xDDDDDD);
     else if (row->kind == RP_ROW_SUBTOTAL)
         rp_rect_op(L, sh->x[0], L->y, sh->x[t->n_cols] - sh->x[0], h, 0,
-                CADRE_PDF_NONE, 0xF0F0F0);
+                   CADRE_PDF_NONE, 0xF0F0F0);
     for (size_t k = 0; k < t->n_cols; k++) {
         double x = sh->x[k], w = sh->x[k + 1] - x;
         const char *s = row->cells[k];
@@ -184,20 +185,20 @@ static void table_row(rp_lay *L, const rp_btable *t, const struct tshape *sh,
         if (t->align[k] == RP_LEFT) {
             double ind = (double)row->indent * 3;
             rp_draw_wrapped(L, face, sh->fs, s, x + PAD + ind, by,
-                         w - 2 * PAD - ind, sh->lh, RP_LEFT, 0, 0x000000);
+                            w - 2 * PAD - ind, sh->lh, RP_LEFT, 0, 0x000000);
         } else if (*s) {
             double ax = t->align[k] == RP_CENTER ? x + w / 2 : x + w - PAD;
             rp_text_op(L, face, sh->fs, ax, by,
-                    t->align[k] == RP_CENTER ? CADRE_PDF_CENTER
-                                             : CADRE_PDF_RIGHT,
-                    s, strlen(s), 0x000000);
+                       t->align[k] == RP_CENTER ? CADRE_PDF_CENTER
+                       : CADRE_PDF_RIGHT,
+                       s, strlen(s), 0x000000);
         }
         rp_line_op(L, x, L->y, x, L->y + h, 0.5, 0x000000);
     }
     rp_line_op(L, sh->x[t->n_cols], L->y, sh->x[t->n_cols], L->y + h, 0.5,
-            0x000000);
+               0x000000);
     rp_line_op(L, sh->x[0], L->y + h, sh->x[t->n_cols], L->y + h, 0.5,
-            0x000000);
+               0x000000);
     L->y += h;
 }
 
@@ -234,13 +235,13 @@ void rp_table_draw(rp_lay *L, const rp_btable *t)
     rp_ensure(L, table_start_h(L, t, &sh));
     if (t->title) {
         size_t nl = rp_draw_wrapped(L, F_BOLD, 11, t->title, L->left,
-                                 L->y + 11 * PT, L->right - L->left,
-                                 rp_lh(11), RP_CENTER, 0, 0x000000);
+                                    L->y + 11 * PT, L->right - L->left,
+                                    rp_lh(11), RP_CENTER, 0, 0x000000);
         L->y += (double)nl * rp_lh(11) + 1;
     }
     if (t->note) {
-        rp_text_op(L, F_IT, 9, L->right, L->y + 9 * PT, CADRE_PDF_RIGHT, t->note,
-                strlen(t->note), 0x000000);
+        rp_text_op(L, F_IT, 9, L->right, L->y + 9 * PT, CADRE_PDF_RIGHT,
+                   t->note, strlen(t->note), 0x000000);
         L->y += note_h;
     }
     table_head(L, t, &sh);
@@ -256,7 +257,7 @@ void rp_table_draw(rp_lay *L, const rp_btable *t)
                 char buf[600];
                 snprintf(buf, sizeof buf, "%s (tiếp theo)", t->title);
                 rp_text_op(L, F_IT, 9, L->left, L->y + 9 * PT, CADRE_PDF_LEFT,
-                        buf, strlen(buf), 0x555555);
+                           buf, strlen(buf), 0x555555);
                 L->y += rp_lh(9);
             }
             table_head(L, t, &sh);

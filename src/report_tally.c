@@ -301,7 +301,8 @@ static bool same_value(const cadre_value *a, const cadre_value *b)
     case CADRE_V_BOOL: return a->u.b == b->u.b;
     case CADRE_V_NUMBER: return a->u.n == b->u.n;
     case CADRE_V_STRING:
-        return a->u.s == b->u.s || (a->u.s && b->u.s && !strcmp(a->u.s, b->u.s));
+        return a->u.s == b->u.s ||
+               (a->u.s && b->u.s && !strcmp(a->u.s, b->u.s));
     case CADRE_V_DATE:
         return cadre_date_compare(a->u.d, b->u.d) == 0;
     default:

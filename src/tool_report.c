@@ -124,7 +124,8 @@ int main(int argc, char **argv)
         free(o.units);
         return rc;
     }
-    char *shipped = o.tmpl ? NULL : cadre_data_find("templates/report/annual.xml");
+    char *shipped = o.tmpl ? NULL
+                           : cadre_data_find("templates/report/annual.xml");
     const char *tmpl = o.tmpl ? o.tmpl : shipped;
     if (!readable(tmpl)) {
         free(shipped);
