@@ -282,6 +282,13 @@ def main():
            f"Trang {doc.page_count}/{doc.page_count}" in text)
     landscape = [p.number + 1 for p in doc if p.rect.width > p.rect.height]
     report("landscape-wide-table", len(landscape) > 0)
+    # the unit table runs over several pages, its headings on each
+    pages = [p for p in doc if "Biểu 1." in p.get_text()]
+    cont = [p for p in pages if "(tiếp theo)" in p.get_text()]
+    report("table-continues", len(pages) > 1 and len(cont) == len(pages) - 1
+           and all("Trình độ chuyên môn" in p.get_text() and
+                   p.rect.width > p.rect.height for p in pages),
+           f"{len(pages)} pages, {len(cont)} continued")
 
     # --- one unit: figures counted within it ---
     out2 = os.path.join(tmp, "u.pdf")
