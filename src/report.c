@@ -57,6 +57,9 @@ void rp_text_release(rp_text *t)
 {
     for (size_t i = 0; i < t->n; i++) {
         free(t->p[i].lit);
+        if (t->p[i].ft)
+            cadre_expr_free(t->p[i].e);
+        cadre_tmpl_text_free(t->p[i].ft);
         cadre_tmpl_text_free(t->p[i].tt);
     }
     free(t->p);
@@ -97,6 +100,55 @@ static char *squeeze(const char *s, size_t len)
         out[k++] = ' ';
     out[k] = '\0';
     return out;
+}
+
+/* A placeholder with filters ("count(…)|number:1", `len` bytes at `ph`)
+ * as its expression, for the tally, and "{value|number:1}" to format the
+ * tallied value.  The placeholder was checked whole already; when either
+ * part does not compile alone (a record as the value), the piece keeps
+ * only the whole, left to the evaluator. */
+static void split_filters(const char *ph, size_t len, const cadre_scope *scope,
+                          const cadre_tnode *n, rp_piece *p)
+{
+    static const char *const value_var[] = { "value", NULL };
+    char q = 0;
+    int depth = 0;
+    size_t bar = len;
+    for (size_t k = 0; k < len && bar == len; k++) {
+        char ch = ph[k];
+        if (q)
+            q = ch == q ? 0 : q;
+        else if (ch == '"' || ch == '\'')
+            q = ch;
+        else if (ch == '(')
+            depth++;
+        else if (ch == ')')
+            depth--;
+        else if (ch == '|' && depth == 0)
+            bar = k;
+    }
+    if (bar == len)
+        return;
+    char *expr = strndup(ph, bar);
+    size_t flen = len - bar + sizeof "{value}";
+    char *filt = malloc(flen);
+    cadre_diags quiet;
+    cadre_diags_init(&quiet, 1);
+    cadre_scope fscope = { .roots = 0, .vars = value_var };
+    if (expr && filt) {
+        snprintf(filt, flen, "{value%.*s}", (int)(len - bar), ph + bar);
+        p->e = cadre_expr_compile(expr, scope, n->file, n->line, &quiet);
+        p->ft = p->e ? cadre_tmpl_text_compile(filt, &fscope, n->file,
+                                               n->line, &quiet)
+                     : NULL;
+        if (!p->ft) {
+            cadre_expr_free(p->e);
+            p->e = NULL;
+        }
+    }
+    cadre_diags_release(&quiet);
+    free(expr);
+    free(filt);
 }
 
 /* Compile `src` into pieces: literal runs, and each {placeholder} as a
@@ -170,7 +222,13 @@ static int text_compile(reader *rd, const cadre_tnode *n, const char *src,
         }
         rp_piece p = { .tt = tt };
         p.e = (cadre_expr *)cadre_tmpl_text_single(tt);
+        if (!p.e)
+            split_filters(s + i + 1, j - i - 1, &scope, n, &p);
         if (add_piece(out, p) < 0) {
+            if (p.ft) {
+                cadre_expr_free(p.e);
+                cadre_tmpl_text_free(p.ft);
+            }
             cadre_tmpl_text_free(tt);
             rc = -1;
         }

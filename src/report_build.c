@@ -49,13 +49,23 @@ char *rp_text_render(rp_ctx *ctx, const rp_text *t)
                 continue;
             }
             bool applied = p->e && tallies(ctx);
-            if (applied && rp_tally_apply(ctx->tally, p->e, ctx->vars,
-                                          ctx->n_vars, ctx->scope) < 0)
-                goto fail;
-            ctx->env.vars = ctx->vars;
-            piece = cadre_tmpl_text_render_new(p->tt, &ctx->env);
-            if (applied)
-                rp_tally_restore(ctx->tally, p->e);
+            if (applied && p->ft) {
+                /* the tallied value, through the placeholder's filters */
+                cadre_value v;
+                if (rp_eval(ctx, p->e, &v) < 0)
+                    goto fail;
+                cadre_env fenv = ctx->env;
+                fenv.vars = &v;
+                piece = cadre_tmpl_text_render_new(p->ft, &fenv);
+            } else {
+                if (applied && rp_tally_apply(ctx->tally, p->e, ctx->vars,
+                                              ctx->n_vars, ctx->scope) < 0)
+                    goto fail;
+                ctx->env.vars = ctx->vars;
+                piece = cadre_tmpl_text_render_new(p->tt, &ctx->env);
+                if (applied)
+                    rp_tally_restore(ctx->tally, p->e);
+            }
             if (!piece)
                 goto fail;
             s = piece;

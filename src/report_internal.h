@@ -23,8 +23,11 @@
 typedef struct rp_piece {
     char *lit;             /* literal text, or NULL for a placeholder */
     cadre_tmpl_text *tt;   /* the placeholder, as a one-piece template */
-    cadre_expr *e;         /* its expression when it has no filter
-                              (owned by tt; changed by rp_tally_apply) */
+    cadre_expr *e;         /* its expression, for the tally (changed by
+                              rp_tally_apply): owned by tt when the
+                              placeholder has no filter, else by the piece */
+    cadre_tmpl_text *ft;   /* with filters: "{value|filters}", applied to
+                              e's value; NULL otherwise */
 } rp_piece;
 
 typedef struct rp_text {
