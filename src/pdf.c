@@ -513,6 +513,74 @@ static const char *png_check(const char *path)
     return NULL;
 }
 
+/* Walk a JPEG's markers: libharu embeds whatever follows a JPEG
+ * signature, and a damaged file then shows as a broken image, or none, in
+ * the viewer.  The walk catches truncation and garbage (not damage inside
+ * the compressed data).  Returns NULL when fine, else why not. */
+static const char *jpeg_check(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return "cannot be read";
+    unsigned char *d = NULL;
+    const char *why = NULL;
+    long n = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        n = ftell(f);
+    if (n < 4 || n > (64L << 20) || fseek(f, 0, SEEK_SET) != 0)
+        why = n < 4 ? "truncated JPEG" : "JPEG larger than 64 MB";
+    else if (!(d = malloc((size_t)n)) || fread(d, 1, (size_t)n, f) != (size_t)n)
+        why = d ? "cannot be read" : "out of memory";
+    fclose(f);
+    bool sof = false;
+    size_t p = 2, size = (size_t)(n > 0 ? n : 0);
+    while (!why) {
+        if (p + 4 > size) {
+            why = "truncated JPEG";
+            break;
+        }
+        if (d[p] != 0xFF) {
+            why = "corrupt JPEG: a marker expected";
+            break;
+        }
+        while (p < size && d[p] == 0xFF)
+            p++;
+        unsigned m = p < size ? d[p++] : 0xD9;
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7))
+            continue;
+        if (m == 0xD9) {
+            why = "corrupt JPEG: no image data";
+            break;
+        }
+        size_t len = p + 2 <= size ? (size_t)(d[p] << 8 | d[p + 1]) : 0;
+        if (len < 2 || p + len > size) {
+            why = "truncated JPEG";
+            break;
+        }
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+            unsigned h = len >= 8 ? (unsigned)(d[p + 3] << 8 | d[p + 4]) : 0;
+            unsigned w = len >= 8 ? (unsigned)(d[p + 5] << 8 | d[p + 6]) : 0;
+            unsigned comps = len >= 8 ? d[p + 7] : 0;
+            if (!w || !h || (comps != 1 && comps != 3 && comps != 4)) {
+                why = "corrupt JPEG: bad frame header";
+                break;
+            }
+            sof = true;
+        }
+        if (m == 0xDA) {
+            /* the compressed data runs to the end-of-image marker */
+            if (!sof)
+                why = "corrupt JPEG: data before the frame header";
+            else if (!(size >= 2 && d[size - 2] == 0xFF && d[size - 1] == 0xD9))
+                why = "truncated JPEG: no end of image";
+            break;
+        }
+        p += len;
+    }
+    free(d);
+    return why;
+}
+
 /* libharu's part of loading an image. */
 static HPDF_Image load_image_file(cadre_pdf *pdf, struct pdf_image *slot,
                                   bool png)
@@ -548,7 +616,7 @@ static HPDF_Image load_image(cadre_pdf *pdf, const char *path)
                  path);
         return NULL;
     }
-    const char *bad = kind == 1 ? png_check(path) : NULL;
+    const char *bad = kind == 1 ? png_check(path) : jpeg_check(path);
     if (bad) {
         pdf_fail(pdf, CADRE_EIMAGE, "corrupt or unsupported image '%s': %s",
                  path, bad);
