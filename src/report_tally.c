@@ -118,15 +118,6 @@ void rp_tally_free(rp_tally *t)
     free(t);
 }
 
-void rp_tally_stats(const rp_tally *t, size_t *wanted, size_t *tallied)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < t->n; i++)
-        k += t->ctrs[i]->tallied;
-    *wanted = t->n;
-    *tallied = k;
-}
-
 /* ------------------------------------------------------------------ */
 /* Dependencies.                                                       */
 

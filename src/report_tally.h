@@ -72,9 +72,6 @@ int rp_tally_apply(rp_tally *t, cadre_expr *e, const cadre_value *vars,
 /* Undo the last rp_tally_apply() on `e`. */
 void rp_tally_restore(rp_tally *t, cadre_expr *e);
 
-/* Counters registered, and how many of them the tally could take. */
-void rp_tally_stats(const rp_tally *t, size_t *wanted, size_t *tallied);
-
 void rp_tally_free(rp_tally *t);
 
 #endif
