@@ -390,8 +390,15 @@ static void cover(rp_lay *L, const rp_booklet *b)
     double W = p->w - 60;
     double ty = 105;
     if (b->title) {
-        size_t nl = rp_draw_wrapped(L, F_BOLD, 20, b->title, 30, ty, W,
-                                    rp_lh(20) * 1.1, RP_CENTER, 0, 0x9C0006);
+        /* lines of even length: the narrowest box that still takes the
+         * title in as few lines (no word left alone on the last) */
+        size_t nl = rp_count_lines(L, F_BOLD, 20, b->title, W);
+        double bw = W;
+        while (nl > 1 && bw > W / 2 &&
+               rp_count_lines(L, F_BOLD, 20, b->title, bw - 2) == nl)
+            bw -= 2;
+        rp_draw_wrapped(L, F_BOLD, 20, b->title, 30 + (W - bw) / 2, ty, bw,
+                        rp_lh(20) * 1.1, RP_CENTER, 0, 0x9C0006);
         ty += (double)nl * rp_lh(20) * 1.1 + 6;
     }
     if (b->subtitle)
