@@ -58,7 +58,7 @@ $(LIB): $(LIB_OBJ)
 
 $(B)/bin/cadre-%: $(B)/obj/tool_%.o $(LIB)
 	@mkdir -p $(@D)
-	$(QLD)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(QLD)$(CC) $(LDFLAGS) -o $@.tmp $< $(LIB) $(LDLIBS) && mv -f $@.tmp $@
 
 $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 	@mkdir -p $(@D)
