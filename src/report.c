@@ -425,7 +425,7 @@ static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
 {
     static const char *const attrs[] = { "title", "rows", "of", "agg",
         "stub", "stub-width", "numbered", "where", "total", "subtotal",
-        "note", NULL };
+        "note", "column-numbers", NULL };
     static const char *const rows[] = { "units", "list", "courses", NULL };
     check_attrs(rd, n, attrs);
     t->rows = RP_ROWS_UNITS;
@@ -444,7 +444,9 @@ static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
     t->numbered = true;
     if (cadre_tnode_number(n, "stub-width", 0.5, 100, &t->stub_width,
                            rd->diags) < 0 ||
-        cadre_tnode_bool(n, "numbered", &t->numbered, rd->diags) < 0)
+        cadre_tnode_bool(n, "numbered", &t->numbered, rd->diags) < 0 ||
+        cadre_tnode_bool(n, "column-numbers", &t->col_numbers,
+                         rd->diags) < 0)
         rd->errors++;
     if (attr_text(rd, n, "stub", 0, &t->stub) < 0 ||
         attr_text(rd, n, "total", 0, &t->total) < 0 ||

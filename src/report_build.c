@@ -314,6 +314,7 @@ static rp_btable *table_start(rp_ctx *ctx, const rp_table *t,
             depth = d;
     }
     bt->head_rows = depth;
+    bt->number_row = -1;
     int col = 0;
     if (t->numbered) {
         bt->weights[col] = 0.7;
@@ -337,6 +338,21 @@ static rp_btable *table_start(rp_ctx *ctx, const rp_table *t,
     }
     if (heads(ctx, bt, t->cols, t->n_cols, 0, &col, depth) < 0)
         goto fail;
+    if (t->col_numbers) {
+        /* A, B for the number and name columns, then 1, 2 ... */
+        for (size_t k = 0; k < bt->n_cols; k++) {
+            char nb[24];
+            if (k < lead)
+                snprintf(nb, sizeof nb, "%c", (int)('A' + k));
+            else
+                snprintf(nb, sizeof nb, "%zu", k - lead + 1);
+            char *s = strdup(nb);
+            if (!s || add_head(bt, s, depth, (int)k, 1, 1) < 0)
+                goto fail;
+        }
+        bt->head_rows = depth + 1;
+        bt->number_row = depth;
+    }
     return bt;
 fail:
     btable_free(bt);

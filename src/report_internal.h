@@ -76,6 +76,8 @@ typedef struct rp_table {
     rp_text stub;          /* heading of the first column ("Đơn vị") */
     double stub_width;     /* its relative width */
     bool numbered;         /* a "TT" column first */
+    bool col_numbers;      /* a heading row numbering the columns (A, B,
+                              1, 2 ...), as statistics forms have */
     cadre_expr *filter;    /* rows=courses: which courses */
     rp_col *cols;          /* top-level columns */
     size_t n_cols;
@@ -204,6 +206,7 @@ typedef struct rp_btable {
     rp_hcell *head;        /* heading cells */
     size_t n_head;
     int head_rows;         /* rows of the heading */
+    int number_row;        /* the row numbering the columns, or -1 */
     rp_brow *rows;
     size_t n_rows, cap_rows;
 } rp_btable;

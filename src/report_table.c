@@ -151,6 +151,7 @@ static void table_head(rp_lay *L, const rp_btable *t, const struct tshape *sh)
                CADRE_PDF_NONE, 0xE8EEF4);
     for (size_t h = 0; h < t->n_head; h++) {
         const rp_hcell *c = &t->head[h];
+        int face = c->row == t->number_row ? F_IT : F_BOLD;
         double top = y0;
         for (int r = 0; r < c->row; r++)
             top += sh->hrow[r];
@@ -158,10 +159,10 @@ static void table_head(rp_lay *L, const rp_btable *t, const struct tshape *sh)
         for (int r = c->row; r < c->row + c->rows; r++)
             hh += sh->hrow[r];
         double x = sh->x[c->col], w = sh->x[c->col + c->cols] - x;
-        size_t nl = rp_count_lines(L, F_BOLD, sh->fs, c->text, w - 2 * PAD);
+        size_t nl = rp_count_lines(L, face, sh->fs, c->text, w - 2 * PAD);
         double th = (double)nl * sh->lh;
         double by = top + (hh - th) / 2 + sh->fs * PT * 0.9;
-        rp_draw_wrapped(L, F_BOLD, sh->fs, c->text, x + PAD, by, w - 2 * PAD,
+        rp_draw_wrapped(L, face, sh->fs, c->text, x + PAD, by, w - 2 * PAD,
                         sh->lh, RP_CENTER, 0, 0x000000);
         rp_rect_op(L, x, top, w, hh, 0.5, 0x000000, CADRE_PDF_NONE);
     }
