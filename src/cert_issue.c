@@ -28,7 +28,7 @@ void cert_env(const cadre_cert_batch *b, size_t i, cadre_env *env,
                                            .u.s = c->number ? c->number : "" };
     vars[CERT_VAR_ISSUED] = (cadre_value){ .type = CADRE_V_DATE,
                                            .u.d = c->issued };
-    vars[CERT_VAR_SEQ] = (cadre_value){ .type = CADRE_V_STRING, .u.s = "" };
+    vars[CERT_VAR_SEQ] = (cadre_value){ .type = CADRE_V_NULL };
     env->vars = vars;
 }
 
@@ -152,9 +152,8 @@ static cadre_error assign_numbers(cadre_cert_batch *b, const cadre_cert_tmpl *t,
         cadre_value vars[CERT_VAR_COUNT];
         cert_env(b, i, &env, vars);
         for (;; seq++) {
-            char s[32];
-            snprintf(s, sizeof s, "%lu", seq);
-            vars[CERT_VAR_SEQ].u.s = s;
+            vars[CERT_VAR_SEQ] = (cadre_value){ .type = CADRE_V_NUMBER,
+                                                .u.n = (double)seq };
             char *num = cadre_tmpl_text_render_new(t->number, &env);
             if (!num) {
                 err = CADRE_ENOMEM;

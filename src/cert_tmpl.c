@@ -323,6 +323,33 @@ static int read_element(cadre_cert_tmpl *t, const cadre_tnode *n,
     return rc;
 }
 
+/* The number pattern with every bare {seq} as {seq|pad:1}: a number
+ * placeholder prints grouped ("1.000"), a certificate number never does.
+ * Caller owns the result. */
+static char *plain_seq(const char *pattern)
+{
+    static const char bare[] = "{seq}", plain[] = "{seq|pad:1}";
+    size_t n = 0;
+    for (const char *p = strstr(pattern, bare); p; p = strstr(p + 1, bare))
+        n++;
+    size_t size = strlen(pattern) + n * (sizeof plain - sizeof bare) + 1;
+    char *out = malloc(size), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = pattern; *p;) {
+        /* "{{seq}}" is the literal text "{seq}": leave it */
+        if (!strncmp(p, bare, sizeof bare - 1) && (p == pattern || p[-1] != '{')) {
+            memcpy(o, plain, sizeof plain - 1);
+            o += sizeof plain - 1;
+            p += sizeof bare - 1;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 static const char *const root_attrs[] = {
     "page", "orientation", "offset-x", "offset-y", "fields-only", "number",
     "number-start", "title", "family", "style", "size", "min-size",
@@ -371,7 +398,12 @@ cadre_cert_tmpl *cadre_cert_tmpl_load(const char *path,
     cadre_tnode_number(root, "line-spacing", 0.5, 5, &d.line_spacing, diags);
     color_attr(root, "color", false, &d.color, diags);
     const char *number = cadre_tnode_attr(root, "number");
-    t->number = compile_text(root, number ? number : "{seq}/{year}/CC", diags);
+    char *pattern = plain_seq(number ? number : "{seq}/{year}/CC");
+    if (pattern)
+        t->number = compile_text(root, pattern, diags);
+    else
+        cadre_diags_error(diags, NULL, 0, "out of memory");
+    free(pattern);
     const char *title = cadre_tnode_attr(root, "title");
     if (title)
         t->title = compile_text(root, title, diags);
