@@ -878,7 +878,11 @@ static void eval_cell(writer *w, size_t c, const cadre_env *env, cell *out)
 static int wrapped_lines(const char *s, double width)
 {
     double usable = width - 1.2;
-    if (rx_text_width(s) <= usable && !strchr(s, '\n'))
+    size_t bytes = strlen(s);
+    /* no character is wider than 1.2: short texts need no measuring */
+    if (bytes * 1.2 <= usable && !memchr(s, '\n', bytes))
+        return 1;
+    if (rx_text_width(s) <= usable && !memchr(s, '\n', bytes))
         return 1;
     int lines = 1;
     double line = 0;

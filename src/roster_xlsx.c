@@ -113,6 +113,8 @@ void rx_book_props(rx_book *bk, lxw_doc_properties *props)
 
 cadre_error rx_book_close(rx_book *bk)
 {
+    free(bk->fmts);
+    bk->fmts = NULL;
     lxw_error e = workbook_close(bk->wb);
     bk->wb = NULL;
     rx_check(bk, e, "closing the workbook");
@@ -121,11 +123,49 @@ cadre_error rx_book_close(rx_book *bk)
 
 void rx_book_discard(rx_book *bk)
 {
+    free(bk->fmts);
+    bk->fmts = NULL;
     /* libxlsxwriter has no "free without writing": closing writes the
      * (temporary) file, which the caller then removes */
     if (bk->wb)
         workbook_close(bk->wb);
     bk->wb = NULL;
+}
+
+/* A data format already made, by what it looks like. */
+struct rx_fmtkey {
+    double size;
+    int align, kind;
+    bool bold, wrap;
+    const char *num_format; /* borrowed from the template */
+    lxw_format *f;
+};
+
+static lxw_format *find_fmt(rx_book *bk, const struct rx_fmtkey *k)
+{
+    for (size_t i = 0; i < bk->n_fmts; i++) {
+        const struct rx_fmtkey *o = &bk->fmts[i];
+        if (o->size == k->size && o->align == k->align && o->kind == k->kind &&
+            o->bold == k->bold && o->wrap == k->wrap &&
+            (o->num_format == k->num_format ||
+             (o->num_format && k->num_format &&
+              strcmp(o->num_format, k->num_format) == 0)))
+            return o->f;
+    }
+    return NULL;
+}
+
+static void keep_fmt(rx_book *bk, const struct rx_fmtkey *k)
+{
+    if (bk->n_fmts == bk->cap_fmts) {
+        size_t cap = bk->cap_fmts ? bk->cap_fmts * 2 : 32;
+        struct rx_fmtkey *v = realloc(bk->fmts, cap * sizeof *v);
+        if (!v)
+            return; /* not kept: only a duplicate format later */
+        bk->fmts = v;
+        bk->cap_fmts = cap;
+    }
+    bk->fmts[bk->n_fmts++] = *k;
 }
 
 void rx_colfmt_init(rx_book *bk, rx_colfmt *cf, int align, bool wrap,
@@ -137,10 +177,18 @@ void rx_colfmt_init(rx_book *bk, rx_colfmt *cf, int align, bool wrap,
     };
     for (int k = 0; k < RX_KIND_COUNT; k++)
         for (int b = 0; b < 2; b++) {
+            bool nf_used = num_format && (k == RX_NUMBER || k == RX_COUNT);
+            struct rx_fmtkey key = { bk->font_size, align, k, b,
+                                     wrap && k == RX_TEXT,
+                                     nf_used ? num_format : NULL, NULL };
+            if ((cf->f[k][b] = find_fmt(bk, &key)))
+                continue;
             lxw_format *f = fmt(bk, bk->font_size, b);
             cf->f[k][b] = f;
             if (!f)
                 continue;
+            key.f = f;
+            keep_fmt(bk, &key);
             format_set_border(f, LXW_BORDER_THIN);
             int a = align;
             if (a == LXW_ALIGN_NONE)

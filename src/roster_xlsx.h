@@ -43,6 +43,9 @@ typedef struct rx_book {
     cadre_error err;          /* first failure; later writes are skipped */
     double font_size;         /* data and headings, points */
     lxw_format *style[RX_STYLE_COUNT];
+    struct rx_fmtkey *fmts;   /* data formats made, to reuse: libxlsxwriter
+                                 hashes a duplicate format on every write */
+    size_t n_fmts, cap_fmts;
     bool warned_long;         /* a cut text was reported already */
     bool warned_invalid;      /* an invalid text was reported already */
 } rx_book;
