@@ -204,9 +204,14 @@ def check_layout(doc, template):
             problems.append(f"page {pno + 1} is {page.rect.width:.1f} x "
                             f"{page.rect.height:.1f} pt, not {pw:.1f} x {ph:.1f}")
         for span in page.get_texttrace():
-            for ch, _g, _o, bb in span["chars"]:
+            asc, desc, size = span["ascender"], span["descender"], span["size"]
+            for ch, _g, origin, bb in span["chars"]:
                 if ch == 0x20:
                     continue
+                # the whole line's height (the font's ascent and descent),
+                # not only the glyph's own box, must fit
+                bb = (bb[0], min(bb[1], origin[1] - asc * size), bb[2],
+                      max(bb[3], origin[1] - desc * size))
                 if not inside(bb, (0, 0, page.rect.width, page.rect.height), 0):
                     problems.append(f"page {pno + 1}: '{chr(ch)}' outside the page")
                 if not any(inside(bb, b) for b, _t in boxes):
