@@ -597,6 +597,7 @@ typedef struct writer {
     char **cbuf;          /* per column: its rendered text */
     size_t *ccap;         /* ... and the buffer's size */
     uint16_t last_col;
+    bool warned_formula;  /* a too long formula was reported already */
 } writer;
 
 static void seg_add(job *j, segs *s, size_t part, uint32_t row)
@@ -1047,8 +1048,12 @@ static void write_count(writer *w, uint32_t row, size_t c, uint32_t unit,
     const rs_sheet *sh = w->sh;
     const rs_column *col = &sh->cols[c];
     const plan *over = &j->plans[sh->over_sheet];
-    rs_part_ref parts[64];
-    size_t n = over->n_parts < 64 ? over->n_parts : 64;
+    size_t n = over->n_parts;
+    rs_part_ref *parts = malloc(n * sizeof *parts);
+    if (!parts) {
+        oom(j);
+        return;
+    }
     for (size_t k = 0; k < n; k++)
         parts[k] = part_ref(over, k);
     rs_buf crit = { 0 }, b = { 0 };
@@ -1069,9 +1074,20 @@ static void write_count(writer *w, uint32_t row, size_t c, uint32_t unit,
         rs_countifs(&b, parts, n, sh->over_unit_col, crit.s, &col->count, cols);
     if (crit.oom || b.oom)
         oom(j);
-    else
+    else {
+        /* Excel refuses formulas over 8,192 characters; the stored value
+         * is right either way, so the sheet still reads correctly */
+        if (b.len > 8192 && !w->warned_formula) {
+            cadre_diags_add(j->diags, CADRE_SEV_WARNING, NULL, 0,
+                            "a count on sheet '%s' has a formula of %zu "
+                            "characters, more than Excel's 8,192",
+                            sh->name, b.len);
+            w->warned_formula = true;
+        }
         rx_formula(&j->bk, w->ws, row, (uint16_t)c, b.s, value,
                    w->cf[c].f[RX_COUNT][0]);
+    }
+    free(parts);
     rs_buf_release(&crit);
     rs_buf_release(&b);
 }
