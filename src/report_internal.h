@@ -2,7 +2,7 @@
  * report_internal.h (internal) - the booklet dialect once read (report.c),
  * and what the modules of cadre-report share: the figures computed from
  * it (report_build.c), and the pages drawn from those (report_layout.c,
- * report_draw.c).
+ * report_table.c, report_chart.c).
  */
 #ifndef CADRE_REPORT_INTERNAL_H
 #define CADRE_REPORT_INTERNAL_H

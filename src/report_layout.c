@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "cadre/pdf.h"
-#include "report_draw.h"
 #include "report_internal.h"
 #include "report_page.h"
 
@@ -604,7 +603,7 @@ static void body(rp_lay *L, const rp_booklet *b)
 static cadre_error draw(rp_lay *L, const rp_booklet *b)
 {
     cadre_pdf *pdf = L->pdf;
-    rp_outline *top = NULL;
+    cadre_pdf_bookmark *top = NULL;
     size_t m = 0;
     char buf[64];
     for (size_t i = 0; i < L->n_pages; i++) {
@@ -614,8 +613,8 @@ static cadre_error draw(rp_lay *L, const rp_booklet *b)
             return err;
         for (; m < L->n_marks && L->marks[m].page == i; m++) {
             const struct mark *mk = &L->marks[m];
-            rp_outline *o = rp_pdf_outline(pdf, mk->level ? top : NULL,
-                                           mk->title);
+            cadre_pdf_bookmark *o =
+                cadre_pdf_bookmark_add(pdf, mk->level ? top : NULL, mk->title);
             if (!o)
                 return cadre_pdf_error(pdf);
             if (!mk->level)
@@ -662,7 +661,7 @@ static cadre_error draw(rp_lay *L, const rp_booklet *b)
         if (cadre_pdf_error(pdf))
             return cadre_pdf_error(pdf);
     }
-    return rp_pdf_show_outline(pdf);
+    return cadre_pdf_show_bookmarks(pdf);
 }
 
 static void lay_release(rp_lay *L)
