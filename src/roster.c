@@ -965,6 +965,9 @@ static void write_total(writer *w, const char *label, const double *count,
         if (col->total == RS_TOTAL_LABEL)
             rx_text(&j->bk, w->ws, row, (uint16_t)c, label,
                     w->cf[c].f[RX_TEXT][1]);
+        else if ((col->total == RS_TOTAL_COUNT ||
+                  col->total == RS_TOTAL_SUM) && s->n == 0)
+            rx_number(&j->bk, w->ws, row, (uint16_t)c, 0, bold); /* no rows */
         else if (col->total == RS_TOTAL_COUNT || col->total == RS_TOTAL_SUM) {
             rs_buf b = { 0 };
             bool is_sum = col->total == RS_TOTAL_SUM;
