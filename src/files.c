@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,55 +10,110 @@
 #include <unistd.h>
 
 #include "cadre/files.h"
+#include "files_internal.h"
 
 #ifndef CADRE_DATADIR
 #define CADRE_DATADIR "/usr/local/share/cadrekit"
 #endif
 
+/* The files read as input so far (records, templates): an output must
+ * never replace one of them.  A handful per run, so a small list. */
+static struct { dev_t dev; ino_t ino; } inputs[64];
+static size_t n_inputs;
+
+void cadre_files_note_input(const struct stat *st)
+{
+    for (size_t i = 0; i < n_inputs; i++)
+        if (inputs[i].dev == st->st_dev && inputs[i].ino == st->st_ino)
+            return;
+    if (n_inputs < sizeof inputs / sizeof inputs[0]) {
+        inputs[n_inputs].dev = st->st_dev;
+        inputs[n_inputs].ino = st->st_ino;
+        n_inputs++;
+    }
+}
+
+static bool is_input(const struct stat *st)
+{
+    for (size_t i = 0; i < n_inputs; i++)
+        if (inputs[i].dev == st->st_dev && inputs[i].ino == st->st_ino)
+            return true;
+    return false;
+}
+
 static void release(cadre_outfile *out)
 {
-    if (out->tmp != out->path)
-        free(out->tmp);
+    free(out->tmp);
     free(out->path);
     out->path = out->tmp = NULL;
+    out->copy = 0;
+}
+
+/* A new empty file from a mkstemp() template, readable as an ordinary
+ * file (mkstemp() makes it private); its path, or NULL with errno set. */
+static char *make_temp(const char *dir, size_t dir_len, const char *name)
+{
+    size_t size = dir_len + strlen(name) + 16;
+    char *tmp = malloc(size);
+    if (!tmp)
+        return NULL;
+    snprintf(tmp, size, "%.*s.%s.XXXXXX", (int)dir_len, dir, name);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        errno = e;
+        return NULL;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    close(fd);
+    return tmp;
 }
 
 cadre_error cadre_outfile_begin(cadre_outfile *out, const char *path,
                                 cadre_diags *diags)
 {
-    out->path = out->tmp = NULL;
+    *out = (cadre_outfile){0};
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
-                          strerror(EISDIR));
+    bool exists = stat(path, &st) == 0;
+    const char *why = NULL;
+    if (exists && S_ISDIR(st.st_mode))
+        why = strerror(EISDIR);
+    else if (exists && is_input(&st))
+        why = "it is one of the input files";
+    if (why) {
+        cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path, why);
         return CADRE_EIO;
     }
     if (!(out->path = strdup(path)))
         goto nomem;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        /* A device or a pipe cannot be replaced: write to it directly. */
-        out->tmp = out->path;
-        return CADRE_OK;
+    if (exists && !S_ISREG(st.st_mode)) {
+        /* A device or a pipe cannot be replaced by a rename: write a
+         * temporary file, then copy it there, so that the libraries always
+         * write a plain file and a failure on the device (a full disk) is
+         * ours to report. */
+        const char *dir = getenv("TMPDIR");
+        if (!dir || !*dir)
+            dir = "/tmp";
+        char slash_dir[PATH_MAX];
+        snprintf(slash_dir, sizeof slash_dir, "%s/", dir);
+        out->tmp = make_temp(slash_dir, strlen(slash_dir), "cadre-output");
+        out->copy = 1;
+    } else {
+        const char *slash = strrchr(path, '/');
+        size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+        out->tmp = make_temp(path, dir_len, slash ? slash + 1 : path);
     }
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = slash ? slash + 1 : path;
-    size_t size = dir_len + strlen(base) + 16;
-    if (!(out->tmp = malloc(size)))
-        goto nomem;
-    snprintf(out->tmp, size, "%.*s.%s.XXXXXX", (int)dir_len, path, base);
-    int fd = mkstemp(out->tmp);
-    if (fd < 0) {
+    if (!out->tmp) {
+        if (errno == ENOMEM)
+            goto nomem;
         cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
                           strerror(errno));
         release(out);
         return CADRE_EIO;
     }
-    /* mkstemp() makes the file private; an output is an ordinary file. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    close(fd);
     return CADRE_OK;
 nomem:
     release(out);
@@ -65,23 +121,60 @@ nomem:
     return CADRE_ENOMEM;
 }
 
+/* Copy `from` to the device `to`; 0, or -1 with errno set. */
+static int copy_to(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    int outfd = in < 0 ? -1 : open(to, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    int rc = in < 0 || outfd < 0 ? -1 : 0;
+    char buf[64 * 1024];
+    ssize_t n;
+    while (rc == 0 && (n = read(in, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        for (ssize_t done = 0; n > 0 && done < n;) {
+            ssize_t w = write(outfd, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                rc = -1;
+                break;
+            }
+            done += w;
+        }
+        if (n < 0)
+            rc = -1;
+    }
+    int e = errno;
+    if (outfd >= 0 && close(outfd) != 0 && rc == 0)
+        rc = -1, e = errno;
+    if (in >= 0)
+        close(in);
+    errno = e;
+    return rc;
+}
+
 cadre_error cadre_outfile_commit(cadre_outfile *out, cadre_diags *diags)
 {
     if (!out->path)
         return CADRE_EIO;
-    if (out->tmp != out->path && rename(out->tmp, out->path) != 0) {
+    int rc = out->copy ? copy_to(out->tmp, out->path)
+                       : rename(out->tmp, out->path);
+    if (rc != 0) {
         cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", out->path,
                           strerror(errno));
         cadre_outfile_abort(out);
         return CADRE_EIO;
     }
+    if (out->copy)
+        unlink(out->tmp);
     release(out);
     return CADRE_OK;
 }
 
 void cadre_outfile_abort(cadre_outfile *out)
 {
-    if (out->tmp && out->tmp != out->path)
+    if (out->tmp)
         unlink(out->tmp);
     release(out);
 }

@@ -14,6 +14,7 @@
 #include <libxml/SAX2.h>
 
 #include "cadre/text.h"
+#include "files_internal.h"
 #include "xmlsafe.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -366,6 +367,7 @@ cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
         close(fd);
         return io_error(diags, "read", path, EISDIR);
     }
+    cadre_files_note_input(&st);
     unsigned char *buf = malloc(READ_CHUNK);
     parser p = {.h = h, .path = path, .diags = diags, .max_depth = max_depth};
     p.stack = calloc((size_t)max_depth + 1, sizeof *p.stack);

@@ -21,18 +21,24 @@
 typedef struct cadre_outfile {
     char *path; /* the target, as given */
     char *tmp;  /* where to write: a fresh empty file beside the target, or
-                   the target itself when it is not a regular file (a
-                   device such as /dev/stdout or /dev/full) */
+                   in $TMPDIR when the target is not a regular file (a
+                   device such as /dev/stdout or /dev/full), to be copied
+                   there on commit */
+    int copy;   /* commit copies tmp to the target instead of renaming */
 } cadre_outfile;
 
 /* Create the temporary file for `path`.  On failure, adds "cannot write
- * 'path': reason" to diags and returns CADRE_EIO (nothing was created). */
+ * 'path': reason" to diags and returns CADRE_EIO (nothing was created).
+ * A path that names one of the files the process has read as input (the
+ * records, a template) is refused, so that no tool can overwrite its
+ * own input. */
 cadre_error cadre_outfile_begin(cadre_outfile *out, const char *path,
                                 cadre_diags *diags);
 
 /* Move the finished temporary file onto the target (readable as a file
- * created with the process's umask).  On failure, removes it, adds a
- * message and returns CADRE_EIO.  Releases `out` either way. */
+ * created with the process's umask), or copy it to a device.  On failure,
+ * removes it, adds "cannot write 'path': reason" and returns CADRE_EIO.
+ * Releases `out` either way. */
 cadre_error cadre_outfile_commit(cadre_outfile *out, cadre_diags *diags);
 
 /* Remove the temporary file and release `out`.  Safe after commit. */
