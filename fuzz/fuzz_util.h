@@ -6,7 +6,10 @@
 #ifndef CADRE_FUZZ_UTIL_H
 #define CADRE_FUZZ_UTIL_H
 
+#define _XOPEN_SOURCE 700 /* nftw(); this header comes first in each harness */
+
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,18 +18,37 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static char fuzz_dir_path[64];
+
+static inline int fuzz_remove(const char *path, const struct stat *st,
+                              int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* Remove the private directory when the process exits: -fork mode runs
+ * a process per job, and each would leave one behind in /dev/shm. */
+static inline void fuzz_cleanup(void)
+{
+    if (fuzz_dir_path[0])
+        nftw(fuzz_dir_path, fuzz_remove, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 /* The private directory, made on first use and kept for the whole run
  * (one per process: libFuzzer's -fork and -jobs modes run several). */
 static inline const char *fuzz_dir(void)
 {
-    static char dir[64];
-    if (!dir[0]) {
+    if (!fuzz_dir_path[0]) {
         const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-        snprintf(dir, sizeof dir, "%s/cadre-fuzz-XXXXXX", base);
-        if (!mkdtemp(dir))
+        snprintf(fuzz_dir_path, sizeof fuzz_dir_path, "%s/cadre-fuzz-XXXXXX",
+                 base);
+        if (!mkdtemp(fuzz_dir_path))
             abort();
+        atexit(fuzz_cleanup);
     }
-    return dir;
+    return fuzz_dir_path;
 }
 
 /* Write `size` bytes to `name` in the private directory; its path in
