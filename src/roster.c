@@ -193,11 +193,10 @@ static cadre_error select_courses(job *j)
     return err;
 }
 
-/* Reorder items stably by a small key (counting sort): groups in key
- * order, the name order kept inside each. */
-static cadre_error bucket(uint32_t *items, size_t n, const uint32_t *key_of,
-                          size_t n_keys, bool by_item_key,
-                          const cadre_records *r)
+/* Reorder idx stably by key[idx[i]] (a counting sort over n_keys keys):
+ * groups in key order, the name order kept inside each. */
+static cadre_error bucket(uint32_t *idx, size_t n, const uint32_t *key,
+                          size_t n_keys)
 {
     size_t *start = calloc(n_keys + 1, sizeof *start);
     uint32_t *out = malloc((n ? n : 1) * sizeof *out);
@@ -206,14 +205,13 @@ static cadre_error bucket(uint32_t *items, size_t n, const uint32_t *key_of,
         free(out);
         return CADRE_ENOMEM;
     }
-    (void)r;
     for (size_t i = 0; i < n; i++)
-        start[(by_item_key ? key_of[items[i]] : items[i]) + 1]++;
+        start[key[idx[i]] + 1]++;
     for (size_t k = 0; k < n_keys; k++)
         start[k + 1] += start[k];
     for (size_t i = 0; i < n; i++)
-        out[start[by_item_key ? key_of[items[i]] : items[i]]++] = items[i];
-    memcpy(items, out, n * sizeof *out);
+        out[start[key[idx[i]]]++] = idx[i];
+    memcpy(idx, out, n * sizeof *out);
     free(start);
     free(out);
     return CADRE_OK;
@@ -397,7 +395,7 @@ static cadre_error choose_rows(job *j, const rs_sheet *sh, plan *p)
             key[i] = rank && !j->opt->participants ? rank[g] : g;
             idx[i] = (uint32_t)i;
         }
-        err = bucket(idx, p->n, key, n_keys, true, r);
+        err = bucket(idx, p->n, key, n_keys);
         if (err == CADRE_OK) {
             for (size_t i = 0; i < p->n; i++)
                 key[i] = p->items[idx[i]];
@@ -431,8 +429,7 @@ static uint32_t heading_rows(const rs_sheet *sh)
     return sh->n_groups ? 2 : 1;
 }
 
-static double cell_width(job *j, const rs_sheet *sh, const rs_column *c,
-                         const cadre_env *env)
+static double cell_width(job *j, const rs_column *c, const cadre_env *env)
 {
     if (!c->value)
         return 0;
@@ -447,7 +444,6 @@ static double cell_width(job *j, const rs_sheet *sh, const rs_column *c,
             return rx_text_width(num);
         }
     }
-    (void)sh;
     return rx_text_width(render(j, c->value, env));
 }
 
@@ -488,7 +484,7 @@ static cadre_error measure(job *j, const rs_sheet *sh, plan *p)
         env.vars = vars;
         rows_env(j, sh, p->items[i], &env);
         for (size_t c = 0; c < sh->n_cols; c++) {
-            double w = cell_width(j, sh, &sh->cols[c], &env);
+            double w = cell_width(j, &sh->cols[c], &env);
             if (w > p->width[c])
                 p->width[c] = w;
         }
