@@ -798,7 +798,80 @@ def test_sample_course():
     return None if total and total[0][0] == 69 else f"total {total}"
 
 
+CUSTOM = """<?xml version="1.0" encoding="UTF-8"?>
+<roster>
+  <sheet name="Cán bộ" rows="cadres" sort="none" where="category != vien-chuc">
+    <column heading="Đơn vị" value="{unit.name}"/>
+    <column heading="Họ và tên" value="{cadre.full-name}"/>
+    <column heading="Dân tộc" value="{cadre.ethnicity}"/>
+    <column heading="Lãnh đạo" value="{cadre.leader}"/>
+    <column heading="Đảng viên" value="{cadre.party-member}"/>
+    <column heading="CM" value="{cadre.education}"/>
+    <column heading="LLCT" value="{cadre.political-theory}"/>
+    <column heading="Tuổi" value="{cadre.age}"/>
+  </sheet>
+  <sheet name="Đếm" rows="units" over="Cán bộ">
+    <column heading="Tên" value="{unit.name}" total="label"/>
+    <column heading="a" count="not minority"/>
+    <column heading="b" count="not party-member and leader"/>
+    <column heading="c" count="education &lt; dai-hoc"/>
+    <column heading="d" count="political-theory not in (cu-nhan, cao-cap) and party-member = false"/>
+    <column heading="e" count="age = 30"/>
+    <column heading="f" count="cadre.education != chua-dao-tao and age &gt;= 35 and age &lt; 50"/>
+  </sheet>
+</roster>
+"""
+
+
+def test_custom_counts():
+    """Every kind of count condition: the stored value, the formula's value
+    and the test's own count agree."""
+    tpl = os.path.join(TMP, "custom.xml")
+    with open(tpl, "w", encoding="utf-8") as f:
+        f.write(CUSTOM)
+    out = os.path.join(TMP, "custom.xlsx")
+    r = run(["-t", tpl, "-o", out, REC])
+    if r.returncode != 0 or r.stderr:
+        return f"exit {r.returncode}: {r.stderr}"
+    minority = lambda c: bool(c["ethnicity"]) and c["ethnicity"].lower() != "kinh"
+    leader = {f"T{i:04d}" for i in range(0, 1000, 6)}
+    pred = {
+        "a": lambda c: not minority(c),
+        "b": lambda c: not c["party"] and c["id"] in leader,
+        "c": lambda c: EDU.index(c["education"]) > EDU.index("dai-hoc"),
+        "d": lambda c: c["political-theory"] not in ("cu-nhan", "cao-cap")
+                       and not c["party"],
+        "e": lambda c: age(c["birth-date"]) == 30,
+        "f": lambda c: c["education"] != "chua-dao-tao"
+                       and 35 <= age(c["birth-date"]) < 50,
+    }
+    kept = [c for c in CADRES if c["category"] != "vien-chuc"]
+    wb = openpyxl.load_workbook(out)
+    wv = openpyxl.load_workbook(out, data_only=True)
+    ws, vs = wb["Đếm"], wv["Đếm"]
+    hr = head_rows(ws)
+    heads = {ws.cell(hr, c).value: c for c in range(1, ws.max_column + 1)}
+    checked = 0
+    for r0 in range(hr + 1, ws.max_row + 1):
+        name = ws.cell(r0, 1).value
+        if name is None:
+            break
+        for h, fn in pred.items():
+            c = heads[h]
+            if name == "Tổng cộng":
+                want = sum(1 for x in kept if fn(x))
+            else:
+                uid = [u["id"] for u in UNITS_X if u["name"] == name][0]
+                want = sum(1 for x in kept if x["unit"] == uid and fn(x))
+            got, ev = vs.cell(r0, c).value, evaluate(wb, ws, ws.cell(r0, c).value)
+            if got != want or ev != want:
+                return f"{name} {h}: stored {got}, formula {ev}, expected {want}"
+            checked += 1
+    return None if checked >= 6 * 6 else f"only {checked} counts checked"
+
+
 for name, fn in [("order-example", test_order_example),
+                 ("custom-counts", test_custom_counts),
                  ("course", test_course), ("statistics", test_statistics),
                  ("continuation", test_continuation),
                  ("unit-filter", test_unit_filter),
