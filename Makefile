@@ -122,7 +122,32 @@ $(B)/fonts/%.ttf: $(FONT_DIR)/%.ttf
 	@mkdir -p $(@D)
 	@echo "  SUBSET  $@"
 	$(Q)$(PYTHON) -m fontTools.subset $< --unicodes='$(FONT_UNICODES)' \
-	    --layout-features='' --no-hinting --output-file=$@.tmp && mv $@.tmp $@
+	    --layout-features='' --no-hinting --output-file=$@.tmp
+	$(Q)$(PYTHON) -c "$$FONT_LIBHARU_TABLES" $@.tmp && mv $@.tmp $@
+
+# --no-hinting drops the cvt, fpgm and prep tables, but libharu 2.3.0
+# writes all 13 tables of its list into every embedded font and, for one
+# that is missing, fails to save whenever the bytes before it fill its
+# 4 KB blocks exactly (src/pdf_ttf.c refuses such fonts).  Put back tiny
+# ones: a zero control value and programs that push and pop a byte.
+define FONT_LIBHARU_TABLES
+import array, sys
+from fontTools.ttLib import TTFont, newTable
+from fontTools.ttLib.tables import ttProgram
+font = TTFont(sys.argv[1])
+for tag in ("cvt ", "fpgm", "prep"):
+    if tag in font:
+        continue
+    table = newTable(tag)
+    if tag == "cvt ":
+        table.values = array.array("h", [0])
+    else:
+        table.program = ttProgram.Program()
+        table.program.fromBytecode(b"\xb0\x00\x21")
+    font[tag] = table
+font.save(sys.argv[1])
+endef
+export FONT_LIBHARU_TABLES
 
 # libpng checks PNG images before libharu sees them (src/pdf.c): libharu
 # lets libpng abort the process on a corrupt file.  zlib: src/pdf.c sets

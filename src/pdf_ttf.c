@@ -209,6 +209,24 @@ uint8_t *pdf_ttf_coverage(const char *path, const char **why)
         *why = "is not a TrueType font (libharu loads only TrueType outlines)";
         goto done;
     }
+    /* libharu 2.3.0 writes these 13 tables into every embedded font; for
+     * one the font lacks it seeks to the end of its buffer, which fails
+     * whenever the data before fills its 4 KB blocks exactly: a save error
+     * that depends on the text printed.  Fonts without hinting tables
+     * (fontTools' --no-hinting subsets, many free fonts) must not reach
+     * it. */
+    static const char *const libharu_tables[] = {
+        "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea", "hmtx",
+        "loca", "maxp", "name", "post", "prep"};
+    for (size_t i = 0; i < sizeof libharu_tables / sizeof *libharu_tables;
+         i++) {
+        size_t off, len;
+        if (!table(&t, libharu_tables[i], &off, &len) || len == 0) {
+            *why = "lacks a table libharu needs to embed it (cvt, fpgm, "
+                   "prep or another)";
+            goto done;
+        }
+    }
     t.long_loca = u16(&t, head + 50) != 0;
     t.num_glyphs = u16(&t, maxp + 4);
     if ((size_t)(t.num_glyphs + 1) * (t.long_loca ? 4 : 2) > t.loca_len) {
