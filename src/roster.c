@@ -361,15 +361,11 @@ static cadre_error choose_rows(job *j, const rs_sheet *sh, plan *p)
     }
 
     cadre_error err = CADRE_OK;
-    if (sh->sort && sh->rows == RS_ROWS_CADRES)
-        err = cadre_records_sort_cadres(r, p->items, p->n);
-    else if (sh->sort)
-        err = sort_participants(r, p->items, p->n);
-    if (err != CADRE_OK)
-        return err;
 
     /* Groups follow the file order of units and levels, and the order
-     * courses were given in; names stay in order inside each. */
+     * courses were given in; names are sorted inside each afterwards,
+     * group by group, so that the sort keys of a province never all
+     * exist at once. */
     if (sh->group == RS_GROUP_UNIT || sh->group == RS_GROUP_LEVEL ||
         sh->group == RS_GROUP_COURSE) {
         size_t n_keys = sh->group == RS_GROUP_UNIT ? r->n_units
@@ -406,12 +402,22 @@ static cadre_error choose_rows(job *j, const rs_sheet *sh, plan *p)
         free(rank);
         if (err != CADRE_OK)
             return err;
-        for (size_t i = 0; i < p->n; i++)
-            if (i == 0 || group_key(j, sh, p->items[i]) !=
-                              group_key(j, sh, p->items[i - 1]))
-                p->n_groups++;
     }
-    return CADRE_OK;
+    size_t start = 0;
+    for (size_t i = 0; i <= p->n && err == CADRE_OK; i++) {
+        bool end = i == p->n || (i > 0 && sh->group != RS_GROUP_NONE &&
+                                 group_key(j, sh, p->items[i]) !=
+                                     group_key(j, sh, p->items[i - 1]));
+        if (!end || i == start)
+            continue;
+        p->n_groups++;
+        if (sh->sort && sh->rows == RS_ROWS_CADRES)
+            err = cadre_records_sort_cadres(r, p->items + start, i - start);
+        else if (sh->sort)
+            err = sort_participants(r, p->items + start, i - start);
+        start = i;
+    }
+    return err;
 }
 
 /* ------------------------------------------------------------------ */
