@@ -479,12 +479,12 @@ fail:
     return NULL;
 }
 
-int cadre_roster_wants_courses(const cadre_roster *r)
+bool cadre_roster_wants_courses(const cadre_roster *r)
 {
     for (size_t i = 0; i < r->n_sheets; i++)
         if (r->sheets[i].rows == RS_ROWS_PARTICIPANTS)
-            return 1;
-    return 0;
+            return true;
+    return false;
 }
 
 char *cadre_roster_find_shipped(const char *kind)

@@ -22,6 +22,7 @@
 #ifndef CADRE_ROSTER_H
 #define CADRE_ROSTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -79,7 +80,7 @@ char *cadre_roster_find_shipped(const char *kind);
 
 /* True when the template has a sheet of participants (it needs courses
  * or participants in the options). */
-int cadre_roster_wants_courses(const cadre_roster *r);
+bool cadre_roster_wants_courses(const cadre_roster *r);
 
 /* Write the workbook for `recs` (finished, valid records) to `path`,
  * through a temporary file renamed at the end: on any failure nothing is
