@@ -65,6 +65,9 @@ $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 	$(QLD)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_SRC:src/%.c=$(B)/obj/%.d)
+# The tools' objects are intermediate in a pattern chain: keep them, or
+# make deletes them and every later build compiles them again.
+.SECONDARY: $(TOOL_SRC:src/%.c=$(B)/obj/%.o)
 
 # The Debian packages every target below needs: one list, .ci/packages.txt.
 deps:
