@@ -2371,7 +2371,9 @@ static void call(const cadre_expr *x, const cadre_enode *n,
     case FN_STARTS_IN: {
         const cadre_course *c = evo(x, args[0], env);
         ev(x, args[1], env, &b);
-        if (!c || b.type != CADRE_V_NUMBER) {
+        /* Years are 1..9999; beyond int the conversion is undefined. */
+        if (!c || b.type != CADRE_V_NUMBER || !(b.u.n > -100000) ||
+            !(b.u.n < 100000)) {
             set_bool(out, false);
             return;
         }

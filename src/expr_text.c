@@ -93,8 +93,10 @@ static size_t put(char *buf, size_t size, const char *s)
 static size_t format_number(double v, bool year, int decimals, char *buf,
                             size_t size)
 {
-    if (year || decimals == 0 ||
-        (v == (double)(long long)v && v > -1e15 && v < 1e15)) {
+    /* Range first: converting a double beyond long long is undefined.
+     * Beyond 15 digits cadre_format_decimal() prints "?", year or not. */
+    bool small = v > -1e15 && v < 1e15;
+    if (small && (year || decimals == 0 || v == (double)(long long)v)) {
         double r = v < 0 ? v - 0.5 : v + 0.5;
         long long i = (long long)r;
         if (year) {
@@ -592,7 +594,11 @@ static void apply(struct state *st, const struct filter *f)
         if (v->type != CADRE_V_NUMBER)
             break;
         double r = v->u.n < 0 ? v->u.n - 0.5 : v->u.n + 0.5;
-        snprintf(st->small, sizeof st->small, "%0*lld", f->n, (long long)r);
+        if (r > -1e15 && r < 1e15)
+            snprintf(st->small, sizeof st->small, "%0*lld", f->n,
+                     (long long)r);
+        else /* beyond 15 digits, as the number filter: no conversion */
+            snprintf(st->small, sizeof st->small, "?");
         set_text(st, st->small);
         return;
     }
