@@ -16,30 +16,40 @@
 #define CADRE_DATADIR "/usr/local/share/cadrekit"
 #endif
 
-/* The files read as input so far (records, templates): an output must
- * never replace one of them.  A handful per run, so a small list. */
-static struct { dev_t dev; ino_t ino; } inputs[64];
-static size_t n_inputs;
+/* The files read as input so far (records, templates), and those this
+ * process has written: an output must never replace an input, nor an
+ * earlier output of the same command (`--combined x --register x`).  A
+ * handful per run, so small lists. */
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+} file_id;
 
-void cadre_files_note_input(const struct stat *st)
+typedef struct file_list {
+    file_id ids[64];
+    size_t count;
+} file_list;
+
+static file_list inputs, outputs;
+
+static void note(file_list *l, const struct stat *st)
 {
-    for (size_t i = 0; i < n_inputs; i++)
-        if (inputs[i].dev == st->st_dev && inputs[i].ino == st->st_ino)
+    for (size_t i = 0; i < l->count; i++)
+        if (l->ids[i].dev == st->st_dev && l->ids[i].ino == st->st_ino)
             return;
-    if (n_inputs < sizeof inputs / sizeof inputs[0]) {
-        inputs[n_inputs].dev = st->st_dev;
-        inputs[n_inputs].ino = st->st_ino;
-        n_inputs++;
-    }
+    if (l->count < sizeof l->ids / sizeof l->ids[0])
+        l->ids[l->count++] = (file_id){st->st_dev, st->st_ino};
 }
 
-static bool is_input(const struct stat *st)
+static bool holds(const file_list *l, const struct stat *st)
 {
-    for (size_t i = 0; i < n_inputs; i++)
-        if (inputs[i].dev == st->st_dev && inputs[i].ino == st->st_ino)
+    for (size_t i = 0; i < l->count; i++)
+        if (l->ids[i].dev == st->st_dev && l->ids[i].ino == st->st_ino)
             return true;
     return false;
 }
+
+void cadre_files_note_input(const struct stat *st) { note(&inputs, st); }
 
 static void release(cadre_outfile *out)
 {
@@ -81,8 +91,10 @@ cadre_error cadre_outfile_begin(cadre_outfile *out, const char *path,
     const char *why = NULL;
     if (exists && S_ISDIR(st.st_mode))
         why = strerror(EISDIR);
-    else if (exists && is_input(&st))
+    else if (exists && holds(&inputs, &st))
         why = "it is one of the input files";
+    else if (exists && S_ISREG(st.st_mode) && holds(&outputs, &st))
+        why = "it was already written by this command";
     if (why) {
         cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path, why);
         return CADRE_EIO;
@@ -168,6 +180,9 @@ cadre_error cadre_outfile_commit(cadre_outfile *out, cadre_diags *diags)
     }
     if (out->copy)
         unlink(out->tmp);
+    struct stat st;
+    if (stat(out->path, &st) == 0)
+        note(&outputs, &st);
     release(out);
     return CADRE_OK;
 }

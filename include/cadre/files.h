@@ -31,7 +31,8 @@ typedef struct cadre_outfile {
  * 'path': reason" to diags and returns CADRE_EIO (nothing was created).
  * A path that names one of the files the process has read as input (the
  * records, a template) is refused, so that no tool can overwrite its
- * own input. */
+ * own input; so is a file the process has already written (one path
+ * given for two outputs). */
 cadre_error cadre_outfile_begin(cadre_outfile *out, const char *path,
                                 cadre_diags *diags);
 
