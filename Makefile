@@ -121,7 +121,8 @@ FONT_UNICODES := U+0020-007E,U+00A0-01B0,U+1EA0-1EF9,U+2010-2027,U+20AB
 
 all: $(FONT_SUBSETS)
 
-$(B)/fonts/%.ttf: $(FONT_DIR)/%.ttf
+# The recipe is part of what a subset is made of: depend on this file.
+$(B)/fonts/%.ttf: $(FONT_DIR)/%.ttf Makefile
 	@mkdir -p $(@D)
 	@echo "  SUBSET  $@"
 	$(Q)$(PYTHON) -m fontTools.subset $< --unicodes='$(FONT_UNICODES)' \
