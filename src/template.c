@@ -226,6 +226,18 @@ static cadre_tnode *include_file(cadre_tmpl *t, cadre_tnode *inc, chain *ch,
         *status = CADRE_EIO;
         return NULL;
     }
+    /* The user named the template, and so its folder, nothing else: an
+     * include may not reach a file outside the top template's folder
+     * ("../../etc/x", "/etc/passwd"). */
+    const char *top = ch->real[0], *slash = strrchr(top, '/');
+    size_t dir_len = slash ? (size_t)(slash - top) : 0;
+    if (strncmp(real, top, dir_len) != 0 || real[dir_len] != '/') {
+        node_error(inc, diags,
+                   "cannot include '%s': outside the template's folder", rel);
+        free(real);
+        free(path);
+        return NULL;
+    }
     cadre_tnode *root = NULL;
     for (int i = 0; i < ch->n; i++) {
         if (strcmp(ch->real[i], real) != 0)
