@@ -345,10 +345,12 @@ static void add_pending(loader *L, uint8_t kind, uint32_t index,
     in->pending[in->n_pending++] = (pending_ref){kind, index, id};
 }
 
+/* Where the record of a kind with index i was read. */
+typedef cadre_source source_of(const cadre_records *r, uint32_t i);
+
 /* Add an id to its map, or report it as a duplicate. */
 static void register_id(loader *L, strmap *map, const char *kind,
-                        const char *id, uint32_t index, cadre_source first_of(
-                            const cadre_records *, uint32_t),
+                        const char *id, uint32_t index, source_of *first_of,
                         unsigned long line)
 {
     uint32_t old;
