@@ -213,7 +213,9 @@ char *cadre_data_find(const char *rel)
     const char *env = getenv("CADRE_DATA_DIR");
     if (env && *env && (p = readable(env, rel)))
         return p;
-    /* Tools run from build/bin/ (or build-san/bin/) of the source tree. */
+    /* Tools run from build/bin/ (or build-san/bin/) of the source tree,
+     * or installed as PREFIX/bin/ beside PREFIX/share/cadrekit/ wherever
+     * that was moved (a DESTDIR staging, a relocated tree). */
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -223,6 +225,12 @@ char *cadre_data_find(const char *rel)
             if (!slash)
                 break;
             *slash = '\0';
+            if (up == 1) { /* exe is now PREFIX */
+                char share[PATH_MAX + 32];
+                snprintf(share, sizeof share, "%s/share/cadrekit", exe);
+                if ((p = readable(share, rel)))
+                    return p;
+            }
         }
         if (*exe && (p = readable(exe, rel)))
             return p;
