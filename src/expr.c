@@ -2348,6 +2348,13 @@ static void arith(const cadre_enode *n, const cadre_value *a,
     }
     if (d->type == CADRE_V_DATE && k->type == CADRE_V_NUMBER &&
         (n->aux == '+' || (n->aux == '-' && d == a))) {
+        /* Dates span years 1 to 9999, under 4 million days: a shift
+         * beyond that leaves them, and converting or adding a larger one
+         * would overflow (undefined behaviour). */
+        if (!(k->u.n > -4e6 && k->u.n < 4e6)) {
+            set_null(out);
+            return;
+        }
         long shift = (long)k->u.n;
         long days = cadre_date_days(d->u.d) + (n->aux == '+' ? shift : -shift);
         cadre_date r = cadre_date_from_days(days);
