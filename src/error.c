@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cadre/error.h"
+#include "grow.h"
 
 static const char *const error_names[CADRE_ERROR_COUNT] = {
     [CADRE_OK] = "success",
@@ -51,14 +52,8 @@ void cadre_diags_vadd(cadre_diags *diags, cadre_severity severity,
         diags->errors++;
     if (diags->max && diags->count >= diags->max)
         goto drop;
-    if (diags->count == diags->cap) {
-        size_t cap = diags->cap ? diags->cap * 2 : 16;
-        cadre_diag *items = realloc(diags->items, cap * sizeof *items);
-        if (!items)
-            goto drop;
-        diags->items = items;
-        diags->cap = cap;
-    }
+    if (!GROW(diags->items, diags->cap, diags->count + 1))
+        goto drop;
     va_list copy;
     va_copy(copy, ap);
     int len = vsnprintf(NULL, 0, fmt, copy);

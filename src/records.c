@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "cadre/records.h"
 #include "cadre/text.h"
+#include "grow.h"
 #include "strmap.h"
 #include "xmlsafe.h"
 
@@ -40,21 +41,8 @@ struct cadre_records_internal {
     size_t errors;            /* errors in all files */
 };
 
-/* Grow a record array to hold one more; false when out of memory. */
-static bool reserve(void **items, size_t *cap, size_t count, size_t size)
-{
-    if (count < *cap)
-        return true;
-    size_t n = *cap ? *cap * 2 : 256;
-    void *p = realloc(*items, n * size);
-    if (!p)
-        return false;
-    *items = p;
-    *cap = n;
-    return true;
-}
-#define RESERVE(arr, cap, count) \
-    reserve((void **)&(arr), &(cap), (count), sizeof *(arr))
+/* Room for one more record. */
+#define RESERVE(arr, cap, count) GROW(arr, cap, (count) + 1)
 
 cadre_records *cadre_records_new(void)
 {

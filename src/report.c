@@ -12,6 +12,7 @@
 #include "cadre/expr.h"
 #include "cadre/report.h"
 #include "cadre/template.h"
+#include "grow.h"
 #include "report_internal.h"
 
 /* Growable text, for expressions put together from a row and a column. */
@@ -26,15 +27,9 @@ static void sb_add(sbuf *b, const char *s)
     size_t n = strlen(s);
     if (b->oom)
         return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
+    if (!GROW(b->s, b->cap, b->len + n + 1)) {
+        b->oom = true;
+        return;
     }
     memcpy(b->s + b->len, s, n + 1);
     b->len += n;

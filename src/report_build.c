@@ -17,6 +17,7 @@
 #include "cadre/codes.h"
 #include "cadre/records.h"
 #include "cadre/text.h"
+#include "grow.h"
 #include "report_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -190,14 +191,8 @@ void rp_booklet_release(rp_booklet *b)
 
 static rp_bsection *add_section(rp_booklet *b)
 {
-    if (b->n_sections == b->cap_sections) {
-        size_t cap = b->cap_sections ? b->cap_sections * 2 : 16;
-        rp_bsection *p = realloc(b->sections, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        b->sections = p;
-        b->cap_sections = cap;
-    }
+    if (!GROW(b->sections, b->cap_sections, b->n_sections + 1))
+        return NULL;
     rp_bsection *s = &b->sections[b->n_sections++];
     memset(s, 0, sizeof *s);
     return s;
@@ -205,14 +200,8 @@ static rp_bsection *add_section(rp_booklet *b)
 
 static rp_bblock *add_block(rp_bsection *s)
 {
-    if (s->n_blocks == s->cap_blocks) {
-        size_t cap = s->cap_blocks ? s->cap_blocks * 2 : 8;
-        rp_bblock *p = realloc(s->blocks, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        s->blocks = p;
-        s->cap_blocks = cap;
-    }
+    if (!GROW(s->blocks, s->cap_blocks, s->n_blocks + 1))
+        return NULL;
     rp_bblock *b = &s->blocks[s->n_blocks++];
     memset(b, 0, sizeof *b);
     return b;

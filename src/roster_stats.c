@@ -19,6 +19,7 @@
 
 #include "cadre/codes.h"
 #include "cadre/text.h"
+#include "grow.h"
 #include "roster_internal.h"
 
 struct fdef {
@@ -351,17 +352,9 @@ void rs_buf_add(rs_buf *b, const char *s, size_t len)
 {
     if (b->oom)
         return;
-    if (b->len + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + len + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
+    if (!GROW(b->s, b->cap, b->len + len + 1)) {
+        b->oom = true;
+        return;
     }
     memcpy(b->s + b->len, s, len);
     b->len += len;
