@@ -1,8 +1,11 @@
 /* cadre-cert - course-completion certificates from a template: one PDF per
  * person, a combined PDF for printing, and the register. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cadre/cert.h"
 
@@ -47,8 +50,14 @@ static int issue(const struct options *o, char **files, size_t n_files,
     if (err == CADRE_OK)
         err = cadre_records_load_all(recs, (const char *const *)files,
                                      n_files, diags);
+    struct stat st;
     if (err == CADRE_OK && !tpath) {
         cadre_diags_error(diags, NULL, 0, "cannot open template '%s'", o->tmpl);
+        err = CADRE_EIO;
+    } else if (err == CADRE_OK && stat(tpath, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* a folder is no template: an unreadable input, exit status 2 */
+        cadre_diags_error(diags, NULL, 0, "cannot open template '%s': %s",
+                          o->tmpl, strerror(EISDIR));
         err = CADRE_EIO;
     }
     if (err == CADRE_OK && !(t = cadre_cert_tmpl_load(tpath, fonts, diags)))

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cadre/records.h"
@@ -73,9 +74,15 @@ int main(int argc, char **argv)
                                                  : "statistics";
     char *shipped = access(name, F_OK) == 0 ? NULL
                                             : cadre_roster_find_shipped(name);
-    if (!shipped && access(name, R_OK) != 0) {
+    /* a folder is no template: an unreadable input, exit status 2 */
+    struct stat st;
+    int why = shipped                       ? 0
+              : access(name, R_OK) != 0     ? errno
+              : stat(name, &st) == 0 && S_ISDIR(st.st_mode) ? EISDIR
+                                                            : 0;
+    if (why) {
         fprintf(stderr, "cadre-roster: cannot open template '%s': %s\n", name,
-                strerror(errno));
+                strerror(why));
         goto out;
     }
     cadre_diags diags;
