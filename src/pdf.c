@@ -565,6 +565,12 @@ static const char *jpeg_check(const char *path)
                 why = "corrupt JPEG: bad frame header";
                 break;
             }
+            /* libharu never decodes it, but every viewer and printer
+             * would: the same limit as for PNG */
+            if ((uint64_t)w * h > (64u << 20) / 4) {
+                why = "larger than 16 megapixels";
+                break;
+            }
             sof = true;
         }
         if (m == 0xDA) {
