@@ -932,6 +932,10 @@ cadre_error cadre_report_write(const cadre_report *rep,
     cadre_error err = rp_build(rep, recs, opt, &b, diags);
     if (err == CADRE_OK)
         err = rp_layout_write(&b, rep->font, path, diags);
+    /* the fonts are looked up only now: name the template's line too */
+    if (err == CADRE_EFONT && rep->tmpl && rep->tmpl->root)
+        cadre_tnode_error(rep->tmpl->root, diags,
+                          "no usable font for the booklet");
     rp_booklet_release(&b);
     return err;
 }

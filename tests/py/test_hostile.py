@@ -147,8 +147,8 @@ CRASH = re.compile(r"AddressSanitizer|runtime error:|Segmentation|Aborted|"
                    r"core dumped|==\d+==|Traceback|parser error|I/O error")
 
 
-def run(tool, args, tmpdir, cwd=None):
-    env = dict(os.environ, TMPDIR=tmpdir)
+def run(tool, args, tmpdir, cwd=None, env=None):
+    env = dict(os.environ, TMPDIR=tmpdir, **(env or {}))
     start = time.monotonic()
     try:
         r = subprocess.run([os.path.join(BIN, "cadre-" + tool)] + args,
@@ -507,6 +507,190 @@ def test_same_path_twice(tmp):
         report(f"output-same-path-twice-{name}", not bad, "; ".join(bad))
 
 
+# ------------------------------------------- pages, fonts and images --
+
+CERT_T = (DECL + '<certificate page="A5" orientation="landscape">\n'
+          '  <text x="10" y="10" w="150" h="10">{cadre.full-name}</text>\n'
+          '  ELEMENT\n</certificate>\n')
+COURSE = os.path.join(TOP, "tests", "func", "cert", "data", "course.xml")
+
+
+def png(width, height, idat=None):
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + \
+            struct.pack(">I", zlib.crc32(kind + data))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    if idat is None:
+        idat = zlib.compress(b"".join(b"\0" + b"\xff\0\0" * width
+                                      for _ in range(min(height, 64))))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + \
+        chunk(b"IEND", b"")
+
+
+def jpeg(width, height):
+    """JPEG markers only: a frame header of width x height, a scan of
+    three bytes, the end of image."""
+    import struct
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + \
+        b"\x01\x22\x00\x02\x11\x01\x03\x11\x01"
+    sos = b"\xff\xda" + struct.pack(">HB", 12, 3) + b"\x01\x00\x02\x11\x03\x11\x00\x3f\x00"
+    return b"\xff\xd8" + app0 + sof + sos + b"\x12\x34\x56\xff\xd9"
+
+
+def cert_case(tmp, name, element, files, status, pattern, env=None, limit=2,
+              written=()):
+    """Run cadre-cert on CERT_T with `element` on line 4 and `files` beside
+    it; check as problems_of() does."""
+    d = fresh(tmp, "tmpl")
+    for fname, data in files.items():
+        p = os.path.join(d, fname)
+        if data is None:
+            os.makedirs(p)
+        else:
+            with open(p, "wb") as f:
+                f.write(data)
+    t = os.path.join(d, "t.xml")
+    with open(t, "w", encoding="utf-8") as f:
+        f.write(CERT_T.replace("ELEMENT", element))
+    out = fresh(tmp, "out")
+    tdir = fresh(tmp, "tmpdir")
+    r, secs = run("cert", ["-t", t, "--course", "K1", "--combined",
+                           os.path.join(out, "a.pdf"), COURSE], tdir, env=env)
+    pat = re.escape(t).join(pattern.split("FILE"))
+    bad = problems_of(r, secs, limit, status, pat, out, tdir, files=written)
+    if written and sorted(os.listdir(out)) != sorted(written):
+        bad.append(f"wrote {os.listdir(out)}, expected {list(written)}")
+    report(f"cert-{name}", not bad, "; ".join(bad))
+
+
+def test_cert_pages_images_fonts(tmp):
+    """Elements off the page, broken and huge images, missing fonts."""
+    off = "FILE:4: error: <{}> reaches outside the 210x148 mm page"
+    for el, xml in (("image", '<image file="s.png" x="200" y="40" w="20" h="20"/>'),
+                    ("line", '<line x1="10" y1="40" x2="300" y2="40"/>'),
+                    ("qr", '<qr x="200" y="130" size="30">{number}</qr>'),
+                    ("text", '<text x="-5" y="10" w="50" h="10">A</text>'),
+                    ("circle", '<circle cx="5" cy="5" r="20"/>'),
+                    ("rect", '<rect x="100" y="100" w="150" h="10"/>')):
+        cert_case(tmp, f"off-the-page-{el}", xml, {"s.png": png(4, 4)}, 1,
+                  re.escape(off.format(el)).replace("FILE", "FILE"))
+    image = '<image file="{}" x="10" y="40" w="20" h="20"/>'
+    who = r"FILE:4: error: certificate 1/2019/CC for DL0001 'Trần Quang Khải': "
+    good = png(4, 4)
+    bad_crc = bytearray(good)
+    bad_crc[good.find(b"IDAT") + 6] ^= 0xFF
+    for name, fname, data, why in (
+            ("png-corrupt-data", "s.png", bytes(bad_crc), r"corrupt or unsupported image 's\.png': "),
+            ("png-truncated", "s.png", good[:40], r"corrupt or unsupported image 's\.png': "),
+            ("png-20000x20000", "s.png", png(20000, 20000),
+             r"corrupt or unsupported image 's\.png': larger than 16 megapixels"),
+            ("png-not-an-image", "s.png", b"hello\n", r"image 's\.png' is neither PNG nor JPEG"),
+            ("jpeg-garbage", "s.jpg", b"\xff\xd8\xff\xe0" + b"\x13\x37" * 50,
+             r"corrupt or unsupported image 's\.jpg': "),
+            ("jpeg-truncated", "s.jpg", jpeg(40, 40)[:-8],
+             r"corrupt or unsupported image 's\.jpg': truncated JPEG"),
+            ("jpeg-20000x20000", "s.jpg", jpeg(20000, 20000),
+             r"corrupt or unsupported image 's\.jpg': larger than 16 megapixels"),
+            ("image-is-a-directory", "s.png", None, r"s\.png"),
+            ("image-empty", "s.png", b"", r"s\.png")):
+        why = why.replace(r"'s\.", r"'([^']*/)?s\.")  # the path from the template's folder
+        cert_case(tmp, f"image-{name}", image.format(fname), {fname: data}, 1,
+                  r"FILE:4: error: .*" + why, limit=1)
+    # a family that is not installed: Noto Serif instead, with a note
+    fam = '<text x="10" y="30" w="150" h="10" family="No Such Family">{number}</text>'
+    cert_case(tmp, "font-not-installed", fam, {}, 0,
+              r"font 'No Such Family' Regular is not installed; using 'Noto Serif' instead",
+              written=("a.pdf",))
+    # no font at all: an error naming the template's line, nothing written
+    conf = os.path.join(tmp, "fonts.conf")
+    with open(conf, "w") as f:
+        f.write('<?xml version="1.0"?><fontconfig><dir>/nonexistent</dir>'
+                f'<cachedir>{tmp}/fc-cache</cachedir></fontconfig>')
+    nofonts = {"FONTCONFIG_FILE": conf}
+    cert_case(tmp, "font-none", fam, {}, 1, r"FILE:3: error: no usable font for this text",
+              env=nofonts, limit=5)
+    # the same for the booklet's font
+    for name, env, status, pattern, written in (
+            ("font-not-installed", None, 0,
+             r"font 'No Such Family' Regular is not installed; using 'Noto Serif' instead",
+             ["b.pdf"]),
+            ("font-none", nofonts, 1, r"FILE:2: error: no usable font for the booklet", [])):
+        d = fresh(tmp, "tmpl")
+        t = os.path.join(d, "t.xml")
+        with open(t, "w", encoding="utf-8") as f:
+            f.write(TEMPLATES["report"][1].replace("<booklet>", '<booklet font="No Such Family">')
+                    .replace("TEXT", "{count(cadres)}"))
+        out = fresh(tmp, "out")
+        tdir = fresh(tmp, "tmpdir")
+        r, secs = run("report", ["-t", t, "--year", "2018", "-o",
+                                 os.path.join(out, "b.pdf"), SMALL], tdir, env=env)
+        bad = problems_of(r, secs, 10, status, re.escape(t).join(pattern.split("FILE")),
+                          out, tdir, files=written)
+        if sorted(os.listdir(out)) != written:
+            bad.append(f"wrote {os.listdir(out)}")
+        report(f"report-{name}", not bad, "; ".join(bad))
+
+
+WINDOWS_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|COM\d|LPT\d)$", re.I)
+
+
+def test_cert_file_names(tmp):
+    """Numbers, names and ids that are device names on Windows (the
+    certificates go to shared folders), 300-character numbers and names,
+    and names that fold to the same ASCII: every file is written, under
+    its own safe name, inside the folder."""
+    long_no = "9/" + "X" * 298
+    people = [("CON", "CON", "Con"), ("AUX", "PRN", "Nul"), ("NUL", "LPT1", "COM1"),
+              ("P1", long_no, "Đỗ " + "Thị " * 73 + "Hà"),
+              ("P2", long_no + "Y", "Đỗ " + "Thị " * 73 + "Hạ"),
+              ("P3", "1/2019", "Lê Văn Ấn"), ("P4", "1-2019", "Lễ Vân An"),
+              ("P5", "1.2019", "LÊ VĂN AN")]
+    units = '<unit id="U" name="Xã" level="xa"/>'
+    cadres = "".join(
+        f'<cadre id="{i}" unit="U"><full-name>{n}</full-name><gender>nam</gender>'
+        f'<birth-date>1980</birth-date><category>cong-chuc</category>'
+        f'<education>dai-hoc</education><political-theory>so-cap</political-theory>'
+        f'</cadre>' for i, _, n in people)
+    parts = "".join(f'<participant cadre="{i}" status="completed" certificate-no="{no}"/>'
+                    for i, no, _ in people)
+    rec = os.path.join(tmp, "names.xml")
+    with open(rec, "w", encoding="utf-8") as f:
+        f.write(DECL + f'<records version="1"><units>{units}</units><cadres>{cadres}'
+                '</cadres><courses><course id="K" type="khac" start="2019-01-01" '
+                'end="2019-01-02"><title>K</title><organizer>O</organizer>'
+                f'{parts}</course></courses></records>\n')
+    # the name alone, in a box that holds 300 characters
+    t = os.path.join(tmp, "names-t.xml")
+    with open(t, "w", encoding="utf-8") as f:
+        f.write(CERT_T.replace("ELEMENT", "").replace(
+            'w="150" h="10"', 'w="190" h="120" min-size="6"'))
+    work = fresh(tmp, "work")
+    tdir = fresh(tmp, "tmpdir")
+    r, _ = run("cert", ["-t", t, "--course", "K", "-o", "out", rec], tdir, cwd=work)
+    files = sorted(os.listdir(os.path.join(work, "out"))) \
+        if os.path.isdir(os.path.join(work, "out")) else []
+    bad = []
+    if r is None or r.returncode != 0:
+        bad.append(f"exit {r.returncode if r else 'hang'}: "
+                   f"{r.stderr.decode('utf-8', 'replace')[:300] if r else ''}")
+    if len(files) != len(people):
+        bad.append(f"{len(files)} files for {len(people)}: {files}")
+    for f in files:
+        stem = f.split(".")[0]
+        if WINDOWS_RESERVED.match(stem) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*\.pdf", f) \
+                or len(f) > 160:
+            bad.append(f"unsafe name {f!r}")
+    if len({f.lower() for f in files}) != len(files):
+        bad.append("names equal but for case")
+    if sorted(os.listdir(work)) != ["out"] or os.listdir(tdir):
+        bad.append(f"written outside out/: {os.listdir(work)} {os.listdir(tdir)}")
+    report("cert-file-names-windows-long-folded", not bad, "; ".join(bad))
+
+
 def main():
     for t in ("check", "roster", "cert", "report"):
         if not os.access(os.path.join(BIN, "cadre-" + t), os.X_OK):
@@ -514,7 +698,8 @@ def main():
             return 1
     with tempfile.TemporaryDirectory() as tmp:
         for test in (test_records, test_huge_text, test_bom_accepted,
-                     test_templates, test_outputs, test_same_path_twice):
+                     test_templates, test_outputs, test_same_path_twice,
+                     test_cert_pages_images_fonts, test_cert_file_names):
             sub = os.path.join(tmp, test.__name__)
             os.makedirs(sub)
             try:
