@@ -2,7 +2,7 @@
  * roster_internal.h (internal) - the compiled roster template, shared by
  * its reader (roster_tmpl.c), the count conditions of statistics sheets
  * (roster_stats.c), the XLSX layer (roster_xlsx.c) and the writer
- * (roster.c).
+ * (roster.c and the stages in roster_write.h).
  */
 #ifndef CADRE_ROSTER_INTERNAL_H
 #define CADRE_ROSTER_INTERNAL_H

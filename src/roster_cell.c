@@ -1,0 +1,181 @@
+/*
+ * roster_cell.c - the data cells of a sheet: a column's value for one
+ * row, typed (numbers, dates and years as numbers, text as text, empty
+ * as a blank cell with the column's borders), the lines its text wraps
+ * to in the column, and its write.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roster_write.h"
+
+/* What a sheet keeps per column. */
+struct rw_col {
+    char *buf;            /* the column's rendered text */
+    size_t cap;           /* its size */
+};
+
+cadre_error rw_cells_init(rw_cells *cs, rw_job *j, const rs_sheet *sh,
+                          const double *width)
+{
+    static const int lxw_align[] = { LXW_ALIGN_NONE, LXW_ALIGN_LEFT,
+                                     LXW_ALIGN_CENTER, LXW_ALIGN_RIGHT };
+    *cs = (rw_cells){ .j = j, .sh = sh, .width = width };
+    cs->cf = calloc(sh->n_cols, sizeof *cs->cf);
+    cs->col = calloc(sh->n_cols, sizeof *cs->col);
+    cs->row = calloc(sh->n_cols, sizeof *cs->row);
+    if (!cs->cf || !cs->col || !cs->row)
+        return CADRE_ENOMEM;
+    for (size_t c = 0; c < sh->n_cols; c++)
+        rx_colfmt_init(&j->bk, &cs->cf[c], lxw_align[sh->cols[c].align], true,
+                       sh->cols[c].num_format);
+    return CADRE_OK;
+}
+
+void rw_cells_release(rw_cells *cs)
+{
+    for (size_t c = 0; cs->col && c < cs->sh->n_cols; c++)
+        free(cs->col[c].buf);
+    free(cs->col);
+    free(cs->cf);
+    free(cs->row);
+}
+
+/* Make column c's buffer hold `size` bytes. */
+static bool reserve(rw_cells *cs, size_t c, size_t size)
+{
+    struct rw_col *k = &cs->col[c];
+    if (size <= k->cap)
+        return true;
+    char *p = realloc(k->buf, size);
+    if (!p) {
+        rw_oom(cs->j);
+        return false;
+    }
+    k->buf = p;
+    k->cap = size;
+    return true;
+}
+
+/* Render into column c's own buffer: the texts of a row live together. */
+static const char *render_col(rw_cells *cs, size_t c,
+                              const cadre_tmpl_text *t, const cadre_env *env)
+{
+    struct rw_col *k = &cs->col[c];
+    size_t n = cadre_tmpl_text_render(t, env, k->buf, k->cap);
+    if (n >= k->cap) {
+        if (!reserve(cs, c, n + 1))
+            return "";
+        cadre_tmpl_text_render(t, env, k->buf, k->cap);
+    }
+    return k->buf;
+}
+
+/* Lines `s` takes in a column `width` wide, wrapping at spaces as the
+ * spreadsheet does. */
+static int wrapped_lines(const char *s, double width)
+{
+    double usable = width - 1.2;
+    size_t bytes = strlen(s);
+    /* no character is wider than 1.2: short texts need no measuring */
+    if (bytes * 1.2 <= usable && !memchr(s, '\n', bytes))
+        return 1;
+    if (rx_text_width(s) <= usable && !memchr(s, '\n', bytes))
+        return 1;
+    int lines = 1;
+    double line = 0;
+    const char *p = s;
+    while (*p) {
+        if (*p == '\n') {
+            lines++;
+            line = 0;
+            p++;
+            continue;
+        }
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '\n')
+            e++;
+        char word[128];
+        size_t n = (size_t)(e - p) < sizeof word - 1 ? (size_t)(e - p)
+                                                     : sizeof word - 1;
+        memcpy(word, p, n);
+        word[n] = '\0';
+        double wd = rx_text_width(word);
+        if (line > 0 && line + 0.5 + wd > usable) {
+            lines++;
+            line = wd;
+        } else
+            line += (line > 0 ? 0.5 : 0) + wd;
+        while (wd > usable) { /* a word longer than the column breaks */
+            lines++;
+            wd -= usable;
+            line = wd;
+        }
+        p = *e == ' ' ? e + 1 : e;
+    }
+    return lines > 50 ? 50 : lines;
+}
+
+void rw_cell_eval(rw_cells *cs, size_t c, const cadre_env *env)
+{
+    const rs_column *col = &cs->sh->cols[c];
+    rw_cell *out = &cs->row[c];
+    out->kind = -1;
+    out->num = 0;
+    out->text = NULL;
+    out->lines = 1;
+    if (!col->single) {
+        out->text = render_col(cs, c, col->value, env);
+    } else {
+        cadre_value v;
+        cadre_expr_eval(col->single, env, &v);
+        switch (v.type) {
+        case CADRE_V_NUMBER:
+            /* scores are kept as float: 7.4 would show as 7.400000095 */
+            out->num = v.u.n > -1e9 && v.u.n < 1e9 ? round(v.u.n * 1e6) / 1e6
+                                                   : v.u.n;
+            out->kind = col->is_year ? RX_YEAR : RX_NUMBER;
+            return;
+        case CADRE_V_DATE:
+            if (!cadre_date_is_set(v.u.d))
+                return;
+            if (cadre_date_is_year_only(v.u.d)) {
+                out->num = v.u.d.year; /* a year stays a year, not 1 January */
+                out->kind = RX_YEAR;
+            } else {
+                out->num = rx_excel_day(cadre_date_days(v.u.d));
+                out->kind = RX_DATE;
+            }
+            return;
+        case CADRE_V_NULL:
+            return;
+        case CADRE_V_STRING:
+            out->text = v.u.s ? v.u.s : "";
+            break;
+        default:
+            if (!reserve(cs, c, 256))
+                return;
+            cadre_value_format(&v, cs->col[c].buf, cs->col[c].cap);
+            out->text = cs->col[c].buf;
+            break;
+        }
+    }
+    if (!*out->text)
+        return;
+    out->kind = RX_TEXT;
+    out->lines = wrapped_lines(out->text, cs->width[c]);
+}
+
+void rw_cell_write(rw_cells *cs, lxw_worksheet *ws, uint32_t row, size_t c)
+{
+    const rw_cell *k = &cs->row[c];
+    const rx_colfmt *cf = &cs->cf[c];
+    rx_book *bk = &cs->j->bk;
+    if (k->kind < 0)
+        rx_blank(bk, ws, row, (uint16_t)c, cf->f[RX_TEXT][0]);
+    else if (k->kind == RX_TEXT)
+        rx_text(bk, ws, row, (uint16_t)c, k->text, cf->f[RX_TEXT][0]);
+    else
+        rx_number(bk, ws, row, (uint16_t)c, k->num, cf->f[k->kind][0]);
+}
