@@ -691,6 +691,32 @@ def test_cert_file_names(tmp):
     report("cert-file-names-windows-long-folded", not bad, "; ".join(bad))
 
 
+def test_output_aliases_input(tmp):
+    """An output path that reaches a records file by a symbolic or a hard
+    link is that file: refused, and the records intact."""
+    for tool in ("roster", "cert", "report"):
+        for label, _ in outputs_of(tool, None):
+            for kind in ("symlink", "hardlink"):
+                out = fresh(tmp, "out")
+                tdir = fresh(tmp, "tmpdir")
+                rec = os.path.join(out, "in.xml")
+                shutil.copy(SMALL, rec)
+                alias = os.path.join(out, "alias")
+                (os.symlink if kind == "symlink" else os.link)(
+                    "in.xml" if kind == "symlink" else rec, alias)
+                args = [rec if a == SMALL else a for a in
+                        dict(outputs_of(tool, None))[label](alias)]
+                r, secs = run(tool, args, tdir)
+                bad = problems_of(r, secs, 5, 1,
+                                  re.escape(f"cadre-{tool}: cannot write '{alias}': "
+                                            "it is one of the input files"),
+                                  out, tdir, files=("in.xml", "alias"))
+                with open(rec, encoding="utf-8") as f:
+                    if f.read() != SMALL_TEXT:
+                        bad.append("the records were changed")
+                report(f"output-{kind}-to-input-{tool}-{label}", not bad, "; ".join(bad))
+
+
 def main():
     for t in ("check", "roster", "cert", "report"):
         if not os.access(os.path.join(BIN, "cadre-" + t), os.X_OK):
@@ -699,7 +725,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for test in (test_records, test_huge_text, test_bom_accepted,
                      test_templates, test_outputs, test_same_path_twice,
-                     test_cert_pages_images_fonts, test_cert_file_names):
+                     test_output_aliases_input, test_cert_pages_images_fonts,
+                     test_cert_file_names):
             sub = os.path.join(tmp, test.__name__)
             os.makedirs(sub)
             try:
