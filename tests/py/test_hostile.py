@@ -298,6 +298,12 @@ def template_attacks(tool, tmp):
         ("includes-itself", good.replace(
             "\n  <", '\n  <include file="t.xml"/><', 1), 1,
          r"FILE:3: error: include cycle: 'FILE' includes itself", 2),
+        ("include-outside-relative", good.replace(
+            "\n  <", '\n  <include file="../secret.txt"/><', 1), 1,
+         r"FILE:3: error: cannot include '\.\./secret\.txt': outside the template's folder", 2),
+        ("include-outside-absolute", good.replace(
+            "\n  <", '\n  <include file="/etc/passwd"/><', 1), 1,
+         r"FILE:3: error: cannot include '/etc/passwd': outside the template's folder", 2),
         ("include-cycle", {"t.xml": cycle_a, "inc/b.xml": cycle_b}, 1,
          r"inc/b\.xml:3: error: include cycle: ", 2),
         ("unknown-placeholder", with_text("{cadre.nick-name}" if tool != "report"
