@@ -266,6 +266,14 @@ static void on_error(void *ctx, xmlErrorPtr err)
              what);
         return;
     }
+    /* One token over libxml2's 10 MB lookup limit (an attribute value,
+     * a comment: they come whole, not in chunks like text): its message
+     * says "internal error: Huge input lookup". */
+    if (strstr(msg, "Huge input lookup")) {
+        fail(p, CADRE_ELIMIT, line, "%s",
+             "a name, value or comment longer than 10 MB");
+        return;
+    }
     /* libxml2's messages end with a newline and sometimes hold several
      * lines: keep the first. */
     char first[256];

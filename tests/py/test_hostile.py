@@ -284,6 +284,9 @@ def template_attacks(tool, tmp):
                               + "]>\n").replace(value, value + "&lol9;"), 1,
          r"FILE:2: error: DOCTYPE declarations are not allowed", 1),
         ("deep-10000", deep, 1, r"FILE:4: error: elements nested too deep", 2),
+        ("100mb-text", with_text("a" * (100 << 20)), 1,
+         r"FILE:3: error: (text longer than 65536 bytes in <p>|text longer than 65536 "
+         r"bytes in <text>|a name, value or comment longer than 10 MB)$", 3),
         ("invalid-utf8", with_text("TEXT").encode().replace(b"TEXT", b"\xc3(", 1), 1,
          r"FILE:3: error: invalid UTF-8", 2),
         ("nul-byte", good.encode().replace(b"\n</", b"\n\x00</", 1), 1,
