@@ -110,6 +110,7 @@ void cadre_pdf_free(cadre_pdf *pdf)
     pdf->armed = 0;
     if (pdf->doc)
         HPDF_Free(pdf->doc);
+    pdf_haru_forget();
     pdf_faces_release(pdf);
     for (size_t i = 0; i < pdf->n_images; i++)
         free(pdf->images[i].path);

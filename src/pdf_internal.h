@@ -145,4 +145,9 @@ void pdf_end_text(cadre_pdf *pdf);
 /* Release the per-document font state (pdf_font.c). */
 void pdf_faces_release(cadre_pdf *pdf);
 
+/* Forget where libharu's last cmap walk stopped (pdf_haru.c): call it
+ * before a font is loaded and after a document is freed, so that a font
+ * loaded where a freed one lived is walked from its start. */
+void pdf_haru_forget(void);
+
 #endif

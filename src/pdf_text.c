@@ -96,6 +96,7 @@ static HPDF_Font doc_font(cadre_pdf *pdf, int face, int which)
     if (which == 1 && f->file[1] == f->file[0])
         which = 0;
     if (!df->font[which]) {
+        pdf_haru_forget();
         const char *name = HPDF_LoadTTFontFromFile(pdf->doc, f->file[which],
                                                    HPDF_TRUE);
         if (name)
