@@ -3,17 +3,37 @@
  * row, typed (numbers, dates and years as numbers, text as text, empty
  * as a blank cell with the column's borders), the lines its text wraps
  * to in the column, and its write.
+ *
+ * This runs once per cell of a province (13 million cells for a million
+ * cadres), so a text is measured and checked once, not once per cell:
+ * most texts of a column repeat (labels of codes, positions, ethnicities
+ * and unit names are each one string in the records, shared by every
+ * cadre that has them), and a small table per column remembers, by
+ * address, what was found for the texts it saw last.  The records do not
+ * change while a workbook is written, so an address stands for its text.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadre/codes.h"
 #include "roster_write.h"
+
+/* What is known of a text seen in a column. */
+struct seen {
+    const char *s;        /* the text (borrowed), or NULL: a free slot */
+    uint16_t lines;       /* lines it wraps to in the column */
+    bool safe;            /* rx_text_safe(): written without a check */
+};
+
+#define SEEN 64           /* slots per column: a power of two */
 
 /* What a sheet keeps per column. */
 struct rw_col {
     char *buf;            /* the column's rendered text */
     size_t cap;           /* its size */
+    struct seen seen[SEEN]; /* texts with a lasting address, by address */
+    char yes_no[2][32];   /* true/false values as text, once formatted */
 };
 
 cadre_error rw_cells_init(rw_cells *cs, rw_job *j, const rs_sheet *sh,
@@ -72,21 +92,19 @@ static const char *render_col(rw_cells *cs, size_t c,
     return k->buf;
 }
 
-/* Lines `s` takes in a column `width` wide, wrapping at spaces as the
- * spreadsheet does. */
-static int wrapped_lines(const char *s, double width)
+/* Lines `s` (`len` bytes) takes in a column `width` wide, wrapping at
+ * spaces as the spreadsheet does. */
+static int wrapped_lines(const char *s, size_t len, double width)
 {
     double usable = width - 1.2;
-    size_t bytes = strlen(s);
+    bool nl = memchr(s, '\n', len) != NULL;
     /* no character is wider than 1.2: short texts need no measuring */
-    if (bytes * 1.2 <= usable && !memchr(s, '\n', bytes))
-        return 1;
-    if (rx_text_width(s) <= usable && !memchr(s, '\n', bytes))
+    if (!nl && (len * 1.2 <= usable || rx_text_width_n(s, len) <= usable))
         return 1;
     int lines = 1;
     double line = 0;
-    const char *p = s;
-    while (*p) {
+    const char *p = s, *end = s + len;
+    while (p < end) {
         if (*p == '\n') {
             lines++;
             line = 0;
@@ -94,14 +112,9 @@ static int wrapped_lines(const char *s, double width)
             continue;
         }
         const char *e = p;
-        while (*e && *e != ' ' && *e != '\n')
+        while (e < end && *e != ' ' && *e != '\n')
             e++;
-        char word[128];
-        size_t n = (size_t)(e - p) < sizeof word - 1 ? (size_t)(e - p)
-                                                     : sizeof word - 1;
-        memcpy(word, p, n);
-        word[n] = '\0';
-        double wd = rx_text_width(word);
+        double wd = rx_text_width_n(p, (size_t)(e - p));
         if (line > 0 && line + 0.5 + wd > usable) {
             lines++;
             line = wd;
@@ -112,9 +125,43 @@ static int wrapped_lines(const char *s, double width)
             wd -= usable;
             line = wd;
         }
-        p = *e == ' ' ? e + 1 : e;
+        p = e < end && *e == ' ' ? e + 1 : e;
     }
     return lines > 50 ? 50 : lines;
+}
+
+/* Fill in what cell `out` needs to know of its text `s`. */
+static void measure(rw_cells *cs, size_t c, const char *s, rw_cell *out)
+{
+    size_t len = strlen(s);
+    out->lines = wrapped_lines(s, len, cs->width[c]);
+    out->safe = rx_text_safe(s, len);
+}
+
+/* The same for a text whose address lasts while the workbook is written:
+ * remembered. */
+static void measure_lasting(rw_cells *cs, size_t c, const char *s,
+                            rw_cell *out)
+{
+    uintptr_t a = (uintptr_t)s;
+    struct seen *k = &cs->col[c].seen[(a >> 4 ^ a >> 10) & (SEEN - 1)];
+    if (k->s != s) {
+        measure(cs, c, s, out);
+        *k = (struct seen){ .s = s, .lines = (uint16_t)out->lines,
+                            .safe = out->safe };
+        return;
+    }
+    out->lines = k->lines;
+    out->safe = k->safe;
+}
+
+/* The text of a true/false value, formatted once per column. */
+static const char *yes_no(rw_cells *cs, size_t c, const cadre_value *v)
+{
+    char *t = cs->col[c].yes_no[v->u.b];
+    if (!*t)
+        cadre_value_format(v, t, sizeof cs->col[c].yes_no[0]);
+    return t;
 }
 
 void rw_cell_eval(rw_cells *cs, size_t c, const cadre_env *env)
@@ -127,44 +174,62 @@ void rw_cell_eval(rw_cells *cs, size_t c, const cadre_env *env)
     out->lines = 1;
     if (!col->single) {
         out->text = render_col(cs, c, col->value, env);
-    } else {
-        cadre_value v;
-        cadre_expr_eval(col->single, env, &v);
-        switch (v.type) {
-        case CADRE_V_NUMBER:
-            /* scores are kept as float: 7.4 would show as 7.400000095 */
-            out->num = v.u.n > -1e9 && v.u.n < 1e9 ? round(v.u.n * 1e6) / 1e6
-                                                   : v.u.n;
-            out->kind = col->is_year ? RX_YEAR : RX_NUMBER;
-            return;
-        case CADRE_V_DATE:
-            if (!cadre_date_is_set(v.u.d))
-                return;
-            if (cadre_date_is_year_only(v.u.d)) {
-                out->num = v.u.d.year; /* a year stays a year, not 1 January */
-                out->kind = RX_YEAR;
-            } else {
-                out->num = rx_excel_day(cadre_date_days(v.u.d));
-                out->kind = RX_DATE;
-            }
-            return;
-        case CADRE_V_NULL:
-            return;
-        case CADRE_V_STRING:
-            out->text = v.u.s ? v.u.s : "";
-            break;
-        default:
-            if (!reserve(cs, c, 256))
-                return;
-            cadre_value_format(&v, cs->col[c].buf, cs->col[c].cap);
-            out->text = cs->col[c].buf;
-            break;
+        if (*out->text) {
+            out->kind = RX_TEXT;
+            measure(cs, c, out->text, out);
         }
-    }
-    if (!*out->text)
         return;
-    out->kind = RX_TEXT;
-    out->lines = wrapped_lines(out->text, cs->width[c]);
+    }
+    cadre_value v;
+    cadre_expr_eval(col->single, env, &v);
+    switch (v.type) {
+    case CADRE_V_NUMBER:
+        /* scores are kept as float: 7.4 would show as 7.400000095 */
+        out->num = v.u.n > -1e9 && v.u.n < 1e9 ? round(v.u.n * 1e6) / 1e6
+                                               : v.u.n;
+        out->kind = col->is_year ? RX_YEAR : RX_NUMBER;
+        return;
+    case CADRE_V_DATE:
+        if (!cadre_date_is_set(v.u.d))
+            return;
+        if (cadre_date_is_year_only(v.u.d)) {
+            out->num = v.u.d.year; /* a year stays a year, not 1 January */
+            out->kind = RX_YEAR;
+        } else {
+            out->num = rx_excel_day(cadre_date_days(v.u.d));
+            out->kind = RX_DATE;
+        }
+        return;
+    case CADRE_V_NULL:
+        return;
+    case CADRE_V_STRING:
+        /* borrowed from the records or the template: lasting */
+        out->text = v.u.s ? v.u.s : "";
+        break;
+    case CADRE_V_CODE: {
+        /* the label of a code: one constant string per code */
+        const char *l = cadre_code_label(v.kind, v.u.code);
+        out->text = l ? l : "";
+        break;
+    }
+    case CADRE_V_BOOL:
+        out->text = yes_no(cs, c, &v);
+        break;
+    default:
+        if (!reserve(cs, c, 256))
+            return;
+        cadre_value_format(&v, cs->col[c].buf, cs->col[c].cap);
+        out->text = cs->col[c].buf;
+        if (*out->text) {
+            out->kind = RX_TEXT;
+            measure(cs, c, out->text, out);
+        }
+        return;
+    }
+    if (*out->text) {
+        out->kind = RX_TEXT;
+        measure_lasting(cs, c, out->text, out);
+    }
 }
 
 void rw_cell_write(rw_cells *cs, lxw_worksheet *ws, uint32_t row, size_t c)
@@ -174,6 +239,9 @@ void rw_cell_write(rw_cells *cs, lxw_worksheet *ws, uint32_t row, size_t c)
     rx_book *bk = &cs->j->bk;
     if (k->kind < 0)
         rx_blank(bk, ws, row, (uint16_t)c, cf->f[RX_TEXT][0]);
+    else if (k->kind == RX_TEXT && k->safe)
+        rx_text_safe_write(bk, ws, row, (uint16_t)c, k->text,
+                           cf->f[RX_TEXT][0]);
     else if (k->kind == RX_TEXT)
         rx_text(bk, ws, row, (uint16_t)c, k->text, cf->f[RX_TEXT][0]);
     else

@@ -126,9 +126,21 @@ bool rs_column_shows(const rs_column *c, int f);
 /* True when the column's value shows the cadre's unit name. */
 bool rs_column_shows_unit(const rs_column *c);
 
-/* True when cadre `c` (age `age` on the day of the roster) satisfies the
- * condition. */
-bool rs_cond_test(const rs_cond *k, const cadre_cadre *c, int age);
+/* What a count condition tests of one cadre, found once per cadre for
+ * all the conditions of a sheet. */
+typedef struct rs_facts {
+    int v[RS_F_AGE];            /* code and true/false fields, by rs_field */
+    int age;                    /* on the day of the roster */
+} rs_facts;
+
+/* The facts of cadre `c`, of age `age`, minority or not (as
+ * cadre_cadre_is_minority() says: given, as the caller may know it
+ * already). */
+void rs_facts_of(const cadre_cadre *c, int age, bool minority,
+                 rs_facts *out);
+
+/* True when a cadre with facts `f` satisfies the condition. */
+bool rs_cond_test(const rs_cond *k, const rs_facts *f);
 
 /* A growable string for formulas. */
 typedef struct rs_buf {

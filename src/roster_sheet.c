@@ -332,15 +332,23 @@ static cadre_error count_stats(rw_job *j, const rs_sheet *sh, const rw_plan *p,
         row_of[u] = CADRE_NONE;
     for (size_t i = 0; i < p->n; i++)
         row_of[p->items[i]] = (uint32_t)i;
+    /* ethnicities are one string each in the records: compared once */
+    const char *eth = NULL;
+    bool minority = false;
     for (size_t i = 0; i < over->n; i++) {
         const cadre_cadre *c = &r->cadres[over->items[i]];
         uint32_t row = row_of[c->unit];
         if (row == CADRE_NONE)
             continue;
-        int age = cadre_date_age(c->birth, j->as_of);
+        if (c->ethnicity != eth) {
+            eth = c->ethnicity;
+            minority = cadre_cadre_is_minority(c);
+        }
+        rs_facts f;
+        rs_facts_of(c, cadre_date_age(c->birth, j->as_of), minority, &f);
         double *line = &counts[(size_t)row * sh->n_cols];
         for (size_t k = 0; k < sh->n_cols; k++)
-            if (sh->cols[k].has_count && rs_cond_test(&sh->cols[k].count, c, age))
+            if (sh->cols[k].has_count && rs_cond_test(&sh->cols[k].count, &f))
                 line[k]++;
     }
     free(row_of);
@@ -484,11 +492,16 @@ cadre_error rw_write_sheet(rw_job *j, size_t si)
     cadre_value vars[RS_VAR_COUNT] = {
         { .type = CADRE_V_NUMBER }, { .type = CADRE_V_NUMBER } };
     size_t gseq = 0;
+    /* the objects a row binds are bound again for every row: the rest of
+     * the environment stays */
+    cadre_env env;
+    rw_env(j, &env);
+    env.vars = vars;
+    uint32_t key = p->n && grouped ? rw_group_key(j, sh, p->items[0]) : 0;
+    bool new_group = true;
     for (size_t i = 0; i < p->n && j->bk.err == CADRE_OK && !j->err; i++) {
         uint32_t item = p->items[i];
-        bool new_group = grouped && (i == 0 || rw_group_key(j, sh, item) !=
-                                                   rw_group_key(j, sh, p->items[i - 1]));
-        if (new_group) {
+        if (grouped && new_group) {
             group_heading(&w, item);
             gseq = 0;
             w.g_segs.n = 0;
@@ -496,9 +509,6 @@ cadre_error rw_write_sheet(rw_job *j, size_t si)
         }
         vars[RS_VAR_SEQ].u.n = (double)(i + 1);
         vars[RS_VAR_GROUP_SEQ].u.n = (double)++gseq;
-        cadre_env env;
-        rw_env(j, &env);
-        env.vars = vars;
         rw_rows_env(j, sh, item, &env);
         int lines = 1;
         for (size_t c = 0; c < sh->n_cols; c++) {
@@ -531,9 +541,15 @@ cadre_error rw_write_sheet(rw_job *j, size_t si)
             w.a_count[c] += filled;
             w.a_sum[c] += num;
         }
-        bool end_group = grouped && (i + 1 == p->n ||
-                                     rw_group_key(j, sh, p->items[i + 1]) !=
-                                         rw_group_key(j, sh, item));
+        /* the group of the next row, found once */
+        bool end_group = false;
+        if (grouped) {
+            uint32_t next = i + 1 < p->n ? rw_group_key(j, sh, p->items[i + 1])
+                                         : key;
+            end_group = i + 1 == p->n || next != key;
+            new_group = next != key;
+            key = next;
+        }
         if (end_group && p->totals)
             write_total(&w, sh->total_label, w.g_count, w.g_sum, &w.g_segs);
     }

@@ -323,25 +323,29 @@ int rs_cond_parse(const char *src, const cadre_tnode *n, rs_cond *out,
     return c.failed ? -1 : 0;
 }
 
-bool rs_cond_test(const rs_cond *k, const cadre_cadre *c, int age)
+void rs_facts_of(const cadre_cadre *c, int age, bool minority,
+                 rs_facts *out)
+{
+    out->v[RS_F_GENDER] = c->gender;
+    out->v[RS_F_CATEGORY] = c->category;
+    out->v[RS_F_EDUCATION] = c->education;
+    out->v[RS_F_POLITICAL_THEORY] = c->political_theory;
+    out->v[RS_F_STATE_MANAGEMENT] = c->state_management;
+    out->v[RS_F_PARTY_MEMBER] = c->party_member;
+    out->v[RS_F_LEADER] = c->leader;
+    out->v[RS_F_MINORITY] = minority;
+    out->age = age;
+}
+
+bool rs_cond_test(const rs_cond *k, const rs_facts *f)
 {
     if (!k->tested)
         return true;
-    const int vals[RS_F_COUNT] = {
-        [RS_F_GENDER] = c->gender,
-        [RS_F_CATEGORY] = c->category,
-        [RS_F_EDUCATION] = c->education,
-        [RS_F_POLITICAL_THEORY] = c->political_theory,
-        [RS_F_STATE_MANAGEMENT] = c->state_management,
-        [RS_F_PARTY_MEMBER] = c->party_member,
-        [RS_F_LEADER] = c->leader,
-        [RS_F_MINORITY] = cadre_cadre_is_minority(c),
-    };
-    for (int f = 0; f < RS_F_AGE; f++)
-        if ((k->tested & (1u << f)) && !(k->mask[f] & (1u << vals[f])))
+    for (int i = 0; i < RS_F_AGE; i++)
+        if ((k->tested & (1u << i)) && !(k->mask[i] & (1u << f->v[i])))
             return false;
     if (k->tested & (1u << RS_F_AGE))
-        return age >= k->age_lo && age <= k->age_hi;
+        return f->age >= k->age_lo && f->age <= k->age_hi;
     return true;
 }
 

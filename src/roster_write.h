@@ -133,6 +133,7 @@ typedef struct rw_cell {
     double num;        /* numbers, dates (Excel serial), years */
     const char *text;  /* RX_TEXT: borrowed, or in the column's buffer */
     int lines;         /* RX_TEXT: lines it wraps to in its column */
+    bool safe;         /* RX_TEXT: rx_text_safe(), written as it is */
 } rw_cell;
 
 /* The columns of a sheet as its data cells need them. */

@@ -223,37 +223,40 @@ lxw_worksheet *rx_sheet_add(rx_book *bk, const char *name)
     return ws;
 }
 
-double rx_text_width(const char *s)
+/* The width of a character by its first byte, in Excel's character units:
+ * one unit is the width of a digit; in a Times-like face lower-case
+ * letters are narrower and capitals a little wider (measured on the
+ * rendered sample district, near enough to wrap where LibreOffice does).
+ * Continuation bytes count nothing: their character is counted. */
+static const double byte_width[256] = {
+    [0x01 ... 0x1F] = 1.0, [' '] = 0.5, ['!' ... '@'] = 1.0,
+    ['A' ... 'Z'] = 1.15, ['[' ... '`'] = 1.0,
+    ['a' ... 'e'] = 0.9, ['f'] = 0.55, ['g' ... 'h'] = 0.9, ['i'] = 0.55,
+    ['j'] = 0.55, ['k'] = 0.9, ['l'] = 0.55, ['m'] = 1.2,
+    ['n' ... 'q'] = 0.9, ['r'] = 0.55, ['s'] = 0.9, ['t'] = 0.55,
+    ['u' ... 'v'] = 0.9, ['w'] = 1.2, ['x' ... 'z'] = 0.9,
+    ['{' ... 0x7F] = 1.0,
+    [0xC0 ... 0xFF] = 0.95, /* a Vietnamese letter, mostly lower case */
+};
+
+double rx_text_width_n(const char *s, size_t len)
 {
-    /* one unit is the width of a digit; in a Times-like face lower-case
-     * letters are narrower and capitals a little wider (measured on the
-     * rendered sample district, near enough to wrap where LibreOffice
-     * does) */
+    const unsigned char *p = (const unsigned char *)s;
     double w = 0, line = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char ch = *p;
-        if ((ch & 0xC0) == 0x80)
-            continue; /* a continuation byte: the character counted */
-        if (ch == '\n') {
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '\n') {
             if (line > w)
                 w = line;
             line = 0;
-            continue;
-        }
-        if (ch == ' ')
-            line += 0.5;
-        else if (ch >= 'A' && ch <= 'Z')
-            line += 1.15;
-        else if (ch >= 'a' && ch <= 'z')
-            line += ch == 'm' || ch == 'w' ? 1.2 : ch == 'i' || ch == 'l' ||
-                    ch == 't' || ch == 'f' || ch == 'j' || ch == 'r' ? 0.55
-                                                                      : 0.9;
-        else if (ch >= 0x80)
-            line += 0.95; /* a Vietnamese letter, mostly lower case */
-        else
-            line += 1.0;
+        } else
+            line += byte_width[p[i]];
     }
     return line > w ? line : w;
+}
+
+double rx_text_width(const char *s)
+{
+    return rx_text_width_n(s, strlen(s));
 }
 
 /* Cut `s` to CELL_MAX characters: the new string, or NULL when it fits. */
@@ -307,6 +310,19 @@ void rx_text(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
     s = safe_text(bk, s, row, &tmp);
     rx_check(bk, worksheet_write_string(ws, row, col, s, f), "a cell");
     free(tmp);
+}
+
+bool rx_text_safe(const char *s, size_t len)
+{
+    return len <= CELL_MAX &&
+           cadre_text_check(s, len, NULL, NULL) != CADRE_TEXT_BAD_UTF8;
+}
+
+void rx_text_safe_write(rx_book *bk, lxw_worksheet *ws, uint32_t row,
+                        uint16_t col, const char *s, lxw_format *f)
+{
+    if (bk->err == CADRE_OK)
+        rx_check(bk, worksheet_write_string(ws, row, col, s, f), "a cell");
 }
 
 void rx_merged(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t first,

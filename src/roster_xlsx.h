@@ -10,6 +10,7 @@
 #define CADRE_ROSTER_XLSX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -90,6 +91,14 @@ lxw_worksheet *rx_sheet_add(rx_book *bk, const char *name);
 void rx_text(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
              const char *s, lxw_format *f);
 
+/* True when `s` (`len` bytes) can be written as it is: valid UTF-8, and
+ * no more than a cell holds. */
+bool rx_text_safe(const char *s, size_t len);
+
+/* Write text that rx_text_safe() accepted. */
+void rx_text_safe_write(rx_book *bk, lxw_worksheet *ws, uint32_t row,
+                        uint16_t col, const char *s, lxw_format *f);
+
 /* Text across columns first..last of one row (merged when several). */
 void rx_merged(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t first,
                uint16_t last, const char *s, lxw_format *f);
@@ -102,8 +111,10 @@ void rx_blank(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
 void rx_formula(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
                 const char *formula, double value, lxw_format *f);
 
-/* The width, in Excel's character units, that `s` needs on one line. */
+/* The width, in Excel's character units, that `s` needs on one line (its
+ * longest line when it has several). */
 double rx_text_width(const char *s);
+double rx_text_width_n(const char *s, size_t len);
 
 /* The Excel serial number of a day given as days since 1970-01-01. */
 static inline double rx_excel_day(long days) { return (double)days + 25569.0; }
