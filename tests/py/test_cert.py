@@ -234,16 +234,32 @@ def page_text(page):
     return unicodedata.normalize("NFC", page.get_text())
 
 
-def decode_qr(pdf, page_no, tmp):
-    """The QR payloads zbarimg reads on a page rendered at 200 dpi."""
-    base = os.path.join(tmp, f"qr{page_no}")
-    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", str(page_no),
-                    "-l", str(page_no), "-singlefile", pdf, base],
-                   capture_output=True)
-    r = subprocess.run(["zbarimg", "-q", "--raw", base + ".png"],
-                       capture_output=True)
-    return [unicodedata.normalize("NFC", l) for l in
-            r.stdout.decode("utf-8", "replace").splitlines()]
+def decode_qr(pdf, template, tmp):
+    """{page number: the QR payloads zbarimg reads} for every page, each
+    from the area of the template's QR code (4 mm around it) rendered at
+    200 dpi: every page is checked, cheaply."""
+    qr = ET.parse(template).getroot().find(".//qr")
+    x, y, size = (float(qr.get(k)) for k in ("x", "y", "size"))
+    px, margin = 200 / 25.4, 4
+    d = os.path.join(tmp, "qr-" + os.path.basename(pdf))
+    os.makedirs(d, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "200",
+                    "-x", str(int((x - margin) * px)),
+                    "-y", str(int((y - margin) * px)),
+                    "-W", str(int((size + 2 * margin) * px)),
+                    "-H", str(int((size + 2 * margin) * px)),
+                    pdf, os.path.join(d, "p")], capture_output=True)
+    found = {}
+    for f in sorted(os.listdir(d)):
+        m = re.fullmatch(r"p-0*(\d+)\.png", f)
+        if not m:
+            continue
+        r = subprocess.run(["zbarimg", "-q", "--raw", os.path.join(d, f)],
+                           capture_output=True)
+        found[int(m.group(1))] = [
+            unicodedata.normalize("NFC", l)
+            for l in r.stdout.decode("utf-8", "replace").splitlines()]
+    return found
 
 
 def vn_date_long(iso):
@@ -332,17 +348,20 @@ def test_letters(tmp):
         for a, b in zip(doc, dd))
     report("nfd-as-nfc", same)
 
-    # The QR code of the first pages decodes to number | name | course | date.
+    # The QR code of every page decodes to number | name | course | date
+    # (cadre-cert encodes with one fixed mask instead of the best of eight).
     bad = []
-    for p in graduates[:3]:
+    codes = decode_qr(out["nfc"], A4, tmp)
+    for p in graduates:
         if p["id"] not in numbers:
             continue
         num, pno = numbers[p["id"]]
         want = f"{num} | {p['name']} | K1 | {p.get('issued') or '2019-06-28'}"
-        got = decode_qr(out["nfc"], pno + 1, tmp)
+        got = codes.get(pno + 1)
         if got != [unicodedata.normalize("NFC", want)]:
             bad.append(f"page {pno + 1}: {got!r} != {want!r}")
-    report("qr-decodes", not bad, "; ".join(bad))
+    report("qr-decodes", not bad and len(codes) == len(graduates),
+           f"{len(codes)} pages read; " + "; ".join(bad))
 
     # Per-person files: one page each, small, named safely.
     d = os.path.join(tmp, "each")
