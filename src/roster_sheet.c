@@ -315,16 +315,21 @@ static void group_heading(writer *w, uint32_t item)
 }
 
 /* A units sheet: the counts of every row, in one pass over the cadres of
- * the sheet it counts. */
+ * the sheet it counts, in the records' order (the sheet's own order
+ * would visit them scattered over memory). */
 static cadre_error count_stats(rw_job *j, const rs_sheet *sh, const rw_plan *p,
                                double **out)
 {
     const cadre_records *r = j->recs;
     const rw_plan *over = &j->plans[sh->over_sheet];
     uint32_t *row_of = malloc((r->n_units ? r->n_units : 1) * sizeof *row_of);
+    uint8_t *counted = calloc(r->n_cadres ? r->n_cadres : 1, 1);
+    size_t *kcols = malloc(sh->n_cols * sizeof *kcols);
     double *counts = calloc((p->n ? p->n : 1) * sh->n_cols, sizeof *counts);
-    if (!row_of || !counts) {
+    if (!row_of || !counted || !kcols || !counts) {
         free(row_of);
+        free(counted);
+        free(kcols);
         free(counts);
         return CADRE_ENOMEM;
     }
@@ -332,12 +337,18 @@ static cadre_error count_stats(rw_job *j, const rs_sheet *sh, const rw_plan *p,
         row_of[u] = CADRE_NONE;
     for (size_t i = 0; i < p->n; i++)
         row_of[p->items[i]] = (uint32_t)i;
+    for (size_t i = 0; i < over->n; i++)
+        counted[over->items[i]] = 1;
+    size_t nk = 0;
+    for (size_t k = 0; k < sh->n_cols; k++)
+        if (sh->cols[k].has_count)
+            kcols[nk++] = k;
     /* ethnicities are one string each in the records: compared once */
     const char *eth = NULL;
     bool minority = false;
-    for (size_t i = 0; i < over->n; i++) {
-        const cadre_cadre *c = &r->cadres[over->items[i]];
-        uint32_t row = row_of[c->unit];
+    for (size_t i = 0; i < r->n_cadres; i++) {
+        const cadre_cadre *c = &r->cadres[i];
+        uint32_t row = counted[i] ? row_of[c->unit] : CADRE_NONE;
         if (row == CADRE_NONE)
             continue;
         if (c->ethnicity != eth) {
@@ -347,11 +358,13 @@ static cadre_error count_stats(rw_job *j, const rs_sheet *sh, const rw_plan *p,
         rs_facts f;
         rs_facts_of(c, cadre_date_age(c->birth, j->as_of), minority, &f);
         double *line = &counts[(size_t)row * sh->n_cols];
-        for (size_t k = 0; k < sh->n_cols; k++)
-            if (sh->cols[k].has_count && rs_cond_test(&sh->cols[k].count, &f))
-                line[k]++;
+        for (size_t k = 0; k < nk; k++)
+            if (rs_cond_test(&sh->cols[kcols[k]].count, &f))
+                line[kcols[k]]++;
     }
     free(row_of);
+    free(counted);
+    free(kcols);
     *out = counts;
     return CADRE_OK;
 }

@@ -341,9 +341,12 @@ bool rs_cond_test(const rs_cond *k, const rs_facts *f)
 {
     if (!k->tested)
         return true;
-    for (int i = 0; i < RS_F_AGE; i++)
-        if ((k->tested & (1u << i)) && !(k->mask[i] & (1u << f->v[i])))
+    /* a condition tests one or two fields: visit only those */
+    for (uint32_t t = k->tested & ((1u << RS_F_AGE) - 1); t; t &= t - 1) {
+        int i = __builtin_ctz(t);
+        if (!(k->mask[i] & (1u << f->v[i])))
             return false;
+    }
     if (k->tested & (1u << RS_F_AGE))
         return f->age >= k->age_lo && f->age <= k->age_hi;
     return true;
