@@ -327,10 +327,9 @@ static cadre_error receive_diags(int fd, cadre_diags *diags)
     return err;
 }
 
-cadre_error cadre_cert_write_files(const cadre_cert_tmpl *t,
-                                   const cadre_cert_batch *b,
-                                   const char *dir, int jobs,
-                                   cadre_diags *diags)
+static cadre_error write_files(const cadre_cert_tmpl *t,
+                               const cadre_cert_batch *b, const char *dir,
+                               int jobs, cadre_diags *diags)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         cadre_diags_error(diags, NULL, 0, "cannot create directory '%s': %s",
@@ -405,5 +404,20 @@ cadre_error cadre_cert_write_files(const cadre_cert_tmpl *t,
     }
     free(pids);
     free(fds);
+    return err;
+}
+
+cadre_error cadre_cert_write_files(const cadre_cert_tmpl *t,
+                                   const cadre_cert_batch *b,
+                                   const char *dir, int jobs,
+                                   cadre_diags *diags)
+{
+    /* A folder this run made goes again when the run fails before
+     * writing anything in it; rmdir() keeps one that holds certificates
+     * completed before the failure. */
+    bool made = mkdir(dir, 0777) == 0;
+    cadre_error err = write_files(t, b, dir, jobs, diags);
+    if (err != CADRE_OK && made)
+        rmdir(dir);
     return err;
 }

@@ -567,8 +567,9 @@ def cert_case(tmp, name, element, files, status, pattern, env=None, limit=2,
         f.write(CERT_T.replace("ELEMENT", element))
     out = fresh(tmp, "out")
     tdir = fresh(tmp, "tmpdir")
-    r, secs = run("cert", ["-t", t, "--course", "K1", "--combined",
-                           os.path.join(out, "a.pdf"), COURSE], tdir, env=env)
+    r, secs = run("cert", ["-t", t, "--course", "K1", "-o", os.path.join(out, "each"),
+                           "--combined", os.path.join(out, "a.pdf"), COURSE],
+                  tdir, env=env)
     pat = re.escape(t).join(pattern.split("FILE"))
     bad = problems_of(r, secs, limit, status, pat, out, tdir, files=written)
     if written and sorted(os.listdir(out)) != sorted(written):
@@ -613,7 +614,7 @@ def test_cert_pages_images_fonts(tmp):
     fam = '<text x="10" y="30" w="150" h="10" family="No Such Family">{number}</text>'
     cert_case(tmp, "font-not-installed", fam, {}, 0,
               r"font 'No Such Family' Regular is not installed; using 'Noto Serif' instead",
-              written=("a.pdf",))
+              written=("a.pdf", "each"))
     # no font at all: an error naming the template's line, nothing written
     conf = os.path.join(tmp, "fonts.conf")
     with open(conf, "w") as f:
