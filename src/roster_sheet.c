@@ -36,6 +36,7 @@ typedef struct writer {
     double *g_count, *g_sum, *a_count, *a_sum; /* per column totals */
     segs g_segs, a_segs;  /* data rows of the group, of the sheet */
     double *stats;        /* units sheets: counts per item and column */
+    char **count_tmpl;    /* ... per column: its formula (count_formula) */
     uint16_t last_col;
     bool warned_formula;  /* a too long formula was reported already */
 } writer;
@@ -369,21 +370,48 @@ static cadre_error count_stats(rw_job *j, const rs_sheet *sh, const rw_plan *p,
     return CADRE_OK;
 }
 
+/* A count's formula is the same on every row of its column but for the
+ * unit's criterion: made once per column with UNIT_MARK in its place (no
+ * sheet name, label or number holds that control character). */
+#define UNIT_MARK "\x01"
+
+static const char *count_formula(writer *w, size_t c)
+{
+    rw_job *j = w->j;
+    const rs_sheet *sh = w->sh;
+    const rs_column *col = &sh->cols[c];
+    if (w->count_tmpl[c])
+        return w->count_tmpl[c];
+    const rw_plan *over = &j->plans[sh->over_sheet];
+    size_t n = over->n_parts;
+    rs_part_ref *parts = malloc(n * sizeof *parts);
+    if (!parts)
+        return NULL;
+    for (size_t k = 0; k < n; k++)
+        parts[k] = rw_part_ref(over, k);
+    rs_buf b = { 0 };
+    int cols[RS_F_COUNT];
+    for (int f = 0; f < RS_F_COUNT; f++)
+        cols[f] = col->over_col[f];
+    rs_countifs(&b, parts, n, sh->over_unit_col, UNIT_MARK, &col->count, cols);
+    free(parts);
+    if (b.oom) {
+        rs_buf_release(&b);
+        return NULL;
+    }
+    return w->count_tmpl[c] = b.s;
+}
+
 static void write_count(writer *w, uint32_t row, size_t c, uint32_t unit,
                         double value)
 {
     rw_job *j = w->j;
     const rs_sheet *sh = w->sh;
-    const rs_column *col = &sh->cols[c];
-    const rw_plan *over = &j->plans[sh->over_sheet];
-    size_t n = over->n_parts;
-    rs_part_ref *parts = malloc(n * sizeof *parts);
-    if (!parts) {
+    const char *tmpl = count_formula(w, c);
+    if (!tmpl) {
         rw_oom(j);
         return;
     }
-    for (size_t k = 0; k < n; k++)
-        parts[k] = rw_part_ref(over, k);
     rs_buf crit = { 0 }, b = { 0 };
     /* the unit's name as an exact-match criterion */
     rs_buf_adds(&crit, "\"=");
@@ -395,11 +423,14 @@ static void write_count(writer *w, uint32_t row, size_t c, uint32_t unit,
         rs_buf_add(&crit, s, 1);
     }
     rs_buf_adds(&crit, "\"");
-    int cols[RS_F_COUNT];
-    for (int f = 0; f < RS_F_COUNT; f++)
-        cols[f] = col->over_col[f];
-    if (!crit.oom)
-        rs_countifs(&b, parts, n, sh->over_unit_col, crit.s, &col->count, cols);
+    for (const char *s = tmpl, *m; !crit.oom; s = m + 1) {
+        if (!(m = strchr(s, UNIT_MARK[0]))) {
+            rs_buf_adds(&b, s);
+            break;
+        }
+        rs_buf_add(&b, s, (size_t)(m - s));
+        rs_buf_add(&b, crit.s, crit.len);
+    }
     if (crit.oom || b.oom)
         rw_oom(j);
     else {
@@ -415,7 +446,6 @@ static void write_count(writer *w, uint32_t row, size_t c, uint32_t unit,
         rx_formula(&j->bk, w->ws, row, (uint16_t)c, b.s, value,
                    w->cells.cf[c].f[RX_COUNT][0]);
     }
-    free(parts);
     rs_buf_release(&crit);
     rs_buf_release(&b);
 }
@@ -496,9 +526,14 @@ cadre_error rw_write_sheet(rw_job *j, size_t si)
     w.g_sum = w.g_count + sh->n_cols;
     w.a_count = w.g_sum + sh->n_cols;
     w.a_sum = w.a_count + sh->n_cols;
-    if (sh->rows == RS_ROWS_UNITS && sh->over_sheet >= 0 &&
-        (err = count_stats(j, sh, p, &w.stats)) != CADRE_OK)
-        goto done;
+    if (sh->rows == RS_ROWS_UNITS && sh->over_sheet >= 0) {
+        if ((err = count_stats(j, sh, p, &w.stats)) != CADRE_OK)
+            goto done;
+        if (!(w.count_tmpl = calloc(sh->n_cols, sizeof *w.count_tmpl))) {
+            err = CADRE_ENOMEM;
+            goto done;
+        }
+    }
 
     begin_part(&w);
     bool grouped = p->grouped;
@@ -575,6 +610,9 @@ done:
     rw_cells_release(&w.cells);
     free(w.g_count);
     free(w.stats);
+    for (size_t c = 0; w.count_tmpl && c < sh->n_cols; c++)
+        free(w.count_tmpl[c]);
+    free(w.count_tmpl);
     free(w.g_segs.v);
     free(w.a_segs.v);
     return err;
