@@ -120,7 +120,10 @@ static int wrapped_lines(const char *s, size_t len, double width)
             line = wd;
         } else
             line += (line > 0 ? 0.5 : 0) + wd;
-        while (wd > usable) { /* a word longer than the column breaks */
+        /* a word longer than the column breaks (a column narrower than
+         * a character would break it without end: 50 lines are the most
+         * counted anyway) */
+        while (wd > usable && lines < 50) {
             lines++;
             wd -= usable;
             line = wd;
