@@ -145,7 +145,7 @@ define FONT_LIBHARU_TABLES
 import array, sys
 from fontTools.ttLib import TTFont, newTable
 from fontTools.ttLib.tables import ttProgram
-font = TTFont(sys.argv[1])
+font = TTFont(sys.argv[1], recalcTimestamp=False)  # same bytes from every build
 for tag in ("cvt ", "fpgm", "prep"):
     if tag in font:
         continue
