@@ -25,6 +25,11 @@ HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
      * inside the source would show the difference from memmove().  Most
      * calls copy two bytes (the glyph map), where a call to memmove()
      * would cost more than the copy. */
+    if (n == 2) { /* the glyph map's swaps */
+        out[0] = in[0];
+        out[1] = in[1];
+        return out + 2;
+    }
     if (n <= 8 ||
         ((uintptr_t)out > (uintptr_t)in && (uintptr_t)out < (uintptr_t)in + n)) {
         while (n--)
