@@ -94,8 +94,7 @@ static void write_headings(writer *w)
     if (lines > 6)
         lines = 6;
     double height = lines * 15.5 + 4;
-    rx_check(&j->bk, worksheet_set_row(w->ws, r0, two ? 20 : height, NULL),
-             "a row");
+    rx_row_height(&j->bk, w->ws, r0, two ? 20 : height);
     for (size_t c = 0; c < sh->n_cols; c++) {
         const rs_column *col = &sh->cols[c];
         if (two && col->group >= 0) {
@@ -110,8 +109,7 @@ static void write_headings(writer *w)
             rx_text(&j->bk, w->ws, r0, (uint16_t)c, col->heading, h);
     }
     if (two) {
-        rx_check(&j->bk, worksheet_set_row(w->ws, r0 + 1, height, NULL),
-                 "a row");
+        rx_row_height(&j->bk, w->ws, r0 + 1, height);
         for (size_t c = 0; c < sh->n_cols; c++) {
             if (sh->cols[c].group >= 0)
                 rx_text(&j->bk, w->ws, r0 + 1, (uint16_t)c,
@@ -177,8 +175,7 @@ static void begin_part(writer *w)
                                     : (j->recs->issuer ? j->recs->issuer : "");
     char *up = cadre_text_upper(issuer);
     double il = lines_for(up ? up : issuer, l_width * 12 / 11);
-    rx_check(bk, worksheet_set_row(w->ws, 0, il > 2 ? il * 8.5 : 17, NULL),
-             "a row");
+    rx_row_height(bk, w->ws, 0, il > 2 ? il * 8.5 : 17);
     if (r_first > l_last)
         rx_merged(bk, w->ws, 0, r_first, w->last_col,
                   "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bk->style[RX_NATIONAL]);
@@ -191,17 +188,14 @@ static void begin_part(writer *w)
     free(up);
     /* a row's height is set when the row is begun: constant_memory mode
      * closes the rows above */
-    rx_check(bk, worksheet_set_row(w->ws, 1, il > 2 ? il * 8.5 : 17, NULL),
-             "a row");
+    rx_row_height(bk, w->ws, 1, il > 2 ? il * 8.5 : 17);
     if (r_first > l_last)
         rx_merged(bk, w->ws, 1, r_first, w->last_col,
                   "Độc lập - Tự do - Hạnh phúc", bk->style[RX_MOTTO]);
     w->row = 3;
     for (size_t i = 0; i < sh->n_titles; i++) {
         const char *t = rw_render(j, sh->titles[i], &env);
-        rx_check(bk, worksheet_set_row(w->ws, w->row,
-                                       lines_for(t, all * 11 / 14) * 19, NULL),
-                 "a row");
+        rx_row_height(bk, w->ws, w->row, lines_for(t, all * 11 / 14) * 19);
         rx_merged(bk, w->ws, w->row++, 0, w->last_col, t, bk->style[RX_TITLE]);
     }
     for (size_t i = 0; i < sh->n_subtitles; i++)
@@ -568,9 +562,7 @@ cadre_error rw_write_sheet(rw_job *j, size_t si)
         }
         uint32_t row = next_body_row(&w);
         if (lines > 1) /* neither Excel nor LibreOffice fits it on opening */
-            rx_check(&j->bk, worksheet_set_row(w.ws, row, lines *
-                                               sh->font_size * 1.3 + 2, NULL),
-                     "a row");
+            rx_row_height(&j->bk, w.ws, row, lines * sh->font_size * 1.3 + 2);
         seg_add(j, &w.g_segs, w.part, row);
         seg_add(j, &w.a_segs, w.part, row);
         for (size_t c = 0; c < sh->n_cols; c++) {

@@ -14,6 +14,12 @@
  * metric-compatible one (Liberation Serif) with Vietnamese. */
 #define FONT "Times New Roman"
 
+void rx_row_height(rx_book *bk, lxw_worksheet *ws, uint32_t row, double points)
+{
+    rx_check(bk, worksheet_set_row(ws, row, points < 409 ? points : 409, NULL),
+             "a row");
+}
+
 void rx_check(rx_book *bk, lxw_error e, const char *what)
 {
     if (e == LXW_NO_ERROR || bk->err != CADRE_OK)

@@ -113,6 +113,10 @@ void rx_formula(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
 
 /* The width, in Excel's character units, that `s` needs on one line (its
  * longest line when it has several). */
+/* Set a row's height in points, at most Excel's 409: a taller row is
+ * refused or cut by spreadsheet programs. */
+void rx_row_height(rx_book *bk, lxw_worksheet *ws, uint32_t row, double points);
+
 double rx_text_width(const char *s);
 double rx_text_width_n(const char *s, size_t len);
 
