@@ -59,6 +59,7 @@ struct cadre_cert_tmpl {
     cadre_tmpl_text *title;     /* document title, or NULL */
     struct cert_el *els;        /* in drawing order */
     size_t n_els;
+    bool font_failed;           /* reading: a missing font was reported */
 };
 
 /* Bind `env` to certificate `i` of the batch; `vars` must hold

@@ -155,10 +155,15 @@ static int read_text(cadre_cert_tmpl *t, const cadre_tnode *n,
         return -1;
     }
     const char *family = cadre_tnode_attr(n, "family");
+    /* A missing font is reported once: every other text would say the
+     * same, with the same cure. */
+    if (t->font_failed)
+        return -1;
     int face = cadre_pdf_fonts_add(t->fonts, family ? family : d->family,
                                    (cadre_pdf_style)style, diags);
     if (face < 0) {
         cadre_tnode_error(n, diags, "no usable font for this text");
+        t->font_failed = true;
         return -1;
     }
     el->font = (cadre_pdf_font){ face, size, el->color };

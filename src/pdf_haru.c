@@ -10,7 +10,8 @@
  * deflateInit_() in pdf.c); each returns what libharu's own returns, for
  * any input.  Linked statically against libhpdf.a they would clash with
  * its own, and with a libharu built to bind its calls internally they
- * are simply not called. */
+ * are simply not called.  They reproduce 2.3.0's, read against its
+ * headers: with any other version, libharu's own are used. */
 #include <stdint.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@
 #include <hpdf_fontdef.h>
 
 #include "pdf_internal.h"
+
+#if HPDF_VERSION_ID == 20300
 
 HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
 {
@@ -100,3 +103,7 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef,
         return 0;
     return (HPDF_UINT16)(cm->glyph_id_array[idx] + cm->id_delta[i]);
 }
+
+#else
+void pdf_haru_forget(void) {}
+#endif

@@ -623,6 +623,14 @@ def test_cert_pages_images_fonts(tmp):
     nofonts = {"FONTCONFIG_FILE": conf}
     cert_case(tmp, "font-none", fam, {}, 1, r"FILE:3: error: no usable font for this text",
               env=nofonts, limit=5)
+    # the shipped template has 17 texts: the missing font is told once
+    out, tdir = fresh(tmp, "out"), fresh(tmp, "tmpdir")
+    r, secs = run("cert", ["--course", "K1", "-o", os.path.join(out, "each"), COURSE],
+                  tdir, env=nofonts)
+    lines = r.stderr.decode("utf-8", "replace").splitlines() if r else []
+    told = [l for l in lines if "no usable font" in l]
+    report("cert-font-none-told-once", r is not None and r.returncode == 1 and len(told) == 2
+           and told[1].endswith("error: no usable font for this text"), repr(lines[:6]))
     # the same for the booklet's font
     for name, env, status, pattern, written in (
             ("font-not-installed", None, 0,
