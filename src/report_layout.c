@@ -697,6 +697,9 @@ cadre_error rp_layout_write(const rp_booklet *b, const char *font_family,
     if (!L.pdf)
         goto done;
     cadre_pdf_set_info(L.pdf, b->title, b->issuer, b->subtitle);
+    /* Most of what is compressed is libharu's glyph map of each face
+     * (128 KB), not the pages: level 1 halves that cost for a few KB. */
+    cadre_pdf_set_compression(L.pdf, 1);
     cover(&L, b);
     size_t contents_at = L.n_pages, reserved = 0;
     if (b->contents)
