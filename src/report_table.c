@@ -127,6 +127,15 @@ static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
     return 0;
 }
 
+/* Where a left-aligned cell's text starts and how wide it may be: the
+ * row's height is measured as it is drawn. */
+static double text_indent(const rp_brow *row) { return (double)row->indent * 3; }
+
+static double text_width(const struct tshape *sh, size_t k, const rp_brow *row)
+{
+    return sh->x[k + 1] - sh->x[k] - 2 * PAD - text_indent(row);
+}
+
 static double row_height(rp_lay *L, const rp_btable *t,
                          const struct tshape *sh,
                          const rp_brow *row)
@@ -136,8 +145,8 @@ static double row_height(rp_lay *L, const rp_btable *t,
     for (size_t k = 0; k < t->n_cols; k++) {
         if (t->align[k] != RP_LEFT)
             continue;
-        double w = sh->x[k + 1] - sh->x[k] - 2 * PAD;
-        size_t nl = rp_count_lines(L, face, sh->fs, row->cells[k], w);
+        size_t nl = rp_count_lines(L, face, sh->fs, row->cells[k],
+                                   text_width(sh, k, row));
         if (nl > most)
             most = nl;
     }
@@ -184,9 +193,9 @@ static void table_row(rp_lay *L, const rp_btable *t, const struct tshape *sh,
         const char *s = row->cells[k];
         double by = L->y + PAD * 0.8 + sh->fs * PT * 0.9;
         if (t->align[k] == RP_LEFT) {
-            double ind = (double)row->indent * 3;
-            rp_draw_wrapped(L, face, sh->fs, s, x + PAD + ind, by,
-                            w - 2 * PAD - ind, sh->lh, RP_LEFT, 0, 0x000000);
+            rp_draw_wrapped(L, face, sh->fs, s, x + PAD + text_indent(row), by,
+                            text_width(sh, k, row), sh->lh, RP_LEFT, 0,
+                            0x000000);
         } else if (*s) {
             double ax = t->align[k] == RP_CENTER ? x + w / 2 : x + w - PAD;
             rp_text_op(L, face, sh->fs, ax, by,

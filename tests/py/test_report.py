@@ -129,6 +129,32 @@ def table_row(doc, label):
     return None
 
 
+def text_across_rules(page):
+    """Lines of text that a table's horizontal rule runs through: a cell
+    drawn taller than the row measured for it (its last line over the
+    next row)."""
+    rules = []
+    for d in page.get_drawings():
+        if d.get("color") != (0.0, 0.0, 0.0):
+            continue  # tables rule in black; charts' grids are grey
+        for item in d["items"]:
+            if item[0] == "l" and abs(item[1].y - item[2].y) < 0.01:
+                rules.append((min(item[1].x, item[2].x), max(item[1].x, item[2].x), item[1].y))
+            elif item[0] == "re" and item[1].height < 0.01:
+                rules.append((item[1].x0, item[1].x1, item[1].y0))
+    bad = []
+    for b in page.get_text("dict")["blocks"]:
+        for line in b.get("lines", []):
+            text = "".join(sp["text"] for sp in line["spans"]).strip()
+            x0, y0, x1, y1 = line["bbox"]
+            mid = (y0 + y1) / 2
+            # a rule through the middle half of the line's box
+            if text and any(a < x1 - 1 and c > x0 + 1 and abs(y - mid) < (y1 - y0) / 4
+                            for a, c, y in rules):
+                bad.append(text)
+    return bad
+
+
 def main():
     if not os.access(TOOL, os.X_OK):
         report("tool", False, f"no {TOOL}")
@@ -144,6 +170,8 @@ def main():
     doc = fitz.open(out)
     text = subprocess.run(["pdftotext", out, "-"], capture_output=True,
                           text=True).stdout
+    crossed = [(i + 1, t) for i, pg in enumerate(doc) for t in text_across_rules(pg)]
+    report("no-text-across-rules", not crossed, f"{len(crossed)} lines, e.g. {crossed[:3]}")
     flat = " ".join(text.split())
 
     # --- the article's figures, counted here from the XML ---
