@@ -17,6 +17,8 @@ import xml.etree.ElementTree as ET
 import fitz  # PyMuPDF
 from fontTools.ttLib import TTFont
 
+from verdicts import Verdicts
+
 TOP = os.environ.get("CADRE_TOP") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("CADRE_BIN") or os.path.join(TOP, "build", "bin")
@@ -26,16 +28,8 @@ CHUNG_CHI = os.path.join(TOP, "templates", "cert", "chung-chi.xml")
 PT_PER_MM = 72 / 25.4
 SLACK = 0.6  # points: viewers round advances and sizes
 
-failed = 0
-
-
-def report(name, ok, why=""):
-    global failed
-    if ok:
-        print(f"ok cert/{name}")
-    else:
-        failed += 1
-        print(f"FAIL cert/{name}" + (f": {why}" if why else ""))
+VERDICTS = Verdicts("cert")
+report = VERDICTS.report
 
 
 def run(args, cwd=None):
@@ -616,7 +610,7 @@ def main():
                 test(sub)
             except Exception as e:  # a crash is a failure, not a traceback
                 report(test.__name__, False, f"{type(e).__name__}: {e}")
-    return 1 if failed else 0
+    return VERDICTS.status()
 
 
 if __name__ == "__main__":

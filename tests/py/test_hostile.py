@@ -34,22 +34,16 @@ import sys
 import tempfile
 import time
 
+from verdicts import Verdicts
+
 TOP = os.environ.get("CADRE_TOP") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("CADRE_BIN") or os.path.join(TOP, "build", "bin")
 SMALL = os.path.join(TOP, "samples", "small.xml")
 SECRET = "cadrekit-secret-7b1f"  # in a local file the attacks point at
 
-failed = 0
-
-
-def report(name, ok, why=""):
-    global failed
-    if ok:
-        print(f"ok hostile/{name}")
-    else:
-        failed += 1
-        print(f"FAIL hostile/{name}" + (f": {why}" if why else ""))
+VERDICTS = Verdicts("hostile")
+report = VERDICTS.report
 
 
 # ------------------------------------------------------------- inputs --
@@ -753,7 +747,7 @@ def main():
                 import traceback
                 report(test.__name__, False, f"{type(e).__name__}: {e} "
                        + traceback.format_exc().splitlines()[-3])
-    return 1 if failed else 0
+    return VERDICTS.status()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from datetime import date
 import fitz  # PyMuPDF
 from fontTools.ttLib import TTFont
 
+from verdicts import Verdicts
+
 TOP = os.environ.get("CADRE_TOP") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("CADRE_BIN") or os.path.join(TOP, "build", "bin")
@@ -24,16 +26,8 @@ RECORDS = [os.path.join(TOP, "samples", "dinh-lap", f)
            for f in ("cadres.xml", "courses.xml")]
 YEAR = 2018
 
-failed = 0
-
-
-def report(name, ok, why=""):
-    global failed
-    if ok:
-        print(f"ok report/{name}")
-    else:
-        failed += 1
-        print(f"FAIL report/{name}" + (f": {why}" if why else ""))
+VERDICTS = Verdicts("report")
+report = VERDICTS.report
 
 
 def run(args):
@@ -342,4 +336,4 @@ def main():
 
 
 main()
-sys.exit(1 if failed else 0)
+sys.exit(VERDICTS.status())

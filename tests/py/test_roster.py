@@ -19,6 +19,8 @@ import zipfile
 
 import openpyxl
 
+from verdicts import Verdicts
+
 TOP = os.environ.get("CADRE_TOP") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("CADRE_BIN") or os.path.join(TOP, "build", "bin")
@@ -28,16 +30,8 @@ SAMPLE = [os.path.join(TOP, "samples", "dinh-lap", f)
 CADRE_SHEET = "Danh sách CBCCVC"
 STATS_SHEET = "Số lượng, chất lượng"
 
-failed = 0
-
-
-def report(name, ok, why=""):
-    global failed
-    if ok:
-        print(f"ok roster/{name}")
-    else:
-        failed += 1
-        print(f"FAIL roster/{name}" + (f": {why}" if why else ""))
+VERDICTS = Verdicts("roster")
+report = VERDICTS.report
 
 
 def check(name, fn):
@@ -882,4 +876,4 @@ for name, fn in [("order-example", test_order_example),
     check(name, fn)
 
 subprocess.run(["rm", "-rf", TMP])
-sys.exit(1 if failed else 0)
+sys.exit(VERDICTS.status())

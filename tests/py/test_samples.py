@@ -29,6 +29,8 @@ import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
 
+from verdicts import Verdicts
+
 TOP = os.environ.get("CADRE_TOP") or \
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
         __file__))))
@@ -38,16 +40,8 @@ DISTRICT = [os.path.join(SAMPLES, "dinh-lap", f)
 SMALL = os.path.join(SAMPLES, "small.xml")
 XSD = os.path.join(TOP, "docs", "records.xsd")
 
-failures = 0
-
-
-def check(name, ok, why=""):
-    global failures
-    if ok:
-        print(f"ok samples/{name}")
-    else:
-        failures += 1
-        print(f"FAIL samples/{name}" + (f" ({why})" if why else ""))
+VERDICTS = Verdicts("samples")
+check = VERDICTS.report
 
 
 def expect(name, got, want):
@@ -558,7 +552,7 @@ def main():
     if "-v" in sys.argv[1:]:
         for k, v in figures.items():
             print(f"# {k}: {v}")
-    return 1 if failures else 0
+    return VERDICTS.status()
 
 
 if __name__ == "__main__":
