@@ -17,7 +17,9 @@ VERSION := 0.1.0
 PKGS    := libxml-2.0 xlsxwriter libutf8proc libqrencode fontconfig
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -pipe
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc \
+# The library sees its own internal headers (-Isrc: "util/grow.h"); the
+# tools and the tests see the public ones only (-Iinclude).
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
             -DCADRE_VERSION='"$(VERSION)"' -DCADRE_DATADIR='"$(PREFIX)/share/cadrekit"' \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
@@ -43,10 +45,14 @@ QLD = @echo "  LINK    $@";
 QAR = @echo "  AR      $@";
 endif
 
-LIB_SRC   := $(filter-out src/tool_%.c,$(wildcard src/*.c))
+# src/<module>/ holds the library, one folder per stage of the data flow
+# (docs/architecture.md); tools/<name>.c holds each tool's main.
+LIB_SRC   := $(wildcard src/*/*.c)
 LIB_OBJ   := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
-TOOL_SRC  := $(wildcard src/tool_*.c)
-TOOLS     := $(TOOL_SRC:src/tool_%.c=$(B)/bin/cadre-%)
+TOOL_SRC  := $(filter-out tools/common.c,$(wildcard tools/*.c))
+TOOL_COMMON := $(wildcard tools/common.c)
+TOOL_COMMON_OBJ := $(TOOL_COMMON:tools/%.c=$(B)/obj/tools/%.o)
+TOOLS     := $(TOOL_SRC:tools/%.c=$(B)/bin/cadre-%)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNITS     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 LIB       := $(B)/libcadre.a
@@ -58,23 +64,27 @@ all: $(LIB) $(TOOLS)
 
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
+	$(QCC)$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/obj/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
 	$(QCC)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	$(QAR)rm -f $@ && ar rcs $@ $^
 
-$(B)/bin/cadre-%: $(B)/obj/tool_%.o $(LIB)
+$(B)/bin/cadre-%: $(B)/obj/tools/%.o $(TOOL_COMMON_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(QLD)$(CC) $(LDFLAGS) -o $@.tmp $< $(LIB) $(LDLIBS) && mv -f $@.tmp $@
+	$(QLD)$(CC) $(LDFLAGS) -o $@.tmp $< $(TOOL_COMMON_OBJ) $(LIB) $(LDLIBS) && mv -f $@.tmp $@
 
 $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
--include $(LIB_OBJ:.o=.d) $(TOOL_SRC:src/%.c=$(B)/obj/%.d)
+-include $(LIB_OBJ:.o=.d) $(TOOL_SRC:tools/%.c=$(B)/obj/tools/%.d) $(TOOL_COMMON_OBJ:.o=.d)
 # The tools' objects are intermediate in a pattern chain: keep them, or
 # make deletes them and every later build compiles them again.
-.SECONDARY: $(TOOL_SRC:src/%.c=$(B)/obj/%.o)
+.SECONDARY: $(TOOL_SRC:tools/%.c=$(B)/obj/tools/%.o)
 
 # The Debian packages every target below needs: one list, .ci/packages.txt.
 deps:
@@ -111,7 +121,7 @@ install: all
 clean:
 	rm -rf build build-san out
 
-# --- Fonts (cadre-cert, cadre-report: src/pdf_font.c) -----------------------
+# --- Fonts (cadre-cert, cadre-report: src/pdf/pdf_font.c) -----------------------
 # Latin + Vietnamese subsets of Noto Serif made at build time, never
 # committed: a certificate embeds ~30 KB per face instead of ~590 KB, which
 # decides the size and speed of every PDF.  The tools find them in
@@ -121,7 +131,7 @@ clean:
 # each document by a linear walk of the cmap's segments, which was a quarter
 # of the time of a per-person file.  ¼ ½ ¾ are in it but never drawn:
 # their glyphs nest composites, which libharu 2.3.0 embeds without their
-# parts (src/pdf_ttf.c refuses such glyphs in any font).
+# parts (src/pdf/pdf_ttf.c refuses such glyphs in any font).
 FONT_DIR      := /usr/share/fonts/truetype/noto
 FONT_SUBSETS  := $(patsubst %,$(B)/fonts/NotoSerif-%.ttf,Regular Bold Italic BoldItalic)
 FONT_UNICODES := U+0020-007E,U+00A0-01B0,U+1EA0-1EF9,U+2010-2027,U+20AB
@@ -139,7 +149,7 @@ $(B)/fonts/%.ttf: $(FONT_DIR)/%.ttf Makefile
 # --no-hinting drops the cvt, fpgm and prep tables, but libharu 2.3.0
 # writes all 13 tables of its list into every embedded font and, for one
 # that is missing, fails to save whenever the bytes before it fill its
-# 4 KB blocks exactly (src/pdf_ttf.c refuses such fonts).  Put back tiny
+# 4 KB blocks exactly (src/pdf/pdf_ttf.c refuses such fonts).  Put back tiny
 # ones: a zero control value and programs that push and pop a byte.
 define FONT_LIBHARU_TABLES
 import array, sys
@@ -160,8 +170,8 @@ font.save(sys.argv[1])
 endef
 export FONT_LIBHARU_TABLES
 
-# libpng checks PNG images before libharu sees them (src/pdf.c): libharu
-# lets libpng abort the process on a corrupt file.  zlib: src/pdf.c sets
+# libpng checks PNG images before libharu sees them (src/pdf/pdf.c): libharu
+# lets libpng abort the process on a corrupt file.  zlib: src/pdf/pdf.c sets
 # the level of libharu's compression.
 CPPFLAGS += $(shell pkg-config --cflags libpng 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng) -lz
@@ -195,7 +205,7 @@ fuzz-build:
 
 build-fuzz/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(QCC)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+	$(QCC)$(FUZZ_CC) $(CPPFLAGS) -Isrc $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 build-fuzz/libcadre.a: $(FUZZ_OBJ)
 	$(QAR)rm -f $@ && ar rcs $@ $^

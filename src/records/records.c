@@ -4,11 +4,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "cadre/records.h"
 #include "cadre/text.h"
-#include "grow.h"
-#include "strmap.h"
+#include "util/grow.h"
+#include "util/strmap.h"
 #include "xmlsafe.h"
 
 /* Errors kept per file before the loader gives up on it. */

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "cadre/template.h"
 #include "cadre/text.h"
-#include "xmlsafe.h"
+#include "records/xmlsafe.h"
 
 #define MAX_XML_DEPTH 32     /* elements nested in one file */
 #define MAX_INCLUDE_DEPTH 16 /* files including files */

@@ -12,7 +12,7 @@
 #include "cadre/expr.h"
 #include "cadre/report.h"
 #include "cadre/template.h"
-#include "grow.h"
+#include "util/grow.h"
 #include "report_internal.h"
 
 /* Growable text, for expressions put together from a row and a column. */

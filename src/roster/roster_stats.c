@@ -19,7 +19,7 @@
 
 #include "cadre/codes.h"
 #include "cadre/text.h"
-#include "grow.h"
+#include "util/grow.h"
 #include "roster_internal.h"
 
 struct fdef {

@@ -7,7 +7,7 @@
 
 #include "cadre/text.h"
 #include "cert_internal.h"
-#include "strmap.h"
+#include "util/strmap.h"
 
 /* Longest parts of a file name: a path stays far below NAME_MAX (255)
  * whatever the records hold. */

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "cadre/records.h"
-#include "expr_internal.h"
+#include "expr/expr_internal.h"
 #include "report_tally.h"
 
 #define KEYS (3 * 7 * 5 * 5 * 2 * 2 * 2 * 2 * 2) /* code combinations */

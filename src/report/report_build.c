@@ -17,7 +17,7 @@
 #include "cadre/codes.h"
 #include "cadre/records.h"
 #include "cadre/text.h"
-#include "grow.h"
+#include "util/grow.h"
 #include "report_internal.h"
 
 /* ------------------------------------------------------------------ */
