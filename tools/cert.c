@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cadre/cert.h"
+#include "common.h"
 
 static const char usage[] =
     "usage: cadre-cert [-t TEMPLATE] --course ID [--cadre ID]... [-o DIR]\n"
@@ -97,10 +98,11 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
+    tool_start("cadre-cert", argc, argv);
     struct options o = { .tmpl = "a4", .jobs = 1 };
-    o.cadres = calloc((size_t)argc, sizeof *o.cadres);
+    o.cadres = tool_list_new(argc);
     int c;
-    char *end;
+    long jobs;
     while (o.cadres && (c = getopt_long(argc, argv, "t:o:j:h", longopts,
                                         NULL)) != -1) {
         switch (c) {
@@ -111,17 +113,16 @@ int main(int argc, char **argv)
         case 'P': o.combined = optarg; break;
         case 'R': o.reg = optarg; break;
         case 'j':
-            o.jobs = (int)strtol(optarg, &end, 10);
-            if (*end || o.jobs < 1 || o.jobs > 256) {
-                fprintf(stderr, "cadre-cert: bad -j '%s': give 1 to 256\n",
-                        optarg);
+            if (!tool_parse_long(optarg, 1, 256, &jobs)) {
+                tool_error("bad -j '%s': give 1 to 256", optarg);
                 free(o.cadres);
-                return 2;
+                return TOOL_EXIT_USAGE;
             }
+            o.jobs = (int)jobs;
             break;
-        case 'h': fputs(usage, stdout); free(o.cadres); return 0;
-        case 'V': puts("cadre-cert " CADRE_VERSION); free(o.cadres); return 0;
-        default: fputs(usage, stderr); free(o.cadres); return 2;
+        case 'h': free(o.cadres); return tool_help(usage);
+        case 'V': free(o.cadres); return tool_version();
+        default: free(o.cadres); return tool_bad_option(usage);
         }
     }
     const char *missing = !o.cadres ? "memory" : !o.course ? "--course"
@@ -130,14 +131,13 @@ int main(int argc, char **argv)
                               ? "output (-o DIR, --combined or --register)"
                               : NULL;
     if (missing) {
-        fprintf(stderr, "cadre-cert: no %s given\n%s", missing, usage);
         free(o.cadres);
-        return 2;
+        return tool_usage_error(usage, "no %s given", missing);
     }
     cadre_diags diags;
     cadre_diags_init(&diags, 200);
     int status = issue(&o, argv + optind, (size_t)(argc - optind), &diags);
-    cadre_diags_print(&diags, "cadre-cert", stderr);
+    cadre_diags_print(&diags, tool_name(), stderr);
     cadre_diags_release(&diags);
     free(o.cadres);
     return status;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cadre/records.h"
+#include "common.h"
 
 static const char usage[] =
     "usage: cadre-check [-q] FILE...\n"
@@ -42,20 +43,19 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
+    tool_start("cadre-check", argc, argv);
     struct options opt = {0};
     int c;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'q': opt.quiet = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        case 'V': puts("cadre-check " CADRE_VERSION); return 0;
-        default: fputs(usage, stderr); return 2;
+        case 'h': return tool_help(usage);
+        case 'V': return tool_version();
+        default: return tool_bad_option(usage);
         }
     }
-    if (optind == argc) {
-        fprintf(stderr, "cadre-check: no records file given\n%s", usage);
-        return 2;
-    }
+    if (optind == argc)
+        return tool_usage_error(usage, "no records file given");
 
     cadre_records *recs = cadre_records_new();
     cadre_diags diags;
@@ -64,13 +64,13 @@ int main(int argc, char **argv)
                                  (const char *const *)argv + optind,
                                  (size_t)(argc - optind), &diags)
                            : CADRE_ENOMEM;
-    cadre_diags_print(&diags, "cadre-check", stderr);
+    cadre_diags_print(&diags, tool_name(), stderr);
     if (err == CADRE_OK && !opt.quiet)
         print_summary(recs);
     else if (err != CADRE_OK && err != CADRE_EIO && diags.errors)
-        fprintf(stderr, "cadre-check: %zu %s\n", diags.errors,
-                plural(diags.errors, "error", "errors"));
+        tool_error("%zu %s", diags.errors,
+                   plural(diags.errors, "error", "errors"));
     cadre_diags_release(&diags);
     cadre_records_free(recs);
-    return err == CADRE_OK ? 0 : err == CADRE_EIO ? 2 : 1;
+    return tool_status(err, true);
 }

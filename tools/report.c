@@ -9,6 +9,7 @@
 #include "cadre/files.h"
 #include "cadre/records.h"
 #include "cadre/report.h"
+#include "common.h"
 
 static const char usage[] =
     "usage: cadre-report [-t TEMPLATE] --year Y [--unit ID]... [--as-of DATE]\n"
@@ -49,7 +50,7 @@ static int parse(int argc, char **argv, struct options *o)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int c;
-    char *end;
+    long y;
     while ((c = getopt_long(argc, argv, "t:y:u:o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 't': o->tmpl = optarg; break;
@@ -57,33 +58,28 @@ static int parse(int argc, char **argv, struct options *o)
         case 'p': o->rep.per_unit = true; break;
         case 'u': o->units[o->rep.n_units++] = optarg; break;
         case 'y':
-            errno = 0;
-            long y = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || y < 1900 || y > 2999) {
-                fprintf(stderr, "cadre-report: invalid year '%s'\n", optarg);
-                return 2;
+            if (!tool_parse_long(optarg, 1900, 2999, &y)) {
+                tool_error("invalid year '%s'", optarg);
+                return TOOL_EXIT_USAGE;
             }
             o->rep.year = (int)y;
             break;
         case 'a':
-            if (cadre_date_parse(optarg, 0, &o->rep.as_of) < 0) {
-                fprintf(stderr, "cadre-report: invalid date '%s' "
-                        "(expected YYYY-MM-DD)\n", optarg);
-                return 2;
+            if (!tool_parse_date(optarg, &o->rep.as_of)) {
+                tool_error("invalid date '%s' (expected YYYY-MM-DD)", optarg);
+                return TOOL_EXIT_USAGE;
             }
             break;
-        case 'h': fputs(usage, stdout); return 0;
-        case 'V': puts("cadre-report " CADRE_VERSION); return 0;
-        default: fputs(usage, stderr); return 2;
+        case 'h': return tool_help(usage);
+        case 'V': return tool_version();
+        default: return tool_bad_option(usage);
         }
     }
     const char *missing = !o->rep.year ? "no --year given"
                         : !o->out ? "no output given (-o OUT.pdf)"
                         : optind == argc ? "no records file given" : NULL;
-    if (missing) {
-        fprintf(stderr, "cadre-report: %s\n%s", missing, usage);
-        return 2;
-    }
+    if (missing)
+        return tool_usage_error(usage, "%s", missing);
     return -1;
 }
 
@@ -94,8 +90,8 @@ static bool readable(const char *tmpl)
     char path[4096];
     struct stat st;
     if (!tmpl) {
-        fputs("cadre-report: cannot find the shipped template "
-              "'templates/report/annual.xml'\n", stderr);
+        tool_error("cannot find the shipped template "
+                   "'templates/report/annual.xml'");
         return false;
     }
     if (stat(tmpl, &st) == 0 && S_ISDIR(st.st_mode))
@@ -104,8 +100,7 @@ static bool readable(const char *tmpl)
         snprintf(path, sizeof path, "%s", tmpl);
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "cadre-report: cannot open '%s': %s\n", path,
-                strerror(errno));
+        tool_error("cannot open '%s': %s", path, strerror(errno));
         return false;
     }
     fclose(f);
@@ -114,8 +109,9 @@ static bool readable(const char *tmpl)
 
 int main(int argc, char **argv)
 {
+    tool_start("cadre-report", argc, argv);
     struct options o = { 0 };
-    o.units = calloc((size_t)argc, sizeof *o.units);
+    o.units = tool_list_new(argc);
     if (!o.units)
         return 1;
     o.rep.units = o.units;
@@ -144,7 +140,7 @@ int main(int argc, char **argv)
     if (err == CADRE_OK &&
         cadre_report_write(rep, recs, &o.rep, o.out, &diags) != CADRE_OK)
         rc = 1;
-    cadre_diags_print(&diags, "cadre-report", stderr);
+    cadre_diags_print(&diags, tool_name(), stderr);
     cadre_report_free(rep);
     cadre_records_free(recs);
     cadre_diags_release(&diags);

@@ -9,6 +9,7 @@
 
 #include "cadre/records.h"
 #include "cadre/roster.h"
+#include "common.h"
 
 static const char usage[] =
     "usage: cadre-roster [-t TEMPLATE] [--course ID]... [--unit ID]... "
@@ -45,10 +46,10 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
+    tool_start("cadre-roster", argc, argv);
     struct options opt = {0};
-    /* every option is at most one list entry: argc bounds both lists */
-    opt.courses = calloc((size_t)argc, sizeof *opt.courses);
-    opt.units = calloc((size_t)argc, sizeof *opt.units);
+    opt.courses = tool_list_new(argc);
+    opt.units = tool_list_new(argc);
     if (!opt.courses || !opt.units)
         return 1;
     int c, rc = 2;
@@ -58,14 +59,14 @@ int main(int argc, char **argv)
         case 'c': opt.courses[opt.n_courses++] = optarg; break;
         case 'u': opt.units[opt.n_units++] = optarg; break;
         case 'o': opt.out = optarg; break;
-        case 'h': fputs(usage, stdout); rc = 0; goto out;
-        case 'V': puts("cadre-roster " CADRE_VERSION); rc = 0; goto out;
-        default: fputs(usage, stderr); goto out;
+        case 'h': rc = tool_help(usage); goto out;
+        case 'V': rc = tool_version(); goto out;
+        default: rc = tool_bad_option(usage); goto out;
         }
     }
     if (!opt.out || optind == argc) {
-        fprintf(stderr, "cadre-roster: %s\n%s", !opt.out ? "no output given "
-                "(-o OUT.xlsx)" : "no records file given", usage);
+        rc = tool_usage_error(usage, "%s", !opt.out ? "no output given "
+                              "(-o OUT.xlsx)" : "no records file given");
         goto out;
     }
 
@@ -81,8 +82,7 @@ int main(int argc, char **argv)
               : stat(name, &st) == 0 && S_ISDIR(st.st_mode) ? EISDIR
                                                             : 0;
     if (why) {
-        fprintf(stderr, "cadre-roster: cannot open template '%s': %s\n", name,
-                strerror(why));
+        tool_error("cannot open template '%s': %s", name, strerror(why));
         goto out;
     }
     cadre_diags diags;
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
         ro.max_rows = max ? (uint32_t)strtoul(max, NULL, 10) : 0;
         err = cadre_roster_write(r, recs, &ro, opt.out, &diags);
     }
-    cadre_diags_print(&diags, "cadre-roster", stderr);
+    cadre_diags_print(&diags, tool_name(), stderr);
     /* an unreadable input is a usage error; the output's failure is not */
     rc = err == CADRE_OK ? 0 : err == CADRE_EIO && !r ? 2 : 1;
     cadre_diags_release(&diags);
