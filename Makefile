@@ -24,6 +24,15 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 
+# The Debian package behind each pkg-config module, for the message when
+# one is missing (mk/pkgcheck): a build never fails on a cryptic -I.
+PKG_DEBIAN := libxml-2.0=libxml2-dev xlsxwriter=libxlsxwriter-dev \
+              libutf8proc=libutf8proc-dev libqrencode=libqrencode-dev \
+              fontconfig=libfontconfig-dev libpng=libpng-dev zlib=zlib1g-dev \
+              libzip=libzip-dev freexl=libfreexl-dev sqlite3=libsqlite3-dev \
+              libsodium=libsodium-dev libcrypto=libssl-dev openssl=libssl-dev \
+              zbar=libzbar-dev icu-uc=libicu-dev icu-i18n=libicu-dev
+
 B := build
 ifdef SAN
 B := build-san
@@ -57,10 +66,15 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNITS     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 LIB       := $(B)/libcadre.a
 
-.PHONY: all check check-valgrind demo bench install clean deps
+.PHONY: all check check-valgrind demo bench clean deps
 .SUFFIXES:
 
 all: $(LIB) $(TOOLS)
+
+.PHONY: pkgcheck
+pkgcheck:
+	$(Q)mk/pkgcheck $(PKGS) -- $(PKG_DEBIAN)
+$(LIB_OBJ): | pkgcheck
 
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -70,8 +84,11 @@ $(B)/obj/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(QCC)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(LIB): $(LIB_OBJ)
-	$(QAR)rm -f $@ && ar rcs $@ $^
+# One relocatable object in which only the cadre_ symbols stay global: a
+# program linked with libcadre.a can never collide with a helper of ours
+# (mk/exports.sh says why each step is there).
+$(LIB): $(LIB_OBJ) mk/exports.sh
+	$(QAR)mk/exports.sh static $@ $(LIB_OBJ)
 
 $(B)/bin/cadre-%: $(B)/obj/tools/%.o $(TOOL_COMMON_OBJ) $(LIB)
 	@mkdir -p $(@D)
@@ -84,7 +101,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 -include $(LIB_OBJ:.o=.d) $(TOOL_SRC:tools/%.c=$(B)/obj/tools/%.d) $(TOOL_COMMON_OBJ:.o=.d)
 # The tools' objects are intermediate in a pattern chain: keep them, or
 # make deletes them and every later build compiles them again.
-.SECONDARY: $(TOOL_SRC:tools/%.c=$(B)/obj/tools/%.o)
+.SECONDARY: $(TOOL_SRC:tools/%.c=$(B)/obj/tools/%.o) $(TOOL_COMMON_OBJ)
 
 # The Debian packages every target below needs: one list, .ci/packages.txt.
 deps:
@@ -109,14 +126,6 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(B) bench/run
-
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-	    $(DESTDIR)$(PREFIX)/include/cadre $(DESTDIR)$(PREFIX)/share/cadrekit
-	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib
-	install -m 644 include/cadre/*.h $(DESTDIR)$(PREFIX)/include/cadre
-	cp -R templates $(DESTDIR)$(PREFIX)/share/cadrekit/
 
 clean:
 	rm -rf build build-san out
@@ -176,11 +185,6 @@ export FONT_LIBHARU_TABLES
 CPPFLAGS += $(shell pkg-config --cflags libpng 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng) -lz
 
-install: install-fonts
-.PHONY: install-fonts
-install-fonts: $(FONT_SUBSETS)
-	install -d $(DESTDIR)$(PREFIX)/share/cadrekit/fonts
-	install -m 644 $(FONT_SUBSETS) $(DESTDIR)$(PREFIX)/share/cadrekit/fonts
 
 # --- Fuzzing (fuzz/, fuzz/README.md) ----------------------------------------
 # libFuzzer harnesses for the records loader, the template reader and the
@@ -232,3 +236,82 @@ fuzz: fuzz-build
 	         grep -A30 'ERROR:\|==ERROR\|runtime error' build-fuzz/$$h.log | head -40; }; \
 	    grep '^stat::number_of_executed_units\|^stat::peak_rss' build-fuzz/$$h.log | sed 's/^/          /'; \
 	done; exit $$fail
+
+# --- Install (make install, make uninstall, make deb) -----------------------
+# PREFIX and DESTDIR as every Debian package expects; LIBDIR for multiarch.
+# What goes where: tools in bin/, libcadre.a and libcadre.so.SOVERSION (only
+# cadre_ symbols exported: mk/exports.sh) in lib/, headers in
+# include/cadre/, cadrekit.pc in lib/pkgconfig/, templates and font subsets
+# in share/cadrekit/, man pages, bash completion.  The installed tools find
+# share/cadrekit/ beside their bin/, wherever the tree was moved.
+LIBDIR     ?= $(PREFIX)/lib
+SOVERSION  := 0
+SHLIB      := libcadre.so.$(SOVERSION)
+PIC_OBJ    := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
+DATA_DIR    = $(DESTDIR)$(PREFIX)/share/cadrekit
+MAN1       := $(wildcard man/*.1)
+MAN5       := $(wildcard man/*.5)
+COMPL_DIR   = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+
+$(B)/pic/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(QCC)$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+-include $(PIC_OBJ:.o=.d)
+
+$(B)/$(SHLIB): $(PIC_OBJ) mk/exports.sh
+	$(QLD)mk/exports.sh shared $@ $(PIC_OBJ) -- $(LDFLAGS) $(LDLIBS)
+
+$(B)/cadrekit.pc: mk/cadrekit.pc.in Makefile
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|; s|@VERSION@|$(VERSION)|' \
+	    -e 's|@REQUIRES@|$(PKGS) libpng zlib|' $< >$@.tmp && mv $@.tmp $@
+
+.PHONY: install uninstall shared
+shared: $(B)/$(SHLIB)
+
+install: all $(B)/$(SHLIB) $(B)/cadrekit.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include/cadre $(DATA_DIR)/fonts \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(COMPL_DIR)
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)
+	install -m 644 $(B)/$(SHLIB) $(DESTDIR)$(LIBDIR)/libcadre.so.$(VERSION)
+	ln -sf libcadre.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SHLIB)
+	ln -sf $(SHLIB) $(DESTDIR)$(LIBDIR)/libcadre.so
+	install -m 644 $(B)/cadrekit.pc $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 644 include/cadre/*.h $(DESTDIR)$(PREFIX)/include/cadre
+	cp -R templates $(DATA_DIR)/
+	install -m 644 $(FONT_SUBSETS) $(DATA_DIR)/fonts
+	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)
+	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5)
+	install -m 644 completion/cadrekit $(COMPL_DIR)/cadrekit
+	for t in $(notdir $(TOOLS)); do ln -sf cadrekit $(COMPL_DIR)/$$t; done
+
+# Removes what install wrote, and the folders it made when they are empty.
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(TOOLS)))
+	rm -f $(DESTDIR)$(LIBDIR)/libcadre.a $(DESTDIR)$(LIBDIR)/libcadre.so \
+	    $(DESTDIR)$(LIBDIR)/$(SHLIB) $(DESTDIR)$(LIBDIR)/libcadre.so.$(VERSION) \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/cadrekit.pc
+	rm -rf $(DESTDIR)$(PREFIX)/include/cadre $(DATA_DIR)
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1))) \
+	    $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(MAN5)))
+	rm -f $(COMPL_DIR)/cadrekit $(addprefix $(COMPL_DIR)/,$(notdir $(TOOLS)))
+	-rmdir -p $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(COMPL_DIR) 2>/dev/null || true
+
+# make deb: the Debian packages (debian/, debhelper) built from a copy of
+# the tracked tree in $(B)/deb/, so nothing is written beside the checkout;
+# lintian must report no error.  The .debs land in $(B)/deb/.
+DEB_TREE := $(B)/deb/cadrekit-$(VERSION)
+.PHONY: deb
+deb:
+	$(Q).ci/install-deps .ci/packages-deb.txt
+	$(Q)rm -rf $(B)/deb && mkdir -p $(DEB_TREE)
+	$(Q)git ls-files -co --exclude-standard -z | \
+	    xargs -0 -I{} cp --parents -P {} $(DEB_TREE)/ 2>/dev/null; \
+	    test -f $(DEB_TREE)/debian/rules
+	$(Q)cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+	    { tail -40 ../build.log; exit 1; }
+	$(Q)lintian --fail-on error --tag-display-limit 0 $(B)/deb/*.changes
+	$(Q)ls $(B)/deb/*.deb
