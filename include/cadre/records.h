@@ -106,6 +106,10 @@ typedef struct cadre_records {
     cadre_date as_of;                /* root @as-of, or unset */
     const char *issuer;              /* root @issuer, or NULL */
     const char *place;               /* root @place, or NULL */
+    const char *signer;              /* root @signer: who signs the
+                                        issuer's documents, or NULL */
+    const char *signer_title;        /* root @signer-title ("TRƯỞNG BAN"),
+                                        or NULL */
     char **files;                    /* the paths loaded, for messages */
     size_t n_files;
     struct cadre_records_internal *in; /* loader state and indexes */

@@ -37,6 +37,7 @@ struct cadre_records_internal {
     pending_ref *pending;     /* references to resolve in finish */
     size_t n_pending, cap_pending;
     uint32_t as_of_file, issuer_file, place_file; /* who set them */
+    uint32_t signer_file, signer_title_file;
     size_t *file_errors;      /* errors per file */
     size_t errors;            /* errors in all files */
 };
@@ -53,6 +54,7 @@ cadre_records *cadre_records_new(void)
     }
     arena_init(&r->in->strings);
     r->in->as_of_file = r->in->issuer_file = r->in->place_file = CADRE_NONE;
+    r->in->signer_file = r->in->signer_title_file = CADRE_NONE;
     return r;
 }
 
@@ -426,7 +428,8 @@ static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
                           unsigned long line)
 {
     static const char *const allowed[] = {"version", "as-of", "issuer",
-                                          "place", NULL};
+                                          "place", "signer", "signer-title",
+                                          NULL};
     cadre_records *r = L->recs;
     check_attrs(L, E_RECORDS, attrs, n, allowed, line);
     const cadre_xml_attr *v = need_attr(L, E_RECORDS, attrs, n, "version",
@@ -451,6 +454,10 @@ static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
               &L->in->issuer_file, line);
     root_text(L, find_attr(attrs, n, "place"), &r->place, &L->in->place_file,
               line);
+    root_text(L, find_attr(attrs, n, "signer"), &r->signer,
+              &L->in->signer_file, line);
+    root_text(L, find_attr(attrs, n, "signer-title"), &r->signer_title,
+              &L->in->signer_title_file, line);
 }
 
 static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,

@@ -130,6 +130,27 @@ TEST(disagreeing_files)
     cadre_records_free(r);
 }
 
+/* The root's signer and signer-title, from the one file that gives
+ * them; files leaving them out agree. */
+TEST(root_signer)
+{
+    static const char *const files[] = {DATA "units.xml", DATA "signer.xml"};
+    cadre_diags d;
+    cadre_error err;
+    cadre_records *r = load(files, 2, &d, &err);
+    CHECK_INT(err, CADRE_OK);
+    CHECK_STR(r->signer, "Hoàng Văn Thắng");
+    CHECK_STR(r->signer_title, "Trưởng Ban Tổ chức");
+    cadre_diags_release(&d);
+    cadre_records_free(r);
+    static const char *const one[] = {DATA "units.xml"};
+    r = load(one, 1, &d, &err);
+    CHECK_INT(err, CADRE_OK);
+    CHECK(r->signer == NULL && r->signer_title == NULL);
+    cadre_diags_release(&d);
+    cadre_records_free(r);
+}
+
 TEST(unreadable)
 {
     static const char *const files[] = {DATA "no-such-file.xml"};
@@ -150,6 +171,7 @@ int main(void)
     RUN(merge_and_order);
     RUN(errors_with_lines);
     RUN(disagreeing_files);
+    RUN(root_signer);
     RUN(unreadable);
     return check_done();
 }
