@@ -84,8 +84,11 @@ static cadre_course courses[] = {
 static char *files[] = { "d.xml" };
 
 static cadre_records recs = {
-    units, 4, cadres, 5, courses, 3, participants, 8, { 2018, 12, 31 },
-    "Huyện ủy Đình Lập", "Đình Lập", files, 1, NULL,
+    .units = units, .n_units = 4, .cadres = cadres, .n_cadres = 5,
+    .courses = courses, .n_courses = 3, .participants = participants,
+    .n_participants = 8, .as_of = { 2018, 12, 31 },
+    .issuer = "Huyện ủy Đình Lập", .place = "Đình Lập", .files = files,
+    .n_files = 1,
 };
 
 static cadre_diags diags;
