@@ -73,7 +73,8 @@ typedef struct cadre_participant {
     uint8_t status;             /* enum cadre_status */
     uint8_t grade;              /* enum cadre_grade, or CADRE_GRADE_NONE */
     bool has_score;             /* @score given */
-    float score;                /* 0..10 when has_score */
+    uint16_t score_hundredths;  /* @score in hundredths, 0..1000 when
+                                   has_score: 735 for "7.35", exact */
     const char *certificate_no; /* or NULL */
     cadre_date issued;          /* or unset */
     cadre_source src;           /* where it was read */
@@ -92,6 +93,8 @@ typedef struct cadre_course {
     uint32_t first;          /* its participants are participants[first..] */
     uint32_t count;          /* ... count of them, in file order */
     cadre_source src;        /* where it was read */
+    const char *governing_body; /* organizer@governing-body: the body the
+                                   organiser answers to, or NULL */
 } cadre_course;
 
 typedef struct cadre_records {

@@ -39,6 +39,22 @@ bool cadre_text_is_nfc(const char *s, size_t len);
  * NULL when out of memory or `s` is not valid UTF-8. */
 char *cadre_text_nfc(const char *s, size_t len, size_t *out_len);
 
+/* The look-alikes cadre_text_tidy() replaced. */
+enum {
+    CADRE_TIDY_ETH = 1 << 0,      /* Ð (U+00D0) read as Đ (U+0110) */
+    CADRE_TIDY_SMALL_ETH = 1 << 1 /* ð (U+00F0) read as đ (U+0111) */
+};
+
+/* Tidy `len` bytes of valid UTF-8 at `s` in place, the way the records
+ * format reads text: white space at either end removed, every inner run of
+ * white space (space, tab, newline, carriage return, no-break space and
+ * the other Unicode spaces) made one space, and the look-alikes that
+ * legacy converters leave in Vietnamese, Ð and ð, made Đ and đ.  Returns
+ * the new length; `s` is NUL-terminated there (it needs room for the NUL
+ * at s[len]).  *folded (if not NULL) receives the CADRE_TIDY_* bits of
+ * the look-alikes replaced. */
+size_t cadre_text_tidy(char *s, size_t len, unsigned *folded);
+
 /* Upper and lower case ("Đình Lập" -> "ĐÌNH LẬP"), NFC.  Caller owns the
  * result; free with free().  NULL when out of memory or invalid UTF-8. */
 char *cadre_text_upper(const char *s);

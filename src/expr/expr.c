@@ -66,6 +66,7 @@ static const struct field fields[] = {
     { X_COURSE, F_COURSE_LOCATION, X_STRING, 0, 0, "location" },
     { X_COURSE, F_COURSE_SIGNER, X_STRING, 0, 0, "signer" },
     { X_COURSE, F_COURSE_SIGNER_TITLE, X_STRING, 0, 0, "signer-title" },
+    { X_COURSE, F_COURSE_GOVERNING_BODY, X_STRING, 0, 0, "governing-body" },
     { X_COURSE, F_COURSE_PARTICIPANTS, X_NUMBER, 0, 0, "participants" },
     { X_COURSE, F_COURSE_COMPLETED, X_NUMBER, 0, 0, "completed" },
     { X_PARTICIPANT, F_PART_STATUS, X_CODE, CADRE_CODE_STATUS, 0, "status" },
@@ -105,6 +106,8 @@ static const struct global globals[] = {
     { G_AS_OF, X_DATE, 0, "today" },
     { G_ISSUER, X_STRING, 0, "issuer" },
     { G_PLACE, X_STRING, 0, "place" },
+    { G_SIGNER, X_STRING, 0, "signer" },
+    { G_SIGNER_TITLE, X_STRING, 0, "signer-title" },
     { G_YEAR, X_NUMBER, NF_YEAR, "year" },
 };
 
@@ -2146,6 +2149,7 @@ static void field(const cadre_enode *n, const void *o, const cadre_env *env,
     case F_COURSE_LOCATION: set_str(out, k->location); return;
     case F_COURSE_SIGNER: set_str(out, k->signer); return;
     case F_COURSE_SIGNER_TITLE: set_str(out, k->signer_title); return;
+    case F_COURSE_GOVERNING_BODY: set_str(out, k->governing_body); return;
     case F_COURSE_PARTICIPANTS: set_num(out, k->count); return;
     case F_COURSE_COMPLETED:
         if (env->records)
@@ -2155,7 +2159,7 @@ static void field(const cadre_enode *n, const void *o, const cadre_env *env,
         return;
     case F_PART_SCORE:
         if (p->has_score)
-            set_num(out, p->score);
+            set_num(out, p->score_hundredths / 100.0);
         else
             set_null(out);
         return;
@@ -2649,6 +2653,11 @@ static void ev(const cadre_expr *x, uint32_t i, const cadre_env *env,
                                                  : NULL); return;
         case G_PLACE: set_str(out, env->records ? env->records->place
                                                 : NULL); return;
+        case G_SIGNER: set_str(out, env->records ? env->records->signer
+                                                 : NULL); return;
+        case G_SIGNER_TITLE:
+            set_str(out, env->records ? env->records->signer_title : NULL);
+            return;
         default:
             if (env->year)
                 set_num(out, env->year);

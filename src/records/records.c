@@ -183,8 +183,19 @@ static void out_of_memory(loader *L, unsigned long line)
     L->gave_up = true;
 }
 
-/* Text as the records keep it: NFC, in the arena. */
-static const char *keep(loader *L, const char *s, size_t len)
+static void warn(loader *L, unsigned long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warn(loader *L, unsigned long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cadre_diags_vadd(L->diags, CADRE_SEV_WARNING, L->path, line, fmt, ap);
+    va_end(ap);
+}
+
+/* NFC in the arena; NULL when out of memory. */
+static const char *keep_nfc(loader *L, const char *s, size_t len)
 {
     if (cadre_text_is_nfc(s, len))
         return arena_strndup(&L->in->strings, s, len);
@@ -195,17 +206,63 @@ static const char *keep(loader *L, const char *s, size_t len)
     return kept;
 }
 
+/* Tidy text in place as the format reads it (records.md, "Text"): white
+ * space collapsed, the look-alikes Ð and ð read as Đ and đ with a warning
+ * naming `e` (and `attr`, for an attribute).  Returns the new length. */
+static size_t tidy(loader *L, char *s, size_t len, elem e, const char *attr,
+                   unsigned long line)
+{
+    unsigned folded;
+    len = cadre_text_tidy(s, len, &folded);
+    static const struct { unsigned bit; const char *from, *to; } lookalikes[] = {
+        {CADRE_TIDY_ETH, "'Ð' (U+00D0)", "'Đ' (U+0110)"},
+        {CADRE_TIDY_SMALL_ETH, "'ð' (U+00F0)", "'đ' (U+0111)"},
+    };
+    for (size_t i = 0; folded && i < sizeof lookalikes / sizeof *lookalikes; i++) {
+        if (!(folded & lookalikes[i].bit))
+            continue;
+        if (attr)
+            warn(L, line, "%s read as %s in attribute '%s' of <%s>",
+                 lookalikes[i].from, lookalikes[i].to, attr, elem_names[e]);
+        else
+            warn(L, line, "%s read as %s in <%s>", lookalikes[i].from,
+                 lookalikes[i].to, elem_names[e]);
+    }
+    return len;
+}
+
+/* Text as the records keep it: tidied, NFC, in the arena.  "" when
+ * nothing is left of it; NULL when out of memory (reported). */
+static const char *take_text(loader *L, char *s, size_t len, elem e,
+                             const char *attr, unsigned long line)
+{
+    len = tidy(L, s, len, e, attr, line);
+    if (len == 0)
+        return "";
+    const char *k = keep_nfc(L, s, len);
+    if (!k)
+        out_of_memory(L, line);
+    return k;
+}
+
 /* Texts that repeat across a province (ethnicities, positions) are kept
- * once: the map's value indexes in->interned_texts. */
-static const char *keep_interned(loader *L, const char *s, size_t len)
+ * once: the map's value indexes in->interned_texts.  NULL when nothing is
+ * left of the text, or out of memory (reported). */
+static const char *take_interned(loader *L, char *s, size_t len, elem e,
+                                 unsigned long line)
 {
     struct cadre_records_internal *in = L->in;
     uint32_t i;
-    if (s[len] == '\0' && strmap_get(&in->interned, s, &i))
-        return in->interned_texts[i];
-    const char *k = keep(L, s, len);
-    if (!k)
+    len = tidy(L, s, len, e, NULL, line);
+    if (len == 0)
         return NULL;
+    if (strmap_get(&in->interned, s, &i))
+        return in->interned_texts[i];
+    const char *k = keep_nfc(L, s, len);
+    if (!k) {
+        out_of_memory(L, line);
+        return NULL;
+    }
     if (strmap_get(&in->interned, k, &i)) /* it was not in NFC */
         return in->interned_texts[i];
     if (!RESERVE(in->interned_texts, in->cap_interned, in->n_interned))
@@ -297,31 +354,41 @@ static bool take_bool(loader *L, const cadre_xml_attr *a, unsigned long line,
     return false;
 }
 
-/* "0" to "10" with an optional '.' fraction; no locale, no exponent, and
- * exact at the edge: 10.0 is a score, 10.000001 is not. */
-static bool parse_score(const char *s, float *out)
+/* A score as written: "0" to "10" with an optional '.' fraction, no
+ * locale, no exponent, kept exactly as hundredths (docs/records.md: a
+ * decimal, rounded on the digits written, never through a binary float).
+ * SCORE_OK, or what is wrong: outside 0-10 (10.000001 is), or more than
+ * two decimals. */
+enum { SCORE_OK, SCORE_INVALID, SCORE_TOO_PRECISE };
+
+static int parse_score(const char *s, uint16_t *hundredths)
 {
     const char *p = s;
-    int whole = 0;
+    unsigned whole = 0;
     if (*p < '0' || *p > '9')
-        return false;
+        return SCORE_INVALID;
     for (; *p >= '0' && *p <= '9'; p++)
-        if ((whole = whole * 10 + (*p - '0')) > 10)
-            return false;
-    double v = whole, scale = 1;
+        if ((whole = whole * 10 + (unsigned)(*p - '0')) > 10)
+            return SCORE_INVALID;
+    unsigned frac = 0, decimals = 0;
     if (*p == '.') {
         if (p[1] < '0' || p[1] > '9')
-            return false;
-        for (p++; *p >= '0' && *p <= '9'; p++) {
+            return SCORE_INVALID;
+        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
             if (whole == 10 && *p != '0')
-                return false;
-            v += (*p - '0') * (scale /= 10);
+                return SCORE_INVALID;
+            if (decimals < 2)
+                frac = frac * 10 + (unsigned)(*p - '0');
         }
     }
     if (*p)
-        return false;
-    *out = (float)v;
-    return true;
+        return SCORE_INVALID;
+    if (decimals > 2)
+        return SCORE_TOO_PRECISE;
+    if (decimals == 1)
+        frac *= 10;
+    *hundredths = (uint16_t)(whole * 100 + frac);
+    return SCORE_OK;
 }
 
 static void add_pending(loader *L, uint8_t kind, uint32_t index,
@@ -412,9 +479,9 @@ static void root_text(loader *L, const cadre_xml_attr *a, const char **field,
 {
     if (!a)
         return;
-    const char *v = keep(L, a->value, a->len);
-    if (!v) {
-        out_of_memory(L, line);
+    const char *v = take_text(L, a->value, a->len, E_RECORDS, a->name, line);
+    if (!v || !*v) {
+        return; /* out of memory (reported), or nothing said */
     } else if (*field && strcmp(*field, v) != 0) {
         bad(L, line, "%s '%s' disagrees with '%s' given in %s", a->name, v,
             *field, L->recs->files[*set_by]);
@@ -474,10 +541,12 @@ static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
     if ((a = need_attr(L, E_UNIT, attrs, n, "id", line)))
         id = take_id(L, a, line);
     if ((a = need_attr(L, E_UNIT, attrs, n, "name", line))) {
-        if (is_blank(a->value, a->len))
+        const char *name = take_text(L, a->value, a->len, E_UNIT, "name",
+                                     line);
+        if (name && !*name)
             bad(L, line, "empty attribute 'name' on <unit>");
-        else if (!(u.name = keep(L, a->value, a->len)))
-            out_of_memory(L, line);
+        else if (name)
+            u.name = name;
     }
     if ((a = need_attr(L, E_UNIT, attrs, n, "level", line))) {
         int v = take_code(L, CADRE_CODE_LEVEL, "level", a->value, line);
@@ -647,20 +716,24 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
         }
     }
     if ((a = find_attr(attrs, n, "score"))) {
-        if (parse_score(a->value, &p.score))
-            p.has_score = true;
-        else
+        int why = parse_score(a->value, &p.score_hundredths);
+        p.has_score = why == SCORE_OK;
+        if (why == SCORE_INVALID)
             bad(L, line, "invalid score '%s' (a decimal from 0 to 10)",
+                a->value);
+        else if (why == SCORE_TOO_PRECISE)
+            bad(L, line, "invalid score '%s' (at most two decimals)",
                 a->value);
     }
     if ((a = find_attr(attrs, n, "issued")))
         take_date_attr(L, a, line, &p.issued);
     if ((a = find_attr(attrs, n, "certificate-no"))) {
-        if (is_blank(a->value, a->len)) {
+        const char *no = take_text(L, a->value, a->len, E_PARTICIPANT,
+                                   "certificate-no", line);
+        if (no && !*no) {
             bad(L, line, "empty attribute 'certificate-no' on <participant>");
-        } else if (!(p.certificate_no = keep(L, a->value, a->len))) {
-            out_of_memory(L, line);
-        } else {
+        } else if (no) {
+            p.certificate_no = no;
             uint32_t old;
             int added = strmap_put(&L->in->certificates, p.certificate_no,
                                    index, &old);
@@ -691,8 +764,10 @@ static void start_leaf(loader *L, elem e, const cadre_xml_attr *attrs,
     static const char *const none[] = {NULL};
     static const char *const since[] = {"since", NULL};
     static const char *const title[] = {"title", NULL};
+    static const char *const governing_body[] = {"governing-body", NULL};
     const char *const *allowed = e == E_PARTY_MEMBER ? since
                                  : e == E_SIGNER     ? title
+                                 : e == E_ORGANIZER  ? governing_body
                                                      : none;
     check_attrs(L, e, attrs, n, allowed, line);
     elem parent = L->open[2];
@@ -706,9 +781,14 @@ static void start_leaf(loader *L, elem e, const cadre_xml_attr *attrs,
         if ((a = find_attr(attrs, n, "since")))
             take_date_attr(L, a, line, &L->cadre.party_since);
     } else if (e == E_SIGNER && (a = find_attr(attrs, n, "title"))) {
-        cadre_course *c = &L->recs->courses[L->course];
-        if (!(c->signer_title = keep(L, a->value, a->len)))
-            out_of_memory(L, line);
+        const char *t = take_text(L, a->value, a->len, e, "title", line);
+        if (t && *t)
+            L->recs->courses[L->course].signer_title = t;
+    } else if (e == E_ORGANIZER && (a = find_attr(attrs, n, "governing-body"))) {
+        const char *t = take_text(L, a->value, a->len, e, "governing-body",
+                                  line);
+        if (t && *t)
+            L->recs->courses[L->course].governing_body = t;
     }
 }
 
@@ -748,16 +828,14 @@ static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
 }
 
 /* Required text of a leaf: NULL after "empty <x>". */
-static const char *need_text(loader *L, elem e, const char *text, size_t len,
+static const char *need_text(loader *L, elem e, char *text, size_t len,
                              unsigned long line)
 {
-    if (is_blank(text, len)) {
+    const char *k = take_text(L, text, len, e, NULL, line);
+    if (k && !*k) {
         bad(L, line, "empty <%s>", elem_names[e]);
         return NULL;
     }
-    const char *k = keep(L, text, len);
-    if (!k)
-        out_of_memory(L, line);
     return k;
 }
 
@@ -772,15 +850,10 @@ static void end_cadre_field(loader *L, elem e, char *text, size_t len,
             c->full_name = text;
         return;
     case E_ETHNICITY:
-    case E_POSITION: {
-        if (is_blank(text, len))
-            return;
-        const char *k = keep_interned(L, text, len);
-        if (!k)
-            out_of_memory(L, line);
-        *(e == E_ETHNICITY ? &c->ethnicity : &c->position) = k;
+    case E_POSITION:
+        *(e == E_ETHNICITY ? &c->ethnicity : &c->position) =
+            take_interned(L, text, len, e, line);
         return;
-    }
     case E_PARTY_MEMBER:
         if (!is_blank(text, len))
             bad(L, line, "unexpected text in <%s>", name);
@@ -823,7 +896,7 @@ static void end_cadre_field(loader *L, elem e, char *text, size_t len,
     }
 }
 
-static void end_course_field(loader *L, elem e, const char *text, size_t len,
+static void end_course_field(loader *L, elem e, char *text, size_t len,
                              unsigned long line)
 {
     cadre_course *c = &L->recs->courses[L->course];
@@ -841,20 +914,18 @@ static void end_course_field(loader *L, elem e, const char *text, size_t len,
         break;
     }
     case E_LOCATION:
-    case E_SIGNER:
-        if (!is_blank(text, len)) {
-            const char *t = keep(L, text, len);
-            if (!t)
-                out_of_memory(L, line);
+    case E_SIGNER: {
+        const char *t = take_text(L, text, len, e, NULL, line);
+        if (t && *t)
             *(e == E_LOCATION ? &c->location : &c->signer) = t;
-        }
         break;
+    }
     default:
         break;
     }
 }
 
-static int on_end(void *ctx, const char *name, const char *text, size_t len,
+static int on_end(void *ctx, const char *name, char *text, size_t len,
                   unsigned long line, int depth)
 {
     loader *L = ctx;
@@ -877,7 +948,7 @@ static int on_end(void *ctx, const char *name, const char *text, size_t len,
         break;
     default:
         if (e >= E_FULL_NAME && e <= E_PARTY_MEMBER)
-            end_cadre_field(L, e, (char *)text, len, line);
+            end_cadre_field(L, e, text, len, line);
         else
             end_course_field(L, e, text, len, line);
         break;

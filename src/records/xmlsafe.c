@@ -181,7 +181,8 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     if (p->stopped || p->depth == 0)
         return;
     open_elem *e = &p->stack[--p->depth];
-    const char *text = e->text ? e->text : "";
+    char empty[1] = "";
+    char *text = e->text ? e->text : empty;
     check_text(p, text, e->len, e->line, e->name, NULL);
     if (p->h->end &&
         p->h->end(p->h->ctx, e->name, text, e->len, e->line, p->depth))

@@ -24,7 +24,8 @@
 
 typedef struct cadre_xml_attr {
     const char *name;  /* local name */
-    const char *value; /* NUL-terminated value */
+    char *value;       /* NUL-terminated value, the handler's to rewrite
+                          in place within its length */
     size_t len;        /* its length in bytes */
 } cadre_xml_attr;
 
@@ -35,9 +36,10 @@ typedef struct cadre_xml_handler {
     int (*start)(void *ctx, const char *name, const cadre_xml_attr *attrs,
                   size_t n_attrs, unsigned long line, int depth);
     /* An element ends.  `text` is its direct text content (the text of
-     * children excluded); `line` is that of its start tag.  Return nonzero
+     * children excluded), the handler's to rewrite in place within its
+     * length; `line` is that of its start tag.  Return nonzero
      * to stop the parse. */
-    int (*end)(void *ctx, const char *name, const char *text, size_t len,
+    int (*end)(void *ctx, const char *name, char *text, size_t len,
                 unsigned long line, int depth);
 } cadre_xml_handler;
 

@@ -126,7 +126,7 @@ static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
     return 0;
 }
 
-static int on_end(void *ctx, const char *name, const char *text, size_t len,
+static int on_end(void *ctx, const char *name, char *text, size_t len,
                   unsigned long line, int depth)
 {
     loader *ld = ctx;

@@ -118,6 +118,69 @@ char *cadre_text_nfc(const char *s, size_t len, size_t *out_len)
     return map(s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE, out_len);
 }
 
+/* The length of the white space character at s (n bytes left), or 0:
+ * ASCII space, tab, newline and carriage return, and the Unicode spaces
+ * (Zs, Zl, Zp): U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F,
+ * U+205F, U+3000. */
+static size_t space_at(const unsigned char *s, size_t n)
+{
+    switch (s[0]) {
+    case ' ': case '\t': case '\n': case '\r':
+        return 1;
+    case 0xC2:
+        return n >= 2 && s[1] == 0xA0 ? 2 : 0;
+    case 0xE1:
+        return n >= 3 && s[1] == 0x9A && s[2] == 0x80 ? 3 : 0;
+    case 0xE2:
+        if (n < 3)
+            return 0;
+        if (s[1] == 0x80)
+            return s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 ||
+                   s[2] == 0xAF ? 3 : 0;
+        return s[1] == 0x81 && s[2] == 0x9F ? 3 : 0;
+    case 0xE3:
+        return n >= 3 && s[1] == 0x80 && s[2] == 0x80 ? 3 : 0;
+    default:
+        return 0;
+    }
+}
+
+size_t cadre_text_tidy(char *s, size_t len, unsigned *folded)
+{
+    unsigned char *p = (unsigned char *)s;
+    unsigned found = 0;
+    size_t w = 0;
+    bool gap = false; /* white space seen since the last character kept */
+    for (size_t r = 0; r < len;) {
+        unsigned char c = p[r];
+        size_t n = c > ' ' && c < 0x80 ? 0 : space_at(p + r, len - r);
+        if (n) {
+            gap = true;
+            r += n;
+            continue;
+        }
+        if (gap && w > 0)
+            p[w++] = ' ';
+        gap = false;
+        /* U+00D0 and U+00F0 are C3 90 and C3 B0; U+0110 and U+0111 are
+         * C4 90 and C4 91: the same length, so in place. */
+        if (c == 0xC3 && r + 1 < len && (p[r + 1] == 0x90 || p[r + 1] == 0xB0)) {
+            bool small = p[r + 1] == 0xB0;
+            found |= small ? CADRE_TIDY_SMALL_ETH : CADRE_TIDY_ETH;
+            p[w++] = 0xC4;
+            p[w++] = small ? 0x91 : 0x90;
+            r += 2;
+            continue;
+        }
+        p[w++] = c;
+        r++;
+    }
+    p[w] = '\0';
+    if (folded)
+        *folded = found;
+    return w;
+}
+
 /* Map each code point through `fn`, then NFC. */
 static char *map_case(const char *s, utf8proc_int32_t (*fn)(utf8proc_int32_t))
 {
@@ -409,6 +472,28 @@ size_t cadre_format_int(long long v, char *buf, size_t size)
     return emit(out, o, buf, size);
 }
 
+/* |v| * 10^decimals rounded half up on the decimal v stands for, not on
+ * its binary value: 7.35 is 7.3499999... as a double, but its fifteen
+ * significant digits read "7.35000000000000", and that rounds to 7.4.
+ * Fifteen digits give back exactly every decimal of up to fifteen digits,
+ * which is every score, share and average a document prints. */
+static long long decimal_units(double mag, int decimals)
+{
+    char e[32]; /* d.dddddddddddddde+XX */
+    snprintf(e, sizeof e, "%.14e", mag);
+    char digits[15];
+    digits[0] = e[0];
+    memcpy(digits + 1, e + 2, 14);
+    int exp10 = (int)strtol(e + 17, NULL, 10);
+    int keep = exp10 + 1 + decimals; /* digits before the rounding point */
+    long long units = 0;
+    for (int i = 0; i < keep; i++)
+        units = units * 10 + (i < 15 ? digits[i] - '0' : 0);
+    if (keep >= 0 && keep < 15 && digits[keep] >= '5')
+        units++;
+    return units;
+}
+
 size_t cadre_format_decimal(double v, int decimals, char *buf, size_t size)
 {
     char digits[48], out[96];
@@ -423,9 +508,8 @@ size_t cadre_format_decimal(double v, int decimals, char *buf, size_t size)
     if (!(mag * (double)scale < 9e15)) /* NaN, infinite or too large */
         return emit("?", 1, buf, size);
     /* Round half up, as Vietnamese documents do (7,25 -> 7,3), not half
-     * to even; the small nudge absorbs binary noise such as 0.15 being
-     * 0.1499999... */
-    long long units = (long long)(mag * (double)scale + 0.5 + 1e-9);
+     * to even. */
+    long long units = decimal_units(mag, decimals);
     int n = snprintf(digits, sizeof digits, "%lld", units / scale);
     size_t o = 0;
     if (v < 0 && units != 0)

@@ -1,5 +1,7 @@
 """The "ok NAME" / "FAIL NAME: why" lines every output test prints for
 tests/run, and the count of failures behind its exit status."""
+import os
+import tempfile
 
 
 class Verdicts:
@@ -17,3 +19,17 @@ class Verdicts:
     def status(self):
         """The test's exit status: 1 when anything failed."""
         return 1 if self.failed else 0
+
+    def run(self, tests):
+        """Run each test(folder) in a fresh temporary folder of its own; a
+        crash is a failure, not a traceback.  Returns status()."""
+        with tempfile.TemporaryDirectory() as tmp:
+            for test in tests:
+                sub = os.path.join(tmp, test.__name__)
+                os.makedirs(sub)
+                try:
+                    test(sub)
+                except Exception as e:
+                    self.report(test.__name__, False,
+                                f"{type(e).__name__}: {e}")
+        return self.status()

@@ -46,9 +46,9 @@ static cadre_cadre cadres[] = {
 
 static cadre_participant participants[] = {
     /* TC-2018 */
-    { 1, 0, CADRE_STATUS_COMPLETED, CADRE_GRADE_KHA, true, 7.4f,
+    { 1, 0, CADRE_STATUS_COMPLETED, CADRE_GRADE_KHA, true, 740,
       "125/2019/CC", D(2019, 6, 28), { 0, 70 } },
-    { 2, 0, CADRE_STATUS_COMPLETED, CADRE_GRADE_GIOI, true, 8.25f, NULL,
+    { 2, 0, CADRE_STATUS_COMPLETED, CADRE_GRADE_GIOI, true, 825, NULL,
       NODATE, { 0, 71 } },
     { 3, 0, CADRE_STATUS_WITHDRAWN, CADRE_GRADE_NONE, false, 0, NULL, NODATE,
       { 0, 72 } },
@@ -60,7 +60,7 @@ static cadre_participant participants[] = {
     { 4, 1, CADRE_STATUS_ENROLLED, CADRE_GRADE_NONE, false, 0, NULL, NODATE,
       { 0, 82 } },
     /* SC-2017 */
-    { 1, 2, CADRE_STATUS_COMPLETED, CADRE_GRADE_XUAT_SAC, true, 9.0f, NULL,
+    { 1, 2, CADRE_STATUS_COMPLETED, CADRE_GRADE_XUAT_SAC, true, 900, NULL,
       NODATE, { 0, 90 } },
     { 2, 2, CADRE_STATUS_FAILED, CADRE_GRADE_NONE, false, 0, NULL, NODATE,
       { 0, 91 } },
@@ -71,14 +71,14 @@ static cadre_course courses[] = {
       D(2018, 3, 5), D(2019, 6, 28),
       "Trung cấp lý luận chính trị – hành chính, khóa 2018 – 2019",
       "Trung tâm Bồi dưỡng chính trị huyện Đình Lập", "Đình Lập",
-      "Hoàng Văn Minh", "GIÁM ĐỐC", 0, 3, { 0, 60 } },
+      "Hoàng Văn Minh", "GIÁM ĐỐC", 0, 3, { 0, 60 }, NULL },
     { "NV-2018", CADRE_COURSE_NGHIEP_VU, CADRE_MODE_TAP_TRUNG, D(2018, 5, 2),
       D(2018, 5, 4), "Bồi dưỡng nghiệp vụ công tác tổ chức",
-      "Ban Tổ chức Huyện ủy", NULL, NULL, NULL, 3, 3, { 0, 62 } },
+      "Ban Tổ chức Huyện ủy", NULL, NULL, NULL, 3, 3, { 0, 62 }, NULL },
     { "SC-2017", CADRE_COURSE_SO_CAP_LLCT, CADRE_MODE_NONE, D(2017, 9, 1),
       D(2017, 12, 15), "Sơ cấp lý luận chính trị 2017",
       "Trung tâm Bồi dưỡng chính trị huyện Đình Lập", NULL, NULL, NULL, 6, 2,
-      { 0, 64 } },
+      { 0, 64 }, NULL },
 };
 
 static char *files[] = { "d.xml" };
@@ -401,6 +401,17 @@ TEST(fields)
               "Trung tâm Bồi dưỡng chính trị huyện Đình Lập; Đình Lập; "
               "Hoàng Văn Minh; GIÁM ĐỐC");
     CHECK(num("course.participants", &part_scope, &env) == 3);
+    /* organizer@governing-body and the root signer (records.md) */
+    CHECK_STR(render("[{course.governing-body}][{signer}][{signer-title}]",
+                     &part_scope, &env), "[][][]");
+    courses[0].governing_body = "Huyện ủy Đình Lập";
+    recs.signer = "Nông Văn Chiến";
+    recs.signer_title = "TRƯỞNG BAN";
+    CHECK_STR(render("[{course.governing-body}][{signer}][{signer-title}]",
+                     &part_scope, &env),
+              "[Huyện ủy Đình Lập][Nông Văn Chiến][TRƯỞNG BAN]");
+    courses[0].governing_body = NULL;
+    recs.signer = recs.signer_title = NULL;
     CHECK(num("course.completed", &part_scope, &env) == 2);
     CHECK_STR(render("{participant.status} {participant.grade} "
                      "{participant.score} {participant.certificate-no} "
@@ -904,6 +915,14 @@ TEST(filters_numbers)
                      &s, &env), "7,4|7");
     CHECK_STR(render("{avg(participants where has(score), score)|number:1}",
                      &s, &env), "8,2");
+    /* a score is rounded on the decimal written: 7.35 is 7,4 (a float or
+     * a binary double rounded as such gives 7,3) */
+    participants[0].score_hundredths = 735;
+    CHECK_STR(render("{participant.score}|{participant.score|number:1}",
+                     &s, &env), "7,35|7,4");
+    participants[0].score_hundredths = 845;
+    CHECK_STR(render("{participant.score|number:1}", &s, &env), "8,5");
+    participants[0].score_hundredths = 740;
     /* years are never grouped */
     CHECK_STR(render("{year}|{year - 1}|{course.end|year}|{year|number}",
                      &s, &env), "2018|2017|2019|2.018");

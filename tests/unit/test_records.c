@@ -47,7 +47,8 @@ TEST(one_file)
     const cadre_participant *p = &r->participants[0];
     CHECK_INT(p->cadre, 0);
     CHECK_INT(p->grade, CADRE_GRADE_KHA);
-    CHECK(p->has_score && p->score > 7.39f && p->score < 7.41f);
+    CHECK(p->has_score);
+    CHECK_INT(p->score_hundredths, 740);
     CHECK_STR(p->certificate_no, "125/2019/CC");
     CHECK_INT(cadre_records_find_course(r, "TC-2018"), 0);
     CHECK_INT(cadre_records_find_cadre(r, "nope"), CADRE_NONE);
@@ -151,6 +152,53 @@ TEST(root_signer)
     cadre_records_free(r);
 }
 
+/* Text as records.md reads it: white space collapsed, Ð and ð read as
+ * Đ and đ with a warning each, scores exact to the hundredth. */
+TEST(pretty_printed_text)
+{
+    static const char *const files[] = {DATA "pretty.xml"};
+    cadre_diags d;
+    cadre_error err;
+    cadre_records *r = load(files, 1, &d, &err);
+    CHECK_INT(err, CADRE_OK);
+    CHECK_STR(r->issuer, "Huyện ủy Đình Lập");
+    CHECK_STR(r->place, "Đình Lập");
+    CHECK_STR(r->signer, "Nông Văn Chiến");
+    CHECK_STR(r->signer_title, "TRƯỞNG BAN");
+    CHECK_STR(r->units[0].name, "Ban Tổ chức Huyện ủy");
+    CHECK_STR(r->cadres[0].full_name, "Trần Quang Khải");
+    CHECK_STR(r->cadres[0].ethnicity, "Tày");
+    CHECK(r->cadres[0].ethnicity == r->cadres[1].ethnicity); /* interned */
+    CHECK_STR(r->cadres[0].position, "Phó Trưởng Ban");
+    CHECK(r->cadres[1].position == NULL);
+    CHECK_STR(r->cadres[1].full_name, "Đinh Thị đào");
+    const cadre_course *k = &r->courses[0];
+    CHECK_STR(k->title, "Trung cấp lý luận chính trị – hành chính");
+    CHECK_STR(k->organizer, "Trung tâm Bồi dưỡng chính trị");
+    CHECK_STR(k->governing_body, "Huyện ủy Đình Lập");
+    CHECK_STR(k->signer, "Hoàng Văn Minh");
+    CHECK_STR(k->signer_title, "GIÁM ĐỐC");
+    CHECK_STR(r->participants[0].certificate_no, "12/CC");
+    CHECK_INT(r->participants[0].score_hundredths, 735);
+    CHECK_INT(r->participants[1].score_hundredths, 1000);
+    CHECK_INT(d.errors, 0);
+    CHECK_INT(d.count, 3);
+    for (size_t i = 0; i < d.count; i++)
+        CHECK_INT(d.items[i].severity, CADRE_SEV_WARNING);
+    if (d.count == 3) {
+        CHECK_INT(d.items[0].line, 6);
+        CHECK_STR(d.items[0].message, "'Ð' (U+00D0) read as 'Đ' (U+0110) in "
+                                      "attribute 'issuer' of <records>");
+        CHECK_INT(d.items[1].line, 28);
+        CHECK_STR(d.items[1].message,
+                  "'Ð' (U+00D0) read as 'Đ' (U+0110) in <full-name>");
+        CHECK_STR(d.items[2].message,
+                  "'ð' (U+00F0) read as 'đ' (U+0111) in <full-name>");
+    }
+    cadre_diags_release(&d);
+    cadre_records_free(r);
+}
+
 TEST(unreadable)
 {
     static const char *const files[] = {DATA "no-such-file.xml"};
@@ -172,6 +220,7 @@ int main(void)
     RUN(errors_with_lines);
     RUN(disagreeing_files);
     RUN(root_signer);
+    RUN(pretty_printed_text);
     RUN(unreadable);
     return check_done();
 }

@@ -138,13 +138,70 @@ TEST(numbers)
     CHECK_STR(b, "7,05");
     cadre_format_decimal(-0.001, 2, b, sizeof b);
     CHECK_STR(b, "0");
+    /* half up on the decimal written, not on the binary double below it */
+    cadre_format_decimal(7.35, 1, b, sizeof b);
+    CHECK_STR(b, "7,4");
+    cadre_format_decimal(8.45, 1, b, sizeof b);
+    CHECK_STR(b, "8,5");
+    cadre_format_decimal(2.675, 2, b, sizeof b);
+    CHECK_STR(b, "2,68");
+    cadre_format_decimal(1.005, 2, b, sizeof b);
+    CHECK_STR(b, "1,01");
+    cadre_format_decimal(0.05, 1, b, sizeof b);
+    CHECK_STR(b, "0,1");
+    cadre_format_decimal(0.005, 1, b, sizeof b);
+    CHECK_STR(b, "0");
+    cadre_format_decimal(7.34, 1, b, sizeof b);
+    CHECK_STR(b, "7,3");
+    cadre_format_decimal(-7.35, 1, b, sizeof b);
+    CHECK_STR(b, "-7,4");
+    cadre_format_decimal(735 / 100.0, 1, b, sizeof b); /* a score's value */
+    CHECK_STR(b, "7,4");
+    cadre_format_decimal(123456789012.5, 0, b, sizeof b);
+    CHECK_STR(b, "123.456.789.013");
     CHECK_INT(cadre_format_int(1188, b, 3), 5); /* full length, truncated */
     CHECK_STR(b, "1.");
+}
+
+/* Text tidied as the records format reads it. */
+static const char *tidy(const char *in, unsigned *folded)
+{
+    static char buf[256];
+    size_t n = strlen(in);
+    memcpy(buf, in, n + 1);
+    size_t len = cadre_text_tidy(buf, n, folded);
+    return strlen(buf) == len ? buf : "(length differs)";
+}
+
+TEST(tidy_white_space_and_lookalikes)
+{
+    unsigned f;
+    CHECK_STR(tidy("\n        Trần   Quang\tKhải\n      ", &f),
+              "Trần Quang Khải");
+    CHECK_INT(f, 0);
+    /* no-break, narrow no-break, ideographic, en and line-separator
+     * spaces are white space too */
+    CHECK_STR(tidy("\u00A0Lý\u00A0\u00A0Văn\u202FSỹ\u3000\u2002x\u2028y\u00A0",
+                   &f), "Lý Văn Sỹ x y");
+    CHECK_STR(tidy(" \t\n\u00A0 ", &f), "");
+    CHECK_STR(tidy("", &f), "");
+    /* not white space: zero-width space, and letters that share a lead
+     * byte with a space (U+00A9, U+2010, U+3001) */
+    CHECK_STR(tidy("a\u200Bb \u00A9 \u2010 \u3001", &f),
+              "a\u200Bb \u00A9 \u2010 \u3001");
+    CHECK_STR(tidy("\u00D0inh V\u0103n \u00D0\u1EE9c", &f),
+              "\u0110inh V\u0103n \u0110\u1EE9c");
+    CHECK_INT(f, CADRE_TIDY_ETH);
+    CHECK_STR(tidy("\u00F0\u00E0o", &f), "\u0111\u00E0o");
+    CHECK_INT(f, CADRE_TIDY_SMALL_ETH);
+    CHECK_STR(tidy("\u00D0\u00F0 \u00C3\u00D1", &f), "\u0110\u0111 \u00C3\u00D1");
+    CHECK_INT(f, CADRE_TIDY_ETH | CADRE_TIDY_SMALL_ETH);
 }
 
 int main(void)
 {
     RUN(utf8_check);
+    RUN(tidy_white_space_and_lookalikes);
     RUN(nfc);
     RUN(upper_lower);
     RUN(fold_ascii);
