@@ -2,7 +2,7 @@
  * roster.c - cadre_roster_write(): choose the units and courses asked
  * for, plan every sheet (roster_rows.c, roster_layout.c), then write the
  * workbook sheet by sheet (roster_sheet.c) through a temporary file; and
- * the helpers every stage shares (roster_write.h).
+ * the helpers every stage shares (roster_job.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "cadre/files.h"
-#include "roster_write.h"
+#include "roster_plan.h"
+#include "roster_sheet.h"
 
 void cadre_roster_options_init(cadre_roster_options *opt)
 {
@@ -18,80 +19,9 @@ void cadre_roster_options_init(cadre_roster_options *opt)
 }
 
 /* ------------------------------------------------------------------ */
-/* Helpers of every stage.                                             */
-
-void rw_oom(rw_job *j)
-{
-    if (j->err == CADRE_OK)
-        cadre_diags_error(j->diags, NULL, 0, "out of memory");
-    j->err = CADRE_ENOMEM;
-}
-
-const char *rw_render(rw_job *j, const cadre_tmpl_text *t,
-                      const cadre_env *env)
-{
-    if (!j->buf) {
-        j->cap = 256;
-        if (!(j->buf = malloc(j->cap))) {
-            rw_oom(j);
-            return "";
-        }
-    }
-    size_t n = cadre_tmpl_text_render(t, env, j->buf, j->cap);
-    if (n >= j->cap) {
-        char *p = realloc(j->buf, n + 1);
-        if (!p) {
-            rw_oom(j);
-            return "";
-        }
-        j->buf = p;
-        j->cap = n + 1;
-        cadre_tmpl_text_render(t, env, j->buf, j->cap);
-    }
-    return j->buf;
-}
-
-const cadre_course *rw_title_course(const rw_job *j)
-{
-    if (j->n_courses)
-        return &j->recs->courses[j->courses[0]];
-    if (j->opt->participants && j->opt->n_participants &&
-        j->opt->participants[0] < j->recs->n_participants)
-        return &j->recs->courses[
-            j->recs->participants[j->opt->participants[0]].course];
-    return NULL;
-}
-
-void rw_env(const rw_job *j, cadre_env *env)
-{
-    cadre_env_init(env, j->recs);
-    env->as_of = j->as_of;
-    env->year = j->as_of.year;
-}
-
-void rw_rows_env(const rw_job *j, const rs_sheet *sh, uint32_t item,
-                 cadre_env *env)
-{
-    const cadre_records *r = j->recs;
-    switch (sh->rows) {
-    case RS_ROWS_CADRES:
-        env->cadre = &r->cadres[item];
-        break;
-    case RS_ROWS_PARTICIPANTS:
-        env->participant = &r->participants[item];
-        env->cadre = &r->cadres[env->participant->cadre];
-        env->course = &r->courses[env->participant->course];
-        break;
-    default:
-        env->unit = &r->units[item];
-        break;
-    }
-}
-
-/* ------------------------------------------------------------------ */
 /* The units and courses asked for.                                    */
 
-static cadre_error select_units(rw_job *j)
+static cadre_error select_units(roster_job *j)
 {
     const cadre_records *r = j->recs;
     j->unit_in = calloc(r->n_units ? r->n_units : 1, sizeof *j->unit_in);
@@ -131,7 +61,7 @@ static cadre_error select_units(rw_job *j)
     return err;
 }
 
-static cadre_error select_courses(rw_job *j)
+static cadre_error select_courses(roster_job *j)
 {
     if (j->opt->n_courses == 0)
         return CADRE_OK;
@@ -180,17 +110,17 @@ static cadre_date day_of(time_t t)
     return cadre_date_from_days((long)(t / 86400));
 }
 
-static void set_props(rw_job *j, const rs_props *pr, char **keep)
+static void set_props(roster_job *j, const roster_props *pr, char **keep)
 {
     cadre_env env;
-    rw_env(j, &env);
-    env.course = rw_title_course(j);
+    job_env(j, &env);
+    env.course = job_title_course(j);
     cadre_tmpl_text *src[7] = { pr->title, pr->subject, pr->author,
                                 pr->company, pr->keywords, pr->comments,
                                 pr->category };
     for (int i = 0; i < 7; i++)
         keep[i] = src[i] ? cadre_tmpl_text_render_new(src[i], &env) : NULL;
-    const rs_sheet *first = &j->r->sheets[0];
+    const roster_sheet *first = &j->r->sheets[0];
     if (!keep[0] && first->n_titles)
         keep[0] = cadre_tmpl_text_render_new(first->titles[0], &env);
     if (!keep[2] && j->recs->issuer)
@@ -204,7 +134,7 @@ static void set_props(rw_job *j, const rs_props *pr, char **keep)
         .company = keep[3], .keywords = keep[4], .comments = keep[5],
         .category = keep[6], .created = creation_time(j->opt),
     };
-    rx_book_props(&j->bk, &p);
+    xlsx_book_props(&j->bk, &p);
 }
 
 cadre_error cadre_roster_write(const cadre_roster *r,
@@ -212,7 +142,7 @@ cadre_error cadre_roster_write(const cadre_roster *r,
                                const cadre_roster_options *opt,
                                const char *path, cadre_diags *diags)
 {
-    rw_job j = { .r = r, .recs = recs, .opt = opt, .diags = diags };
+    roster_job j = { .r = r, .recs = recs, .opt = opt, .diags = diags };
     cadre_outfile out = { 0 };
     char *props[7] = { 0 };
     bool open = false;
@@ -236,26 +166,26 @@ cadre_error cadre_roster_write(const cadre_roster *r,
         goto fail;
     }
     for (size_t i = 0; i < r->n_sheets; i++)
-        if ((err = rw_choose_rows(&j, &r->sheets[i], &j.plans[i])) != CADRE_OK ||
-            (err = rw_lay_out(&j, &r->sheets[i], &j.plans[i])) != CADRE_OK)
+        if ((err = plan_choose_rows(&j, &r->sheets[i], &j.plans[i])) != CADRE_OK ||
+            (err = plan_lay_out(&j, &r->sheets[i], &j.plans[i])) != CADRE_OK)
             goto fail;
 
     if ((err = cadre_outfile_begin(&out, path, diags)) != CADRE_OK)
         goto fail;
     open = true;
-    if ((err = rx_book_open(&j.bk, out.tmp, path, created, diags)) != CADRE_OK)
+    if ((err = xlsx_book_open(&j.bk, out.tmp, path, created, diags)) != CADRE_OK)
         goto fail;
     set_props(&j, &r->props, props);
     for (size_t i = 0; i < r->n_sheets && err == CADRE_OK; i++) {
-        err = rw_write_sheet(&j, i);
+        err = sheet_write(&j, i);
         if (err == CADRE_OK)
             err = j.bk.err;
     }
     if (err != CADRE_OK) {
-        rx_book_discard(&j.bk);
+        xlsx_book_discard(&j.bk);
         goto fail;
     }
-    if ((err = rx_book_close(&j.bk)) != CADRE_OK)
+    if ((err = xlsx_book_close(&j.bk)) != CADRE_OK)
         goto fail;
     open = false;
     err = cadre_outfile_commit(&out, diags);

@@ -17,43 +17,43 @@
 #include <string.h>
 
 #include "cadre/codes.h"
-#include "roster_write.h"
+#include "roster_cell.h"
 
 /* What is known of a text seen in a column. */
 struct seen {
     const char *s;        /* the text (borrowed), or NULL: a free slot */
     uint16_t lines;       /* lines it wraps to in the column */
-    bool safe;            /* rx_text_safe(): written without a check */
+    bool safe;            /* xlsx_text_safe(): written without a check */
 };
 
 #define SEEN 64           /* slots per column: a power of two */
 
 /* What a sheet keeps per column. */
-struct rw_col {
-    char *buf;            /* the column's rendered text */
-    size_t cap;           /* its size */
+struct column_buffer {
+    char *buf;              /* the column's rendered text */
+    size_t cap;             /* its size */
     struct seen seen[SEEN]; /* texts with a lasting address, by address */
-    char yes_no[2][32];   /* true/false values as text, once formatted */
+    char yes_no[2][32];     /* true/false values as text, once formatted */
 };
 
-cadre_error rw_cells_init(rw_cells *cs, rw_job *j, const rs_sheet *sh,
+cadre_error row_cells_init(row_cells *cs, roster_job *j, const roster_sheet *sh,
                           const double *width)
 {
     static const int lxw_align[] = { LXW_ALIGN_NONE, LXW_ALIGN_LEFT,
                                      LXW_ALIGN_CENTER, LXW_ALIGN_RIGHT };
-    *cs = (rw_cells){ .j = j, .sh = sh, .width = width };
+    *cs = (row_cells){ .j = j, .sh = sh, .width = width };
     cs->cf = calloc(sh->n_cols, sizeof *cs->cf);
     cs->col = calloc(sh->n_cols, sizeof *cs->col);
     cs->row = calloc(sh->n_cols, sizeof *cs->row);
     if (!cs->cf || !cs->col || !cs->row)
         return CADRE_ENOMEM;
     for (size_t c = 0; c < sh->n_cols; c++)
-        rx_colfmt_init(&j->bk, &cs->cf[c], lxw_align[sh->cols[c].align], true,
+        xlsx_colfmt_init(&j->bk, &cs->cf[c], lxw_align[sh->cols[c].align], true,
                        sh->cols[c].num_format);
     return CADRE_OK;
 }
 
-void rw_cells_release(rw_cells *cs)
+void row_cells_release(row_cells *cs)
 {
     for (size_t c = 0; cs->col && c < cs->sh->n_cols; c++)
         free(cs->col[c].buf);
@@ -63,14 +63,14 @@ void rw_cells_release(rw_cells *cs)
 }
 
 /* Make column c's buffer hold `size` bytes. */
-static bool reserve(rw_cells *cs, size_t c, size_t size)
+static bool reserve(row_cells *cs, size_t c, size_t size)
 {
-    struct rw_col *k = &cs->col[c];
+    struct column_buffer *k = &cs->col[c];
     if (size <= k->cap)
         return true;
     char *p = realloc(k->buf, size);
     if (!p) {
-        rw_oom(cs->j);
+        job_oom(cs->j);
         return false;
     }
     k->buf = p;
@@ -79,10 +79,10 @@ static bool reserve(rw_cells *cs, size_t c, size_t size)
 }
 
 /* Render into column c's own buffer: the texts of a row live together. */
-static const char *render_col(rw_cells *cs, size_t c,
+static const char *render_col(row_cells *cs, size_t c,
                               const cadre_tmpl_text *t, const cadre_env *env)
 {
-    struct rw_col *k = &cs->col[c];
+    struct column_buffer *k = &cs->col[c];
     size_t n = cadre_tmpl_text_render(t, env, k->buf, k->cap);
     if (n >= k->cap) {
         if (!reserve(cs, c, n + 1))
@@ -99,7 +99,7 @@ static int wrapped_lines(const char *s, size_t len, double width)
     double usable = width - 1.2;
     bool nl = memchr(s, '\n', len) != NULL;
     /* no character is wider than 1.2: short texts need no measuring */
-    if (!nl && (len * 1.2 <= usable || rx_text_width_n(s, len) <= usable))
+    if (!nl && (len * 1.2 <= usable || xlsx_text_width_n(s, len) <= usable))
         return 1;
     int lines = 1;
     double line = 0;
@@ -114,7 +114,7 @@ static int wrapped_lines(const char *s, size_t len, double width)
         const char *e = p;
         while (e < end && *e != ' ' && *e != '\n')
             e++;
-        double wd = rx_text_width_n(p, (size_t)(e - p));
+        double wd = xlsx_text_width_n(p, (size_t)(e - p));
         if (line > 0 && line + 0.5 + wd > usable) {
             lines++;
             line = wd;
@@ -134,17 +134,17 @@ static int wrapped_lines(const char *s, size_t len, double width)
 }
 
 /* Fill in what cell `out` needs to know of its text `s`. */
-static void measure(rw_cells *cs, size_t c, const char *s, rw_cell *out)
+static void measure(row_cells *cs, size_t c, const char *s, cell_value *out)
 {
     size_t len = strlen(s);
     out->lines = wrapped_lines(s, len, cs->width[c]);
-    out->safe = rx_text_safe(s, len);
+    out->safe = xlsx_text_safe(s, len);
 }
 
 /* The same for a text whose address lasts while the workbook is written:
  * remembered. */
-static void measure_lasting(rw_cells *cs, size_t c, const char *s,
-                            rw_cell *out)
+static void measure_lasting(row_cells *cs, size_t c, const char *s,
+                            cell_value *out)
 {
     uintptr_t a = (uintptr_t)s;
     struct seen *k = &cs->col[c].seen[(a >> 4 ^ a >> 10) & (SEEN - 1)];
@@ -159,7 +159,7 @@ static void measure_lasting(rw_cells *cs, size_t c, const char *s,
 }
 
 /* The text of a true/false value, formatted once per column. */
-static const char *yes_no(rw_cells *cs, size_t c, const cadre_value *v)
+static const char *yes_no(row_cells *cs, size_t c, const cadre_value *v)
 {
     char *t = cs->col[c].yes_no[v->u.b];
     if (!*t)
@@ -167,10 +167,10 @@ static const char *yes_no(rw_cells *cs, size_t c, const cadre_value *v)
     return t;
 }
 
-void rw_cell_eval(rw_cells *cs, size_t c, const cadre_env *env)
+void cell_eval(row_cells *cs, size_t c, const cadre_env *env)
 {
-    const rs_column *col = &cs->sh->cols[c];
-    rw_cell *out = &cs->row[c];
+    const roster_column *col = &cs->sh->cols[c];
+    cell_value *out = &cs->row[c];
     out->kind = -1;
     out->num = 0;
     out->text = NULL;
@@ -178,7 +178,7 @@ void rw_cell_eval(rw_cells *cs, size_t c, const cadre_env *env)
     if (!col->single) {
         out->text = render_col(cs, c, col->value, env);
         if (*out->text) {
-            out->kind = RX_TEXT;
+            out->kind = CELL_TEXT;
             measure(cs, c, out->text, out);
         }
         return;
@@ -190,17 +190,17 @@ void rw_cell_eval(rw_cells *cs, size_t c, const cadre_env *env)
         /* scores are kept as float: 7.4 would show as 7.400000095 */
         out->num = v.u.n > -1e9 && v.u.n < 1e9 ? round(v.u.n * 1e6) / 1e6
                                                : v.u.n;
-        out->kind = col->is_year ? RX_YEAR : RX_NUMBER;
+        out->kind = col->is_year ? CELL_YEAR : CELL_NUMBER;
         return;
     case CADRE_V_DATE:
         if (!cadre_date_is_set(v.u.d))
             return;
         if (cadre_date_is_year_only(v.u.d)) {
             out->num = v.u.d.year; /* a year stays a year, not 1 January */
-            out->kind = RX_YEAR;
+            out->kind = CELL_YEAR;
         } else {
-            out->num = rx_excel_day(cadre_date_days(v.u.d));
-            out->kind = RX_DATE;
+            out->num = xlsx_excel_day(cadre_date_days(v.u.d));
+            out->kind = CELL_DATE;
         }
         return;
     case CADRE_V_NULL:
@@ -224,29 +224,29 @@ void rw_cell_eval(rw_cells *cs, size_t c, const cadre_env *env)
         cadre_value_format(&v, cs->col[c].buf, cs->col[c].cap);
         out->text = cs->col[c].buf;
         if (*out->text) {
-            out->kind = RX_TEXT;
+            out->kind = CELL_TEXT;
             measure(cs, c, out->text, out);
         }
         return;
     }
     if (*out->text) {
-        out->kind = RX_TEXT;
+        out->kind = CELL_TEXT;
         measure_lasting(cs, c, out->text, out);
     }
 }
 
-void rw_cell_write(rw_cells *cs, lxw_worksheet *ws, uint32_t row, size_t c)
+void cell_write(row_cells *cs, lxw_worksheet *ws, uint32_t row, size_t c)
 {
-    const rw_cell *k = &cs->row[c];
-    const rx_colfmt *cf = &cs->cf[c];
-    rx_book *bk = &cs->j->bk;
+    const cell_value *k = &cs->row[c];
+    const column_formats *cf = &cs->cf[c];
+    xlsx_book *bk = &cs->j->bk;
     if (k->kind < 0)
-        rx_blank(bk, ws, row, (uint16_t)c, cf->f[RX_TEXT][0]);
-    else if (k->kind == RX_TEXT && k->safe)
-        rx_text_safe_write(bk, ws, row, (uint16_t)c, k->text,
-                           cf->f[RX_TEXT][0]);
-    else if (k->kind == RX_TEXT)
-        rx_text(bk, ws, row, (uint16_t)c, k->text, cf->f[RX_TEXT][0]);
+        xlsx_blank(bk, ws, row, (uint16_t)c, cf->f[CELL_TEXT][0]);
+    else if (k->kind == CELL_TEXT && k->safe)
+        xlsx_text_safe_write(bk, ws, row, (uint16_t)c, k->text,
+                           cf->f[CELL_TEXT][0]);
+    else if (k->kind == CELL_TEXT)
+        xlsx_text(bk, ws, row, (uint16_t)c, k->text, cf->f[CELL_TEXT][0]);
     else
-        rx_number(bk, ws, row, (uint16_t)c, k->num, cf->f[k->kind][0]);
+        xlsx_number(bk, ws, row, (uint16_t)c, k->num, cf->f[k->kind][0]);
 }

@@ -9,20 +9,20 @@
 #include <string.h>
 
 #include "cadre/text.h"
-#include "roster_write.h"
+#include "roster_plan.h"
 
 #define WIDTH_SAMPLE 2000     /* rows measured for column widths */
 #define WIDTH_MIN 4.0
 #define WIDTH_MAX 45.0
 
-static uint32_t title_rows(const rs_sheet *sh)
+static uint32_t title_rows(const roster_sheet *sh)
 {
     /* issuer and national title, motto, a blank line, titles, subtitles,
      * a blank line or the unit of count */
     return 3 + (uint32_t)sh->n_titles + (uint32_t)sh->n_subtitles + 1;
 }
 
-static double cell_width(rw_job *j, const rs_column *c, const cadre_env *env)
+static double cell_width(roster_job *j, const roster_column *c, const cadre_env *env)
 {
     if (!c->value)
         return 0;
@@ -34,10 +34,10 @@ static double cell_width(rw_job *j, const rs_column *c, const cadre_env *env)
         if (v.type == CADRE_V_NUMBER) {
             char num[CADRE_NUMBER_TEXT_MAX];
             cadre_format_decimal(v.u.n, 2, num, sizeof num);
-            return rx_text_width(num);
+            return xlsx_text_width(num);
         }
     }
-    return rx_text_width(rw_render(j, c->value, env));
+    return xlsx_text_width(job_render(j, c->value, env));
 }
 
 /* The longest word of a heading: it must fit without being cut. */
@@ -52,7 +52,7 @@ static double longest_word(const char *s)
                                                        : sizeof tmp - 1;
             memcpy(tmp, w, n);
             tmp[n] = '\0';
-            double x = rx_text_width(tmp) * 1.1; /* bold */
+            double x = xlsx_text_width(tmp) * 1.1; /* bold */
             if (x > best)
                 best = x;
             w = p + 1;
@@ -63,19 +63,19 @@ static double longest_word(const char *s)
     return best;
 }
 
-static cadre_error measure(rw_job *j, const rs_sheet *sh, rw_plan *p)
+static cadre_error measure(roster_job *j, const roster_sheet *sh, sheet_plan *p)
 {
     if (!(p->width = calloc(sh->n_cols, sizeof *p->width)))
         return CADRE_ENOMEM;
     size_t sample = p->n < WIDTH_SAMPLE ? p->n : WIDTH_SAMPLE;
-    cadre_value vars[RS_VAR_COUNT] = {
+    cadre_value vars[VAR_COUNT] = {
         { .type = CADRE_V_NUMBER }, { .type = CADRE_V_NUMBER } };
     for (size_t i = 0; i < sample; i++) {
         cadre_env env;
-        rw_env(j, &env);
+        job_env(j, &env);
         vars[0].u.n = vars[1].u.n = (double)p->n;
         env.vars = vars;
-        rw_rows_env(j, sh, p->items[i], &env);
+        job_bind_row(j, sh, p->items[i], &env);
         for (size_t c = 0; c < sh->n_cols; c++) {
             double w = cell_width(j, &sh->cols[c], &env);
             if (w > p->width[c])
@@ -83,7 +83,7 @@ static cadre_error measure(rw_job *j, const rs_sheet *sh, rw_plan *p)
         }
     }
     for (size_t c = 0; c < sh->n_cols; c++) {
-        const rs_column *col = &sh->cols[c];
+        const roster_column *col = &sh->cols[c];
         if (col->width > 0) {
             p->width[c] = col->width;
             continue;
@@ -94,8 +94,8 @@ static cadre_error measure(rw_job *j, const rs_sheet *sh, rw_plan *p)
         double h = longest_word(col->heading) + 1.5;
         if (w < h)
             w = h;
-        if (col->total == RS_TOTAL_LABEL) {
-            double t = rx_text_width(sh->grand_label ? sh->grand_label
+        if (col->total == TOTAL_LABEL) {
+            double t = xlsx_text_width(sh->grand_label ? sh->grand_label
                                                      : sh->total_label) + 2;
             if (w < t)
                 w = t;
@@ -105,20 +105,20 @@ static cadre_error measure(rw_job *j, const rs_sheet *sh, rw_plan *p)
     return CADRE_OK;
 }
 
-cadre_error rw_lay_out(rw_job *j, const rs_sheet *sh, rw_plan *p)
+cadre_error plan_lay_out(roster_job *j, const roster_sheet *sh, sheet_plan *p)
 {
     for (size_t c = 0; c < sh->n_cols; c++)
-        p->totals |= sh->cols[c].total != RS_TOTAL_NONE;
+        p->totals |= sh->cols[c].total != TOTAL_NONE;
     p->heading_row = title_rows(sh);
-    p->head_rows = p->heading_row + rw_heading_rows(sh);
-    p->foot_rows = 1 + (sh->n_signers ? 2 + RW_SIGN_SPACE : 0) + 1;
-    p->grouped = sh->group != RS_GROUP_NONE && p->n_groups > 1;
+    p->head_rows = p->heading_row + sheet_heading_rows(sh);
+    p->foot_rows = 1 + (sh->n_signers ? 2 + SIGN_SPACE : 0) + 1;
+    p->grouped = sh->group != GROUP_NONE && p->n_groups > 1;
     bool grouped = p->grouped;
     p->body_rows = p->n + (grouped ? p->n_groups * (1 + p->totals) : 0) +
                    (p->totals && sh->grand_label ? 1 : 0);
-    uint32_t max = j->opt->max_rows ? j->opt->max_rows : RW_EXCEL_ROWS;
-    if (max > RW_EXCEL_ROWS)
-        max = RW_EXCEL_ROWS;
+    uint32_t max = j->opt->max_rows ? j->opt->max_rows : EXCEL_ROWS;
+    if (max > EXCEL_ROWS)
+        max = EXCEL_ROWS;
     if (max <= p->head_rows + p->foot_rows + 1) {
         cadre_diags_error(j->diags, NULL, 0, "%u rows per sheet leave no room "
                           "for data", max);
@@ -142,13 +142,13 @@ cadre_error rw_lay_out(rw_job *j, const rs_sheet *sh, rw_plan *p)
     return measure(j, sh, p);
 }
 
-rs_part_ref rw_part_ref(const rw_plan *p, size_t k)
+part_rows plan_part_rows(const sheet_plan *p, size_t k)
 {
     uint64_t before = (uint64_t)k * p->per_part;
     uint64_t rows = p->body_rows - before;
     if (rows > p->per_part)
         rows = p->per_part;
-    rs_part_ref ref = { .sheet = p->part_names[k], .first = p->head_rows,
+    part_rows ref = { .sheet = p->part_names[k], .first = p->head_rows,
                         .last = p->head_rows + (uint32_t)rows - 1 };
     if (rows == 0)
         ref.last = ref.first - 1;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cadre/text.h"
-#include "roster_write.h"
+#include "roster_plan.h"
 
 /* Reorder idx stably by key[idx[i]] (a counting sort over n_keys keys):
  * groups in key order, the name order kept inside each. */
@@ -84,13 +84,13 @@ static cadre_error sort_participants(const cadre_records *r, uint32_t *items,
     return err;
 }
 
-static bool keep(rw_job *j, const rs_sheet *sh, uint32_t item)
+static bool keep(roster_job *j, const roster_sheet *sh, uint32_t item)
 {
     const cadre_records *r = j->recs;
     uint32_t unit;
     switch (sh->rows) {
-    case RS_ROWS_CADRES: unit = r->cadres[item].unit; break;
-    case RS_ROWS_PARTICIPANTS:
+    case ROWS_CADRES: unit = r->cadres[item].unit; break;
+    case ROWS_PARTICIPANTS:
         unit = r->cadres[r->participants[item].cadre].unit;
         break;
     default: unit = item; break;
@@ -100,18 +100,18 @@ static bool keep(rw_job *j, const rs_sheet *sh, uint32_t item)
     if (!sh->where)
         return true;
     cadre_env env;
-    rw_env(j, &env);
-    rw_rows_env(j, sh, item, &env);
+    job_env(j, &env);
+    job_bind_row(j, sh, item, &env);
     return cadre_expr_test(sh->where, &env);
 }
 
-cadre_error rw_choose_rows(rw_job *j, const rs_sheet *sh, rw_plan *p)
+cadre_error plan_choose_rows(roster_job *j, const roster_sheet *sh, sheet_plan *p)
 {
     const cadre_records *r = j->recs;
     size_t max;
-    if (sh->rows == RS_ROWS_CADRES)
+    if (sh->rows == ROWS_CADRES)
         max = r->n_cadres;
-    else if (sh->rows == RS_ROWS_UNITS)
+    else if (sh->rows == ROWS_UNITS)
         max = r->n_units;
     else if (j->opt->participants)
         max = j->opt->n_participants;
@@ -122,12 +122,12 @@ cadre_error rw_choose_rows(rw_job *j, const rs_sheet *sh, rw_plan *p)
     }
     if (!(p->items = malloc((max ? max : 1) * sizeof *p->items)))
         return CADRE_ENOMEM;
-    if (sh->rows == RS_ROWS_PARTICIPANTS && j->opt->participants) {
+    if (sh->rows == ROWS_PARTICIPANTS && j->opt->participants) {
         for (size_t i = 0; i < max; i++)
             if (j->opt->participants[i] < r->n_participants &&
                 keep(j, sh, j->opt->participants[i]))
                 p->items[p->n++] = j->opt->participants[i];
-    } else if (sh->rows == RS_ROWS_PARTICIPANTS) {
+    } else if (sh->rows == ROWS_PARTICIPANTS) {
         for (size_t i = 0; i < j->n_courses; i++) {
             const cadre_course *c = &r->courses[j->courses[i]];
             for (uint32_t k = c->first; k < c->first + c->count; k++)
@@ -146,28 +146,28 @@ cadre_error rw_choose_rows(rw_job *j, const rs_sheet *sh, rw_plan *p)
      * courses were given in; names are sorted inside each afterwards,
      * group by group, so that the sort keys of a province never all
      * exist at once. */
-    if (sh->group == RS_GROUP_UNIT || sh->group == RS_GROUP_LEVEL ||
-        sh->group == RS_GROUP_COURSE) {
-        size_t n_keys = sh->group == RS_GROUP_UNIT ? r->n_units
-                        : sh->group == RS_GROUP_LEVEL ? 2
+    if (sh->group == GROUP_UNIT || sh->group == GROUP_LEVEL ||
+        sh->group == GROUP_COURSE) {
+        size_t n_keys = sh->group == GROUP_UNIT ? r->n_units
+                        : sh->group == GROUP_LEVEL ? 2
                                                       : r->n_courses;
         uint32_t *key = malloc((p->n ? p->n : 1) * sizeof *key);
         uint32_t *idx = malloc((p->n ? p->n : 1) * sizeof *idx);
         uint32_t *rank = NULL;
-        if (sh->group == RS_GROUP_COURSE) {
+        if (sh->group == GROUP_COURSE) {
             rank = calloc(r->n_courses ? r->n_courses : 1, sizeof *rank);
             if (rank)
                 for (size_t i = 0; i < j->n_courses; i++)
                     rank[j->courses[i]] = (uint32_t)i;
         }
-        if (!key || !idx || (sh->group == RS_GROUP_COURSE && !rank)) {
+        if (!key || !idx || (sh->group == GROUP_COURSE && !rank)) {
             free(key);
             free(idx);
             free(rank);
             return CADRE_ENOMEM;
         }
         for (size_t i = 0; i < p->n; i++) {
-            uint32_t g = rw_group_key(j, sh, p->items[i]);
+            uint32_t g = job_group_key(j, sh, p->items[i]);
             key[i] = rank && !j->opt->participants ? rank[g] : g;
             idx[i] = (uint32_t)i;
         }
@@ -185,13 +185,13 @@ cadre_error rw_choose_rows(rw_job *j, const rs_sheet *sh, rw_plan *p)
     }
     size_t start = 0;
     for (size_t i = 0; i <= p->n && err == CADRE_OK; i++) {
-        bool end = i == p->n || (i > 0 && sh->group != RS_GROUP_NONE &&
-                                 rw_group_key(j, sh, p->items[i]) !=
-                                     rw_group_key(j, sh, p->items[i - 1]));
+        bool end = i == p->n || (i > 0 && sh->group != GROUP_NONE &&
+                                 job_group_key(j, sh, p->items[i]) !=
+                                     job_group_key(j, sh, p->items[i - 1]));
         if (!end || i == start)
             continue;
         p->n_groups++;
-        if (sh->sort && sh->rows == RS_ROWS_CADRES)
+        if (sh->sort && sh->rows == ROWS_CADRES)
             err = cadre_records_sort_cadres(r, p->items + start, i - start);
         else if (sh->sort)
             err = sort_participants(r, p->items + start, i - start);

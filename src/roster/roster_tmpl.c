@@ -4,15 +4,16 @@
  * expression and text template up front so that a template's mistakes are
  * reported with file and line before a workbook is begun.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cadre/files.h"
 #include "cadre/text.h"
-#include "roster_internal.h"
+#include "roster_tmpl.h"
 
-const char *const rs_row_vars[] = { "seq", "group-seq", NULL };
+const char *const roster_row_vars[] = { "seq", "group-seq", NULL };
 
 static const char *const rows_names[] = { "cadres", "participants", "units",
                                           NULL };
@@ -28,9 +29,9 @@ static const char *const sort_names[] = { "name", "none", NULL };
 static unsigned row_roots(int rows)
 {
     switch (rows) {
-    case RS_ROWS_PARTICIPANTS:
+    case ROWS_PARTICIPANTS:
         return CADRE_ROOT_CADRE | CADRE_ROOT_COURSE | CADRE_ROOT_PARTICIPANT;
-    case RS_ROWS_UNITS:
+    case ROWS_UNITS:
         return CADRE_ROOT_UNIT;
     default:
         return CADRE_ROOT_CADRE;
@@ -42,7 +43,7 @@ static unsigned row_roots(int rows)
 static unsigned title_roots(int rows)
 {
     return CADRE_ROOT_UNIT |
-           (rows == RS_ROWS_PARTICIPANTS ? CADRE_ROOT_COURSE : 0);
+           (rows == ROWS_PARTICIPANTS ? CADRE_ROOT_COURSE : 0);
 }
 
 static cadre_tmpl_text *text_of(const char *src, unsigned roots,
@@ -64,17 +65,45 @@ static bool valid_sheet_name(const char *s)
     return strpbrk(s, "[]:*?/\\") == NULL;
 }
 
-static int read_column(rs_sheet *sh, const cadre_tnode *n, int group,
+/* The column's value with white space removed compared with `want`
+ * ("{cadre.education}"). */
+static bool value_is(const char *src, const char *want)
+{
+    if (!src)
+        return false;
+    const char *w = want;
+    for (const char *p = src; *p; p++) {
+        if (isspace((unsigned char)*p))
+            continue;
+        if (*p != *w)
+            return false;
+        w++;
+    }
+    return *w == '\0';
+}
+
+bool column_shows(const roster_column *c, int f)
+{
+    return c->single && value_is(c->value_src, count_field_column(f));
+}
+
+bool column_shows_unit(const roster_column *c)
+{
+    return c->single && (value_is(c->value_src, "{unit.name}") ||
+                         value_is(c->value_src, "{cadre.unit.name}"));
+}
+
+static int read_column(roster_sheet *sh, const cadre_tnode *n, int group,
                        cadre_diags *diags)
 {
     static const char *const allowed[] = { "heading", "value", "count",
         "width", "align", "format", "total", NULL };
     int bad = cadre_tnode_check_attrs(n, allowed, diags);
-    rs_column *c = &sh->cols[sh->n_cols++];
+    roster_column *c = &sh->cols[sh->n_cols++];
     memset(c, 0, sizeof *c);
     c->node = n;
     c->group = group;
-    for (int f = 0; f < RS_F_COUNT; f++)
+    for (int f = 0; f < COUNT_FIELDS; f++)
         c->over_col[f] = -1;
     c->heading = cadre_tnode_require(n, "heading", diags);
     const char *value = cadre_tnode_attr(n, "value");
@@ -82,7 +111,7 @@ static int read_column(rs_sheet *sh, const cadre_tnode *n, int group,
     if (!c->heading)
         bad++;
     if (count) {
-        if (sh->rows != RS_ROWS_UNITS) {
+        if (sh->rows != ROWS_UNITS) {
             cadre_tnode_error(n, diags, "a count column needs rows=\"units\" "
                               "on its sheet");
             bad++;
@@ -96,7 +125,7 @@ static int read_column(rs_sheet *sh, const cadre_tnode *n, int group,
                                                n->line, diags);
             if (!e)
                 bad++;
-            else if (rs_cond_parse(count, n, &c->count, diags) != 0)
+            else if (count_cond_compile(e, count, n, &c->count, diags) != 0)
                 bad++;
             cadre_expr_free(e);
             c->has_count = true;
@@ -106,7 +135,7 @@ static int read_column(rs_sheet *sh, const cadre_tnode *n, int group,
         bad++;
     } else {
         c->value_src = value;
-        c->value = text_of(value, row_roots(sh->rows), rs_row_vars, n, diags);
+        c->value = text_of(value, row_roots(sh->rows), roster_row_vars, n, diags);
         if (!c->value)
             bad++;
         else {
@@ -123,12 +152,12 @@ static int read_column(rs_sheet *sh, const cadre_tnode *n, int group,
     c->num_format = cadre_tnode_attr(n, "format");
     if (c->num_format && !*c->num_format)
         c->num_format = NULL;
-    if (c->has_count && c->total == RS_TOTAL_NONE)
-        c->total = RS_TOTAL_SUM; /* counts add up by default */
+    if (c->has_count && c->total == TOTAL_NONE)
+        c->total = TOTAL_SUM; /* counts add up by default */
     return bad;
 }
 
-static int read_footer(rs_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
+static int read_footer(roster_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
 {
     static const char *const allowed[] = { "place-date", NULL };
     static const char *const signer_attrs[] = { "title", NULL };
@@ -153,7 +182,7 @@ static int read_footer(rs_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
             continue;
         }
         bad += cadre_tnode_check_attrs(s, signer_attrs, diags);
-        rs_signer *g = &sh->signers[sh->n_signers++];
+        roster_signer *g = &sh->signers[sh->n_signers++];
         const char *title = cadre_tnode_require(s, "title", diags);
         if (!title || !(g->title = text_of(title, title_roots(sh->rows), NULL,
                                            s, diags)))
@@ -175,16 +204,20 @@ static int add_line(cadre_tmpl_text ***list, size_t *n, size_t cap,
     return 0;
 }
 
-static int read_sheet(rs_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
+/* The attributes of <sheet>.  Returns the errors found; -1 when the
+ * rows are unknown, which leaves nothing else to check. */
+static int read_sheet_attrs(roster_sheet *sh, const cadre_tnode *n,
+                            cadre_diags *diags)
 {
     static const char *const allowed[] = { "name", "rows", "where",
         "group-by", "group-heading", "total-label", "grand-total", "sort",
         "over", "font-size", NULL };
+    static const int group_ok[][4] = {
+        [ROWS_CADRES] = { 1, 1, 0, 0 },
+        [ROWS_PARTICIPANTS] = { 1, 1, 1, 0 },
+        [ROWS_UNITS] = { 1, 0, 0, 1 },
+    };
     int bad = cadre_tnode_check_attrs(n, allowed, diags);
-    sh->node = n;
-    sh->over_sheet = -1;
-    sh->over_unit_col = -1;
-    sh->font_size = 11;
     sh->name = cadre_tnode_require(n, "name", diags);
     if (!sh->name)
         bad++;
@@ -194,25 +227,20 @@ static int read_sheet(rs_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
         bad++;
     }
     if (cadre_tnode_choice(n, "rows", rows_names, &sh->rows, diags) != 0)
-        return bad + 1;
-    sh->group = RS_GROUP_NONE;
+        return -1;
+    sh->group = GROUP_NONE;
     if (cadre_tnode_choice(n, "group-by", group_names, &sh->group, diags))
         bad++;
-    static const int group_ok[][4] = {
-        [RS_ROWS_CADRES] = { 1, 1, 0, 0 },
-        [RS_ROWS_PARTICIPANTS] = { 1, 1, 1, 0 },
-        [RS_ROWS_UNITS] = { 1, 0, 0, 1 },
-    };
     if (!group_ok[sh->rows][sh->group]) {
         cadre_tnode_error(n, diags, "rows=\"%s\" cannot be grouped by %s",
                           rows_names[sh->rows], group_names[sh->group]);
         bad++;
     }
-    int sort = sh->rows == RS_ROWS_UNITS ? 1 : 0;
+    int sort = sh->rows == ROWS_UNITS ? 1 : 0;
     if (cadre_tnode_choice(n, "sort", sort_names, &sort, diags))
         bad++;
     sh->sort = sort == 0;
-    if (sh->sort && sh->rows == RS_ROWS_UNITS) {
+    if (sh->sort && sh->rows == ROWS_UNITS) {
         cadre_tnode_error(n, diags, "units are listed in file order: "
                           "sort=\"name\" needs cadres or participants");
         bad++;
@@ -228,8 +256,8 @@ static int read_sheet(rs_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
     }
     const char *gh = cadre_tnode_attr(n, "group-heading");
     if (gh) {
-        unsigned roots = sh->group == RS_GROUP_COURSE ? CADRE_ROOT_COURSE
-                                                      : CADRE_ROOT_UNIT;
+        unsigned roots = sh->group == GROUP_COURSE ? CADRE_ROOT_COURSE
+                                                   : CADRE_ROOT_UNIT;
         if (!(sh->group_heading = text_of(gh, roots, NULL, n, diags)))
             bad++;
     }
@@ -242,12 +270,72 @@ static int read_sheet(rs_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
     if (!*sh->grand_label)
         sh->grand_label = NULL;
     sh->over = cadre_tnode_attr(n, "over");
-    if (sh->over && sh->rows != RS_ROWS_UNITS) {
+    if (sh->over && sh->rows != ROWS_UNITS) {
         cadre_tnode_error(n, diags, "over=\"...\" needs rows=\"units\"");
         bad++;
     }
+    return bad;
+}
 
-    /* Count what to allocate: columns (also inside <columns>), lines. */
+/* <columns heading="..."> and the columns inside it. */
+static int read_column_group(roster_sheet *sh, const cadre_tnode *c,
+                             cadre_diags *diags)
+{
+    static const char *const heading_only[] = { "heading", NULL };
+    int bad = cadre_tnode_check_attrs(c, heading_only, diags);
+    const char *h = cadre_tnode_require(c, "heading", diags);
+    if (!h)
+        bad++;
+    int g = (int)sh->n_groups;
+    sh->groups[sh->n_groups++] = h ? h : "";
+    for (const cadre_tnode *d = c->children; d; d = d->next) {
+        if (cadre_tnode_is(d, "column"))
+            bad += read_column(sh, d, g, diags);
+        else {
+            cadre_tnode_error(d, diags, "unknown element <%s> in <columns>",
+                              d->name);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+/* <issuer>, <title>, <subtitle> or <unit-of-count>: a line of the title
+ * block; `n_lines` is the room allocated for titles and subtitles. */
+static int read_title_line(roster_sheet *sh, const cadre_tnode *c,
+                           size_t n_lines, cadre_diags *diags)
+{
+    static const char *const none[] = { NULL };
+    int bad = cadre_tnode_check_attrs(c, none, diags);
+    cadre_tmpl_text *t = text_of(c->text, title_roots(sh->rows), NULL, c,
+                                 diags);
+    if (!t)
+        return bad + 1;
+    int rc = 0;
+    if (cadre_tnode_is(c, "title"))
+        rc = add_line(&sh->titles, &sh->n_titles, n_lines, t);
+    else if (cadre_tnode_is(c, "subtitle"))
+        rc = add_line(&sh->subtitles, &sh->n_subtitles, n_lines, t);
+    else if (cadre_tnode_is(c, "issuer")) {
+        cadre_tmpl_text_free(sh->issuer);
+        sh->issuer = t;
+    } else {
+        cadre_tmpl_text_free(sh->unit_of_count);
+        sh->unit_of_count = t;
+    }
+    if (rc != 0) {
+        cadre_tmpl_text_free(t);
+        cadre_tnode_error(c, diags, "out of memory");
+        bad++;
+    }
+    return bad;
+}
+
+/* The elements inside <sheet>. */
+static int read_sheet_body(roster_sheet *sh, const cadre_tnode *n,
+                           cadre_diags *diags)
+{
+    /* count what to allocate: columns (also inside <columns>), lines */
     size_t n_cols = 0, n_groups = 0, n_lines = 0;
     for (const cadre_tnode *c = n->children; c; c = c->next) {
         if (cadre_tnode_is(c, "columns")) {
@@ -263,63 +351,23 @@ static int read_sheet(rs_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
     sh->groups = calloc(n_groups ? n_groups : 1, sizeof *sh->groups);
     if (!sh->cols || !sh->groups) {
         cadre_tnode_error(n, diags, "out of memory");
-        return bad + 1;
+        return 1;
     }
-    unsigned troots = title_roots(sh->rows);
+    int bad = 0;
     bool footer = false;
     for (const cadre_tnode *c = n->children; c; c = c->next) {
-        cadre_tmpl_text *t = NULL;
-        static const char *const none[] = { NULL };
-        static const char *const heading_only[] = { "heading", NULL };
-        if (cadre_tnode_is(c, "column")) {
+        if (cadre_tnode_is(c, "column"))
             bad += read_column(sh, c, -1, diags);
-        } else if (cadre_tnode_is(c, "columns")) {
-            bad += cadre_tnode_check_attrs(c, heading_only, diags);
-            const char *h = cadre_tnode_require(c, "heading", diags);
-            if (!h)
-                bad++;
-            int g = (int)sh->n_groups;
-            sh->groups[sh->n_groups++] = h ? h : "";
-            for (const cadre_tnode *d = c->children; d; d = d->next) {
-                if (cadre_tnode_is(d, "column"))
-                    bad += read_column(sh, d, g, diags);
-                else {
-                    cadre_tnode_error(d, diags, "unknown element <%s> in "
-                                      "<columns>", d->name);
-                    bad++;
-                }
-            }
-        } else if (cadre_tnode_is(c, "issuer") || cadre_tnode_is(c, "title") ||
-                   cadre_tnode_is(c, "subtitle") ||
-                   cadre_tnode_is(c, "unit-of-count")) {
-            bad += cadre_tnode_check_attrs(c, none, diags);
-            if (!(t = text_of(c->text, troots, NULL, c, diags))) {
-                bad++;
-                continue;
-            }
-            int rc = 0;
-            if (cadre_tnode_is(c, "title"))
-                rc = add_line(&sh->titles, &sh->n_titles, n_lines, t);
-            else if (cadre_tnode_is(c, "subtitle"))
-                rc = add_line(&sh->subtitles, &sh->n_subtitles, n_lines, t);
-            else if (cadre_tnode_is(c, "issuer")) {
-                cadre_tmpl_text_free(sh->issuer);
-                sh->issuer = t;
-            } else {
-                cadre_tmpl_text_free(sh->unit_of_count);
-                sh->unit_of_count = t;
-            }
-            if (rc != 0) {
-                cadre_tmpl_text_free(t);
-                cadre_tnode_error(c, diags, "out of memory");
-                bad++;
-            }
+        else if (cadre_tnode_is(c, "columns"))
+            bad += read_column_group(sh, c, diags);
+        else if (cadre_tnode_is(c, "issuer") || cadre_tnode_is(c, "title") ||
+                 cadre_tnode_is(c, "subtitle") ||
+                 cadre_tnode_is(c, "unit-of-count"))
+            bad += read_title_line(sh, c, n_lines, diags);
+        else if (cadre_tnode_is(c, "footer") && footer) {
+            cadre_tnode_error(c, diags, "a sheet has one <footer>");
+            bad++;
         } else if (cadre_tnode_is(c, "footer")) {
-            if (footer) {
-                cadre_tnode_error(c, diags, "a sheet has one <footer>");
-                bad++;
-                continue;
-            }
             footer = true;
             bad += read_footer(sh, c, diags);
         } else {
@@ -328,11 +376,25 @@ static int read_sheet(rs_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
             bad++;
         }
     }
+    return bad;
+}
+
+static int read_sheet(roster_sheet *sh, const cadre_tnode *n,
+                      cadre_diags *diags)
+{
+    sh->node = n;
+    sh->over_sheet = -1;
+    sh->over_unit_col = -1;
+    sh->font_size = 11;
+    int bad = read_sheet_attrs(sh, n, diags);
+    if (bad < 0)
+        return 1;
+    bad += read_sheet_body(sh, n, diags);
     if (sh->n_cols == 0) {
         cadre_tnode_error(n, diags, "a sheet needs at least one <column>");
         bad++;
     }
-    if (sh->rows == RS_ROWS_UNITS && !sh->over) {
+    if (sh->rows == ROWS_UNITS && !sh->over) {
         bool counts = false;
         for (size_t i = 0; i < sh->n_cols; i++)
             counts |= sh->cols[i].has_count;
@@ -347,21 +409,21 @@ static int read_sheet(rs_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
 
 /* Tie a statistics sheet to the cadre sheet its formulas count, and each
  * count to the cells it tests there. */
-static int link_over(cadre_roster *r, rs_sheet *sh, cadre_diags *diags)
+static int link_over(cadre_roster *r, roster_sheet *sh, cadre_diags *diags)
 {
     int bad = 0;
     for (size_t i = 0; i < r->n_sheets; i++)
         if (r->sheets[i].name && strcmp(r->sheets[i].name, sh->over) == 0)
             sh->over_sheet = (int)i;
     if (sh->over_sheet < 0 ||
-        r->sheets[sh->over_sheet].rows != RS_ROWS_CADRES) {
+        r->sheets[sh->over_sheet].rows != ROWS_CADRES) {
         cadre_tnode_error(sh->node, diags, "over=\"%s\" must name a sheet "
                           "with rows=\"cadres\" in this template", sh->over);
         return 1;
     }
-    const rs_sheet *o = &r->sheets[sh->over_sheet];
+    const roster_sheet *o = &r->sheets[sh->over_sheet];
     for (size_t j = 0; j < o->n_cols && sh->over_unit_col < 0; j++)
-        if (rs_column_shows_unit(&o->cols[j]))
+        if (column_shows_unit(&o->cols[j]))
             sh->over_unit_col = (int)j;
     if (sh->over_unit_col < 0) {
         cadre_tnode_error(sh->node, diags, "sheet '%s' needs a column with "
@@ -370,19 +432,19 @@ static int link_over(cadre_roster *r, rs_sheet *sh, cadre_diags *diags)
         return 1;
     }
     for (size_t i = 0; i < sh->n_cols; i++) {
-        rs_column *c = &sh->cols[i];
+        roster_column *c = &sh->cols[i];
         if (!c->has_count)
             continue;
-        for (int f = 0; f < RS_F_COUNT; f++) {
+        for (int f = 0; f < COUNT_FIELDS; f++) {
             if (!(c->count.tested & (1u << f)))
                 continue;
             for (size_t j = 0; j < o->n_cols && c->over_col[f] < 0; j++)
-                if (rs_column_shows(&o->cols[j], f))
+                if (column_shows(&o->cols[j], f))
                     c->over_col[f] = (int)j;
             if (c->over_col[f] < 0) {
                 cadre_tnode_error(c->node, diags, "sheet '%s' needs a column "
                                   "with value=\"%s\" for this count's formula",
-                                  o->name, rs_field_column(f));
+                                  o->name, count_field_column(f));
                 bad++;
             }
         }
@@ -390,7 +452,7 @@ static int link_over(cadre_roster *r, rs_sheet *sh, cadre_diags *diags)
     return bad;
 }
 
-static void props_free(rs_props *p)
+static void props_free(roster_props *p)
 {
     cadre_tmpl_text_free(p->title);
     cadre_tmpl_text_free(p->subject);
@@ -401,7 +463,7 @@ static void props_free(rs_props *p)
     cadre_tmpl_text_free(p->category);
 }
 
-static int read_props(rs_props *p, const cadre_tnode *n, cadre_diags *diags)
+static int read_props(roster_props *p, const cadre_tnode *n, cadre_diags *diags)
 {
     static const char *const allowed[] = { "title", "subject", "author",
         "company", "keywords", "comments", "category", NULL };
@@ -449,7 +511,7 @@ cadre_roster *cadre_roster_load(const char *path, cadre_diags *diags)
     }
     for (const cadre_tnode *c = root->children; c; c = c->next) {
         if (cadre_tnode_is(c, "sheet")) {
-            rs_sheet *sh = &r->sheets[r->n_sheets++];
+            roster_sheet *sh = &r->sheets[r->n_sheets++];
             bad += read_sheet(sh, c, diags);
             for (size_t i = 0; sh->name && i + 1 < r->n_sheets; i++)
                 if (r->sheets[i].name &&
@@ -482,7 +544,7 @@ fail:
 bool cadre_roster_wants_courses(const cadre_roster *r)
 {
     for (size_t i = 0; i < r->n_sheets; i++)
-        if (r->sheets[i].rows == RS_ROWS_PARTICIPANTS)
+        if (r->sheets[i].rows == ROWS_PARTICIPANTS)
             return true;
     return false;
 }
@@ -501,7 +563,7 @@ char *cadre_roster_find_shipped(const char *kind)
     return NULL;
 }
 
-static void sheet_release(rs_sheet *sh)
+static void sheet_release(roster_sheet *sh)
 {
     cadre_expr_free(sh->where);
     cadre_tmpl_text_free(sh->group_heading);

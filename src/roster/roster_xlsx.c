@@ -14,13 +14,13 @@
  * metric-compatible one (Liberation Serif) with Vietnamese. */
 #define FONT "Times New Roman"
 
-void rx_row_height(rx_book *bk, lxw_worksheet *ws, uint32_t row, double points)
+void xlsx_row_height(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, double points)
 {
-    rx_check(bk, worksheet_set_row(ws, row, points < 409 ? points : 409, NULL),
+    xlsx_check(bk, worksheet_set_row(ws, row, points < 409 ? points : 409, NULL),
              "a row");
 }
 
-void rx_check(rx_book *bk, lxw_error e, const char *what)
+void xlsx_check(xlsx_book *bk, lxw_error e, const char *what)
 {
     if (e == LXW_NO_ERROR || bk->err != CADRE_OK)
         return;
@@ -29,11 +29,11 @@ void rx_check(rx_book *bk, lxw_error e, const char *what)
                       bk->path, what, lxw_strerror(e));
 }
 
-static lxw_format *fmt(rx_book *bk, double size, bool bold)
+static lxw_format *fmt(xlsx_book *bk, double size, bool bold)
 {
     lxw_format *f = workbook_add_format(bk->wb);
     if (!f) {
-        rx_check(bk, LXW_ERROR_MEMORY_MALLOC_FAILED, "format");
+        xlsx_check(bk, LXW_ERROR_MEMORY_MALLOC_FAILED, "format");
         return NULL;
     }
     format_set_font_name(f, FONT);
@@ -44,53 +44,53 @@ static lxw_format *fmt(rx_book *bk, double size, bool bold)
     return f;
 }
 
-static void make_styles(rx_book *bk)
+static void make_styles(xlsx_book *bk)
 {
     double s = bk->font_size;
     lxw_format **st = bk->style;
-    if ((st[RX_ISSUER] = fmt(bk, 12, true))) {
-        format_set_align(st[RX_ISSUER], LXW_ALIGN_CENTER);
-        format_set_text_wrap(st[RX_ISSUER]);
+    if ((st[STYLE_ISSUER] = fmt(bk, 12, true))) {
+        format_set_align(st[STYLE_ISSUER], LXW_ALIGN_CENTER);
+        format_set_text_wrap(st[STYLE_ISSUER]);
     }
-    if ((st[RX_NATIONAL] = fmt(bk, 12, true)))
-        format_set_align(st[RX_NATIONAL], LXW_ALIGN_CENTER);
-    if ((st[RX_MOTTO] = fmt(bk, 13, true))) {
-        format_set_align(st[RX_MOTTO], LXW_ALIGN_CENTER);
-        format_set_underline(st[RX_MOTTO], LXW_UNDERLINE_SINGLE);
+    if ((st[STYLE_NATIONAL] = fmt(bk, 12, true)))
+        format_set_align(st[STYLE_NATIONAL], LXW_ALIGN_CENTER);
+    if ((st[STYLE_MOTTO] = fmt(bk, 13, true))) {
+        format_set_align(st[STYLE_MOTTO], LXW_ALIGN_CENTER);
+        format_set_underline(st[STYLE_MOTTO], LXW_UNDERLINE_SINGLE);
     }
-    if ((st[RX_TITLE] = fmt(bk, 14, true))) {
-        format_set_align(st[RX_TITLE], LXW_ALIGN_CENTER);
-        format_set_text_wrap(st[RX_TITLE]);
+    if ((st[STYLE_TITLE] = fmt(bk, 14, true))) {
+        format_set_align(st[STYLE_TITLE], LXW_ALIGN_CENTER);
+        format_set_text_wrap(st[STYLE_TITLE]);
     }
-    if ((st[RX_SUBTITLE] = fmt(bk, 12, false))) {
-        format_set_align(st[RX_SUBTITLE], LXW_ALIGN_CENTER);
-        format_set_italic(st[RX_SUBTITLE]);
+    if ((st[STYLE_SUBTITLE] = fmt(bk, 12, false))) {
+        format_set_align(st[STYLE_SUBTITLE], LXW_ALIGN_CENTER);
+        format_set_italic(st[STYLE_SUBTITLE]);
     }
-    if ((st[RX_UNIT_COUNT] = fmt(bk, s, false))) {
-        format_set_align(st[RX_UNIT_COUNT], LXW_ALIGN_RIGHT);
-        format_set_italic(st[RX_UNIT_COUNT]);
+    if ((st[STYLE_UNIT_COUNT] = fmt(bk, s, false))) {
+        format_set_align(st[STYLE_UNIT_COUNT], LXW_ALIGN_RIGHT);
+        format_set_italic(st[STYLE_UNIT_COUNT]);
     }
-    if ((st[RX_HEADING] = fmt(bk, s, true))) {
-        format_set_align(st[RX_HEADING], LXW_ALIGN_CENTER);
-        format_set_text_wrap(st[RX_HEADING]);
-        format_set_border(st[RX_HEADING], LXW_BORDER_THIN);
-        format_set_bg_color(st[RX_HEADING], 0xF2F2F2);
+    if ((st[STYLE_HEADING] = fmt(bk, s, true))) {
+        format_set_align(st[STYLE_HEADING], LXW_ALIGN_CENTER);
+        format_set_text_wrap(st[STYLE_HEADING]);
+        format_set_border(st[STYLE_HEADING], LXW_BORDER_THIN);
+        format_set_bg_color(st[STYLE_HEADING], 0xF2F2F2);
     }
-    if ((st[RX_GROUP] = fmt(bk, s, true))) {
-        format_set_border(st[RX_GROUP], LXW_BORDER_THIN);
-        format_set_bg_color(st[RX_GROUP], 0xF2F2F2);
+    if ((st[STYLE_GROUP] = fmt(bk, s, true))) {
+        format_set_border(st[STYLE_GROUP], LXW_BORDER_THIN);
+        format_set_bg_color(st[STYLE_GROUP], 0xF2F2F2);
     }
-    if ((st[RX_PLACE_DATE] = fmt(bk, 12, false))) {
-        format_set_align(st[RX_PLACE_DATE], LXW_ALIGN_CENTER);
-        format_set_italic(st[RX_PLACE_DATE]);
+    if ((st[STYLE_PLACE_DATE] = fmt(bk, 12, false))) {
+        format_set_align(st[STYLE_PLACE_DATE], LXW_ALIGN_CENTER);
+        format_set_italic(st[STYLE_PLACE_DATE]);
     }
-    if ((st[RX_SIGNER] = fmt(bk, 12, true)))
-        format_set_align(st[RX_SIGNER], LXW_ALIGN_CENTER);
-    if ((st[RX_SIGNER_NAME] = fmt(bk, 12, true)))
-        format_set_align(st[RX_SIGNER_NAME], LXW_ALIGN_CENTER);
+    if ((st[STYLE_SIGNER] = fmt(bk, 12, true)))
+        format_set_align(st[STYLE_SIGNER], LXW_ALIGN_CENTER);
+    if ((st[STYLE_SIGNER_NAME] = fmt(bk, 12, true)))
+        format_set_align(st[STYLE_SIGNER_NAME], LXW_ALIGN_CENTER);
 }
 
-cadre_error rx_book_open(rx_book *bk, const char *tmp_path, const char *path,
+cadre_error xlsx_book_open(xlsx_book *bk, const char *tmp_path, const char *path,
                          time_t created, cadre_diags *diags)
 {
     memset(bk, 0, sizeof *bk);
@@ -107,27 +107,27 @@ cadre_error rx_book_open(rx_book *bk, const char *tmp_path, const char *path,
                           "could not begin the workbook", path);
         return bk->err;
     }
-    (void)created; /* set with the other properties: rx_book_props() */
+    (void)created; /* set with the other properties: xlsx_book_props() */
     make_styles(bk);
     return bk->err;
 }
 
-void rx_book_props(rx_book *bk, lxw_doc_properties *props)
+void xlsx_book_props(xlsx_book *bk, lxw_doc_properties *props)
 {
-    rx_check(bk, workbook_set_properties(bk->wb, props), "properties");
+    xlsx_check(bk, workbook_set_properties(bk->wb, props), "properties");
 }
 
-cadre_error rx_book_close(rx_book *bk)
+cadre_error xlsx_book_close(xlsx_book *bk)
 {
     free(bk->fmts);
     bk->fmts = NULL;
     lxw_error e = workbook_close(bk->wb);
     bk->wb = NULL;
-    rx_check(bk, e, "closing the workbook");
+    xlsx_check(bk, e, "closing the workbook");
     return bk->err;
 }
 
-void rx_book_discard(rx_book *bk)
+void xlsx_book_discard(xlsx_book *bk)
 {
     free(bk->fmts);
     bk->fmts = NULL;
@@ -139,7 +139,7 @@ void rx_book_discard(rx_book *bk)
 }
 
 /* A data format already made, by what it looks like. */
-struct rx_fmtkey {
+struct xlsx_format_key {
     double size;
     int align, kind;
     bool bold, wrap;
@@ -147,10 +147,10 @@ struct rx_fmtkey {
     lxw_format *f;
 };
 
-static lxw_format *find_fmt(rx_book *bk, const struct rx_fmtkey *k)
+static lxw_format *find_fmt(xlsx_book *bk, const struct xlsx_format_key *k)
 {
     for (size_t i = 0; i < bk->n_fmts; i++) {
-        const struct rx_fmtkey *o = &bk->fmts[i];
+        const struct xlsx_format_key *o = &bk->fmts[i];
         if (o->size == k->size && o->align == k->align && o->kind == k->kind &&
             o->bold == k->bold && o->wrap == k->wrap &&
             (o->num_format == k->num_format ||
@@ -161,11 +161,11 @@ static lxw_format *find_fmt(rx_book *bk, const struct rx_fmtkey *k)
     return NULL;
 }
 
-static void keep_fmt(rx_book *bk, const struct rx_fmtkey *k)
+static void keep_fmt(xlsx_book *bk, const struct xlsx_format_key *k)
 {
     if (bk->n_fmts == bk->cap_fmts) {
         size_t cap = bk->cap_fmts ? bk->cap_fmts * 2 : 32;
-        struct rx_fmtkey *v = realloc(bk->fmts, cap * sizeof *v);
+        struct xlsx_format_key *v = realloc(bk->fmts, cap * sizeof *v);
         if (!v)
             return; /* not kept: only a duplicate format later */
         bk->fmts = v;
@@ -174,18 +174,18 @@ static void keep_fmt(rx_book *bk, const struct rx_fmtkey *k)
     bk->fmts[bk->n_fmts++] = *k;
 }
 
-void rx_colfmt_init(rx_book *bk, rx_colfmt *cf, int align, bool wrap,
+void xlsx_colfmt_init(xlsx_book *bk, column_formats *cf, int align, bool wrap,
                     const char *num_format)
 {
-    static const char *const nf[RX_KIND_COUNT] = {
-        [RX_TEXT] = NULL, [RX_NUMBER] = "General", [RX_COUNT] = "#,##0",
-        [RX_DATE] = "dd/mm/yyyy", [RX_YEAR] = "0",
+    static const char *const nf[CELL_KINDS] = {
+        [CELL_TEXT] = NULL, [CELL_NUMBER] = "General", [CELL_COUNT] = "#,##0",
+        [CELL_DATE] = "dd/mm/yyyy", [CELL_YEAR] = "0",
     };
-    for (int k = 0; k < RX_KIND_COUNT; k++)
+    for (int k = 0; k < CELL_KINDS; k++)
         for (int b = 0; b < 2; b++) {
-            bool nf_used = num_format && (k == RX_NUMBER || k == RX_COUNT);
-            struct rx_fmtkey key = { bk->font_size, align, k, b,
-                                     wrap && k == RX_TEXT,
+            bool nf_used = num_format && (k == CELL_NUMBER || k == CELL_COUNT);
+            struct xlsx_format_key key = { bk->font_size, align, k, b,
+                                     wrap && k == CELL_TEXT,
                                      nf_used ? num_format : NULL, NULL };
             if ((cf->f[k][b] = find_fmt(bk, &key)))
                 continue;
@@ -198,25 +198,25 @@ void rx_colfmt_init(rx_book *bk, rx_colfmt *cf, int align, bool wrap,
             format_set_border(f, LXW_BORDER_THIN);
             int a = align;
             if (a == LXW_ALIGN_NONE)
-                a = k == RX_TEXT ? LXW_ALIGN_LEFT
-                    : k == RX_DATE || k == RX_YEAR ? LXW_ALIGN_CENTER
+                a = k == CELL_TEXT ? LXW_ALIGN_LEFT
+                    : k == CELL_DATE || k == CELL_YEAR ? LXW_ALIGN_CENTER
                                                    : LXW_ALIGN_RIGHT;
             format_set_align(f, (uint8_t)a);
-            if (k == RX_TEXT && wrap)
+            if (k == CELL_TEXT && wrap)
                 format_set_text_wrap(f);
             const char *n = nf[k];
-            if (num_format && (k == RX_NUMBER || k == RX_COUNT))
+            if (num_format && (k == CELL_NUMBER || k == CELL_COUNT))
                 n = num_format;
             if (n)
                 format_set_num_format(f, n);
         }
 }
 
-lxw_worksheet *rx_sheet_add(rx_book *bk, const char *name)
+lxw_worksheet *xlsx_sheet_add(xlsx_book *bk, const char *name)
 {
     lxw_worksheet *ws = workbook_add_worksheet(bk->wb, name);
     if (!ws) {
-        rx_check(bk, LXW_ERROR_SHEETNAME_ALREADY_USED, "adding a sheet");
+        xlsx_check(bk, LXW_ERROR_SHEETNAME_ALREADY_USED, "adding a sheet");
         return NULL;
     }
     worksheet_set_landscape(ws);
@@ -224,7 +224,7 @@ lxw_worksheet *rx_sheet_add(rx_book *bk, const char *name)
     worksheet_fit_to_pages(ws, 1, 0);
     worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.7);
     worksheet_center_horizontally(ws);
-    rx_check(bk, worksheet_set_footer(ws, "&C&\"" FONT "\"&10Trang &P/&N"),
+    xlsx_check(bk, worksheet_set_footer(ws, "&C&\"" FONT "\"&10Trang &P/&N"),
              "footer");
     return ws;
 }
@@ -245,7 +245,7 @@ static const double byte_width[256] = {
     [0xC0 ... 0xFF] = 0.95, /* a Vietnamese letter, mostly lower case */
 };
 
-double rx_text_width_n(const char *s, size_t len)
+double xlsx_text_width_n(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     double w = 0, line = 0;
@@ -260,9 +260,9 @@ double rx_text_width_n(const char *s, size_t len)
     return line > w ? line : w;
 }
 
-double rx_text_width(const char *s)
+double xlsx_text_width(const char *s)
 {
-    return rx_text_width_n(s, strlen(s));
+    return xlsx_text_width_n(s, strlen(s));
 }
 
 /* Cut `s` to CELL_MAX characters: the new string, or NULL when it fits. */
@@ -284,7 +284,7 @@ static char *cut(const char *s)
 
 /* The text to hand libxlsxwriter for `s`: itself, "?" when it is not
  * valid UTF-8, or a copy cut to CELL_MAX characters in *tmp (free it). */
-static const char *safe_text(rx_book *bk, const char *s, uint32_t row,
+static const char *safe_text(xlsx_book *bk, const char *s, uint32_t row,
                              char **tmp)
 {
     *tmp = NULL;
@@ -307,65 +307,65 @@ static const char *safe_text(rx_book *bk, const char *s, uint32_t row,
     return s;
 }
 
-void rx_text(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
+void xlsx_text(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
              const char *s, lxw_format *f)
 {
     if (bk->err != CADRE_OK)
         return;
     char *tmp;
     s = safe_text(bk, s, row, &tmp);
-    rx_check(bk, worksheet_write_string(ws, row, col, s, f), "a cell");
+    xlsx_check(bk, worksheet_write_string(ws, row, col, s, f), "a cell");
     free(tmp);
 }
 
-bool rx_text_safe(const char *s, size_t len)
+bool xlsx_text_safe(const char *s, size_t len)
 {
     return len <= CELL_MAX &&
            cadre_text_check(s, len, NULL, NULL) != CADRE_TEXT_BAD_UTF8;
 }
 
-void rx_text_safe_write(rx_book *bk, lxw_worksheet *ws, uint32_t row,
+void xlsx_text_safe_write(xlsx_book *bk, lxw_worksheet *ws, uint32_t row,
                         uint16_t col, const char *s, lxw_format *f)
 {
     if (bk->err == CADRE_OK)
-        rx_check(bk, worksheet_write_string(ws, row, col, s, f), "a cell");
+        xlsx_check(bk, worksheet_write_string(ws, row, col, s, f), "a cell");
 }
 
-void rx_merged(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t first,
+void xlsx_merged(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t first,
                uint16_t last, const char *s, lxw_format *f)
 {
     if (bk->err != CADRE_OK)
         return;
     if (last <= first) {
-        rx_text(bk, ws, row, first, s, f);
+        xlsx_text(bk, ws, row, first, s, f);
         return;
     }
     char *tmp;
     s = safe_text(bk, s, row, &tmp);
-    rx_check(bk, worksheet_merge_range(ws, row, first, row, last, s, f),
+    xlsx_check(bk, worksheet_merge_range(ws, row, first, row, last, s, f),
              "merging cells");
     free(tmp);
 }
 
-void rx_number(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
+void xlsx_number(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
                double v, lxw_format *f)
 {
     if (bk->err == CADRE_OK)
-        rx_check(bk, worksheet_write_number(ws, row, col, v, f), "a cell");
+        xlsx_check(bk, worksheet_write_number(ws, row, col, v, f), "a cell");
 }
 
-void rx_blank(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
+void xlsx_blank(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
               lxw_format *f)
 {
     if (bk->err == CADRE_OK)
-        rx_check(bk, worksheet_write_blank(ws, row, col, f), "a cell");
+        xlsx_check(bk, worksheet_write_blank(ws, row, col, f), "a cell");
 }
 
-void rx_formula(rx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
+void xlsx_formula(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
                 const char *formula, double value, lxw_format *f)
 {
     if (bk->err == CADRE_OK)
-        rx_check(bk, worksheet_write_formula_num(ws, row, col, formula, f,
+        xlsx_check(bk, worksheet_write_formula_num(ws, row, col, formula, f,
                                                  value),
                  "a formula");
 }
