@@ -71,6 +71,20 @@ typedef struct cadre_scope {
                                  NULL-terminated; may be NULL */
 } cadre_scope;
 
+typedef struct cadre_expr cadre_expr;
+
+/* Values of aggregates computed elsewhere, as a one-pass tally over the
+ * records computes hundreds at once (cadre-report): an evaluation that
+ * meets an aggregate asks value() first, and walks the records itself
+ * only when value() returns false.  `agg` says which aggregate of `e`
+ * (one of the numbers cadre_expr_aggs() lists).  The expression is never
+ * changed. */
+typedef struct cadre_agg_source {
+    bool (*value)(void *data, const cadre_expr *e, uint32_t agg,
+                  cadre_value *out);
+    void *data;            /* passed to value() */
+} cadre_agg_source;
+
 /* What names stand for while an expression is evaluated. */
 typedef struct cadre_env {
     const cadre_records *records;          /* always set */
@@ -88,12 +102,13 @@ typedef struct cadre_env {
                                and the units below it */
     uint32_t within_course; /* CADRE_NONE, or aggregates over participants
                                and courses count only this course */
+    const cadre_agg_source *aggs; /* NULL, or where the aggregates of the
+                                     expression evaluated take their
+                                     values from */
 } cadre_env;
 
 /* Fill `env` with no bindings: within_* are CADRE_NONE. */
 void cadre_env_init(cadre_env *env, const cadre_records *recs);
-
-typedef struct cadre_expr cadre_expr;
 
 /* Compile `src`.  On error, returns NULL and adds a message naming `file`
  * and `line` (where the expression sits in the template) to `diags`.
@@ -116,6 +131,13 @@ void cadre_expr_eval(const cadre_expr *e, const cadre_env *env,
 
 /* Evaluate as a condition: null, false, 0 and "" are false. */
 bool cadre_expr_test(const cadre_expr *e, const cadre_env *env);
+
+/* The aggregates of `e` (count(…), sum(…) …, those nested in another
+ * too), each as the number a cadre_agg_source is asked with: up to `max`
+ * of them into `ids`, in the order they are written (one nested in
+ * another before it).  Returns how many there are (possibly more than
+ * `max`). */
+size_t cadre_expr_aggs(const cadre_expr *e, uint32_t *ids, size_t max);
 
 void cadre_expr_free(cadre_expr *e);
 
@@ -149,6 +171,11 @@ char *cadre_tmpl_text_render_new(const cadre_tmpl_text *t,
  * ("{cadre.birth-date}"), its expression (borrowed), so that a writer can
  * store the typed value (a number cell, a date cell); otherwise NULL. */
 const cadre_expr *cadre_tmpl_text_single(const cadre_tmpl_text *t);
+
+/* The expressions of the template's placeholders, in order: up to `max`
+ * of them (borrowed from `t`) into `out`.  Returns how many there are. */
+size_t cadre_tmpl_text_exprs(const cadre_tmpl_text *t,
+                             const cadre_expr **out, size_t max);
 
 void cadre_tmpl_text_free(cadre_tmpl_text *t);
 

@@ -37,6 +37,10 @@ typedef struct cadre_report_options {
     size_t n_units;
     bool per_unit;             /* add the template's one-page-per-unit
                                   section for every unit counted */
+    bool no_tally;             /* compute every figure by its own walk over
+                                  the records instead of the one pass: the
+                                  same booklet, slowly (tests compare
+                                  the two) */
 } cadre_report_options;
 
 /* Read a booklet template: a file, or a directory holding booklet.xml.

@@ -2711,6 +2711,8 @@ static void ev(const cadre_expr *x, uint32_t i, const cadre_env *env,
         call(x, n, env, out);
         return;
     case E_AGG:
+        if (env->aggs && env->aggs->value(env->aggs->data, x, i, out))
+            return;
         aggregate(x, n, env, out);
         return;
     default:
@@ -2728,4 +2730,17 @@ void cadre_expr_eval(const cadre_expr *e, const cadre_env *env,
 bool cadre_expr_test(const cadre_expr *e, const cadre_env *env)
 {
     return evb(e, e->root, env);
+}
+
+size_t cadre_expr_aggs(const cadre_expr *e, uint32_t *ids, size_t max)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < e->n_nodes; i++) {
+        if (e->nodes[i].op != E_AGG)
+            continue;
+        if (n < max)
+            ids[n] = i;
+        n++;
+    }
+    return n;
 }

@@ -487,6 +487,20 @@ const cadre_expr *cadre_tmpl_text_single(const cadre_tmpl_text *t)
     return NULL;
 }
 
+size_t cadre_tmpl_text_exprs(const cadre_tmpl_text *t,
+                             const cadre_expr **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!t->segs[i].e)
+            continue;
+        if (n < max)
+            out[n] = t->segs[i].e;
+        n++;
+    }
+    return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Rendering.                                                          */
 

@@ -13,27 +13,9 @@
 #include "cadre/report.h"
 #include "cadre/template.h"
 #include "util/grow.h"
-#include "report_internal.h"
-
-/* Growable text, for expressions put together from a row and a column. */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s)
-{
-    size_t n = strlen(s);
-    if (b->oom)
-        return;
-    if (!GROW(b->s, b->cap, b->len + n + 1)) {
-        b->oom = true;
-        return;
-    }
-    memcpy(b->s + b->len, s, n + 1);
-    b->len += n;
-}
+#include "report_build.h"
+#include "report_layout.h"
+#include "report_template.h"
 
 /* State while reading a template. */
 typedef struct reader {
@@ -48,28 +30,11 @@ static const char *const year_vars[] = { "y", NULL };
 /* ------------------------------------------------------------------ */
 /* Text with placeholders.                                             */
 
-void rp_text_release(rp_text *t)
+void report_text_release(report_text *t)
 {
-    for (size_t i = 0; i < t->n; i++) {
-        free(t->p[i].lit);
-        if (t->p[i].ft)
-            cadre_expr_free(t->p[i].e);
-        cadre_tmpl_text_free(t->p[i].ft);
-        cadre_tmpl_text_free(t->p[i].tt);
-    }
-    free(t->p);
-    t->p = NULL;
-    t->n = 0;
-}
-
-static int add_piece(rp_text *t, rp_piece p)
-{
-    rp_piece *np = realloc(t->p, (t->n + 1) * sizeof *np);
-    if (!np)
-        return -1;
-    t->p = np;
-    t->p[t->n++] = p;
-    return 0;
+    cadre_tmpl_text_free(t->tt);
+    free(t->exprs);
+    memset(t, 0, sizeof *t);
 }
 
 /* White space runs (from the template's indentation) become one space. */
@@ -97,151 +62,36 @@ static char *squeeze(const char *s, size_t len)
     return out;
 }
 
-/* A placeholder with filters ("count(…)|number:1", `len` bytes at `ph`)
- * as its expression, for the tally, and "{value|number:1}" to format the
- * tallied value.  The placeholder was checked whole already; when either
- * part does not compile alone (a record as the value), the piece keeps
- * only the whole, left to the evaluator. */
-static void split_filters(const char *ph, size_t len, const cadre_scope *scope,
-                          const cadre_tnode *n, rp_piece *p)
-{
-    static const char *const value_var[] = { "value", NULL };
-    char q = 0;
-    int depth = 0;
-    size_t bar = len;
-    for (size_t k = 0; k < len && bar == len; k++) {
-        char ch = ph[k];
-        if (q)
-            q = ch == q ? 0 : q;
-        else if (ch == '"' || ch == '\'')
-            q = ch;
-        else if (ch == '(')
-            depth++;
-        else if (ch == ')')
-            depth--;
-        else if (ch == '|' && depth == 0)
-            bar = k;
-    }
-    if (bar == len)
-        return;
-    char *expr = strndup(ph, bar);
-    size_t flen = len - bar + sizeof "{value}";
-    char *filt = malloc(flen);
-    cadre_diags quiet;
-    cadre_diags_init(&quiet, 1);
-    cadre_scope fscope = { .roots = 0, .vars = value_var };
-    if (expr && filt) {
-        snprintf(filt, flen, "{value%.*s}", (int)(len - bar), ph + bar);
-        p->e = cadre_expr_compile(expr, scope, n->file, n->line, &quiet);
-        p->ft = p->e ? cadre_tmpl_text_compile(filt, &fscope, n->file,
-                                               n->line, &quiet)
-                     : NULL;
-        if (!p->ft) {
-            cadre_expr_free(p->e);
-            p->e = NULL;
-        }
-    }
-    cadre_diags_release(&quiet);
-    free(expr);
-    free(filt);
-}
-
-/* Compile `src` into pieces: literal runs, and each {placeholder} as a
- * one-placeholder text template (so its aggregates can be tallied). */
+/* Compile `src` (its white space squeezed) into `out`.  Returns 0, also
+ * after an error in the text (counted), or -1 when out of memory. */
 static int text_compile(reader *rd, const cadre_tnode *n, const char *src,
-                        unsigned roots, const char *const *vars, rp_text *out)
+                        unsigned roots, const char *const *vars,
+                        report_text *out)
 {
     cadre_scope scope = { .roots = roots, .vars = vars };
     char *s = squeeze(src, strlen(src));
-    int rc = 0;
     if (!s)
         return -1;
-    /* check the whole text once: unbalanced braces and unknown names are
-     * reported as the template core words them */
     size_t before = rd->diags->errors;
-    cadre_tmpl_text *whole = cadre_tmpl_text_compile(s, &scope, n->file,
-                                                     n->line, rd->diags);
-    if (!whole) {
+    out->tt = cadre_tmpl_text_compile(s, &scope, n->file, n->line, rd->diags);
+    free(s);
+    if (!out->tt) {
         if (rd->diags->errors == before)
             return -1;
         rd->errors++;
-        free(s);
         return 0;
     }
-    cadre_tmpl_text_free(whole);
-    sbuf lit = { 0 };
-    size_t i = 0, len = strlen(s);
-    while (i < len && rc == 0) {
-        if ((s[i] == '{' || s[i] == '}') && s[i + 1] == s[i]) {
-            char two[2] = { s[i], 0 };
-            sb_add(&lit, two);
-            i += 2;
-            continue;
-        }
-        if (s[i] != '{') {
-            char one[2] = { s[i], 0 };
-            sb_add(&lit, one);
-            i++;
-            continue;
-        }
-        /* a placeholder: up to the matching '}', outside quotes */
-        size_t j = i + 1;
-        char q = 0;
-        int depth = 0;
-        for (; j < len; j++) {
-            if (q) {
-                if (s[j] == q)
-                    q = 0;
-            } else if (s[j] == '"' || s[j] == '\'') {
-                q = s[j];
-            } else if (s[j] == '{') {
-                depth++;
-            } else if (s[j] == '}') {
-                if (depth-- == 0)
-                    break;
-            }
-        }
-        if (lit.len) {
-            if (add_piece(out, (rp_piece){ .lit = lit.s }) < 0)
-                rc = -1;
-            lit = (sbuf){ 0 };
-        }
-        char *ph = strndup(s + i, j - i + 1);
-        cadre_tmpl_text *tt = ph ? cadre_tmpl_text_compile(ph, &scope, n->file,
-                                                           n->line, rd->diags)
-                                 : NULL;
-        free(ph);
-        if (!tt) {
-            rc = -1;
-            break;
-        }
-        rp_piece p = { .tt = tt };
-        p.e = (cadre_expr *)cadre_tmpl_text_single(tt);
-        if (!p.e)
-            split_filters(s + i + 1, j - i - 1, &scope, n, &p);
-        if (add_piece(out, p) < 0) {
-            if (p.ft) {
-                cadre_expr_free(p.e);
-                cadre_tmpl_text_free(p.ft);
-            }
-            cadre_tmpl_text_free(tt);
-            rc = -1;
-        }
-        i = j + 1;
-    }
-    if (lit.oom)
-        rc = -1;
-    if (rc == 0 && lit.len)
-        rc = add_piece(out, (rp_piece){ .lit = lit.s });
-    else
-        free(lit.s);
-    free(s);
-    return rc;
+    size_t k = cadre_tmpl_text_exprs(out->tt, NULL, 0);
+    out->exprs = malloc((k + 1) * sizeof *out->exprs);
+    if (!out->exprs)
+        return -1;
+    out->n_exprs = cadre_tmpl_text_exprs(out->tt, out->exprs, k);
+    return 0;
 }
 
 /* An optional text attribute (or nothing when absent). */
 static int attr_text(reader *rd, const cadre_tnode *n, const char *name,
-                     unsigned roots, rp_text *out)
+                     unsigned roots, report_text *out)
 {
     const char *v = cadre_tnode_attr(n, name);
     return v ? text_compile(rd, n, v, roots, no_vars, out) : 0;
@@ -273,33 +123,31 @@ static bool valid_choice(reader *rd, const cadre_tnode *n, const char *attr,
     return false;
 }
 
-/* Compile "AGG(OF where (A) and (B))"; NULL after an error at `n`. */
+/* Compile "AGG(OF where (A) and (B) and (C))", leaving out the conditions
+ * not given; NULL after an error at `n` (or when out of memory). */
 static cadre_expr *count_of(reader *rd, const cadre_tnode *n, const char *agg,
                             const char *of, const char *a, const char *b,
                             const char *c, unsigned roots,
                             const char *const *vars)
 {
-    sbuf s = { 0 };
     const char *conds[] = { a, b, c };
-    int k = 0;
-    sb_add(&s, agg);
-    sb_add(&s, "(");
-    sb_add(&s, of);
-    for (int i = 0; i < 3; i++) {
-        if (!conds[i])
-            continue;
-        sb_add(&s, k++ ? ") and (" : " where (");
-        sb_add(&s, conds[i]);
-    }
-    sb_add(&s, k ? "))" : ")");
-    if (s.oom) {
-        free(s.s);
+    size_t len = strlen(agg) + strlen(of) + sizeof "( where ())";
+    for (int i = 0; i < 3; i++)
+        len += conds[i] ? strlen(conds[i]) + sizeof ") and (" : 0;
+    char *src = malloc(len);
+    if (!src)
         return NULL;
-    }
+    int k = 0;
+    size_t at = (size_t)snprintf(src, len, "%s(%s", agg, of);
+    for (int i = 0; i < 3; i++)
+        if (conds[i])
+            at += (size_t)snprintf(src + at, len - at, "%s%s",
+                                   k++ ? ") and (" : " where (", conds[i]);
+    snprintf(src + at, len - at, "%s", k ? "))" : ")");
     cadre_scope scope = { .roots = roots, .vars = vars };
-    cadre_expr *e = cadre_expr_compile(s.s, &scope, n->file, n->line,
+    cadre_expr *e = cadre_expr_compile(src, &scope, n->file, n->line,
                                        rd->diags);
-    free(s.s);
+    free(src);
     if (!e)
         rd->errors++;
     return e;
@@ -319,17 +167,17 @@ static bool cond_ok(reader *rd, const cadre_tnode *n, const char *agg,
 /* ------------------------------------------------------------------ */
 /* Tables.                                                             */
 
-static int read_cols(reader *rd, const cadre_tnode *parent, rp_table *t,
-                     rp_col **out, size_t *n_out);
+static int read_cols(reader *rd, const cadre_tnode *parent, report_table *t,
+                     report_column **out, size_t *n_out);
 
-static int read_col(reader *rd, const cadre_tnode *n, rp_table *t, rp_col *c)
+static int read_col(reader *rd, const cadre_tnode *n, report_table *t, report_column *c)
 {
     static const char *const col_attrs[] = { "title", "where", "value",
         "text", "of", "width", "align", NULL };
     static const char *const group_attrs[] = { "title", NULL };
     static const char *const aligns[] = { "left", "center", "right", NULL };
-    unsigned roots = t->rows == RP_ROWS_UNITS ? CADRE_ROOT_UNIT
-                   : t->rows == RP_ROWS_COURSES ? CADRE_ROOT_COURSE : 0;
+    unsigned roots = t->rows == ROWS_UNITS ? CADRE_ROOT_UNIT
+                   : t->rows == ROWS_COURSES ? CADRE_ROOT_COURSE : 0;
     c->node = n;
     if (attr_text(rd, n, "title", 0, &c->title) < 0)
         return -1;
@@ -357,7 +205,7 @@ static int read_col(reader *rd, const cadre_tnode *n, rp_table *t, rp_col *c)
     c->of = cadre_tnode_attr(n, "of");
     if (c->of && !valid_choice(rd, n, "collection", c->of, colls))
         return 0;
-    c->align = text ? RP_LEFT : RP_RIGHT;
+    c->align = text ? ALIGN_LEFT : ALIGN_RIGHT;
     if (cadre_tnode_choice(n, "align", aligns, &c->align, rd->diags) < 0)
         rd->errors++;
     if (cadre_tnode_number(n, "width", 0.1, 100, &c->width, rd->diags) < 0)
@@ -375,23 +223,23 @@ static int read_col(reader *rd, const cadre_tnode *n, rp_table *t, rp_col *c)
     const char *of = c->of ? c->of : t->of;
     if (!cond_ok(rd, n, t->agg, of, where, no_vars))
         return 0;
-    if (t->rows != RP_ROWS_LIST)
+    if (t->rows != ROWS_LIST)
         c->value = count_of(rd, n, t->agg, of, where, NULL, NULL, roots,
                             no_vars);
     return 0;
 }
 
-static int read_cols(reader *rd, const cadre_tnode *parent, rp_table *t,
-                     rp_col **out, size_t *n_out)
+static int read_cols(reader *rd, const cadre_tnode *parent, report_table *t,
+                     report_column **out, size_t *n_out)
 {
     for (const cadre_tnode *n = parent->children; n; n = n->next) {
         if (!cadre_tnode_is(n, "column") && !cadre_tnode_is(n, "group"))
             continue;
-        rp_col *p = realloc(*out, (*n_out + 1) * sizeof *p);
+        report_column *p = realloc(*out, (*n_out + 1) * sizeof *p);
         if (!p)
             return -1;
         *out = p;
-        rp_col *c = &p[(*n_out)++];
+        report_column *c = &p[(*n_out)++];
         memset(c, 0, sizeof *c);
         if (read_col(rd, n, t, c) < 0)
             return -1;
@@ -399,7 +247,7 @@ static int read_cols(reader *rd, const cadre_tnode *parent, rp_table *t,
     return 0;
 }
 
-static int collect_leaves(rp_table *t, rp_col *cols, size_t n)
+static int collect_leaves(report_table *t, report_column *cols, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (cols[i].n_kids) {
@@ -407,7 +255,7 @@ static int collect_leaves(rp_table *t, rp_col *cols, size_t n)
                 return -1;
             continue;
         }
-        rp_col **p = realloc(t->leaves, (t->n_leaves + 1) * sizeof *p);
+        report_column **p = realloc(t->leaves, (t->n_leaves + 1) * sizeof *p);
         if (!p)
             return -1;
         t->leaves = p;
@@ -416,19 +264,19 @@ static int collect_leaves(rp_table *t, rp_col *cols, size_t n)
     return 0;
 }
 
-static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
+static int read_table(reader *rd, const cadre_tnode *n, report_table *t)
 {
     static const char *const attrs[] = { "title", "rows", "of", "agg",
         "stub", "stub-width", "numbered", "where", "total", "subtotal",
         "note", "column-numbers", NULL };
     static const char *const rows[] = { "units", "list", "courses", NULL };
     check_attrs(rd, n, attrs);
-    t->rows = RP_ROWS_UNITS;
+    t->rows = ROWS_UNITS;
     if (cadre_tnode_choice(n, "rows", rows, &t->rows, rd->diags) < 0)
         rd->errors++;
     t->of = cadre_tnode_attr(n, "of");
     if (!t->of)
-        t->of = t->rows == RP_ROWS_UNITS ? "cadres" : "participants";
+        t->of = t->rows == ROWS_UNITS ? "cadres" : "participants";
     t->agg = cadre_tnode_attr(n, "agg");
     if (!t->agg)
         t->agg = "count";
@@ -453,7 +301,7 @@ static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
         return -1;
     const char *where = cadre_tnode_attr(n, "where");
     if (where) {
-        if (t->rows != RP_ROWS_COURSES) {
+        if (t->rows != ROWS_COURSES) {
             cadre_tnode_error(n, rd->diags,
                               "where= on <table> needs rows=\"courses\"");
             rd->errors++;
@@ -476,15 +324,15 @@ static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
     for (const cadre_tnode *c = n->children; c; c = c->next) {
         if (cadre_tnode_is(c, "column") || cadre_tnode_is(c, "group"))
             continue;
-        if (cadre_tnode_is(c, "level") && t->rows == RP_ROWS_UNITS) {
+        if (cadre_tnode_is(c, "level") && t->rows == ROWS_UNITS) {
             static const char *const la[] = { "code", "title", NULL };
             static const char *const levels[] = { "huyen", "xa", NULL };
             check_attrs(rd, c, la);
-            rp_level *p = realloc(t->levels, (t->n_levels + 1) * sizeof *p);
+            report_level *p = realloc(t->levels, (t->n_levels + 1) * sizeof *p);
             if (!p)
                 return -1;
             t->levels = p;
-            rp_level *l = &p[t->n_levels++];
+            report_level *l = &p[t->n_levels++];
             memset(l, 0, sizeof *l);
             if (!cadre_tnode_require(c, "code", rd->diags))
                 rd->errors++;
@@ -495,19 +343,19 @@ static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
                 return -1;
             continue;
         }
-        if (cadre_tnode_is(c, "row") && t->rows == RP_ROWS_LIST) {
+        if (cadre_tnode_is(c, "row") && t->rows == ROWS_LIST) {
             static const char *const ra[] = { "title", "where", "total",
                                               NULL };
             check_attrs(rd, c, ra);
-            rp_row *p = realloc(t->list, (t->n_list + 1) * sizeof *p);
+            report_row *p = realloc(t->list, (t->n_list + 1) * sizeof *p);
             if (!p)
                 return -1;
             t->list = p;
-            rp_row *r = &p[t->n_list++];
+            report_row *r = &p[t->n_list++];
             memset(r, 0, sizeof *r);
             r->node = c;
             r->where = cadre_tnode_attr(c, "where");
-            if (cadre_tnode_bool(c, "total", &r->bold, rd->diags) < 0)
+            if (cadre_tnode_bool(c, "total", &r->total, rd->diags) < 0)
                 rd->errors++;
             if (attr_text(rd, c, "title", 0, &r->title) < 0)
                 return -1;
@@ -517,8 +365,8 @@ static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
             if (!r->cells)
                 return -1;
             for (size_t k = 0; k < t->n_leaves; k++) {
-                rp_col *col = t->leaves[k];
-                if (col->text.n)
+                report_column *col = t->leaves[k];
+                if (report_text_given(&col->text))
                     continue;
                 if (col->value)
                     continue; /* value=: the same for every row */
@@ -529,8 +377,8 @@ static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
             continue;
         }
         cadre_tnode_error(c, rd->diags, "unexpected <%s> in <table%s>",
-                          c->name, t->rows == RP_ROWS_LIST ? " rows=\"list\""
-                                   : t->rows == RP_ROWS_UNITS
+                          c->name, t->rows == ROWS_LIST ? " rows=\"list\""
+                                   : t->rows == ROWS_UNITS
                                        ? " rows=\"units\""
                                        : " rows=\"courses\"");
         rd->errors++;
@@ -541,17 +389,17 @@ static int read_table(reader *rd, const cadre_tnode *n, rp_table *t)
 /* ------------------------------------------------------------------ */
 /* Charts.                                                             */
 
-static int read_series(reader *rd, const cadre_tnode *n, rp_series **out,
+static int read_series(reader *rd, const cadre_tnode *n, report_series **out,
                        size_t *n_out, const char *agg, const char *of,
                        const char *const *vars)
 {
     static const char *const attrs[] = { "title", "where", NULL };
     check_attrs(rd, n, attrs);
-    rp_series *p = realloc(*out, (*n_out + 1) * sizeof *p);
+    report_series *p = realloc(*out, (*n_out + 1) * sizeof *p);
     if (!p)
         return -1;
     *out = p;
-    rp_series *s = &p[(*n_out)++];
+    report_series *s = &p[(*n_out)++];
     memset(s, 0, sizeof *s);
     s->node = n;
     s->where = cadre_tnode_attr(n, "where");
@@ -559,7 +407,7 @@ static int read_series(reader *rd, const cadre_tnode *n, rp_series **out,
     return attr_text(rd, n, "title", 0, &s->title);
 }
 
-static int read_chart(reader *rd, const cadre_tnode *n, rp_chart *c)
+static int read_chart(reader *rd, const cadre_tnode *n, report_chart *c)
 {
     static const char *const attrs[] = { "title", "type", "of", "agg",
         "y-title", "x-title", "years", "years-last", "where", "height",
@@ -636,15 +484,15 @@ static int read_chart(reader *rd, const cadre_tnode *n, rp_chart *c)
 /* ------------------------------------------------------------------ */
 /* Sections and the booklet.                                           */
 
-static int read_blocks(reader *rd, const cadre_tnode *parent, rp_section *s,
+static int read_blocks(reader *rd, const cadre_tnode *parent, report_section *s,
                        unsigned roots)
 {
     static const char *const p_attrs[] = { "italic", "bold", "center", NULL };
     for (const cadre_tnode *n = parent->children; n; n = n->next) {
-        rp_block b = { .node = n };
+        report_block b = { .node = n };
         int rc = 0;
         if (cadre_tnode_is(n, "p")) {
-            b.kind = RP_PARA;
+            b.kind = BLOCK_PARA;
             check_attrs(rd, n, p_attrs);
             if (cadre_tnode_bool(n, "italic", &b.italic, rd->diags) < 0 ||
                 cadre_tnode_bool(n, "bold", &b.bold, rd->diags) < 0 ||
@@ -652,16 +500,16 @@ static int read_blocks(reader *rd, const cadre_tnode *parent, rp_section *s,
                 rd->errors++;
             rc = text_compile(rd, n, n->text, roots, no_vars, &b.text);
         } else if (cadre_tnode_is(n, "h")) {
-            b.kind = RP_HEADING;
+            b.kind = BLOCK_HEADING;
             check_attrs(rd, n, (const char *const[]){ NULL });
             rc = text_compile(rd, n, n->text, roots, no_vars, &b.text);
         } else if (cadre_tnode_is(n, "table")) {
-            b.kind = RP_TABLE;
+            b.kind = BLOCK_TABLE;
             b.table = calloc(1, sizeof *b.table);
             rc = b.table ? attr_text(rd, n, "title", 0, &b.text) : -1;
             if (rc == 0)
                 rc = read_table(rd, n, b.table);
-            if (rc == 0 && s->per_unit && b.table->rows != RP_ROWS_LIST) {
+            if (rc == 0 && s->per_unit && b.table->rows != ROWS_LIST) {
                 /* a unit's page counts within the unit: only listed rows
                  * mean something there */
                 cadre_tnode_error(n, rd->diags, "<per-unit> tables take "
@@ -669,7 +517,7 @@ static int read_blocks(reader *rd, const cadre_tnode *parent, rp_section *s,
                 rd->errors++;
             }
         } else if (cadre_tnode_is(n, "chart")) {
-            b.kind = RP_CHART;
+            b.kind = BLOCK_CHART;
             b.chart = calloc(1, sizeof *b.chart);
             rc = b.chart ? attr_text(rd, n, "title", 0, &b.text) : -1;
             if (rc == 0)
@@ -680,7 +528,7 @@ static int read_blocks(reader *rd, const cadre_tnode *parent, rp_section *s,
             rd->errors++;
             continue;
         }
-        rp_block *p = realloc(s->blocks, (s->n_blocks + 1) * sizeof *p);
+        report_block *p = realloc(s->blocks, (s->n_blocks + 1) * sizeof *p);
         if (!p)
             rc = -1;
         else {
@@ -700,12 +548,12 @@ static int read_section(reader *rd, const cadre_tnode *n)
     static const char *const orient[] = { "auto", "portrait", "landscape",
                                           NULL };
     cadre_report *rep = rd->rep;
-    rp_section *p = realloc(rep->sections,
+    report_section *p = realloc(rep->sections,
                             (rep->n_sections + 1) * sizeof *p);
     if (!p)
         return -1;
     rep->sections = p;
-    rp_section *s = &p[rep->n_sections++];
+    report_section *s = &p[rep->n_sections++];
     memset(s, 0, sizeof *s);
     s->per_unit = cadre_tnode_is(n, "per-unit");
     s->new_page = true;
@@ -722,7 +570,7 @@ static int read_section(reader *rd, const cadre_tnode *n)
     if (s->per_unit) {
         /* each unit's page starts with this heading ("{unit.name}") */
         const char *h = cadre_tnode_attr(n, "heading");
-        rp_block b = { .kind = RP_HEADING, .node = n };
+        report_block b = { .kind = BLOCK_HEADING, .node = n };
         if (text_compile(rd, n, h ? h : "{unit.name}", roots, no_vars,
                          &b.text) < 0)
             return -1;
@@ -734,10 +582,10 @@ static int read_section(reader *rd, const cadre_tnode *n)
     return read_blocks(rd, n, s, roots);
 }
 
-static int read_element_text(reader *rd, const cadre_tnode *n, rp_text *t)
+static int read_element_text(reader *rd, const cadre_tnode *n, report_text *t)
 {
     check_attrs(rd, n, (const char *const[]){ NULL });
-    if (t->n) {
+    if (report_text_given(t)) {
         cadre_tnode_error(n, rd->diags, "<%s> given twice", n->name);
         rd->errors++;
         return 0;
@@ -753,7 +601,7 @@ static int read_booklet(reader *rd, const cadre_tnode *root)
     rep->font = cadre_tnode_attr(root, "font");
     if (!rep->font)
         rep->font = "Noto Serif";
-    struct { const char *name; rp_text *t; } simple[] = {
+    struct { const char *name; report_text *t; } simple[] = {
         { "title", &rep->title }, { "header", &rep->header },
         { "issuer", &rep->issuer }, { "parent-issuer", &rep->parent_issuer },
         { "subtitle", &rep->subtitle }, { "place-date", &rep->place_date },
@@ -797,7 +645,7 @@ static int read_booklet(reader *rd, const cadre_tnode *root)
         if (rc < 0)
             return -1;
     }
-    if (!rep->title.n) {
+    if (!report_text_given(&rep->title)) {
         cadre_tnode_error(root, rd->diags, "<booklet> without a <title>");
         rd->errors++;
     }
@@ -841,42 +689,42 @@ cadre_report *cadre_report_load(const char *path, cadre_diags *diags)
 /* ------------------------------------------------------------------ */
 /* Freeing.                                                            */
 
-static void cols_free(rp_col *cols, size_t n)
+static void cols_free(report_column *cols, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        rp_text_release(&cols[i].title);
-        rp_text_release(&cols[i].text);
+        report_text_release(&cols[i].title);
+        report_text_release(&cols[i].text);
         cadre_expr_free(cols[i].value);
         cols_free(cols[i].kids, cols[i].n_kids);
     }
     free(cols);
 }
 
-static void table_free(rp_table *t)
+static void table_free(report_table *t)
 {
     if (!t)
         return;
     for (size_t i = 0; i < t->n_list; i++) {
-        rp_text_release(&t->list[i].title);
+        report_text_release(&t->list[i].title);
         for (size_t k = 0; t->list[i].cells && k < t->n_leaves; k++)
             cadre_expr_free(t->list[i].cells[k]);
         free(t->list[i].cells);
     }
     free(t->list);
     for (size_t i = 0; i < t->n_levels; i++)
-        rp_text_release(&t->levels[i].title);
+        report_text_release(&t->levels[i].title);
     free(t->levels);
     cols_free(t->cols, t->n_cols);
     free(t->leaves);
-    rp_text_release(&t->stub);
-    rp_text_release(&t->total);
-    rp_text_release(&t->subtotal);
-    rp_text_release(&t->note);
+    report_text_release(&t->stub);
+    report_text_release(&t->total);
+    report_text_release(&t->subtotal);
+    report_text_release(&t->note);
     cadre_expr_free(t->filter);
     free(t);
 }
 
-static void chart_free(rp_chart *c)
+static void chart_free(report_chart *c)
 {
     if (!c)
         return;
@@ -885,13 +733,13 @@ static void chart_free(rp_chart *c)
         cadre_expr_free(c->cells[i]);
     free(c->cells);
     for (size_t i = 0; i < c->n_cats; i++)
-        rp_text_release(&c->cats[i].title);
+        report_text_release(&c->cats[i].title);
     for (size_t i = 0; i < c->n_series; i++)
-        rp_text_release(&c->series[i].title);
+        report_text_release(&c->series[i].title);
     free(c->cats);
     free(c->series);
-    rp_text_release(&c->y_title);
-    rp_text_release(&c->x_title);
+    report_text_release(&c->y_title);
+    report_text_release(&c->x_title);
     free(c);
 }
 
@@ -900,22 +748,22 @@ void cadre_report_free(cadre_report *rep)
     if (!rep)
         return;
     for (size_t i = 0; i < rep->n_sections; i++) {
-        rp_section *s = &rep->sections[i];
+        report_section *s = &rep->sections[i];
         for (size_t k = 0; k < s->n_blocks; k++) {
-            rp_text_release(&s->blocks[k].text);
+            report_text_release(&s->blocks[k].text);
             table_free(s->blocks[k].table);
             chart_free(s->blocks[k].chart);
         }
         free(s->blocks);
-        rp_text_release(&s->title);
+        report_text_release(&s->title);
     }
     free(rep->sections);
-    rp_text *texts[] = { &rep->title, &rep->header, &rep->issuer,
+    report_text *texts[] = { &rep->title, &rep->header, &rep->issuer,
         &rep->parent_issuer, &rep->subtitle, &rep->place_date,
         &rep->contents, &rep->sign_title, &rep->sign_role, &rep->sign_name,
         &rep->recipients, &rep->national };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
-        rp_text_release(texts[i]);
+        report_text_release(texts[i]);
     cadre_tmpl_free(rep->tmpl);
     free(rep);
 }
@@ -928,14 +776,14 @@ cadre_error cadre_report_write(const cadre_report *rep,
                                const cadre_report_options *opt,
                                const char *path, cadre_diags *diags)
 {
-    rp_booklet b = { 0 };
-    cadre_error err = rp_build(rep, recs, opt, &b, diags);
+    booklet b = { 0 };
+    cadre_error err = booklet_build(rep, recs, opt, &b, diags);
     if (err == CADRE_OK)
-        err = rp_layout_write(&b, rep->font, path, diags);
+        err = booklet_write_pdf(&b, rep->font, path, diags);
     /* the fonts are looked up only now: name the template's line too */
     if (err == CADRE_EFONT && rep->tmpl && rep->tmpl->root)
         cadre_tnode_error(rep->tmpl->root, diags,
                           "no usable font for the booklet");
-    rp_booklet_release(&b);
+    booklet_release(&b);
     return err;
 }

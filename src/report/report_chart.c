@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cadre/text.h"
-#include "report_page.h"
+#include "report_blocks.h"
 
 static const uint32_t palette[] = { 0x1F4E79, 0xC55A11, 0x548235, 0xBF9000,
                                     0x7030A0, 0x2E75B6, 0x843C0C, 0x7F7F7F };
@@ -33,34 +33,34 @@ static void number(double v, char *buf, size_t size)
 }
 
 /* Everything of a chart but its plot: title, labels, legend. */
-static double chart_extra(rp_lay *L, const rp_bchart *c, double *label_h,
+static double chart_extra(layout *L, const booklet_chart *c, double *label_h,
                           double *legend_h, double *xt_h, double *title_h)
 {
     double fs = 8, W = L->right - L->left;
     size_t nc = c->n_cats;
     bool legend = c->n_series > 1 || (c->n_series == 1 && c->series[0]);
-    *title_h = c->title ? rp_lh(11) * (double)rp_count_lines(L, F_BOLD, 11,
+    *title_h = c->title ? line_height(11) * (double)layout_count_lines(L, FACE_BOLD, 11,
                               c->title, W) + 2 : 0;
     double slot = (W - 16) / (double)(nc ? nc : 1);
     size_t label_lines = 1;
     for (size_t i = 0; i < nc; i++) {
-        size_t nl = rp_count_lines(L, F_REG, fs, c->cats[i], slot - 1);
+        size_t nl = layout_count_lines(L, FACE_REGULAR, fs, c->cats[i], slot - 1);
         if (nl > label_lines)
             label_lines = nl;
     }
-    *label_h = (double)label_lines * rp_lh(fs) + 2;
-    *legend_h = legend ? rp_lh(fs) * 2 + 2 : 0;
-    *xt_h = c->x_title && *c->x_title ? rp_lh(fs) + 1 : 0;
+    *label_h = (double)label_lines * line_height(fs) + 2;
+    *legend_h = legend ? line_height(fs) * 2 + 2 : 0;
+    *xt_h = c->x_title && *c->x_title ? line_height(fs) + 1 : 0;
     return *title_h + *label_h + *legend_h + *xt_h + 4;
 }
 
-double rp_chart_need(rp_lay *L, const rp_bchart *c)
+double booklet_chart_need(layout *L, const booklet_chart *c)
 {
     double a, b, d, e;
     return c->height + chart_extra(L, c, &a, &b, &d, &e);
 }
 
-void rp_chart_draw(rp_lay *L, const rp_bchart *c)
+void booklet_chart_draw(layout *L, const booklet_chart *c)
 {
     double title_size = 11, fs = 8;
     double W = L->right - L->left;
@@ -70,12 +70,12 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
     double label_h, legend_h, xt_h, title_h;
     double extra = chart_extra(L, c, &label_h, &legend_h, &xt_h, &title_h);
     double slot;
-    rp_ensure(L, H + extra);
+    layout_ensure(L, H + extra);
     if (c->title) {
-        size_t nl = rp_draw_wrapped(L, F_BOLD, title_size, c->title, L->left,
+        size_t nl = layout_draw_wrapped(L, FACE_BOLD, title_size, c->title, L->left,
                                     L->y + title_size * PT, W,
-                                    rp_lh(title_size), RP_CENTER, 0, 0x000000);
-        L->y += (double)nl * rp_lh(title_size) + 2;
+                                    line_height(title_size), TEXT_CENTER, 0, 0x000000);
+        L->y += (double)nl * line_height(title_size) + 2;
     }
     /* the largest bar (or stack) decides the scale */
     double max = 0;
@@ -83,7 +83,7 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
         double stack = 0;
         for (size_t s = 0; s < ns; s++) {
             double v = c->v[i * ns + s];
-            if (c->type == RP_STACKED)
+            if (c->type == CHART_STACKED)
                 stack += v;
             else if (v > max)
                 max = v;
@@ -98,43 +98,43 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
     /* y labels: as wide as the widest number */
     char buf[64];
     number(top_v, buf, sizeof buf);
-    double yl_w = rp_width(L, F_REG, fs, buf, strlen(buf)) + 2;
-    double yt_w = c->y_title && *c->y_title ? rp_lh(fs) + 1 : 0;
+    double yl_w = layout_width(L, FACE_REGULAR, fs, buf, strlen(buf)) + 2;
+    double yt_w = c->y_title && *c->y_title ? line_height(fs) + 1 : 0;
     double px = L->left + yl_w + yt_w, pw = L->right - px - 2;
-    double py = L->y + rp_lh(fs), ph = H - rp_lh(fs);
+    double py = L->y + line_height(fs), ph = H - line_height(fs);
     slot = pw / (double)(nc ? nc : 1);
     /* grid and axis */
     for (double v = 0; v <= top_v + step / 2; v += step) {
         double y = py + ph - ph * v / top_v;
-        rp_line_op(L, px, y, px + pw, y, v == 0 ? 0.8 : 0.3,
+        layout_line(L, px, y, px + pw, y, v == 0 ? 0.8 : 0.3,
                    v == 0 ? 0x000000 : 0xBBBBBB);
         number(v, buf, sizeof buf);
-        rp_text_op(L, F_REG, fs, px - 1.5, y + fs * PT * 0.35, CADRE_PDF_RIGHT,
+        layout_text(L, FACE_REGULAR, fs, px - 1.5, y + fs * PT * 0.35, CADRE_PDF_RIGHT,
                    buf, strlen(buf), 0x000000);
     }
-    rp_line_op(L, px, py, px, py + ph, 0.8, 0x000000);
+    layout_line(L, px, py, px, py + ph, 0.8, 0x000000);
     if (yt_w)
-        rp_text_op(L, F_IT, fs, L->left, L->y + fs * PT * 0.1 + 1,
+        layout_text(L, FACE_ITALIC, fs, L->left, L->y + fs * PT * 0.1 + 1,
                    CADRE_PDF_LEFT, c->y_title, strlen(c->y_title), 0x000000);
     /* bars, stacks or a line per series */
     double prev_x = 0, prev_y = 0;
-    for (size_t s = 0; s < ns && c->type == RP_LINE; s++) {
+    for (size_t s = 0; s < ns && c->type == CHART_LINE; s++) {
         for (size_t i = 0; i < nc; i++) {
             double v = c->v[i * ns + s];
             double x = px + slot * ((double)i + 0.5);
             double y = py + ph - ph * v / top_v;
             if (i)
-                rp_line_op(L, prev_x, prev_y, x, y, 1.6, palette[s % 8]);
-            rp_rect_op(L, x - 0.9, y - 0.9, 1.8, 1.8, 0, CADRE_PDF_NONE,
+                layout_line(L, prev_x, prev_y, x, y, 1.6, palette[s % 8]);
+            layout_rect(L, x - 0.9, y - 0.9, 1.8, 1.8, 0, CADRE_PDF_NONE,
                        palette[s % 8]);
             number(v, buf, sizeof buf);
-            rp_text_op(L, F_REG, fs - 1, x, y - 1.8, CADRE_PDF_CENTER, buf,
+            layout_text(L, FACE_REGULAR, fs - 1, x, y - 1.8, CADRE_PDF_CENTER, buf,
                        strlen(buf), 0x333333);
             prev_x = x;
             prev_y = y;
         }
     }
-    for (size_t i = 0; i < nc && c->type != RP_LINE; i++) {
+    for (size_t i = 0; i < nc && c->type != CHART_LINE; i++) {
         double x0 = px + slot * (double)i + slot * 0.15;
         double bw = slot * 0.7;
         double base = py + ph;
@@ -142,50 +142,50 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
             double v = c->v[i * ns + s];
             double h = ph * v / top_v;
             double bx = x0, w = bw;
-            if (c->type == RP_BARS) {
+            if (c->type == CHART_BARS) {
                 w = bw / (double)ns;
                 bx = x0 + w * (double)s;
             }
             if (h > 0)
-                rp_rect_op(L, bx, base - h, w, h, 0, CADRE_PDF_NONE,
+                layout_rect(L, bx, base - h, w, h, 0, CADRE_PDF_NONE,
                            palette[s % 8]);
             number(v, buf, sizeof buf);
             /* a value over its bar, in a size that stays within the bar
              * (neighbours' values must not run into each other) */
-            double vs = fs - 1, tw = rp_width(L, F_REG, vs, buf, strlen(buf));
+            double vs = fs - 1, tw = layout_width(L, FACE_REGULAR, vs, buf, strlen(buf));
             while (tw > w - 0.6 && vs > 5) {
                 vs -= 0.5;
-                tw = rp_width(L, F_REG, vs, buf, strlen(buf));
+                tw = layout_width(L, FACE_REGULAR, vs, buf, strlen(buf));
             }
-            if (c->type == RP_BARS && tw <= w - 0.6)
-                rp_text_op(L, F_REG, vs, bx + w / 2, base - h - 0.8,
+            if (c->type == CHART_BARS && tw <= w - 0.6)
+                layout_text(L, FACE_REGULAR, vs, bx + w / 2, base - h - 0.8,
                            CADRE_PDF_CENTER, buf, strlen(buf), 0x000000);
-            else if (c->type == RP_STACKED && h > vs * PT + 0.5 && v > 0 &&
+            else if (c->type == CHART_STACKED && h > vs * PT + 0.5 && v > 0 &&
                      tw <= w)
-                rp_text_op(L, F_REG, vs, bx + w / 2,
+                layout_text(L, FACE_REGULAR, vs, bx + w / 2,
                            base - h / 2 + vs * PT * 0.35,
                            CADRE_PDF_CENTER, buf, strlen(buf), 0xFFFFFF);
-            if (c->type == RP_STACKED)
+            if (c->type == CHART_STACKED)
                 base -= h;
         }
-        if (c->type == RP_STACKED) {
+        if (c->type == CHART_STACKED) {
             double sum = 0;
             for (size_t s = 0; s < ns; s++)
                 sum += c->v[i * ns + s];
             number(sum, buf, sizeof buf);
-            rp_text_op(L, F_BOLD, fs - 1, x0 + bw / 2, base - 0.8,
+            layout_text(L, FACE_BOLD, fs - 1, x0 + bw / 2, base - 0.8,
                        CADRE_PDF_CENTER, buf, strlen(buf), 0x000000);
         }
     }
     /* category labels */
     L->y = py + ph + 1;
     for (size_t i = 0; i < nc; i++)
-        rp_draw_wrapped(L, F_REG, fs, c->cats[i], px + slot * (double)i + 0.5,
-                        L->y + fs * PT, slot - 1, rp_lh(fs), RP_CENTER, 0,
+        layout_draw_wrapped(L, FACE_REGULAR, fs, c->cats[i], px + slot * (double)i + 0.5,
+                        L->y + fs * PT, slot - 1, line_height(fs), TEXT_CENTER, 0,
                         0x000000);
     L->y += label_h;
     if (xt_h) {
-        rp_text_op(L, F_IT, fs, px + pw / 2, L->y + fs * PT, CADRE_PDF_CENTER,
+        layout_text(L, FACE_ITALIC, fs, px + pw / 2, L->y + fs * PT, CADRE_PDF_CENTER,
                    c->x_title, strlen(c->x_title), 0x000000);
         L->y += xt_h;
     }
@@ -194,7 +194,7 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
         double total = 0;
         for (size_t s = 0; s < ns; s++) {
             const char *name = c->series[s] ? c->series[s] : "";
-            total += 5 + rp_width(L, F_REG, fs, name, strlen(name)) + 6;
+            total += 5 + layout_width(L, FACE_REGULAR, fs, name, strlen(name)) + 6;
         }
         double x = L->left + (W - total) / 2;
         if (x < L->left)
@@ -202,18 +202,18 @@ void rp_chart_draw(rp_lay *L, const rp_bchart *c)
         double y = L->y + 1;
         for (size_t s = 0; s < ns; s++) {
             const char *name = c->series[s] ? c->series[s] : "";
-            double tw = rp_width(L, F_REG, fs, name, strlen(name));
+            double tw = layout_width(L, FACE_REGULAR, fs, name, strlen(name));
             if (x + 5 + tw > L->right) {
                 x = L->left;
-                y += rp_lh(fs) + 1;
+                y += line_height(fs) + 1;
             }
-            rp_rect_op(L, x, y, 3.5, 3.5 * 0.8, 0, CADRE_PDF_NONE,
+            layout_rect(L, x, y, 3.5, 3.5 * 0.8, 0, CADRE_PDF_NONE,
                        palette[s % 8]);
-            rp_text_op(L, F_REG, fs, x + 5, y + 2.6, CADRE_PDF_LEFT, name,
+            layout_text(L, FACE_REGULAR, fs, x + 5, y + 2.6, CADRE_PDF_LEFT, name,
                        strlen(name), 0x000000);
             x += 5 + tw + 6;
         }
-        L->y = y + rp_lh(fs) + 2;
+        L->y = y + line_height(fs) + 2;
     }
     L->y += 4;
 }

@@ -1,8 +1,9 @@
 /*
- * report_page.h (internal) - the page model the booklet is laid out in
- * (report_layout.c): pages as lists of drawing operations, text measured
- * and wrapped with the shared PDF layer's fonts, and the table and chart
- * blocks (report_table.c, report_chart.c) that draw into it.
+ * report_page.h (internal) - the page model a booklet is laid out in
+ * (report_page.c): pages as lists of drawing operations, and text
+ * measured, wrapped and drawn with the shared PDF layer's fonts.  The
+ * layout (report_layout.c) and the table and chart blocks
+ * (report_table.c, report_chart.c) draw into it.
  *
  * Lengths are mm from the top-left corner of the page, font sizes points.
  */
@@ -14,128 +15,127 @@
 #include <stdint.h>
 
 #include "cadre/pdf.h"
-#include "report_internal.h"
 
 #define PT (25.4 / 72)   /* mm in a point */
 #define A4_W 210.0
 #define A4_H 297.0
 #define BODY_SIZE 13.0   /* the size of a document's sentences */
+#define CELL_PAD 1.2     /* inner margin of a table cell, mm */
 
-enum { F_REG, F_BOLD, F_IT, F_BI, N_FACES };
-enum { OP_TEXT, OP_LINE, OP_RECT };
-#define PAD 1.2          /* inner margin of a table cell, mm */
+/* The faces of the booklet's font. */
+enum layout_face { FACE_REGULAR, FACE_BOLD, FACE_ITALIC, FACE_BOLD_ITALIC,
+                   N_FACES };
+
+/* How a text sits in its box: the report_align values, and justified. */
+enum { TEXT_LEFT, TEXT_CENTER, TEXT_RIGHT, TEXT_JUSTIFY };
+
+enum draw_kind { DRAW_TEXT, DRAW_LINE, DRAW_RECT };
 
 /* One thing to draw. */
-struct op {
-    uint8_t kind;   /* OP_* */
-    uint8_t face;   /* F_* for text */
-    uint8_t align;  /* cadre_pdf_align for text */
+typedef struct draw_op {
+    uint8_t kind;   /* enum draw_kind */
+    uint8_t face;   /* enum layout_face, for text */
+    uint8_t align;  /* cadre_pdf_align, for text */
     double size;    /* points (text), line width (lines, rectangles) */
     double x, y;    /* text baseline point; line start; rectangle corner */
     double x2, y2;  /* line end; rectangle width and height */
     uint32_t color; /* text, line or stroke colour */
     uint32_t fill;  /* rectangle fill */
     char *text;     /* owned */
-};
+} draw_op;
 
-struct page {
+typedef struct layout_page {
     double w, h;     /* mm */
     bool plain;      /* no header and footer (the cover) */
-    struct op *ops;  /* what is drawn on it, in order */
+    draw_op *ops;    /* what is drawn on it, in order */
     size_t n, cap;
-};
+} layout_page;
 
-/* A bookmark, and a contents entry when level is 0. */
-struct mark {
+/* A bookmark, and a contents entry when in_contents. */
+typedef struct bookmark {
     const char *title; /* borrowed from the booklet */
     size_t page;       /* index */
-    int level;
+    int level;         /* 0 a section, 1 a unit under it ... */
     bool in_contents;
-};
+} bookmark;
 
 /* The booklet being laid out: its pages so far and where the next thing
  * goes. */
-typedef struct rp_lay {
+typedef struct layout {
     cadre_pdf *pdf;
-    int face[N_FACES];        /* faces of the font set, by F_* */
-    struct page *pages;       /* laid out so far */
+    int face[N_FACES];        /* the font set's faces, by enum layout_face */
+    layout_page *pages;       /* laid out so far */
     size_t n_pages, cap_pages;
     double y;                 /* where the next thing goes, mm from top */
     double left, right;       /* content box of the current page */
     double top, bottom;
     int orient;               /* 1 portrait, 2 landscape */
-    struct mark *marks;       /* bookmarks, in page order */
+    bookmark *marks;          /* in page order */
     size_t n_marks, cap_marks;
     bool oom;                 /* out of memory: stop and fail */
-} rp_lay;
+} layout;
 
 /* A line of a wrapped text: bytes [start, end), words [w0, w1). */
-struct wline {
+typedef struct text_line {
     size_t start, end;
     size_t w0, w1;
     double width;  /* natural width, mm */
-};
+} text_line;
 
-struct word {
+/* A word of a wrapped text: bytes [start, start + len). */
+typedef struct text_word {
     size_t start, len;
-    double width;
-};
+    double width;  /* mm */
+} text_word;
 
 /* The current page. */
-static inline struct page *rp_cur(rp_lay *L)
+static inline layout_page *layout_page_now(layout *L)
 {
     return &L->pages[L->n_pages - 1];
 }
 
 /* Line height for a font size, mm. */
-static inline double rp_lh(double size) { return size * 1.35 * PT; }
+static inline double line_height(double size) { return size * 1.35 * PT; }
 
 /* Start a page: orient 1 portrait, 2 landscape; plain: no header and
  * footer.  Sets the content box and puts y at its top. */
-void rp_new_page(rp_lay *L, int orient, bool plain);
+void layout_new_page(layout *L, int orient, bool plain);
 
 /* A new page (same orientation) unless `h` mm still fit on this one. */
-void rp_ensure(rp_lay *L, double h);
+void layout_ensure(layout *L, double h);
 
 /* Operations on the current page; the text (len bytes of s) is copied. */
-void rp_text_op(rp_lay *L, int face, double size, double x, double y,
-                int align, const char *s, size_t len, uint32_t color);
-void rp_line_op(rp_lay *L, double x1, double y1, double x2, double y2,
-                double width, uint32_t color);
-void rp_rect_op(rp_lay *L, double x, double y, double w, double h,
-                double width, uint32_t stroke, uint32_t fill);
+void layout_text(layout *L, int face, double size, double x, double y,
+                 int align, const char *s, size_t len, uint32_t color);
+void layout_line(layout *L, double x1, double y1, double x2, double y2,
+                 double width, uint32_t color);
+void layout_rect(layout *L, double x, double y, double w, double h,
+                 double width, uint32_t stroke, uint32_t fill);
 
 /* Width of `len` bytes of `s`, mm. */
-double rp_width(rp_lay *L, int face, double size, const char *s, size_t len);
+double layout_width(layout *L, int face, double size, const char *s,
+                    size_t len);
 
-/* The words of `s` and its lines within `maxw` mm (the first line
- * `indent` mm narrower).  Returns the number of lines (at least 1);
- * *lines and *words are allocated (free both). */
-size_t rp_wrap(rp_lay *L, int face, double size, const char *s, double maxw,
-               struct wline **lines, struct word **words, size_t *nw);
-size_t rp_wrap_ind(rp_lay *L, int face, double size, const char *s,
-                   double maxw, double indent, struct wline **lines,
-                   struct word **words, size_t *nw);
+/* The words of `s` and its lines within `maxw` mm, the first line
+ * `indent` mm narrower.  Returns the number of lines (at least 1); *lines
+ * and *words are allocated (free both). */
+size_t layout_wrap(layout *L, int face, double size, const char *s,
+                   double maxw, double indent, text_line **lines,
+                   text_word **words, size_t *nw);
 
 /* Draw `s` wrapped in [x, x + maxw] from baseline y, lines `lh` apart,
- * aligned RP_LEFT, RP_CENTER or RP_RIGHT; returns the lines drawn. */
-size_t rp_draw_wrapped(rp_lay *L, int face, double size, const char *s,
-                       double x, double y, double maxw, double lh, int align,
-                       double indent, uint32_t color);
+ * aligned TEXT_LEFT, TEXT_CENTER or TEXT_RIGHT, the first line `indent`
+ * mm narrower; returns the lines drawn. */
+size_t layout_draw_wrapped(layout *L, int face, double size, const char *s,
+                           double x, double y, double maxw, double lh,
+                           int align, double indent, uint32_t color);
 
 /* Lines `s` takes in `maxw` mm; its widest word, mm. */
-size_t rp_count_lines(rp_lay *L, int face, double size, const char *s,
-                      double maxw);
-double rp_widest_word(rp_lay *L, int face, double size, const char *s);
+size_t layout_count_lines(layout *L, int face, double size, const char *s,
+                          double maxw);
+double layout_widest_word(layout *L, int face, double size, const char *s);
 
-/* Tables (report_table.c): whether one wants a landscape page, the height
- * of its start (title, heading, first rows: kept together), drawing it. */
-bool rp_table_wide(const rp_btable *t);
-double rp_table_need(rp_lay *L, const rp_btable *t);
-void rp_table_draw(rp_lay *L, const rp_btable *t);
-
-/* Charts (report_chart.c): the height one takes, drawing it. */
-double rp_chart_need(rp_lay *L, const rp_bchart *c);
-void rp_chart_draw(rp_lay *L, const rp_bchart *c);
+/* Release every page and bookmark of `L`. */
+void layout_release(layout *L);
 
 #endif

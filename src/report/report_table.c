@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_page.h"
+#include "report_blocks.h"
 
 struct tshape {
     double fs;        /* font size */
@@ -17,11 +17,11 @@ struct tshape {
     double head_h;    /* their sum */
 };
 
-bool rp_table_wide(const rp_btable *t) { return t->n_cols > 11; }
+bool booklet_table_wide(const booklet_table *t) { return t->n_cols > 11; }
 
 /* Column widths: each column gets at least its widest figure and the
  * widest word of its heading; what is left is shared by weight. */
-static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
+static int table_shape(layout *L, const booklet_table *t, struct tshape *sh)
 {
     double avail = L->right - L->left;
     size_t n = t->n_cols;
@@ -39,27 +39,27 @@ static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
             minw[k] = 0;
             for (size_t r = 0; r < t->n_rows; r++) {
                 const char *s = t->rows[r].cells[k];
-                int face = t->rows[r].kind == RP_ROW_PLAIN ? F_REG : F_BOLD;
-                double w = t->align[k] == RP_LEFT
-                               ? rp_widest_word(L, face, sh->fs, s)
-                               : rp_width(L, face, sh->fs, s, strlen(s));
+                int face = t->rows[r].kind == ROW_PLAIN ? FACE_REGULAR : FACE_BOLD;
+                double w = t->align[k] == TEXT_LEFT
+                               ? layout_widest_word(L, face, sh->fs, s)
+                               : layout_width(L, face, sh->fs, s, strlen(s));
                 if (w > minw[k])
                     minw[k] = w;
             }
             for (size_t h = 0; h < t->n_head; h++)
                 if (t->head[h].col == (int)k && t->head[h].cols == 1) {
-                    double w = rp_widest_word(L, F_BOLD, sh->fs,
+                    double w = layout_widest_word(L, FACE_BOLD, sh->fs,
                                               t->head[h].text);
                     if (w > minw[k])
                         minw[k] = w;
                 }
             /* a text column (the units' names) keeps room for a few words
              * a line: the figures give way first, by a smaller font */
-            if (t->align[k] == RP_LEFT && t->weights[k] >= 2) {
+            if (t->align[k] == TEXT_LEFT && t->weights[k] >= 2) {
                 double want = 0;
                 for (size_t r = 0; r < t->n_rows; r++) {
                     const char *s = t->rows[r].cells[k];
-                    double w = rp_width(L, F_REG, sh->fs, s, strlen(s));
+                    double w = layout_width(L, FACE_REGULAR, sh->fs, s, strlen(s));
                     if (w > want)
                         want = w;
                 }
@@ -69,7 +69,7 @@ static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
                 if (minw[k] < want)
                     minw[k] = want;
             }
-            minw[k] += 2 * PAD;
+            minw[k] += 2 * CELL_PAD;
             total += minw[k];
             wsum += t->weights[k];
         }
@@ -95,7 +95,7 @@ static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
                 x += w;
             }
             /* the stub takes whatever is still left */
-            size_t stub = n > 1 && t->align[0] == RP_CENTER ? 1 : 0;
+            size_t stub = n > 1 && t->align[0] == TEXT_CENTER ? 1 : 0;
             for (size_t k = stub + 1; k <= n; k++)
                 sh->x[k] = (k < n ? sh->x[k] : x) + extra;
             sh->x[n] = x + extra;
@@ -103,17 +103,17 @@ static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
         }
     }
     free(minw);
-    sh->lh = rp_lh(sh->fs) * 0.95;
+    sh->lh = line_height(sh->fs) * 0.95;
     /* heading rows: each as tall as its tallest one-row cell, then taller
      * where a cell spanning rows needs it */
     for (int pass = 0; pass < 2; pass++) {
         for (size_t h = 0; h < t->n_head; h++) {
-            const rp_hcell *c = &t->head[h];
+            const heading_cell *c = &t->head[h];
             if ((pass == 0) != (c->rows == 1))
                 continue;
-            double w = sh->x[c->col + c->cols] - sh->x[c->col] - 2 * PAD;
-            size_t nl = rp_count_lines(L, F_BOLD, sh->fs, c->text, w);
-            double need = (double)nl * sh->lh + 2 * PAD;
+            double w = sh->x[c->col + c->cols] - sh->x[c->col] - 2 * CELL_PAD;
+            size_t nl = layout_count_lines(L, FACE_BOLD, sh->fs, c->text, w);
+            double need = (double)nl * sh->lh + 2 * CELL_PAD;
             double have = 0;
             for (int r = c->row; r < c->row + c->rows; r++)
                 have += sh->hrow[r];
@@ -129,38 +129,38 @@ static int table_shape(rp_lay *L, const rp_btable *t, struct tshape *sh)
 
 /* Where a left-aligned cell's text starts and how wide it may be: the
  * row's height is measured as it is drawn. */
-static double text_indent(const rp_brow *row) { return (double)row->indent * 3; }
+static double text_indent(const booklet_row *row) { return (double)row->indent * 3; }
 
-static double text_width(const struct tshape *sh, size_t k, const rp_brow *row)
+static double text_width(const struct tshape *sh, size_t k, const booklet_row *row)
 {
-    return sh->x[k + 1] - sh->x[k] - 2 * PAD - text_indent(row);
+    return sh->x[k + 1] - sh->x[k] - 2 * CELL_PAD - text_indent(row);
 }
 
-static double row_height(rp_lay *L, const rp_btable *t,
+static double row_height(layout *L, const booklet_table *t,
                          const struct tshape *sh,
-                         const rp_brow *row)
+                         const booklet_row *row)
 {
     size_t most = 1;
-    int face = row->kind == RP_ROW_PLAIN ? F_REG : F_BOLD;
+    int face = row->kind == ROW_PLAIN ? FACE_REGULAR : FACE_BOLD;
     for (size_t k = 0; k < t->n_cols; k++) {
-        if (t->align[k] != RP_LEFT)
+        if (t->align[k] != TEXT_LEFT)
             continue;
-        size_t nl = rp_count_lines(L, face, sh->fs, row->cells[k],
+        size_t nl = layout_count_lines(L, face, sh->fs, row->cells[k],
                                    text_width(sh, k, row));
         if (nl > most)
             most = nl;
     }
-    return (double)most * sh->lh + 2 * PAD * 0.8;
+    return (double)most * sh->lh + 2 * CELL_PAD * 0.8;
 }
 
-static void table_head(rp_lay *L, const rp_btable *t, const struct tshape *sh)
+static void table_head(layout *L, const booklet_table *t, const struct tshape *sh)
 {
     double y0 = L->y;
-    rp_rect_op(L, sh->x[0], y0, sh->x[t->n_cols] - sh->x[0], sh->head_h, 0,
+    layout_rect(L, sh->x[0], y0, sh->x[t->n_cols] - sh->x[0], sh->head_h, 0,
                CADRE_PDF_NONE, 0xE8EEF4);
     for (size_t h = 0; h < t->n_head; h++) {
-        const rp_hcell *c = &t->head[h];
-        int face = c->row == t->number_row ? F_IT : F_BOLD;
+        const heading_cell *c = &t->head[h];
+        int face = c->row == t->number_row ? FACE_ITALIC : FACE_BOLD;
         double top = y0;
         for (int r = 0; r < c->row; r++)
             top += sh->hrow[r];
@@ -168,65 +168,65 @@ static void table_head(rp_lay *L, const rp_btable *t, const struct tshape *sh)
         for (int r = c->row; r < c->row + c->rows; r++)
             hh += sh->hrow[r];
         double x = sh->x[c->col], w = sh->x[c->col + c->cols] - x;
-        size_t nl = rp_count_lines(L, face, sh->fs, c->text, w - 2 * PAD);
+        size_t nl = layout_count_lines(L, face, sh->fs, c->text, w - 2 * CELL_PAD);
         double th = (double)nl * sh->lh;
         double by = top + (hh - th) / 2 + sh->fs * PT * 0.9;
-        rp_draw_wrapped(L, face, sh->fs, c->text, x + PAD, by, w - 2 * PAD,
-                        sh->lh, RP_CENTER, 0, 0x000000);
-        rp_rect_op(L, x, top, w, hh, 0.5, 0x000000, CADRE_PDF_NONE);
+        layout_draw_wrapped(L, face, sh->fs, c->text, x + CELL_PAD, by, w - 2 * CELL_PAD,
+                        sh->lh, TEXT_CENTER, 0, 0x000000);
+        layout_rect(L, x, top, w, hh, 0.5, 0x000000, CADRE_PDF_NONE);
     }
     L->y += sh->head_h;
 }
 
-static void table_row(rp_lay *L, const rp_btable *t, const struct tshape *sh,
-                      const rp_brow *row, double h)
+static void table_row(layout *L, const booklet_table *t, const struct tshape *sh,
+                      const booklet_row *row, double h)
 {
-    int face = row->kind == RP_ROW_PLAIN ? F_REG : F_BOLD;
-    if (row->kind == RP_ROW_TOTAL)
-        rp_rect_op(L, sh->x[0], L->y, sh->x[t->n_cols] - sh->x[0], h, 0,
+    int face = row->kind == ROW_PLAIN ? FACE_REGULAR : FACE_BOLD;
+    if (row->kind == ROW_TOTAL)
+        layout_rect(L, sh->x[0], L->y, sh->x[t->n_cols] - sh->x[0], h, 0,
                    CADRE_PDF_NONE, 0xDDDDDD);
-    else if (row->kind == RP_ROW_SUBTOTAL)
-        rp_rect_op(L, sh->x[0], L->y, sh->x[t->n_cols] - sh->x[0], h, 0,
+    else if (row->kind == ROW_SUBTOTAL)
+        layout_rect(L, sh->x[0], L->y, sh->x[t->n_cols] - sh->x[0], h, 0,
                    CADRE_PDF_NONE, 0xF0F0F0);
     for (size_t k = 0; k < t->n_cols; k++) {
         double x = sh->x[k], w = sh->x[k + 1] - x;
         const char *s = row->cells[k];
-        double by = L->y + PAD * 0.8 + sh->fs * PT * 0.9;
-        if (t->align[k] == RP_LEFT) {
-            rp_draw_wrapped(L, face, sh->fs, s, x + PAD + text_indent(row), by,
-                            text_width(sh, k, row), sh->lh, RP_LEFT, 0,
+        double by = L->y + CELL_PAD * 0.8 + sh->fs * PT * 0.9;
+        if (t->align[k] == TEXT_LEFT) {
+            layout_draw_wrapped(L, face, sh->fs, s, x + CELL_PAD + text_indent(row), by,
+                            text_width(sh, k, row), sh->lh, TEXT_LEFT, 0,
                             0x000000);
         } else if (*s) {
-            double ax = t->align[k] == RP_CENTER ? x + w / 2 : x + w - PAD;
-            rp_text_op(L, face, sh->fs, ax, by,
-                       t->align[k] == RP_CENTER ? CADRE_PDF_CENTER
+            double ax = t->align[k] == TEXT_CENTER ? x + w / 2 : x + w - CELL_PAD;
+            layout_text(L, face, sh->fs, ax, by,
+                       t->align[k] == TEXT_CENTER ? CADRE_PDF_CENTER
                        : CADRE_PDF_RIGHT,
                        s, strlen(s), 0x000000);
         }
-        rp_line_op(L, x, L->y, x, L->y + h, 0.5, 0x000000);
+        layout_line(L, x, L->y, x, L->y + h, 0.5, 0x000000);
     }
-    rp_line_op(L, sh->x[t->n_cols], L->y, sh->x[t->n_cols], L->y + h, 0.5,
+    layout_line(L, sh->x[t->n_cols], L->y, sh->x[t->n_cols], L->y + h, 0.5,
                0x000000);
-    rp_line_op(L, sh->x[0], L->y + h, sh->x[t->n_cols], L->y + h, 0.5,
+    layout_line(L, sh->x[0], L->y + h, sh->x[t->n_cols], L->y + h, 0.5,
                0x000000);
     L->y += h;
 }
 
 /* Height of the title, heading and first rows, which go together. */
-static double table_start_h(rp_lay *L, const rp_btable *t,
+static double table_start_h(layout *L, const booklet_table *t,
                             const struct tshape *sh)
 {
-    double title_h = t->title ? rp_lh(11) * (double)rp_count_lines(L, F_BOLD,
+    double title_h = t->title ? line_height(11) * (double)layout_count_lines(L, FACE_BOLD,
                                     11, t->title, L->right - L->left) + 1
                               : 0;
-    double note_h = t->note ? rp_lh(9) : 0;
+    double note_h = t->note ? line_height(9) : 0;
     double rows = 0;
     for (size_t r = 0; r < t->n_rows && r < 3; r++)
         rows += row_height(L, t, sh, &t->rows[r]);
     return title_h + note_h + sh->head_h + rows + 2;
 }
 
-double rp_table_need(rp_lay *L, const rp_btable *t)
+double booklet_table_need(layout *L, const booklet_table *t)
 {
     struct tshape sh = { 0 };
     double h = table_shape(L, t, &sh) < 0 ? 0 : table_start_h(L, t, &sh);
@@ -235,22 +235,22 @@ double rp_table_need(rp_lay *L, const rp_btable *t)
     return h;
 }
 
-void rp_table_draw(rp_lay *L, const rp_btable *t)
+void booklet_table_draw(layout *L, const booklet_table *t)
 {
     struct tshape sh = { 0 };
     if (table_shape(L, t, &sh) < 0)
         return;
-    double note_h = t->note ? rp_lh(9) : 0;
+    double note_h = t->note ? line_height(9) : 0;
     /* title, heading and a few rows together, or a new page */
-    rp_ensure(L, table_start_h(L, t, &sh));
+    layout_ensure(L, table_start_h(L, t, &sh));
     if (t->title) {
-        size_t nl = rp_draw_wrapped(L, F_BOLD, 11, t->title, L->left,
+        size_t nl = layout_draw_wrapped(L, FACE_BOLD, 11, t->title, L->left,
                                     L->y + 11 * PT, L->right - L->left,
-                                    rp_lh(11), RP_CENTER, 0, 0x000000);
-        L->y += (double)nl * rp_lh(11) + 1;
+                                    line_height(11), TEXT_CENTER, 0, 0x000000);
+        L->y += (double)nl * line_height(11) + 1;
     }
     if (t->note) {
-        rp_text_op(L, F_IT, 9, L->right, L->y + 9 * PT, CADRE_PDF_RIGHT,
+        layout_text(L, FACE_ITALIC, 9, L->right, L->y + 9 * PT, CADRE_PDF_RIGHT,
                    t->note, strlen(t->note), 0x000000);
         L->y += note_h;
     }
@@ -259,16 +259,16 @@ void rp_table_draw(rp_lay *L, const rp_btable *t)
         double h = row_height(L, t, &sh, &t->rows[r]);
         /* a group's heading row goes with its first unit */
         double keep = h;
-        if (t->rows[r].kind == RP_ROW_GROUP && r + 1 < t->n_rows)
+        if (t->rows[r].kind == ROW_GROUP && r + 1 < t->n_rows)
             keep += row_height(L, t, &sh, &t->rows[r + 1]);
         if (L->y + keep > L->bottom) {
-            rp_new_page(L, L->orient, false);
+            layout_new_page(L, L->orient, false);
             if (t->title) {
                 char buf[600];
                 snprintf(buf, sizeof buf, "%s (tiếp theo)", t->title);
-                rp_text_op(L, F_IT, 9, L->left, L->y + 9 * PT, CADRE_PDF_LEFT,
+                layout_text(L, FACE_ITALIC, 9, L->left, L->y + 9 * PT, CADRE_PDF_LEFT,
                            buf, strlen(buf), 0x555555);
-                L->y += rp_lh(9);
+                L->y += line_height(9);
             }
             table_head(L, t, &sh);
         }

@@ -12,27 +12,19 @@
  * alone are kept per age.
  * Conditions on a course (its type, mode, year) are evaluated once per
  * course; only what remains (age, status, a name) is evaluated per record.
+ * What each part of a condition reads comes from the expression's own
+ * plan of its aggregates (src/expr/expr_plan.h).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cadre/records.h"
-#include "expr/expr_internal.h"
+#include "expr/expr_plan.h"
+#include "util/grow.h"
 #include "report_tally.h"
 
 #define KEYS (3 * 7 * 5 * 5 * 2 * 2 * 2 * 2 * 2) /* code combinations */
-#define MAX_PARTS 32 /* conjuncts of one condition kept apart */
-
-/* What a sub-expression depends on, for one item of a collection. */
-enum {
-    D_KEY = 1,     /* codes of the cadre or its unit's level: in the key */
-    D_COURSE = 2,  /* the course (of a participant) */
-    D_ITEM = 4,    /* anything else of the item (age, status, a name) */
-    D_NESTED = 8,  /* an aggregate inside: the tally cannot take it */
-    D_AGE = 16     /* the cadre's age: the key with the age */
-};
-
-#define AGES 128 /* ages told apart in the key with the age */
+#define AGES 128 /* ages told apart in the truth table by age */
 
 /* Sums kept for one unit (or scope). */
 struct acc {
@@ -40,244 +32,147 @@ struct acc {
     double n;   /* items counted */
 };
 
-struct ctr {
-    cadre_expr *e;        /* expression holding the aggregate (borrowed) */
-    uint32_t node;        /* the E_AGG node */
-    cadre_value vars[RP_MAX_VARS]; /* extra variables it is evaluated with */
+/* One aggregate of one expression, evaluated with given variables. */
+struct counter {
+    const cadre_expr *e;  /* expression holding the aggregate (borrowed) */
+    uint32_t agg;         /* which of its aggregates */
+    cadre_value vars[TALLY_MAX_VARS]; /* variables it is evaluated with */
     uint8_t n_vars;
     bool tallied;         /* false: left to the evaluator */
-    uint8_t coll, agg;    /* COLL_*, AGG_* */
-    cadre_expr kpart[MAX_PARTS]; /* conjuncts on codes only (views) */
-    uint8_t n_k;
-    cadre_expr cpart[MAX_PARTS]; /* conjuncts on the course only */
-    uint8_t n_c;
-    cadre_expr apart[MAX_PARTS]; /* conjuncts on the age only */
-    uint8_t n_a;
-    cadre_expr rpart[MAX_PARTS]; /* the rest, evaluated per item */
-    uint8_t n_r;
-    cadre_expr value;     /* the summed value (view), when value_set */
-    bool value_set;
+    int coll, kind;       /* enum cadre_agg_collection, cadre_agg_kind */
+    cadre_agg_plan plan;  /* its parts */
+    const cadre_expr **parts; /* the plan's parts, sorted: */
+    size_t n_k;           /*   on codes only (a truth table by key), */
+    size_t n_c;           /*   then on the course only, */
+    size_t n_a;           /*   then on the age only (by age), */
+    size_t n_r;           /*   then the rest, evaluated per item */
+    const cadre_expr *value; /* the summed value, or NULL */
     int8_t *truth;        /* KEYS entries: -1 unknown, 0, 1 */
-    int8_t truth_age[AGES]; /* for apart, by age: -1 unknown, 0, 1 */
+    int8_t truth_age[AGES]; /* the age parts by age: -1 unknown, 0, 1 */
     uint8_t *seen;        /* people(): cadres counted already */
-    struct acc *unit;     /* per unit: direct, then within after run */
+    struct acc *unit;     /* per unit: direct, then within after the run */
     struct acc level[2];  /* per level of unit */
     struct acc all;       /* every selected unit */
 };
 
-struct saved {
-    cadre_expr *e;      /* expression changed by apply */
-    cadre_enode *nodes; /* its nodes before */
-};
-
-struct rp_tally {
+struct tally {
     const cadre_records *r;   /* the records (borrowed) */
     cadre_env env;            /* year, as-of; items bound while walking */
     const uint8_t *selected;  /* per unit, or NULL for all */
-    struct ctr **ctrs;        /* every counter registered */
+    struct counter **ctrs;    /* every counter registered */
     size_t n, cap;
-    struct saved *saved;      /* expressions currently applied */
-    size_t n_saved, cap_saved;
-    bool ran;                 /* rp_tally_run() done */
+    bool ran;                 /* tally_run() done */
 };
 
-rp_tally *rp_tally_new(const cadre_records *recs, const cadre_env *base,
-                       const uint8_t *selected)
+tally *tally_new(const cadre_records *recs, const cadre_env *base,
+                 const uint8_t *selected)
 {
-    rp_tally *t = calloc(1, sizeof *t);
+    tally *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     t->r = recs;
     t->env = *base;
     t->env.within_unit = CADRE_NONE;
     t->env.within_course = CADRE_NONE;
+    t->env.aggs = NULL;
     t->selected = selected;
     return t;
 }
 
-static void ctr_free(struct ctr *c)
+static void counter_free(struct counter *c)
 {
     if (!c)
         return;
+    cadre_agg_plan_release(&c->plan);
+    free(c->parts);
     free(c->truth);
     free(c->seen);
     free(c->unit);
     free(c);
 }
 
-void rp_tally_free(rp_tally *t)
+void tally_free(tally *t)
 {
     if (!t)
         return;
     for (size_t i = 0; i < t->n; i++)
-        ctr_free(t->ctrs[i]);
+        counter_free(t->ctrs[i]);
     free(t->ctrs);
-    for (size_t i = 0; i < t->n_saved; i++)
-        free(t->saved[i].nodes);
-    free(t->saved);
     free(t);
 }
 
 /* ------------------------------------------------------------------ */
-/* Dependencies.                                                       */
+/* Planning.                                                           */
 
-static bool key_field(int f)
+/* Which pass a part goes to: 0 codes, 1 course, 2 age, 3 the rest. */
+static int part_pass(unsigned reads, int coll)
 {
-    switch (f) {
-    case F_CADRE_GENDER: case F_CADRE_CATEGORY: case F_CADRE_EDUCATION:
-    case F_CADRE_POLITICAL_THEORY: case F_CADRE_STATE_MANAGEMENT:
-    case F_CADRE_PARTY_MEMBER: case F_CADRE_LEADER: case F_CADRE_MINORITY:
-    case F_UNIT_LEVEL:
-        return true;
-    }
-    return false;
-}
-
-/* Which record of the item a record-valued node stands for: X_CADRE,
- * X_UNIT (the cadre's own), X_COURSE, X_PARTICIPANT, or -1 (another). */
-static int obj_class(const cadre_expr *x, uint32_t i)
-{
-    const cadre_enode *n = &x->nodes[i];
-    if (n->op == E_ROOT)
-        return n->aux;
-    if (n->op != E_NAV)
-        return -1;
-    switch (n->aux) {
-    case NAV_PART_CADRE: return X_CADRE;
-    case NAV_CADRE_UNIT: return X_UNIT;
-    case NAV_PART_COURSE: return X_COURSE;
-    default: return -1; /* a parent unit: not in the key */
-    }
-}
-
-static unsigned deps(const cadre_expr *x, uint32_t i, int depth);
-
-static unsigned field_deps(const cadre_expr *x, uint32_t obj, int f)
-{
-    switch (obj_class(x, obj)) {
-    case X_CADRE:
-        if (f == F_CADRE_AGE)
-            return D_AGE;
-        return key_field(f) ? D_KEY : D_ITEM;
-    case X_UNIT:
-        return key_field(f) ? D_KEY : D_ITEM;
-    case X_COURSE:
-        return D_COURSE;
-    default:
-        return D_ITEM;
-    }
-}
-
-static unsigned deps(const cadre_expr *x, uint32_t i, int depth)
-{
-    if (i == CADRE_ENONE)
+    if ((reads & ~(unsigned)CADRE_READS_COURSE) == 0 &&
+        coll == CADRE_COLL_PARTICIPANTS)
+        return 1;
+    if ((reads & ~(unsigned)CADRE_READS_CODES) == 0)
         return 0;
-    if (depth > 200)
-        return D_NESTED; /* cannot happen: the compiler limits depth */
-    const cadre_enode *n = &x->nodes[i];
-    unsigned d = 0;
-    switch (n->op) {
-    case E_CONST: case E_NULL: case E_GLOBAL: case E_VAR:
-        return 0;
-    case E_ROOT:
-    case E_NAV:
-        return obj_class(x, i) == X_COURSE ? D_COURSE : D_ITEM;
-    case E_FIELD:
-        return field_deps(x, n->a, n->aux);
-    case E_FCMP:
-        return field_deps(x, n->a, n->aux2);
-    case E_SHOW:
-        return obj_class(x, n->a) == X_COURSE ? D_COURSE : D_ITEM;
-    case E_AGG:
-        return D_NESTED;
-    case E_CALL:
-        for (uint32_t k = 0; k < n->c; k++) {
-            uint32_t a = x->args[n->b + k];
-            const cadre_enode *an = &x->nodes[a];
-            if (an->type == X_COURSE)
-                d |= obj_class(x, a) == X_COURSE ? D_COURSE : D_ITEM;
-            else if (an->type >= X_CADRE)
-                d |= D_ITEM;
-            else
-                d |= deps(x, a, depth + 1);
-        }
-        return d;
-    case E_IN:
-        d = deps(x, n->a, depth + 1);
-        for (uint32_t k = 0; k < n->c; k++)
-            d |= deps(x, x->args[n->b + k], depth + 1);
-        return d;
-    case E_NOT: case E_NEG: case E_INMASK:
-        return deps(x, n->a, depth + 1);
-    case E_AND: case E_OR: case E_CMP: case E_ARITH:
-        return deps(x, n->a, depth + 1) | deps(x, n->b, depth + 1);
-    default:
-        return D_ITEM;
-    }
+    if (reads == CADRE_READS_AGE && coll == CADRE_COLL_CADRES)
+        return 2;
+    return 3;
 }
 
-/* Split the condition at node `i` into its AND-ed parts. */
-static int conjuncts(const cadre_expr *x, uint32_t i, uint32_t *out,
-                     int n, int depth)
+/* Decide how counter `c` is computed: tallied, or left to the evaluator
+ * (also when out of memory: slower, still right). */
+static void plan(struct counter *c)
 {
-    const cadre_enode *nd = &x->nodes[i];
-    if (nd->op == E_AND && depth < 40) {
-        n = conjuncts(x, nd->a, out, n, depth + 1);
-        if (n < 0)
-            return n;
-        return conjuncts(x, nd->b, out, n, depth + 1);
-    }
-    if (n >= MAX_PARTS)
-        return -1;
-    out[n] = i;
-    return n + 1;
-}
-
-static cadre_expr view(const cadre_expr *x, uint32_t root)
-{
-    cadre_expr v = *x;
-    v.root = root;
-    return v;
-}
-
-/* Decide how counter `c` is computed. */
-static void plan(struct ctr *c)
-{
-    const cadre_expr *x = c->e;
-    const cadre_enode *n = &x->nodes[c->node];
-    c->coll = n->aux2;
-    c->agg = n->aux;
     c->tallied = false;
-    if ((c->coll != COLL_CADRES && c->coll != COLL_PARTICIPANTS) ||
-        c->agg == AGG_MIN || c->agg == AGG_MAX)
+    if (cadre_agg_plan_init(&c->plan, c->e, c->agg) < 0)
         return;
-    if (n->b != CADRE_ENONE) {
-        if (deps(x, n->b, 0) & D_NESTED)
+    const cadre_agg_plan *p = &c->plan;
+    c->coll = p->collection;
+    c->kind = p->kind;
+    if ((c->coll != CADRE_COLL_CADRES && c->coll != CADRE_COLL_PARTICIPANTS) ||
+        c->kind == CADRE_AGG_MIN || c->kind == CADRE_AGG_MAX)
+        return;
+    if (p->value.e && (p->value.reads & CADRE_READS_AGGREGATE))
+        return;
+    c->value = p->value.e;
+    size_t count[4] = { 0 };
+    for (size_t k = 0; k < p->n_parts; k++) {
+        if (p->parts[k].reads & CADRE_READS_AGGREGATE)
             return;
-        c->value = view(x, n->b);
-        c->value_set = true;
+        count[part_pass(p->parts[k].reads, c->coll)]++;
     }
-    if (n->a != CADRE_ENONE) {
-        uint32_t parts[MAX_PARTS];
-        int np = conjuncts(x, n->a, parts, 0, 0);
-        if (np < 0)
-            return;
-        for (int k = 0; k < np; k++) {
-            unsigned d = deps(x, parts[k], 0);
-            if (d & D_NESTED)
-                return;
-            cadre_expr v = view(x, parts[k]);
-            if ((d & ~(unsigned)D_COURSE) == 0 && c->coll == COLL_PARTICIPANTS)
-                c->cpart[c->n_c++] = v;
-            else if ((d & ~(unsigned)D_KEY) == 0)
-                c->kpart[c->n_k++] = v;
-            else if (d == D_AGE && c->coll == COLL_CADRES)
-                c->apart[c->n_a++] = v;
-            else
-                c->rpart[c->n_r++] = v;
-        }
-    }
+    c->parts = malloc((p->n_parts + 1) * sizeof *c->parts);
+    if (!c->parts)
+        return;
+    size_t at[4] = { 0, count[0], count[0] + count[1],
+                     count[0] + count[1] + count[2] };
+    for (size_t k = 0; k < p->n_parts; k++)
+        c->parts[at[part_pass(p->parts[k].reads, c->coll)]++] =
+            p->parts[k].e;
+    c->n_k = count[0];
+    c->n_c = count[1];
+    c->n_a = count[2];
+    c->n_r = count[3];
     c->tallied = true;
+}
+
+/* The parts of each pass. */
+static const cadre_expr *const *code_parts(const struct counter *c)
+{
+    return c->parts;
+}
+
+static const cadre_expr *const *course_parts(const struct counter *c)
+{
+    return c->parts + c->n_k;
+}
+
+static const cadre_expr *const *age_parts(const struct counter *c)
+{
+    return c->parts + c->n_k + c->n_c;
+}
+
+static const cadre_expr *const *rest_parts(const struct counter *c)
+{
+    return c->parts + c->n_k + c->n_c + c->n_a;
 }
 
 /* ------------------------------------------------------------------ */
@@ -301,14 +196,14 @@ static bool same_value(const cadre_value *a, const cadre_value *b)
     }
 }
 
-static struct ctr *find(const rp_tally *t, const cadre_expr *e, uint32_t node,
-                        const cadre_value *vars, size_t n_vars)
+static struct counter *find(const tally *t, const cadre_expr *e, uint32_t agg,
+                            const cadre_value *vars, size_t n_vars)
 {
     /* Registrations come in runs of the same expression: look back from
      * the newest, so a table's 300 rows cost little. */
     for (size_t i = t->n; i-- > 0;) {
-        struct ctr *c = t->ctrs[i];
-        if (c->e != e || c->node != node || c->n_vars != n_vars)
+        struct counter *c = t->ctrs[i];
+        if (c->e != e || c->agg != agg || c->n_vars != n_vars)
             continue;
         bool same = true;
         for (size_t k = 0; k < n_vars && same; k++)
@@ -319,34 +214,40 @@ static struct ctr *find(const rp_tally *t, const cadre_expr *e, uint32_t node,
     return NULL;
 }
 
-int rp_tally_want(rp_tally *t, cadre_expr *e, const cadre_value *vars,
-                  size_t n_vars)
+int tally_want(tally *t, const cadre_expr *e, const cadre_value *vars,
+               size_t n_vars)
 {
-    if (n_vars > RP_MAX_VARS)
-        n_vars = RP_MAX_VARS;
-    for (uint32_t i = 0; i < e->n_nodes; i++) {
-        if (e->nodes[i].op != E_AGG || find(t, e, i, vars, n_vars))
-            continue;
-        if (t->n == t->cap) {
-            size_t cap = t->cap ? t->cap * 2 : 64;
-            struct ctr **p = realloc(t->ctrs, cap * sizeof *p);
-            if (!p)
-                return -1;
-            t->ctrs = p;
-            t->cap = cap;
-        }
-        struct ctr *c = calloc(1, sizeof *c);
-        if (!c)
+    uint32_t ids[16];
+    size_t n = cadre_expr_aggs(e, ids, 16);
+    uint32_t *all = ids;
+    if (n > 16) {
+        if (!(all = malloc(n * sizeof *all)))
             return -1;
+        cadre_expr_aggs(e, all, n);
+    }
+    if (n_vars > TALLY_MAX_VARS)
+        n_vars = TALLY_MAX_VARS;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (find(t, e, all[i], vars, n_vars))
+            continue;
+        struct counter *c = calloc(1, sizeof *c);
+        if (!c || !GROW(t->ctrs, t->cap, t->n + 1)) {
+            free(c);
+            rc = -1;
+            break;
+        }
         c->e = e;
-        c->node = i;
+        c->agg = all[i];
         c->n_vars = (uint8_t)n_vars;
         for (size_t k = 0; k < n_vars; k++)
             c->vars[k] = vars[k];
         plan(c);
         t->ctrs[t->n++] = c;
     }
-    return 0;
+    if (all != ids)
+        free(all);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -369,7 +270,7 @@ static uint32_t cadre_key(const cadre_records *r, const cadre_cadre *c)
 }
 
 /* Bind the item in the tally's environment. */
-static void bind(rp_tally *t, const cadre_cadre *c, const cadre_participant *p)
+static void bind(tally *t, const cadre_cadre *c, const cadre_participant *p)
 {
     t->env.cadre = c;
     t->env.unit = &t->r->units[c->unit];
@@ -377,30 +278,31 @@ static void bind(rp_tally *t, const cadre_cadre *c, const cadre_participant *p)
     t->env.course = p ? &t->r->courses[p->course] : NULL;
 }
 
-static bool all_true(cadre_expr *parts, int n, const cadre_env *env)
+static bool all_true(const cadre_expr *const *parts, size_t n,
+                     const cadre_env *env)
 {
-    for (int i = 0; i < n; i++)
-        if (!cadre_expr_test(&parts[i], env))
+    for (size_t i = 0; i < n; i++)
+        if (!cadre_expr_test(parts[i], env))
             return false;
     return true;
 }
 
 /* The codes-only part of `c` for the item bound, by its key. */
-static bool key_true(rp_tally *t, struct ctr *c, uint32_t key)
+static bool key_true(tally *t, struct counter *c, uint32_t key)
 {
     if (!c->n_k)
         return true;
     int8_t v = c->truth[key];
     if (v < 0) {
         t->env.vars = c->vars;
-        v = all_true(c->kpart, c->n_k, &t->env);
+        v = all_true(code_parts(c), c->n_k, &t->env);
         c->truth[key] = v;
     }
     return v;
 }
 
 /* The age part of `c` for the cadre bound, aged `age`. */
-static bool age_true(rp_tally *t, struct ctr *c, int age)
+static bool age_true(tally *t, struct counter *c, int age)
 {
     if (!c->n_a)
         return true;
@@ -408,20 +310,20 @@ static bool age_true(rp_tally *t, struct ctr *c, int age)
     int8_t v = c->truth_age[i];
     if (v < 0) {
         t->env.vars = c->vars;
-        v = all_true(c->apart, c->n_a, &t->env);
+        v = all_true(age_parts(c), c->n_a, &t->env);
         c->truth_age[i] = v;
     }
     return v;
 }
 
 /* Count the item bound (in unit `u`) into `c`. */
-static void take(rp_tally *t, struct ctr *c, uint32_t u, double weight)
+static void take(tally *t, struct counter *c, uint32_t u, double weight)
 {
     double v = 1;
-    if (c->value_set) {
+    if (c->value) {
         cadre_value val;
         t->env.vars = c->vars;
-        cadre_expr_eval(&c->value, &t->env, &val);
+        cadre_expr_eval(c->value, &t->env, &val);
         if (val.type != CADRE_V_NUMBER)
             return;
         v = val.u.n;
@@ -430,18 +332,18 @@ static void take(rp_tally *t, struct ctr *c, uint32_t u, double weight)
     c->unit[u].n += weight;
 }
 
-static bool rest_true(rp_tally *t, struct ctr *c)
+static bool rest_true(tally *t, struct counter *c)
 {
     if (!c->n_r)
         return true;
     t->env.vars = c->vars;
-    return all_true(c->rpart, c->n_r, &t->env);
+    return all_true(rest_parts(c), c->n_r, &t->env);
 }
 
 /* Sum the codes-only counters over one unit's cadres, given as keys:
  * count each key once (a dense table), then add the counts of the keys
  * each counter's condition holds for. */
-static void sum_unit(struct ctr **binned, size_t nb, uint32_t u,
+static void sum_unit(struct counter **binned, size_t nb, uint32_t u,
                      const uint16_t *keys, size_t n, uint32_t *cnt,
                      uint16_t *touched, uint32_t *tcnt)
 {
@@ -452,7 +354,7 @@ static void sum_unit(struct ctr **binned, size_t nb, uint32_t u,
     for (size_t j = 0; j < nt; j++)
         tcnt[j] = cnt[touched[j]];
     for (size_t k = 0; k < nb; k++) {
-        const struct ctr *ct = binned[k];
+        const struct counter *ct = binned[k];
         uint64_t sum = 0;
         if (!ct->n_k) {
             sum = n;
@@ -469,12 +371,12 @@ static void sum_unit(struct ctr **binned, size_t nb, uint32_t u,
         cnt[touched[j]] = 0;
 }
 
-static int walk_cadres(rp_tally *t, struct ctr **cs, size_t n)
+static int walk_cadres(tally *t, struct counter **cs, size_t n)
 {
     const cadre_records *r = t->r;
     size_t nu = r->n_units;
-    struct ctr **binned = malloc((n + 1) * sizeof *binned);
-    struct ctr **each = malloc((n + 1) * sizeof *each);
+    struct counter **binned = malloc((n + 1) * sizeof *binned);
+    struct counter **each = malloc((n + 1) * sizeof *each);
     uint16_t *keys = malloc((r->n_cadres + 1) * sizeof *keys);
     uint16_t *sorted = malloc((r->n_cadres + 1) * sizeof *sorted);
     uint32_t *at = calloc(nu + 2, sizeof *at);
@@ -491,7 +393,7 @@ static int walk_cadres(rp_tally *t, struct ctr **cs, size_t n)
         !touched || !tcnt)
         goto done;
     for (size_t i = 0; i < n; i++) {
-        if (cs[i]->n_r || cs[i]->value_set || cs[i]->n_a)
+        if (cs[i]->n_r || cs[i]->value || cs[i]->n_a)
             each[ne++] = cs[i];
         else
             binned[nb++] = cs[i];
@@ -515,7 +417,7 @@ static int walk_cadres(rp_tally *t, struct ctr **cs, size_t n)
         bind(t, c, NULL);
         int age = cadre_date_age(c->birth, as_of);
         for (size_t k = 0; k < ne; k++) {
-            struct ctr *ct = each[k];
+            struct counter *ct = each[k];
             if (key_true(t, ct, key) && age_true(t, ct, age) &&
                 rest_true(t, ct))
                 take(t, ct, c->unit, 1);
@@ -556,14 +458,14 @@ done:
     return rc;
 }
 
-static int walk_participants(rp_tally *t, struct ctr **cs, size_t n)
+static int walk_participants(tally *t, struct counter **cs, size_t n)
 {
     const cadre_records *r = t->r;
-    struct ctr **on = malloc((n + 1) * sizeof *on);
+    struct counter **on = malloc((n + 1) * sizeof *on);
     if (!on)
         return -1;
     for (size_t k = 0; k < n; k++) {
-        if (cs[k]->agg == AGG_PEOPLE) {
+        if (cs[k]->kind == CADRE_AGG_PEOPLE) {
             cs[k]->seen = calloc(r->n_cadres / 8 + 1, 1);
             if (!cs[k]->seen) {
                 free(on);
@@ -583,7 +485,7 @@ static int walk_participants(rp_tally *t, struct ctr **cs, size_t n)
         t->env.course = course;
         for (size_t k = 0; k < n; k++) {
             t->env.vars = cs[k]->vars;
-            if (all_true(cs[k]->cpart, cs[k]->n_c, &t->env))
+            if (all_true(course_parts(cs[k]), cs[k]->n_c, &t->env))
                 on[non++] = cs[k];
         }
         if (!non)
@@ -596,7 +498,7 @@ static int walk_participants(rp_tally *t, struct ctr **cs, size_t n)
             uint32_t key = cadre_key(r, c);
             bind(t, c, p);
             for (size_t k = 0; k < non; k++) {
-                struct ctr *ct = on[k];
+                struct counter *ct = on[k];
                 if (!key_true(t, ct, key) || !rest_true(t, ct))
                     continue;
                 if (ct->seen) {
@@ -613,18 +515,18 @@ static int walk_participants(rp_tally *t, struct ctr **cs, size_t n)
     return 0;
 }
 
-int rp_tally_run(rp_tally *t)
+int tally_run(tally *t)
 {
     const cadre_records *r = t->r;
     size_t nu = r->n_units ? r->n_units : 1;
-    struct ctr **cad = malloc((t->n + 1) * sizeof *cad);
-    struct ctr **par = malloc((t->n + 1) * sizeof *par);
+    struct counter **cad = malloc((t->n + 1) * sizeof *cad);
+    struct counter **par = malloc((t->n + 1) * sizeof *par);
     size_t nc = 0, np = 0;
     int rc = -1;
     if (!cad || !par)
         goto done;
     for (size_t i = 0; i < t->n; i++) {
-        struct ctr *c = t->ctrs[i];
+        struct counter *c = t->ctrs[i];
         if (!c->tallied)
             continue;
         c->unit = calloc(nu, sizeof *c->unit);
@@ -633,7 +535,7 @@ int rp_tally_run(rp_tally *t)
             goto done;
         memset(c->truth, 0xff, KEYS);
         memset(c->truth_age, 0xff, sizeof c->truth_age);
-        if (c->coll == COLL_CADRES)
+        if (c->coll == CADRE_COLL_CADRES)
             cad[nc++] = c;
         else
             par[np++] = c;
@@ -643,7 +545,7 @@ int rp_tally_run(rp_tally *t)
     /* direct sums -> level and total sums, then sums within each unit
      * (the unit and every unit below it, as env.within_unit counts) */
     for (size_t i = 0; i < t->n; i++) {
-        struct ctr *c = t->ctrs[i];
+        struct counter *c = t->ctrs[i];
         if (!c->tallied)
             continue;
         struct acc *within = calloc(nu, sizeof *within);
@@ -682,71 +584,41 @@ done:
 /* ------------------------------------------------------------------ */
 /* Using the results.                                                  */
 
-int rp_tally_apply(rp_tally *t, cadre_expr *e, const cadre_value *vars,
-                   size_t n_vars, rp_scope scope)
+static bool tallied_value(void *data, const cadre_expr *e, uint32_t agg,
+                          cadre_value *out)
 {
-    if (n_vars > RP_MAX_VARS)
-        n_vars = RP_MAX_VARS;
-    if (t->n_saved == t->cap_saved) {
-        size_t cap = t->cap_saved ? t->cap_saved * 2 : 8;
-        struct saved *p = realloc(t->saved, cap * sizeof *p);
-        if (!p)
-            return -1;
-        t->saved = p;
-        t->cap_saved = cap;
+    const tally_query *q = data;
+    const tally *t = q->t;
+    size_t n_vars = q->n_vars > TALLY_MAX_VARS ? TALLY_MAX_VARS : q->n_vars;
+    const struct counter *c = t->ran ? find(t, e, agg, q->vars, n_vars)
+                                     : NULL;
+    if (!c || !c->tallied)
+        return false;
+    const struct acc *a;
+    switch (q->scope.kind) {
+    case SCOPE_UNIT:
+        a = q->scope.id < t->r->n_units ? &c->unit[q->scope.id] : &c->all;
+        break;
+    case SCOPE_LEVEL:
+        a = &c->level[q->scope.id & 1];
+        break;
+    default:
+        a = &c->all;
+        break;
     }
-    cadre_enode *copy = malloc(e->n_nodes * sizeof *copy + 1);
-    if (!copy)
-        return -1;
-    memcpy(copy, e->nodes, e->n_nodes * sizeof *copy);
-    t->saved[t->n_saved++] = (struct saved){ e, copy };
-    if (!t->ran)
-        return 0;
-    for (uint32_t i = 0; i < e->n_nodes; i++) {
-        if (copy[i].op != E_AGG)
-            continue;
-        struct ctr *c = find(t, e, i, vars, n_vars);
-        if (!c || !c->tallied)
-            continue;
-        const struct acc *a;
-        switch (scope.kind) {
-        case RP_UNIT:
-            a = scope.id < t->r->n_units ? &c->unit[scope.id] : &c->all;
-            break;
-        case RP_LEVEL:
-            a = &c->level[scope.id & 1];
-            break;
-        default:
-            a = &c->all;
-            break;
-        }
-        cadre_enode *n = &e->nodes[i];
-        n->op = E_CONST;
-        n->type = X_NUMBER;
-        n->flags = 0;
-        if (c->agg == AGG_AVG) {
-            if (a->n == 0) {
-                n->op = E_NULL;
-                continue;
-            }
-            n->k.n = a->sum / a->n;
-        } else if (c->agg == AGG_SUM) {
-            n->k.n = a->sum;
-        } else {
-            n->k.n = a->n;
-        }
+    *out = (cadre_value){ .type = CADRE_V_NUMBER };
+    if (c->kind == CADRE_AGG_AVG) {
+        if (a->n == 0)
+            out->type = CADRE_V_NULL;
+        else
+            out->u.n = a->sum / a->n;
+    } else {
+        out->u.n = c->kind == CADRE_AGG_SUM ? a->sum : a->n;
     }
-    return 0;
+    return true;
 }
 
-void rp_tally_restore(rp_tally *t, cadre_expr *e)
+cadre_agg_source tally_source(const tally_query *q)
 {
-    for (size_t i = t->n_saved; i-- > 0;) {
-        if (t->saved[i].e != e)
-            continue;
-        memcpy(e->nodes, t->saved[i].nodes, e->n_nodes * sizeof *e->nodes);
-        free(t->saved[i].nodes);
-        t->saved[i] = t->saved[--t->n_saved];
-        return;
-    }
+    return (cadre_agg_source){ tallied_value, (void *)q };
 }
