@@ -102,6 +102,11 @@ typedef struct cadre_env {
                                and the units below it */
     uint32_t within_course; /* CADRE_NONE, or aggregates over participants
                                and courses count only this course */
+    const uint8_t *within_units; /* NULL, or a flag per unit: aggregates
+                                    count only the cadres of flagged units
+                                    (their attendances, the courses one of
+                                    them attends, the flagged units), as
+                                    well as within_unit says */
     const cadre_agg_source *aggs; /* NULL, or where the aggregates of the
                                      expression evaluated take their
                                      values from */

@@ -2467,12 +2467,20 @@ static void take(const cadre_expr *x, const cadre_enode *n,
     acc->count++;
 }
 
-static bool course_in_unit(const cadre_records *r, const cadre_course *k,
-                           uint32_t within)
+/* Whether a unit is within what env counts (within_unit, within_units). */
+static bool unit_counts(const cadre_env *env, uint32_t u, uint32_t within)
 {
+    return (within == CADRE_NONE || in_unit(env->records, u, within)) &&
+           (!env->within_units || env->within_units[u]);
+}
+
+static bool course_counts(const cadre_env *env, const cadre_course *k,
+                          uint32_t within)
+{
+    const cadre_records *r = env->records;
     for (uint32_t i = 0; i < k->count; i++) {
         const cadre_participant *p = &r->participants[k->first + i];
-        if (in_unit(r, r->cadres[p->cadre].unit, within))
+        if (unit_counts(env, r->cadres[p->cadre].unit, within))
             return true;
     }
     return false;
@@ -2525,7 +2533,7 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
     case COLL_CADRES:
         for (size_t i = 0; i < r->n_cadres; i++) {
             const cadre_cadre *c = &r->cadres[i];
-            if (wu != CADRE_NONE && !in_unit(r, c->unit, wu))
+            if (!unit_counts(env, c->unit, wu))
                 continue;
             e.cadre = c;
             e.unit = &r->units[c->unit];
@@ -2545,7 +2553,7 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
         for (size_t i = lo; i < hi; i++) {
             const cadre_participant *p = &r->participants[i];
             const cadre_cadre *c = &r->cadres[p->cadre];
-            if (wu != CADRE_NONE && !in_unit(r, c->unit, wu))
+            if (!unit_counts(env, c->unit, wu))
                 continue;
             e.participant = p;
             e.course = &r->courses[p->course];
@@ -2572,7 +2580,8 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
             const cadre_course *k = &r->courses[i];
             if (wc != CADRE_NONE && i != wc)
                 continue;
-            if (wu != CADRE_NONE && !course_in_unit(r, k, wu))
+            if ((wu != CADRE_NONE || env->within_units) &&
+                !course_counts(env, k, wu))
                 continue;
             e.course = k;
             if (n->a == CADRE_ENONE || evb(x, n->a, &e))
@@ -2581,7 +2590,7 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
         break;
     default:
         for (size_t i = 0; i < r->n_units; i++) {
-            if (wu != CADRE_NONE && !in_unit(r, (uint32_t)i, wu))
+            if (!unit_counts(env, (uint32_t)i, wu))
                 continue;
             e.unit = &r->units[i];
             if (n->a == CADRE_ENONE || evb(x, n->a, &e))

@@ -31,6 +31,7 @@ typedef struct build_ctx {
     const cadre_value *vars; /* extra variables (y) */
     size_t n_vars;
     const uint8_t *sel;      /* per unit, or NULL for all: units counted */
+    uint8_t *of_level[2];    /* per unit: counted and of the level */
 } build_ctx;
 
 /* ------------------------------------------------------------------ */
@@ -494,10 +495,12 @@ static int units_table(build_ctx *ctx, const report_table *t,
                        : strdup(lv == CADRE_LEVEL_HUYEN ? "Cấp huyện"
                                                         : "Cấp xã");
         int num = 0;
+        ctx->env = keep;
         if (group_row(bt, t, roman[shown++ % 6], gt) < 0 ||
             unit_rows(ctx, t, bt, lv, CADRE_NONE, 0, &num) < 0)
             return -1;
         ctx->env = keep;
+        ctx->env.within_units = ctx->of_level[lv & 1];
         ctx->scope = (tally_scope){ SCOPE_LEVEL, (uint32_t)lv };
         char *st = report_text_given(&t->subtotal)
                        ? text_render(ctx, &t->subtotal) : strdup("Cộng");
@@ -873,15 +876,17 @@ cadre_error booklet_build(const cadre_report *rep, const cadre_records *recs,
     ctx.env.year = opt->year;
     if (cadre_date_is_set(opt->as_of))
         ctx.env.as_of = opt->as_of;
-    if (opt->n_units) {
-        if (!(sel = select_units(recs, opt, diags, &err)))
-            goto done;
-        if (opt->n_units == 1) /* for what the tally leaves */
-            ctx.env.within_unit = cadre_records_find_unit(recs,
-                                                          opt->units[0]);
-    }
-    ctx.sel = sel;
+    if (opt->n_units && !(sel = select_units(recs, opt, diags, &err)))
+        goto done;
+    ctx.sel = ctx.env.within_units = sel;
     err = CADRE_ENOMEM;
+    for (int lv = 0; lv < 2; lv++) {
+        if (!(ctx.of_level[lv] = calloc(recs->n_units + 1, 1)))
+            goto done;
+        for (size_t u = 0; u < recs->n_units; u++)
+            ctx.of_level[lv][u] = (!sel || sel[u]) &&
+                                  (recs->units[u].level & 1) == lv;
+    }
     if (!opt->no_tally) {
         if (!(ctx.tally = tally_new(recs, &ctx.env, sel)))
             goto done;
@@ -900,6 +905,8 @@ done:
     if (err == CADRE_ENOMEM)
         cadre_diags_error(diags, NULL, 0, "out of memory");
     tally_free(ctx.tally);
+    free(ctx.of_level[0]);
+    free(ctx.of_level[1]);
     free(sel);
     return err;
 }

@@ -75,6 +75,7 @@ tally *tally_new(const cadre_records *recs, const cadre_env *base,
     t->env.within_unit = CADRE_NONE;
     t->env.within_course = CADRE_NONE;
     t->env.aggs = NULL;
+    t->env.within_units = NULL; /* the walk skips what is not selected */
     t->selected = selected;
     return t;
 }
