@@ -21,6 +21,7 @@ CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -pipe
 # tools and the tests see the public ones only (-Iinclude).
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
             -DCADRE_VERSION='"$(VERSION)"' -DCADRE_DATADIR='"$(PREFIX)/share/cadrekit"' \
+            -DCADRE_LOCALEDIR='"$(PREFIX)/share/locale"' \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lm
 
@@ -315,3 +316,46 @@ deb:
 	    { tail -40 ../build.log; exit 1; }
 	$(Q)lintian --fail-on error --tag-display-limit 0 $(B)/deb/*.changes
 	$(Q)ls $(B)/deb/*.deb
+
+# --- Messages in Vietnamese (po/, gettext) ----------------------------------
+# `make pot` extracts every message of src/ and tools/ into
+# po/cadrekit.pot and merges it into each po/LANG.po; msgfmt --check makes
+# $(B)/locale/LANG/LC_MESSAGES/cadrekit.mo, which the tools find beside
+# their bin/ (tools/common.c).  The keywords are every function that takes
+# a message format: the library translates what it adds to a diagnostics
+# list (cadre_diags_vadd), the tools what they print (tool_error …).
+PO_LANGS := $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES := $(PO_LANGS:%=$(B)/locale/%/LC_MESSAGES/cadrekit.mo)
+XGETTEXT_KEYWORDS := -k_ -kCADRE_N_ -kN_ -kgettext -kcadre_gettext \
+    -kcadre_diags_error:4 -kcadre_diags_add:5 -kcadre_diags_warn:4 \
+    -ktool_error:1 -ktool_usage_error:2 -ktool_warning:1 \
+    --flag=cadre_diags_error:4:c-format --flag=cadre_diags_add:5:c-format \
+    --flag=tool_error:1:c-format --flag=tool_usage_error:2:c-format \
+    $(shell sed -n 's/^keyword[[:space:]]*//p' po/keywords 2>/dev/null)
+
+all: $(MO_FILES)
+
+$(B)/locale/%/LC_MESSAGES/cadrekit.mo: po/%.po
+	@mkdir -p $(@D)
+	$(Q)msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+
+.PHONY: pot
+pot:
+	$(Q)xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
+	    --package-name=cadrekit --package-version=$(VERSION) \
+	    --msgid-bugs-address=dev@cadrekit.vn $(XGETTEXT_KEYWORDS) \
+	    -o po/cadrekit.pot $(sort $(wildcard src/*/*.c tools/*.c))
+	$(Q)for l in $(PO_LANGS); do msgmerge -q --update --backup=none po/$$l.po po/cadrekit.pot; done
+
+install: install-locale
+.PHONY: install-locale
+install-locale: $(MO_FILES)
+	$(Q)for l in $(PO_LANGS); do \
+	    install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+	    install -m 644 $(B)/locale/$$l/LC_MESSAGES/cadrekit.mo \
+	        $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/; done
+uninstall: uninstall-locale
+.PHONY: uninstall-locale
+uninstall-locale:
+	rm -f $(PO_LANGS:%=$(DESTDIR)$(PREFIX)/share/locale/%/LC_MESSAGES/cadrekit.mo)
+	-for l in $(PO_LANGS); do rmdir -p $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES 2>/dev/null; done; true

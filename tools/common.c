@@ -2,17 +2,56 @@
 #include "common.h"
 
 #include <errno.h>
+#include <libintl.h>
+#include <limits.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cadre/i18n.h"
 
 /* The one piece of state of the tools' common part: set once in main. */
 static const char *program = "cadre";
+
+/* Messages in the user's language: the catalogue installed beside the
+ * tool (PREFIX/share/locale, or build/locale in a build tree), else the
+ * one of the configured PREFIX.  Only LC_CTYPE and LC_MESSAGES follow the
+ * environment: numbers in records are read with a dot whatever the
+ * locale, and the documents are Vietnamese by their templates. */
+static void start_messages(void)
+{
+    setlocale(LC_CTYPE, "");
+    setlocale(LC_MESSAGES, "");
+    char exe[PATH_MAX], dir[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *locales = CADRE_LOCALEDIR;
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            struct stat st;
+            snprintf(dir, sizeof dir, "%s/../share/locale", exe);
+            if (stat(dir, &st) != 0) /* the build tree: build/bin/../locale */
+                snprintf(dir, sizeof dir, "%s/../locale", exe);
+            if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+                locales = dir;
+        }
+    }
+    bindtextdomain(CADRE_TEXTDOMAIN, locales);
+    bind_textdomain_codeset(CADRE_TEXTDOMAIN, "UTF-8");
+    textdomain(CADRE_TEXTDOMAIN);
+}
 
 void tool_start(const char *name, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     program = name;
+    start_messages();
 }
 
 const char *tool_name(void)
@@ -23,7 +62,7 @@ const char *tool_name(void)
 static void vreport(const char *fmt, va_list ap)
 {
     fprintf(stderr, "%s: ", program);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, gettext(fmt), ap);
     fputc('\n', stderr);
 }
 
@@ -41,13 +80,13 @@ int tool_usage_error(const char *usage, const char *fmt, ...)
     va_start(ap, fmt);
     vreport(fmt, ap);
     va_end(ap);
-    fputs(usage, stderr);
+    fputs(gettext(usage), stderr);
     return TOOL_EXIT_USAGE;
 }
 
 int tool_help(const char *usage)
 {
-    fputs(usage, stdout);
+    fputs(gettext(usage), stdout);
     return TOOL_EXIT_OK;
 }
 
@@ -59,7 +98,7 @@ int tool_version(void)
 
 int tool_bad_option(const char *usage)
 {
-    fputs(usage, stderr);
+    fputs(gettext(usage), stderr);
     return TOOL_EXIT_USAGE;
 }
 

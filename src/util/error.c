@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cadre/error.h"
+#include "cadre/i18n.h"
 #include "grow.h"
 
 static const char *const error_names[CADRE_ERROR_COUNT] = {
@@ -54,6 +55,7 @@ void cadre_diags_vadd(cadre_diags *diags, cadre_severity severity,
         goto drop;
     if (!GROW(diags->items, diags->cap, diags->count + 1))
         goto drop;
+    fmt = cadre_gettext(fmt); /* the user's language (i18n.h) */
     va_list copy;
     va_copy(copy, ap);
     int len = vsnprintf(NULL, 0, fmt, copy);
@@ -99,9 +101,9 @@ void cadre_diags_error(cadre_diags *diags, const char *file,
 }
 
 static const char *const severity_names[] = {
-    [CADRE_SEV_ERROR] = "error",
-    [CADRE_SEV_WARNING] = "warning",
-    [CADRE_SEV_NOTE] = "note",
+    [CADRE_SEV_ERROR] = CADRE_N_("error"),
+    [CADRE_SEV_WARNING] = CADRE_N_("warning"),
+    [CADRE_SEV_NOTE] = CADRE_N_("note"),
 };
 
 void cadre_diags_print(const cadre_diags *diags, const char *prog, FILE *out)
@@ -110,7 +112,7 @@ void cadre_diags_print(const cadre_diags *diags, const char *prog, FILE *out)
         const cadre_diag *d = &diags->items[i];
         if (!d->file) {
             fprintf(out, "%s: %s%s\n", prog,
-                    d->severity == CADRE_SEV_ERROR ? "" : "warning: ",
+                    d->severity == CADRE_SEV_ERROR ? "" : cadre_gettext("warning: "),
                     d->message);
             continue;
         }
@@ -118,8 +120,10 @@ void cadre_diags_print(const cadre_diags *diags, const char *prog, FILE *out)
             fprintf(out, "%s:%lu: ", d->file, d->line);
         else
             fprintf(out, "%s: ", d->file);
-        fprintf(out, "%s: %s\n", severity_names[d->severity], d->message);
+        fprintf(out, "%s: %s\n", cadre_gettext(severity_names[d->severity]),
+                d->message);
     }
     if (diags->dropped)
-        fprintf(out, "(%zu more messages not shown)\n", diags->dropped);
+        fprintf(out, cadre_gettext("(%zu more messages not shown)\n"),
+                diags->dropped);
 }

@@ -26,10 +26,12 @@ FAKES = {
     "sudo": 'echo "sudo $*" >>"$CALLS"\n"$@"\n',
     "id": 'echo "${FAKE_UID:-0}"\n',
     "flock": 'shift; "$@"\n',
+    "locale": 'echo C; [ -n "$NO_VI" ] || echo vi_VN.utf8\n',
+    "localedef": 'echo "localedef $*" >>"$CALLS"\n',
 }
 
 
-def run(missing, uid):
+def run(missing, uid, no_vi=""):
     with tempfile.TemporaryDirectory() as tmp:
         for name, body in FAKES.items():
             p = os.path.join(tmp, name)
@@ -38,7 +40,7 @@ def run(missing, uid):
             os.chmod(p, 0o755)
         calls = os.path.join(tmp, "calls")
         env = dict(os.environ, PATH=tmp + ":/usr/bin:/bin", MISSING=missing,
-                   CALLS=calls, FAKE_UID=str(uid))
+                   CALLS=calls, FAKE_UID=str(uid), NO_VI=no_vi)
         r = subprocess.run([os.path.join(TOP, ".ci/install-deps")], env=env,
                            capture_output=True, text=True)
         made = open(calls).read() if os.path.exists(calls) else ""
@@ -61,6 +63,11 @@ def main():
     r, calls = run("qpdf", 0)
     v.report("root-needs-no-sudo", "sudo" not in calls and
              "apt-get" in calls, calls)
+    r, calls = run("", 1000, no_vi="1")
+    v.report("makes-the-vi-locale-when-missing",
+             "sudo flock" in calls and
+             "localedef -i vi_VN -f UTF-8 vi_VN.UTF-8" in calls and
+             "generating the locale vi_VN.UTF-8" in r.stdout, calls + r.stdout)
     return v.status()
 
 

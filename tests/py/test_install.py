@@ -97,6 +97,7 @@ def check_layout(stage):
         "share/cadrekit/fonts/NotoSerif-Regular.ttf",
         "share/man/man1/cadre-check.1", "share/man/man5/cadre-records.5",
         "share/bash-completion/completions/cadrekit",
+        "share/locale/vi/LC_MESSAGES/cadrekit.mo",
         "share/bash-completion/completions/cadre-cert"]
     missing = [w for w in want if not os.path.lexists(os.path.join(usr, w))]
     v.report("layout", not missing, "missing: " + ", ".join(missing))
