@@ -61,6 +61,8 @@ AS_OF = datetime.date(2018, 12, 31)
 EXPORTED = datetime.date(2019, 7, 5)
 PLACE = "Đình Lập"
 ISSUER = "Ban Tổ chức Huyện ủy Đình Lập"
+SIGNER_POSITION = "Trưởng Ban Tổ chức Huyện ủy"
+SIGNER_TITLE = "Trưởng Ban Tổ chức"
 
 # The figures of the article (see the module comment).
 FIGURES = {
@@ -1173,6 +1175,13 @@ def attr(name, value):
     return f' {name}="{esc(value).replace(chr(34), "&quot;")}"'
 
 
+def signer(cadres):
+    """Who signs the issuer's documents: the head of the Organisation
+    Board, by the name the records give."""
+    head = next(c for c in cadres if c["position"] == SIGNER_POSITION)
+    return unicodedata.normalize("NFC", head["name"])
+
+
 def write_cadres(path, units, cadres, nfd_ids):
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            "<!-- Sample district of Đình Lập (Lạng Sơn), part 1 of 2: units",
@@ -1183,7 +1192,9 @@ def write_cadres(path, units, cadres, nfd_ids):
            "     written decomposed (NFD) on purpose: the tools normalise",
            "     text to NFC. -->",
            f'<records version="1"{attr("as-of", AS_OF.isoformat())}'
-           f'{attr("issuer", ISSUER)}{attr("place", PLACE)}>',
+           f'{attr("issuer", ISSUER)}{attr("place", PLACE)}'
+           f'{attr("signer", signer(cadres))}'
+           f'{attr("signer-title", SIGNER_TITLE)}>',
            "  <units>"]
     for u in units:
         parent = attr("parent", u["parent"]) if u["parent"] else ""

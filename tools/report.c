@@ -13,15 +13,18 @@
 
 static const char usage[] =
     "usage: cadre-report [-t TEMPLATE] --year Y [--unit ID]... [--as-of DATE]\n"
-    "                    [--per-unit] -o OUT.pdf FILE...\n"
+    "                    [--place P] [--issuer I] [--signer NAME]\n"
+    "                    [--signer-title T] [--per-unit] -o OUT.pdf FILE...\n"
     "Print the statistics booklet of the records FILEs (they merge).\n"
     "\n"
     "  -t, --template T  booklet template, file or folder (default: the\n"
     "                    annual booklet, templates/report/annual.xml)\n"
     "  -y, --year Y      the year reported on\n"
     "  -u, --unit ID     count only this unit and those below it (repeat)\n"
-    "      --as-of DATE  count cadres in post on DATE (YYYY-MM-DD; default:\n"
-    "                    the records' as-of)\n"
+    "      --as-of DATE  count what had happened by DATE (YYYY-MM-DD;\n"
+    "                    default: the records' as-of)\n"
+    "      --place P, --issuer I, --signer NAME, --signer-title T\n"
+    "                    the records' root values to print, over theirs\n"
     "      --per-unit    add one page per unit\n"
     "  -o, --output F    the PDF to write\n"
     "  -h, --help        show this help\n"
@@ -44,6 +47,10 @@ static int parse(int argc, char **argv, struct options *o)
         {"year", required_argument, NULL, 'y'},
         {"unit", required_argument, NULL, 'u'},
         {"as-of", required_argument, NULL, 'a'},
+        {"place", required_argument, NULL, 'P'},
+        {"issuer", required_argument, NULL, 'I'},
+        {"signer", required_argument, NULL, 'S'},
+        {"signer-title", required_argument, NULL, 'T'},
         {"per-unit", no_argument, NULL, 'p'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
@@ -56,6 +63,10 @@ static int parse(int argc, char **argv, struct options *o)
         case 't': o->tmpl = optarg; break;
         case 'o': o->out = optarg; break;
         case 'p': o->rep.per_unit = true; break;
+        case 'P': o->rep.place = optarg; break;
+        case 'I': o->rep.issuer = optarg; break;
+        case 'S': o->rep.signer = optarg; break;
+        case 'T': o->rep.signer_title = optarg; break;
         case 'u': o->units[o->rep.n_units++] = optarg; break;
         case 'y':
             if (!tool_parse_long(optarg, 1900, 2999, &y)) {

@@ -137,6 +137,18 @@ void cadre_expr_eval(const cadre_expr *e, const cadre_env *env,
 /* Evaluate as a condition: null, false, 0 and "" are false. */
 bool cadre_expr_test(const cadre_expr *e, const cadre_env *env);
 
+/* The root values of the records an expression reads (as-of or today,
+ * issuer, place, signer, signer-title), as CADRE_USES_* bits: a document
+ * printing one the records lack can say so before it is written. */
+enum {
+    CADRE_USES_AS_OF = 1 << 0,
+    CADRE_USES_ISSUER = 1 << 1,
+    CADRE_USES_PLACE = 1 << 2,
+    CADRE_USES_SIGNER = 1 << 3,
+    CADRE_USES_SIGNER_TITLE = 1 << 4
+};
+unsigned cadre_expr_uses(const cadre_expr *e);
+
 /* The aggregates of `e` (count(…), sum(…) …, those nested in another
  * too), each as the number a cadre_agg_source is asked with: up to `max`
  * of them into `ids`, in the order they are written (one nested in
@@ -176,6 +188,11 @@ char *cadre_tmpl_text_render_new(const cadre_tmpl_text *t,
  * ("{cadre.birth-date}"), its expression (borrowed), so that a writer can
  * store the typed value (a number cell, a date cell); otherwise NULL. */
 const cadre_expr *cadre_tmpl_text_single(const cadre_tmpl_text *t);
+
+/* The root values the template prints: cadre_expr_uses() of its
+ * placeholders, leaving out those with a default filter (they print
+ * something when the value is missing). */
+unsigned cadre_tmpl_text_uses(const cadre_tmpl_text *t);
 
 /* The expressions of the template's placeholders, in order: up to `max`
  * of them (borrowed from `t`) into `out`.  Returns how many there are. */

@@ -32,6 +32,10 @@ typedef struct cadre_report_options {
     int year;                  /* the report's year ("year" in templates) */
     cadre_date as_of;          /* the day counts are made for; unset: the
                                   records' as-of */
+    const char *issuer;        /* root values printed instead of the  */
+    const char *place;         /* records' ones (NULL: the records'); */
+    const char *signer;        /* a booklet printing one that neither */
+    const char *signer_title;  /* gives is refused */
     const char *const *units;  /* ids: count only these units and the
                                   units below them; NULL for all */
     size_t n_units;
@@ -49,8 +53,12 @@ typedef struct cadre_report_options {
 cadre_report *cadre_report_load(const char *path, cadre_diags *diags);
 
 /* Compute the booklet of `recs` and write it as PDF to `path` (through a
- * temporary file: on failure nothing is left at `path`).  Returns CADRE_OK,
- * CADRE_ENOTFOUND for an unknown unit id, CADRE_EFONT, CADRE_EPDF or
+ * temporary file: on failure nothing is left at `path`).  The booklet
+ * counts what had happened by its as-of day (records.md, "Semantics").
+ * Returns CADRE_OK, CADRE_ENOTFOUND for an unknown unit id,
+ * CADRE_EINVALID when the booklet needs a root value (as-of, or issuer,
+ * place, signer, signer-title where the template prints them) that
+ * neither the records nor the options give, CADRE_EFONT, CADRE_EPDF or
  * CADRE_EIO, with messages in `diags`.  Everything is borrowed. */
 cadre_error cadre_report_write(const cadre_report *rep,
                                const cadre_records *recs,

@@ -2741,6 +2741,20 @@ bool cadre_expr_test(const cadre_expr *e, const cadre_env *env)
     return evb(e, e->root, env);
 }
 
+unsigned cadre_expr_uses(const cadre_expr *e)
+{
+    static const unsigned bit[] = {
+        [G_AS_OF] = CADRE_USES_AS_OF, [G_ISSUER] = CADRE_USES_ISSUER,
+        [G_PLACE] = CADRE_USES_PLACE, [G_SIGNER] = CADRE_USES_SIGNER,
+        [G_SIGNER_TITLE] = CADRE_USES_SIGNER_TITLE, [G_YEAR] = 0,
+    };
+    unsigned uses = 0;
+    for (uint32_t i = 0; i < e->n_nodes; i++)
+        if (e->nodes[i].op == E_GLOBAL && e->nodes[i].aux <= G_YEAR)
+            uses |= bit[e->nodes[i].aux];
+    return uses;
+}
+
 size_t cadre_expr_aggs(const cadre_expr *e, uint32_t *ids, size_t max)
 {
     size_t n = 0;

@@ -487,6 +487,20 @@ const cadre_expr *cadre_tmpl_text_single(const cadre_tmpl_text *t)
     return NULL;
 }
 
+unsigned cadre_tmpl_text_uses(const cadre_tmpl_text *t)
+{
+    unsigned uses = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct seg *seg = &t->segs[i];
+        bool fallback = false;
+        for (uint32_t k = 0; k < seg->n_filters; k++)
+            fallback |= seg->filters[k].id == FL_DEFAULT;
+        if (seg->e && !fallback)
+            uses |= cadre_expr_uses(seg->e);
+    }
+    return uses;
+}
+
 size_t cadre_tmpl_text_exprs(const cadre_tmpl_text *t,
                              const cadre_expr **out, size_t max)
 {

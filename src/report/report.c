@@ -62,6 +62,14 @@ static char *squeeze(const char *s, size_t len)
     return out;
 }
 
+/* Remember where the template first prints each root value in `uses`. */
+static void note_uses(reader *rd, const cadre_tnode *n, unsigned uses)
+{
+    for (int k = 0; k < ROOT_VALUES; k++)
+        if ((uses & (1u << k)) && !rd->rep->uses_at[k])
+            rd->rep->uses_at[k] = n;
+}
+
 /* Compile `src` (its white space squeezed) into `out`.  Returns 0, also
  * after an error in the text (counted), or -1 when out of memory. */
 static int text_compile(reader *rd, const cadre_tnode *n, const char *src,
@@ -81,6 +89,7 @@ static int text_compile(reader *rd, const cadre_tnode *n, const char *src,
         rd->errors++;
         return 0;
     }
+    note_uses(rd, n, cadre_tmpl_text_uses(out->tt));
     size_t k = cadre_tmpl_text_exprs(out->tt, NULL, 0);
     out->exprs = malloc((k + 1) * sizeof *out->exprs);
     if (!out->exprs)
@@ -218,6 +227,8 @@ static int read_col(reader *rd, const cadre_tnode *n, report_table *t, report_co
                                       rd->diags);
         if (!c->value)
             rd->errors++;
+        else
+            note_uses(rd, n, cadre_expr_uses(c->value));
         return 0;
     }
     const char *of = c->of ? c->of : t->of;
@@ -630,9 +641,14 @@ static int read_booklet(reader *rd, const cadre_tnode *root)
         } else if (cadre_tnode_is(n, "signer")) {
             check_attrs(rd, n, (const char *const[]){ "title", "role",
                                                       "name", NULL });
+            /* the records' signer unless the template names one */
+            const char *role = cadre_tnode_attr(n, "role");
+            const char *name = cadre_tnode_attr(n, "name");
             if (attr_text(rd, n, "title", 0, &rep->sign_title) < 0 ||
-                attr_text(rd, n, "role", 0, &rep->sign_role) < 0 ||
-                attr_text(rd, n, "name", 0, &rep->sign_name) < 0)
+                text_compile(rd, n, role ? role : "{signer-title|upper}", 0,
+                             no_vars, &rep->sign_role) < 0 ||
+                text_compile(rd, n, name ? name : "{signer}", 0, no_vars,
+                             &rep->sign_name) < 0)
                 rc = -1;
         } else if (cadre_tnode_is(n, "section") ||
                    cadre_tnode_is(n, "per-unit")) {

@@ -20,6 +20,7 @@
 #include "util/grow.h"
 #include "report_build.h"
 #include "report_tally.h"
+#include "report_view.h"
 
 /* Where the builder is: what is bound, what is counted. */
 typedef struct build_ctx {
@@ -865,17 +866,53 @@ fail:
     return NULL;
 }
 
+/* Whether every root value the template prints is given; an error at
+ * the template's line for each that is not. */
+static bool root_values_given(const cadre_report *rep, const cadre_records *r,
+                              cadre_diags *diags)
+{
+    static const char *const names[ROOT_VALUES] = { "as-of", "issuer",
+        "place", "signer", "signer-title" };
+    const char *texts[ROOT_VALUES] = { NULL, r->issuer, r->place, r->signer,
+                                       r->signer_title };
+    bool ok = true;
+    /* as-of (k = 0) every booklet needs: booklet_build() checks it */
+    for (int k = 1; k < ROOT_VALUES; k++) {
+        const cadre_tnode *n = rep->uses_at[k];
+        if (!n || (texts[k] && *texts[k]))
+            continue;
+        cadre_tnode_error(n, diags, "<%s> prints the records' %s, which "
+                          "they do not give: add %s=\"…\" to <records> or "
+                          "give --%s", n->name, names[k], names[k], names[k]);
+        ok = false;
+    }
+    return ok;
+}
+
 cadre_error booklet_build(const cadre_report *rep, const cadre_records *recs,
                           const cadre_report_options *opt, booklet *out,
                           cadre_diags *diags)
 {
+    cadre_date day = cadre_date_is_set(opt->as_of) ? opt->as_of : recs->as_of;
+    if (!cadre_date_is_set(day)) {
+        cadre_diags_error(diags, NULL, 0, "the records give no as-of (the "
+                          "day the booklet counts for): add as-of=\"…\" to "
+                          "<records> or give --as-of");
+        return CADRE_EINVALID;
+    }
+    records_view view;
+    cadre_error verr = records_view_init(&view, recs, day, opt, diags);
+    if (verr || !root_values_given(rep, &view.recs, diags)) {
+        records_view_release(&view);
+        return verr ? verr : CADRE_EINVALID;
+    }
+    recs = &view.recs;
     uint8_t *sel = NULL;
     cadre_error err = CADRE_OK;
     build_ctx ctx = { .r = recs };
     cadre_env_init(&ctx.env, recs);
     ctx.env.year = opt->year;
-    if (cadre_date_is_set(opt->as_of))
-        ctx.env.as_of = opt->as_of;
+    ctx.env.as_of = day;
     if (opt->n_units && !(sel = select_units(recs, opt, diags, &err)))
         goto done;
     ctx.sel = ctx.env.within_units = sel;
@@ -908,5 +945,6 @@ done:
     free(ctx.of_level[0]);
     free(ctx.of_level[1]);
     free(sel);
+    records_view_release(&view);
     return err;
 }

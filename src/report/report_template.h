@@ -28,6 +28,8 @@ static inline bool report_text_given(const report_text *t)
 
 void report_text_release(report_text *t);
 
+#define ROOT_VALUES 5 /* as-of, issuer, place, signer, signer-title */
+
 enum report_align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
 
 /* A column of a table; a group (n_kids > 0) heads the columns under it. */
@@ -149,6 +151,9 @@ struct cadre_report {
     const char *font;      /* family, "Noto Serif" */
     report_section *sections;
     size_t n_sections;
+    const cadre_tnode *uses_at[ROOT_VALUES]; /* where the template first
+                              prints each root value of the records (bit k
+                              of CADRE_USES_*), or NULL */
 };
 
 #endif

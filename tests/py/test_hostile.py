@@ -54,18 +54,27 @@ with open(SMALL, encoding="utf-8") as f:
 BODY = re.sub(r"<!--.*?-->\s*", "", SMALL_TEXT, flags=re.S)
 BODY = BODY.split("?>", 1)[1].strip()
 DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
+# the first cadre's name, where the attacks go in (the root's signer=
+# holds the same name, in an attribute)
+NAME = "<full-name>Hoàng Văn Thắng"
+
+
+def in_name(text):
+    """The small file with `text` for the first cadre's name."""
+    return BODY.replace(NAME, "<full-name>" + text, 1)
+
 
 LAUGHS = "".join(
     f'  <!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">\n' for i in range(1, 10))
 BILLION = (DECL + '<!DOCTYPE records [\n  <!ENTITY lol0 "lol">\n' + LAUGHS
-           + "]>\n" + BODY.replace("Hoàng Văn Thắng", "&lol9;", 1))
+           + "]>\n" + in_name("&lol9;"))
 QUADRATIC = (DECL + '<!DOCTYPE records [\n  <!ENTITY a "' + "a" * 50000
-             + '">\n]>\n' + BODY.replace("Hoàng Văn Thắng", "&a;" * 20000, 1))
+             + '">\n]>\n' + in_name("&a;" * 20000))
 
 
 def xxe(secret_path):
     return (DECL + f'<!DOCTYPE records [\n  <!ENTITY x SYSTEM "file://{secret_path}">\n]>\n'
-            + BODY.replace("Hoàng Văn Thắng", "&x;", 1))
+            + in_name("&x;"))
 
 
 def records_attacks(tmp):
@@ -217,7 +226,7 @@ def test_huge_text(tmp):
     """A 100 MB text node: refused fast by every tool, the text not echoed."""
     path = os.path.join(tmp, "huge.xml")
     with open(path, "wb") as f:
-        head, tail = BODY.split("Hoàng Văn Thắng", 1)
+        head, tail = in_name("\0").split("\0", 1)
         f.write((DECL + head).encode())
         chunk = b"a" * (1 << 20)
         for _ in range(100):

@@ -57,10 +57,17 @@ def parse_date(s):
     return date(y, m, d)
 
 
+ROOT = {}  # the records' root attributes, merged
+
+
 def load():
+    global AS_OF
     units, cadres, courses = {}, {}, []
     for path in RECORDS:
         root = ET.parse(path).getroot()
+        ROOT.update(root.attrib)
+        if root.get("as-of"):
+            AS_OF = parse_date(root.get("as-of"))
         for u in root.iter("unit"):
             units[u.get("id")] = u.attrib
         for c in root.iter("cadre"):
@@ -88,6 +95,20 @@ def load():
 
 def runs_in(k, y):
     return k["start"] <= date(y, 12, 31) and k["end"] >= date(y, 1, 1)
+
+
+# records.md, Semantics: a booklet as of a day counts an attendance only
+# when its course had started by then, a completion only when its course
+# had ended.
+AS_OF = None
+
+
+def attended(k, day=None):
+    return k["start"] <= (day or AS_OF)
+
+
+def done(p, k, day=None):
+    return p["status"] == "completed" and k["end"] <= (day or AS_OF)
 
 
 def minority(c):
@@ -149,6 +170,67 @@ def text_across_rules(page):
     return bad
 
 
+# Biểu 2 of the annual booklet: its rows, as conditions on a course.
+TRAINING_ROWS = [
+    ("cao-cap-llct", True), ("cao-cap-llct", False),
+    ("trung-cap-llct-hc", True), ("trung-cap-llct-hc", False),
+    ("so-cap-llct", None), ("cu-nhan-llct", None), ("qlnn", None),
+    ("nghiep-vu", None), ("khac", None),
+]
+
+
+def training_expected(units, cadres, courses, year, day):
+    """Biểu 2 counted here, as of `day`: per row, attendances, at district
+    and commune level, of leaders, completions, classes opened."""
+    lv = {u: a["level"] for u, a in units.items()}
+    rows = []
+    for t, full_time in TRAINING_ROWS:
+        ks = [k for k in courses if k["type"] == t and runs_in(k, year)
+              and attended(k, day)
+              and (full_time is None or (k["mode"] == "tap-trung") == full_time)]
+        parts = [(p, k) for k in ks for p in k["participants"]]
+        unit = [cadres[p["cadre"]]["unit"] for p, _ in parts]
+        rows.append([len(parts), sum(lv[u] == "huyen" for u in unit),
+                     sum(lv[u] == "xa" for u in unit),
+                     sum(cadres[p["cadre"]]["leader"] for p, _ in parts),
+                     sum(done(p, k, day) for p, k in parts), len(ks)])
+    return rows
+
+
+def training_printed(doc):
+    """Biểu 2's rows as printed: the six figures on the line of each
+    row number."""
+    for page in doc:
+        if "Biểu 2." not in page.get_text():
+            continue
+        got = {}
+        for _, words in page_lines(page):
+            nums = [w for w in words[1:] if re.fullmatch(r"[\d.]+", w)]
+            if words and words[0].isdigit() and len(nums) >= 6 \
+                    and all(re.fullmatch(r"[\d.]+", w) for w in words[-6:]):
+                got[int(words[0])] = [int(w.replace(".", "")) for w in words[-6:]]
+        return [got.get(i + 1) for i in range(len(TRAINING_ROWS))]
+    return None
+
+
+def as_of_checks(tmp, units, cadres, courses):
+    """Booklets made as of a day count only what had happened by then:
+    the training table counted here from the XML for a year after the
+    records' as-of and for an --as-of before it."""
+    for name, year, day in (("as-of-next-year", AS_OF.year + 1, None),
+                            ("as-of-mid-year", AS_OF.year,
+                             date(AS_OF.year, 6, 30))):
+        out = os.path.join(tmp, name + ".pdf")
+        extra = ["--as-of", day.isoformat()] if day else []
+        r = run(["--year", str(year), "-o", out] + extra + RECORDS)
+        if r.returncode:
+            report(name, False, r.stderr.strip())
+            continue
+        got = training_printed(fitz.open(out))
+        want = training_expected(units, cadres, courses, year, day or AS_OF)
+        report(name, got == want, f"got {got}, want {want}")
+
+
 def main():
     if not os.access(TOOL, os.X_OK):
         report("tool", False, f"no {TOOL}")
@@ -177,17 +259,18 @@ def main():
 
     def started(t, y):
         return sum(len(k["participants"]) for k in courses
-                   if k["type"] == t and k["start"].year == y)
+                   if k["type"] == t and k["start"].year == y and attended(k))
 
     def completed(t, y):
-        return sum(p["status"] == "completed" for k in courses
+        return sum(done(p, k) for k in courses
                    if k["type"] == t and k["end"].year == y
                    for p in k["participants"])
 
     tc, sc = started("trung-cap-llct-hc", YEAR), started("so-cap-llct", YEAR)
     tc_done = completed("trung-cap-llct-hc", YEAR - 1)
     sc_done = completed("so-cap-llct", YEAR - 1)
-    nv = [k for k in courses if k["type"] == "nghiep-vu" and runs_in(k, YEAR)]
+    nv = [k for k in courses
+          if k["type"] == "nghiep-vu" and runs_in(k, YEAR) and attended(k)]
     nv_att = sum(len(k["participants"]) for k in nv)
     tt = [c for c in cadres.values() if c["unit"] == "TTNTTB"]
     tt_tc = sum(c["pol"] == "trung-cap" for c in tt)
@@ -237,7 +320,7 @@ def main():
            sum(lv[cadres[p["cadre"]]["unit"]] == "huyen" for p, _ in parts),
            sum(lv[cadres[p["cadre"]]["unit"]] == "xa" for p, _ in parts),
            sum(cadres[p["cadre"]]["leader"] for p, _ in parts),
-           sum(p["status"] == "completed" for p, _ in parts), len(nv)]
+           sum(done(p, k) for p, k in parts), len(nv)]
     report("training-results", got == wnv, f"got {got}, want {wnv}")
 
     # --- fonts: all embedded, every drawn glyph has outlines ---
@@ -311,6 +394,27 @@ def main():
            and all("Trình độ chuyên môn" in p.get_text() and
                    p.rect.width > p.rect.height for p in pages),
            f"{len(pages)} pages, {len(cont)} continued")
+
+    as_of_checks(tmp, units, cadres, courses)
+
+    # --- the signature block: the records' signer under their title ---
+    title, name = ROOT["signer-title"].upper(), ROOT["signer"]
+    spans = {}
+    for page in doc:
+        for b in page.get_text("dict")["blocks"]:
+            for line in b.get("lines", []):
+                t = "".join(sp["text"] for sp in line["spans"]).strip()
+                if t in (title, name, "T/M BAN THƯỜNG VỤ"):
+                    spans.setdefault(t, (page.number, line["bbox"]))
+    ok = len(spans) == 3 and len({p for p, _ in spans.values()}) == 1
+    if ok:
+        (_, tb), (_, rb), (_, nb) = (spans["T/M BAN THƯỜNG VỤ"], spans[title],
+                                     spans[name])
+        centre = [(b[0] + b[2]) / 2 for b in (tb, rb, nb)]
+        # title, role, then the name after room for the seal, one column
+        ok = tb[3] <= rb[1] + 1 and nb[1] - rb[3] > 40 and \
+            max(centre) - min(centre) < 2
+    report("signer", ok, f"found {spans}")
 
     # --- one unit: figures counted within it ---
     out2 = os.path.join(tmp, "u.pdf")
