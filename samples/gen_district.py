@@ -81,6 +81,22 @@ FIGURES = {
 HVT = "Trường Chính trị Hoàng Văn Thụ"
 TTBDCT = "Trung tâm Bồi dưỡng chính trị huyện Đình Lập"
 HVKV1 = "Học viện Chính trị khu vực I"
+# The body each organizer answers to (cơ quan chủ quản), printed above it
+# on certificates (organizer@governing-body); the national academy has none.
+UBND_HUYEN = "Ủy ban nhân dân huyện Đình Lập"
+GOVERNING_BODY = {
+    TTBDCT: "Huyện ủy Đình Lập",
+    "Ban Tổ chức Huyện ủy Đình Lập": "Huyện ủy Đình Lập",
+    "Ủy ban Kiểm tra Huyện ủy Đình Lập": "Huyện ủy Đình Lập",
+    "Phòng Giáo dục và Đào tạo huyện Đình Lập": UBND_HUYEN,
+    "Phòng Nội vụ huyện Đình Lập": UBND_HUYEN,
+    "Phòng Nông nghiệp và Phát triển nông thôn huyện Đình Lập": UBND_HUYEN,
+    "Thanh tra huyện Đình Lập": UBND_HUYEN,
+    "Ban Chỉ huy Quân sự huyện Đình Lập": "Bộ Chỉ huy Quân sự tỉnh Lạng Sơn",
+    "Sở Nội vụ tỉnh Lạng Sơn": "Ủy ban nhân dân tỉnh Lạng Sơn",
+    HVT: "Tỉnh ủy Lạng Sơn",
+    HVKV1: "Học viện Chính trị quốc gia Hồ Chí Minh",
+}
 
 EDU = ["tien-si", "thac-si", "dai-hoc", "cao-dang", "trung-cap", "so-cap",
        "chua-dao-tao"]
@@ -1246,7 +1262,9 @@ def write_courses(path, courses):
                    f'{mode}{attr("start", c["start"].isoformat())}'
                    f'{attr("end", c["end"].isoformat())}>')
         out.append(f"      <title>{esc(c['title'])}</title>")
-        out.append(f"      <organizer>{esc(c['organizer'])}</organizer>")
+        body = GOVERNING_BODY.get(c["organizer"])
+        out.append(f'      <organizer{attr("governing-body", body) if body else ""}>'
+                   f"{esc(c['organizer'])}</organizer>")
         if c["location"]:
             out.append(f"      <location>{esc(c['location'])}</location>")
         title, name = c["signer"]
