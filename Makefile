@@ -137,11 +137,8 @@ clean:
 # decides the size and speed of every PDF.  The tools find them in
 # $(B)/fonts/ beside their bin/, or installed in share/cadrekit/fonts/; text
 # with a character outside the subset falls back to the full font.
-# Few, long ranges: libharu looks up every BMP code point of a font in
-# each document by a linear walk of the cmap's segments, which was a quarter
-# of the time of a per-person file.  ¼ ½ ¾ are in it but never drawn:
-# their glyphs nest composites, which libharu 2.3.0 embeds without their
-# parts (src/pdf/pdf_ttf.c refuses such glyphs in any font).
+# Each document embeds only the glyphs it draws (src/pdf/pdf_embed.c);
+# the subset makes reading the font at start-up cheap.
 FONT_DIR      := /usr/share/fonts/truetype/noto
 FONT_SUBSETS  := $(patsubst %,$(B)/fonts/NotoSerif-%.ttf,Regular Bold Italic BoldItalic)
 FONT_UNICODES := U+0020-007E,U+00A0-01B0,U+1EA0-1EF9,U+2010-2027,U+20AB
@@ -156,11 +153,12 @@ $(B)/fonts/%.ttf: $(FONT_DIR)/%.ttf Makefile
 	    --layout-features='' --no-hinting --output-file=$@.tmp
 	$(Q)$(PYTHON) -c "$$FONT_LIBHARU_TABLES" $@.tmp && mv $@.tmp $@
 
-# --no-hinting drops the cvt, fpgm and prep tables, but libharu 2.3.0
-# writes all 13 tables of its list into every embedded font and, for one
-# that is missing, fails to save whenever the bytes before it fill its
-# 4 KB blocks exactly (src/pdf/pdf_ttf.c refuses such fonts).  Put back tiny
-# ones: a zero control value and programs that push and pop a byte.
+# --no-hinting drops the cvt, fpgm and prep tables, but libharu 2.3.0,
+# which the floor of make bench (bench/floor-cert.c) embeds these subsets
+# with, writes all 13 tables of its list into every embedded font and, for
+# one that is missing, fails to save whenever the bytes before it fill its
+# 4 KB blocks exactly.  Put back tiny ones: a zero control value and
+# programs that push and pop a byte.
 define FONT_LIBHARU_TABLES
 import array, sys
 from fontTools.ttLib import TTFont, newTable
@@ -180,9 +178,9 @@ font.save(sys.argv[1])
 endef
 export FONT_LIBHARU_TABLES
 
-# libpng checks PNG images before libharu sees them (src/pdf/pdf.c): libharu
-# lets libpng abort the process on a corrupt file.  zlib: src/pdf/pdf.c sets
-# the level of libharu's compression.
+# libpng checks PNG images before libharu sees them (src/pdf/pdf_image.c):
+# libharu lets libpng abort the process on a corrupt file.  zlib compresses
+# our content streams and fonts (src/pdf/pdf_content.c).
 CPPFLAGS += $(shell pkg-config --cflags libpng 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng) -lz
 

@@ -1,7 +1,12 @@
 /*
  * pdf.h - the PDF layer shared by cadre-cert and cadre-report: documents,
  * fonts that print every Vietnamese letter, text in boxes, simple vector
- * graphics, images and QR codes, over libharu 2.3.0.
+ * graphics, images and QR codes.  libharu 2.3.0 holds the document's
+ * objects and writes the file; the layer writes the pages' content and
+ * embeds the fonts itself: each document carries a subset of each font
+ * with exactly the glyphs it draws (composite glyphs with all their
+ * parts), their widths, and a ToUnicode map, so that text is extracted,
+ * searched and copied as printed.
  *
  * Positions and lengths are in millimetres from the top-left corner of the
  * page (as a clerk measures a form); font sizes and line widths are in
@@ -117,8 +122,11 @@ void cadre_pdf_free(cadre_pdf *pdf);
 cadre_error cadre_pdf_error(const cadre_pdf *pdf);
 const char *cadre_pdf_message(const cadre_pdf *pdf);
 
-/* Set the document's title, author and subject (any may be NULL).  The
- * creator is always "cadrekit". */
+/* Set the document's title, author and subject (any may be NULL): valid
+ * UTF-8, normalised to NFC, every run of white space (newlines, no-break
+ * spaces) one space, written in PDFDocEncoding when printable ASCII and
+ * as UTF-16BE with a byte-order mark otherwise, so that every reader
+ * shows the Vietnamese.  The creator is always "cadrekit". */
 cadre_error cadre_pdf_set_info(cadre_pdf *pdf, const char *title,
                                const char *author, const char *subject);
 
@@ -129,9 +137,10 @@ cadre_error cadre_pdf_page(cadre_pdf *pdf, double width, double height);
 /* Number of pages so far. */
 size_t cadre_pdf_page_count(const cadre_pdf *pdf);
 
-/* How hard to compress when saving: 1 (fastest) to 9 (smallest), any
- * other value zlib's default (6).  A combined file of thousands of pages
- * is saved in two thirds of the time at level 1, for 15 % more bytes. */
+/* How hard to compress pages (each when done) and fonts: 1 (fastest) to
+ * 9 (smallest), any other value zlib's default (6).  A combined file of
+ * thousands of pages is saved in two thirds of the time at level 1, for
+ * 15 % more bytes. */
 void cadre_pdf_set_compression(cadre_pdf *pdf, int level);
 
 /* Shift everything drawn later on this page by `dx` mm right and `dy` mm
@@ -175,8 +184,12 @@ typedef struct cadre_pdf_box {
 
 /* What cadre_pdf_text_box() did. */
 typedef struct cadre_pdf_fit {
-    double size;  /* the font size used, points */
-    int lines;    /* lines drawn */
+    double size;   /* the font size used, points */
+    int lines;     /* lines drawn */
+    double width;  /* the widest line, mm */
+    double bottom; /* the last line's lowest reach (baseline plus the
+                      face's descent), mm from the page's top, in the
+                      terms of the box (before the offset) */
 } cadre_pdf_fit;
 
 /* Draw `text` in `box` as described above.  Returns CADRE_EINVALID with a
@@ -243,8 +256,11 @@ cadre_error cadre_pdf_show_bookmarks(cadre_pdf *pdf);
 /* ------------------------------------------------------------------ */
 
 /* Write the document to `path` through a temporary file renamed when
- * complete (files.h): a failure leaves whatever was there.  Errors go to
- * `diags` ("cannot write 'x.pdf': ...") and are returned. */
+ * complete (files.h): a failure leaves whatever was there.  The fonts are
+ * written then; CreationDate and ModDate are SOURCE_DATE_EPOCH when it is
+ * set (a value that is not a number of seconds is an error), else now, in
+ * UTC.  Nothing can be drawn afterwards.  Errors go to `diags` ("cannot
+ * write 'x.pdf': ...") and are returned. */
 cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
                            cadre_diags *diags);
 

@@ -260,10 +260,9 @@ static cadre_error write_some(const cadre_cert_tmpl *t,
         }
         snprintf(path, size, "%s/%s", dir, b->certs[i].file_name);
         set_title(t, b, i, pdf);
-        /* Each file carries libharu's 128 KB glyph map per face again:
-         * zlib's default level spent a third of a file's time on it;
-         * level 1 costs about 2.6 KB a file. */
-        cadre_pdf_set_compression(pdf, 1);
+        /* A file of one page is small: the tightest compression costs
+         * little time, and files are kept. */
+        cadre_pdf_set_compression(pdf, 9);
         cadre_error err = cadre_cert_draw(t, b, i, pdf, diags);
         if (err == CADRE_OK)
             err = cadre_pdf_save(pdf, path, diags);

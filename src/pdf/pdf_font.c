@@ -48,13 +48,12 @@ static void face_release(struct face *f)
 {
     free(f->family);
     free(f->label);
+    free(f->ps_name);
     for (int i = 0; i < 2; i++) {
         if (i == 0 || f->file[1] != f->file[0])
             free(f->file[i]);
-        if (i == 0 || f->cov[1] != f->cov[0])
-            free(f->cov[i]);
-        if (i == 0 || f->width[1] != f->width[0])
-            free(f->width[i]);
+        if (i == 0 || f->ttf[1] != f->ttf[0])
+            pdf_ttf_free(f->ttf[i]);
     }
 }
 
@@ -89,18 +88,18 @@ static const char *style_label(int style)
 
 /* What fontconfig found for a family and style. */
 struct found {
-    char *file;      /* path */
-    char *family;    /* the family it really is */
-    uint8_t *cov;    /* what it prints whole, or NULL (see why) */
-    const char *why; /* why it cannot be used at all, or NULL */
-    bool style_ok;   /* weight and slant as asked */
+    char *file;          /* path */
+    char *family;        /* the family it really is */
+    struct pdf_ttf *ttf; /* the file read, or NULL (see why) */
+    const char *why;     /* why it cannot be used at all, or NULL */
+    bool style_ok;       /* weight and slant as asked */
 };
 
 static void found_release(struct found *f)
 {
     free(f->file);
     free(f->family);
-    free(f->cov);
+    pdf_ttf_free(f->ttf);
     memset(f, 0, sizeof *f);
 }
 
@@ -127,7 +126,7 @@ static bool found_from(struct found *f, FcPattern *p, int style)
     f->family = strdup(family ? (const char *)family : "");
     f->style_ok = style_matches(p, style);
     if (f->file)
-        f->cov = pdf_ttf_coverage(f->file, &f->why);
+        f->ttf = pdf_ttf_open(f->file, &f->why);
     return f->file && f->family;
 }
 
@@ -168,13 +167,13 @@ static bool lookup(const char *family, int style, struct found *f)
     return ok;
 }
 
-/* The first Vietnamese letter `cov` cannot print whole, or 0. */
-static uint32_t lacks_vietnamese(const uint8_t *cov)
+/* The first Vietnamese letter `ttf` cannot print, or 0. */
+static uint32_t lacks_vietnamese(const struct pdf_ttf *ttf)
 {
     const unsigned char *p = (const unsigned char *)vietnamese;
     while (*p) {
         uint32_t c = pdf_next_cp(&p);
-        if (!cov || !pdf_covers(cov, c))
+        if (!ttf || !pdf_ttf_glyph(ttf, c))
             return c;
     }
     return 0;
@@ -185,8 +184,8 @@ static const char *unfit(const struct found *f)
 {
     if (f->why)
         return f->why;
-    if (lacks_vietnamese(f->cov))
-        return "cannot print every Vietnamese letter whole";
+    if (lacks_vietnamese(f->ttf))
+        return "cannot print every Vietnamese letter";
     if (!f->style_ok)
         return "has no such style";
     return NULL;
@@ -240,7 +239,7 @@ static bool find_subset(const struct found *full, int style, struct found *sub)
             continue;
         if (query_file(candidates[i], style, sub) && !sub->why &&
             !strcasecmp(sub->family, full->family) && sub->style_ok &&
-            !lacks_vietnamese(sub->cov))
+            !lacks_vietnamese(sub->ttf))
             ok = true;
         else
             found_release(sub);
@@ -248,6 +247,30 @@ static bool find_subset(const struct found *full, int style, struct found *sub)
     free(candidates[0]);
     free(candidates[1]);
     return ok;
+}
+
+/* The name a PDF gives the font ("NotoSerif-Bold"): the file's name
+ * without its extension, letters, digits and '-' only.  Caller owns the
+ * result. */
+static char *ps_name(const char *file)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    size_t n = strcspn(base, ".");
+    char *name = malloc(n + 2);
+    if (!name)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 63; i++) {
+        unsigned char c = (unsigned char)base[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            (c >= '0' && c <= '9') || c == '-')
+            name[k++] = (char)c;
+    }
+    if (!k)
+        name[k++] = 'F';
+    name[k] = '\0';
+    return name;
 }
 
 int cadre_pdf_fonts_add(cadre_pdf_fonts *fonts, const char *family,
@@ -297,18 +320,22 @@ int cadre_pdf_fonts_add(cadre_pdf_fonts *fonts, const char *family,
         goto nomem;
     }
     snprintf(f->label, label_size, "%s %s", full.family, style_label(style));
+    if (!(f->ps_name = ps_name(full.file))) {
+        face_release(f);
+        goto nomem;
+    }
     f->file[1] = full.file;
-    f->cov[1] = full.cov;
+    f->ttf[1] = full.ttf;
     full.file = NULL;
-    full.cov = NULL;
+    full.ttf = NULL;
     if (have_sub) {
         f->file[0] = sub.file;
-        f->cov[0] = sub.cov;
+        f->ttf[0] = sub.ttf;
         sub.file = NULL;
-        sub.cov = NULL;
+        sub.ttf = NULL;
     } else {
         f->file[0] = f->file[1];
-        f->cov[0] = f->cov[1];
+        f->ttf[0] = f->ttf[1];
     }
     found_release(&full);
     found_release(&sub);

@@ -1,34 +1,123 @@
-/* pdf_internal.h - what the modules of the PDF layer share: pdf.c
- * (documents, graphics), pdf_font.c (font sets), pdf_text.c (text) and
- * pdf_ttf.c (what a font file prints).  Code outside the layer uses
- * pdf.h; what it misses belongs there. */
+/* pdf_internal.h - what the modules of the PDF layer share.  Code outside
+ * the layer uses pdf.h; what it misses belongs there.
+ *
+ * The modules, each using only those above it:
+ *   pdf_ttf.c      TrueType files: characters, glyphs, advances, subsets
+ *   pdf_font.c     font sets: fontconfig, Vietnamese coverage (pdf.h)
+ *   pdf_content.c  a page's content stream, written by us and compressed
+ *   pdf_embed.c    the fonts of one document: CIDs drawn, written at save
+ *   pdf_draw.c     vector graphics and QR codes (pdf.h)
+ *   pdf_image.c    PNG and JPEG images (pdf.h)
+ *   pdf_text.c     text: measuring, lines, boxes (pdf.h)
+ *   pdf.c          documents: pages, properties, bookmarks, saving (pdf.h)
+ *
+ * libharu keeps the document's objects and writes the file; everything
+ * drawn goes into our own content buffer (pdf_content.c), and fonts are
+ * embedded by pdf_embed.c through libharu's object API, so that no
+ * libharu text, font or graphics routine runs per character or shape. */
 #ifndef CADRE_PDF_INTERNAL_H
 #define CADRE_PDF_INTERNAL_H
 
 #include <setjmp.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <hpdf.h>
 
 #include "cadre/pdf.h"
 
-/* A face as it is loaded into one document: the subset and, only when a
- * text needs it, the full font. */
-struct pdf_doc_face {
-    HPDF_Font font[2]; /* [0] the drawing file, [1] the full fallback */
+struct text_line; /* util/linebreak.h */
+
+/* ------------------------------------------------------------------ */
+/* TrueType files (pdf_ttf.c).                                         */
+
+struct pdf_ttf_table {
+    size_t off, len; /* bytes of the file */
 };
 
-/* One line of a wrapped text: bytes [start, start + len) of it. */
-struct pdf_span {
-    size_t start, len;
-    double units; /* width in 1/1000 of the font size */
+/* A TrueType file read whole, with what drawing and embedding need.
+ * Metrics are in 1/1000 em. */
+struct pdf_ttf {
+    unsigned char *data;       /* the file */
+    size_t size;
+    struct pdf_ttf_table glyf, loca, head, hhea, maxp, hmtx;
+    bool long_loca;            /* head.indexToLocFormat */
+    unsigned num_glyphs;       /* maxp */
+    unsigned n_hmetrics;       /* hhea.numberOfHMetrics */
+    unsigned upem;             /* head.unitsPerEm */
+    uint16_t *gid;             /* BMP code point -> glyph that prints it
+                                  whole (its parts inside the file), 0 none */
+    int ascent, descent;       /* hhea */
+    int bbox[4];               /* head: xMin, yMin, xMax, yMax */
+    int cap_height, x_height;  /* OS/2, or guesses */
+    unsigned weight;           /* OS/2 usWeightClass */
+    double italic_angle;       /* post, degrees */
+    bool fixed_pitch;          /* post */
 };
 
-/* The lines of a text box. */
-struct pdf_spans {
-    struct pdf_span *v;
+/* Read the font file at `path`.  NULL with *why set ("is not a TrueType
+ * font") when it cannot be used.  Caller owns the result; free with
+ * pdf_ttf_free(). */
+struct pdf_ttf *pdf_ttf_open(const char *path, const char **why);
+void pdf_ttf_free(struct pdf_ttf *t);
+
+/* The glyph that prints code point `c`, 0 when the font has none. */
+static inline unsigned pdf_ttf_glyph(const struct pdf_ttf *t, uint32_t c)
+{
+    return c < 0x10000 ? t->gid[c] : 0;
+}
+
+/* Advance of glyph `g` in 1/1000 em. */
+double pdf_ttf_advance(const struct pdf_ttf *t, unsigned g);
+
+/* The font program of a subset of `t` whose glyph i (1..n) is the file's
+ * glyphs[i - 1], with every composite's parts after them and no hinting.
+ * False when out of memory.  Caller owns *font; free with free(). */
+bool pdf_ttf_subset(const struct pdf_ttf *t, const uint16_t *glyphs,
+                    size_t n, unsigned char **font, size_t *size);
+
+/* ------------------------------------------------------------------ */
+/* Font sets (pdf_font.c).                                             */
+
+/* One face: a file to draw with and the full font behind it. */
+struct face {
+    char *family;             /* as asked for */
+    int style;                /* cadre_pdf_style */
+    char *label;              /* "Noto Serif Bold", for messages */
+    char *ps_name;            /* "NotoSerif-Bold": the PDF's BaseFont */
+    char *file[2];            /* [0] drawing file (subset or full), [1] full */
+    struct pdf_ttf *ttf[2];   /* the files read; [1] may be [0] */
+};
+
+struct cadre_pdf_fonts {
+    struct face *faces;
+    size_t n;
+};
+
+/* ------------------------------------------------------------------ */
+/* Documents.                                                          */
+
+/* A growable run of bytes. */
+struct pdf_buf {
+    char *b;
     size_t n, cap;
+    bool failed; /* out of memory once: the rest is dropped */
+};
+
+/* A font file as one document uses it: the characters drawn with it get
+ * CIDs 1, 2, ... in the order first drawn; the font program, widths and
+ * ToUnicode map are written at save (pdf_embed.c). */
+struct pdf_doc_font {
+    const struct pdf_ttf *ttf;
+    const char *ps_name;       /* borrowed from the face */
+    HPDF_Dict type0;           /* the font's dictionary, filled at save */
+    uint16_t *cid_of[256];     /* code point -> CID, in pages of 256 made
+                                  when first needed; 0: none yet */
+    uint32_t *chars;           /* CID - 1 -> code point */
+    size_t n, cap;
+    HPDF_Page page;            /* the page `name` is registered on */
+    const char *name;          /* its resource name there ("F1") */
 };
 
 /* An image loaded into one document, reused by every page. */
@@ -41,21 +130,24 @@ struct cadre_pdf {
     HPDF_Doc doc;              /* libharu's document */
     HPDF_Page page;            /* the current page, or NULL before one */
     cadre_pdf_fonts *fonts;    /* borrowed font set */
-    struct pdf_doc_face *faces;/* per face of the set, loaded on first use */
-    size_t n_faces;            /* slots in faces */
+    struct pdf_doc_font **dfonts; /* [2 * face + file], loaded on first use */
+    size_t n_dfonts;           /* slots in dfonts */
     struct pdf_image *images;  /* images loaded so far */
     size_t n_images;
     double page_h;             /* current page height, points (y flips) */
     double dx, dy;             /* printer offset, points */
     size_t pages;              /* pages added */
-    int level;                 /* zlib level when saving */
-    /* What the page's graphics state holds, to skip libharu calls that
-     * would set it again (each costs a 512-byte memset and a format). */
+    int level;                 /* zlib level of our streams */
+    struct pdf_buf content;    /* the current page's content stream */
+    struct pdf_buf packed;     /* scratch: a stream compressed */
+    /* What the page's content has set outside q .. Q, to leave out
+     * operators that would set it again. */
     uint32_t fill;             /* fill colour, CADRE_PDF_NONE: unknown */
     bool in_text;              /* inside BT .. ET: texts in a row share one
                                   text object; graphics end it first */
-    HPDF_Font tf_font;         /* font of the last text, or NULL */
+    const struct pdf_doc_font *tf_font; /* font of the last text, or NULL */
     double tf_size;            /* its size */
+    bool saved;                /* fonts written: nothing can be drawn */
     cadre_error err;           /* first error met; sticky */
     char msg[256];             /* what it was */
     /* libharu reports errors through a callback; while `armed`, it jumps
@@ -65,9 +157,8 @@ struct cadre_pdf {
     int armed;
     HPDF_STATUS hpdf_status, hpdf_detail; /* libharu's codes, for messages */
     char *nfc;                 /* scratch: the NFC copy of the current text */
-    char *line;                /* scratch: one line of it */
-    size_t line_cap;
-    struct pdf_spans spans;    /* scratch: the lines of a text box */
+    struct text_line *lines;   /* scratch: the lines of a text box */
+    size_t lines_cap;
 };
 
 /* mm (from the top) to PDF points (from the bottom), with the offset. */
@@ -80,13 +171,17 @@ static inline double pdf_y(const cadre_pdf *pdf, double mm)
     return pdf->page_h - (mm * CADRE_PDF_PT_PER_MM + pdf->dy);
 }
 
-/* Record the first error of the document; returns it. */
+/* Record the first error of the document; returns it (pdf.c). */
 cadre_error pdf_fail(cadre_pdf *pdf, cadre_error err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Called by public functions after libharu jumped back: turn libharu's
- * status into our error and message. */
+ * status into our error and message (pdf.c). */
 cadre_error pdf_jumped(cadre_pdf *pdf, const char *what);
+
+/* The checks every drawing function starts with: no earlier error, a
+ * page to draw on (pdf.c). */
+cadre_error pdf_ready(cadre_pdf *pdf);
 
 /* Decode one code point of valid UTF-8 at *p and advance. */
 static inline uint32_t pdf_next_cp(const unsigned char **p)
@@ -111,43 +206,60 @@ static inline uint32_t pdf_next_cp(const unsigned char **p)
     return c;
 }
 
-/* One face: a file to draw with and the full font behind it. */
-struct face {
-    char *family;       /* as asked for */
-    int style;          /* cadre_pdf_style */
-    char *label;        /* "Noto Serif Bold", for messages */
-    char *file[2];      /* [0] drawing file (subset or full), [1] full */
-    uint8_t *cov[2];    /* what each prints whole (pdf_ttf_coverage) */
-    int16_t *width[2];  /* advance of each BMP code point in 1/1000 em,
-                           filled on first use (-1: not yet known) */
-};
+/* ------------------------------------------------------------------ */
+/* Content streams (pdf_content.c).                                    */
 
-struct cadre_pdf_fonts {
-    struct face *faces;
-    size_t n;
-};
+void pdf_put(cadre_pdf *pdf, const char *s, size_t n);
+void pdf_put_str(cadre_pdf *pdf, const char *s);
+/* `v` with at most `digits` (0..4) decimals, trailing zeros cut, and a
+ * space after it. */
+void pdf_put_num(cadre_pdf *pdf, double v, int digits);
+/* A point converted from mm, then the operator ("m ", "l "). */
+void pdf_put_point(cadre_pdf *pdf, double x, double y, const char *op);
+/* "r g b rg " (fill) or "r g b RG " (stroke). */
+void pdf_put_color(cadre_pdf *pdf, uint32_t color, bool stroke);
+/* A string of 2-byte codes as a literal string "(...)". */
+void pdf_put_codes(cadre_pdf *pdf, const uint16_t *codes, size_t n);
 
-/* The BMP characters a TrueType file prints whole through libharu (in
- * its cmap, and not built from nested composite glyphs): a bitmap of
- * 65536 bits.  NULL with *why set ("is not a TrueType font") when the file
- * cannot be used.  Caller owns the result; free with free(). */
-uint8_t *pdf_ttf_coverage(const char *path, const char **why);
-
-static inline bool pdf_covers(const uint8_t *bits, uint32_t c)
-{
-    return c < 0x10000 && ((bits[c >> 3] >> (c & 7)) & 1);
-}
-
-/* End the page's text object, if one is open (pdf.c).  Must run while
- * armed: every drawing function other than text calls it first. */
+/* End the page's text object, if one is open. */
 void pdf_end_text(cadre_pdf *pdf);
 
-/* Release the per-document font state (pdf_font.c). */
-void pdf_faces_release(cadre_pdf *pdf);
+/* Compress the current page's content into its stream.  Must run while
+ * armed (it writes through libharu).  False when out of memory. */
+bool pdf_page_finish(cadre_pdf *pdf);
 
-/* Forget where libharu's last cmap walk stopped (pdf_haru.c): call it
- * before a font is loaded and after a document is freed, so that a font
- * loaded where a freed one lived is walked from its start. */
-void pdf_haru_forget(void);
+/* Compress `n` bytes at the document's level into pdf->packed and write
+ * them to the stream of `dict`, marked FlateDecode.  Must run while
+ * armed.  False when out of memory. */
+bool pdf_stream_pack(cadre_pdf *pdf, HPDF_Dict dict, const void *data,
+                        size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Fonts of a document (pdf_embed.c).                                  */
+
+/* The document's font for file `which` (0 drawing, 1 full) of `face`,
+ * created on first use.  NULL when out of memory.  Must run while armed. */
+struct pdf_doc_font *pdf_doc_font(cadre_pdf *pdf, int face, int which);
+
+/* The CID that draws code point `c` (a glyph of the font), given on first
+ * use.  0 when out of memory or when the document has used every CID. */
+uint16_t pdf_doc_font_cid(struct pdf_doc_font *f, uint32_t c);
+
+/* The font's resource name on the current page, registered on first use.
+ * Must run while armed. */
+const char *pdf_doc_font_name(cadre_pdf *pdf, struct pdf_doc_font *f);
+
+/* Write every font's program, widths, ToUnicode map and descriptor.
+ * Must run while armed, once, before the document is saved.  False when
+ * out of memory. */
+bool pdf_doc_fonts_write(cadre_pdf *pdf);
+
+/* Free the document's font state. */
+void pdf_doc_fonts_release(cadre_pdf *pdf);
+
+/* ------------------------------------------------------------------ */
+/* Images (pdf_image.c).                                               */
+
+void pdf_images_release(cadre_pdf *pdf);
 
 #endif

@@ -6,16 +6,10 @@
 
 #include "cadre/text.h"
 #include "pdf_internal.h"
+#include "util/linebreak.h"
 
 /* ------------------------------------------------------------------ */
 /* Text.                                                               */
-
-void pdf_faces_release(cadre_pdf *pdf)
-{
-    free(pdf->faces);
-    pdf->faces = NULL;
-    pdf->n_faces = 0;
-}
 
 /* Valid UTF-8 in NFC: `text` itself or the document's scratch copy.
  * NULL after recording an error. */
@@ -41,19 +35,19 @@ static const char *prepare(cadre_pdf *pdf, const char *text)
 }
 
 /* Which file of the face prints all of `text`: 0 the subset, 1 the full
- * font, -1 neither (*missing the first code point lacking). */
+ * font, -1 neither (*missing the first code point lacking).  Control
+ * characters print as spaces. */
 static int choose(const struct face *f, const char *text, uint32_t *missing)
 {
     int which = 0;
     const unsigned char *p = (const unsigned char *)text;
     while (*p) {
         uint32_t c = pdf_next_cp(&p);
-        if (c == '\n' || c == '\t' || c == '\r')
+        if (c < 0x20)
             continue;
-        if (which == 0 && !pdf_covers(f->cov[0], c))
+        if (which == 0 && !pdf_ttf_glyph(f->ttf[0], c))
             which = 1;
-        /* libharu's UTF-8 encoder only handles the BMP (pdf_covers). */
-        if (which == 1 && !pdf_covers(f->cov[1], c)) {
+        if (which == 1 && !pdf_ttf_glyph(f->ttf[1], c)) {
             *missing = c;
             return -1;
         }
@@ -78,80 +72,31 @@ cadre_error cadre_pdf_text_check(cadre_pdf *pdf, int face, const char *text,
     return which < 0 ? CADRE_EFONT : CADRE_OK;
 }
 
-/* The libharu font for `face`, file `which`, loaded into the document on
- * first use.  Must run while armed (libharu may jump). */
-static HPDF_Font doc_font(cadre_pdf *pdf, int face, int which)
-{
-    if ((size_t)face >= pdf->n_faces) {
-        size_t n = pdf->fonts->n;
-        struct pdf_doc_face *grown = realloc(pdf->faces, n * sizeof *grown);
-        if (!grown)
-            return NULL;
-        memset(grown + pdf->n_faces, 0, (n - pdf->n_faces) * sizeof *grown);
-        pdf->faces = grown;
-        pdf->n_faces = n;
-    }
-    struct pdf_doc_face *df = &pdf->faces[face];
-    const struct face *f = &pdf->fonts->faces[face];
-    if (which == 1 && f->file[1] == f->file[0])
-        which = 0;
-    if (!df->font[which]) {
-        pdf_haru_forget();
-        const char *name = HPDF_LoadTTFontFromFile(pdf->doc, f->file[which],
-                                                   HPDF_TRUE);
-        if (name)
-            df->font[which] = HPDF_GetFont(pdf->doc, name, "UTF-8");
-    }
-    return df->font[which];
-}
-
-/* A face's advance table for `which`, allocated on first use. */
-static int16_t *width_table(struct face *f, int which)
-{
-    if (which == 1 && f->file[1] == f->file[0])
-        which = 0;
-    if (!f->width[which]) {
-        f->width[which] = malloc(0x10000 * sizeof(int16_t));
-        if (f->width[which])
-            memset(f->width[which], 0xFF, 0x10000 * sizeof(int16_t));
-        if (which == 0 && f->file[1] == f->file[0])
-            f->width[1] = f->width[0];
-    }
-    return f->width[which];
-}
-
 /* Width of `len` bytes of `text` in 1/1000 of the font size; control
  * characters count as spaces. */
-static double units(HPDF_Font font, int16_t *table, const char *text,
-                    size_t len)
+static double units(const struct pdf_ttf *ttf, const char *text, size_t len)
 {
     double w = 0;
     const unsigned char *p = (const unsigned char *)text,
                         *end = (const unsigned char *)text + len;
     while (p < end) {
         uint32_t c = pdf_next_cp(&p);
-        if (c < 0x20)
-            c = ' ';
-        if (c > 0xFFFF)
-            continue;
-        if (table[c] < 0)
-            table[c] = (int16_t)HPDF_Font_GetUnicodeWidth(font, (HPDF_UNICODE)c);
-        w += table[c];
+        w += pdf_ttf_advance(ttf, pdf_ttf_glyph(ttf, c < 0x20 ? ' ' : c));
     }
     return w;
 }
 
 /* A measured piece of text: everything the drawing functions need. */
 struct run {
-    const char *text;   /* NFC */
-    HPDF_Font font;     /* the file that prints it */
-    int16_t *table;     /* its advances */
-    double ascent;      /* above the baseline, in font sizes */
-    double descent;     /* below it (positive), in font sizes */
+    const char *text;           /* NFC */
+    int face, which;            /* the file that prints it */
+    const struct pdf_ttf *ttf;  /* ... read */
+    double ascent;              /* above the baseline, in font sizes */
+    double descent;             /* below it (positive), in font sizes */
 };
 
-/* Prepare `text` for `font`: NFC, the file that prints it, loaded.  Must
- * run while armed.  Returns false after recording an error. */
+/* Prepare `text` for `font`: NFC, and the file that prints it.  Returns
+ * false after recording an error. */
 static bool run_init(cadre_pdf *pdf, const cadre_pdf_font *font,
                      const char *text, struct run *r)
 {
@@ -190,14 +135,11 @@ static bool run_init(cadre_pdf *pdf, const cadre_pdf_font *font,
                  (unsigned)missing, ch);
         return false;
     }
-    r->font = doc_font(pdf, font->face, which);
-    r->table = width_table(f, which);
-    if (!r->font || !r->table) {
-        pdf_fail(pdf, CADRE_ENOMEM, "cannot load font '%s'", f->file[which]);
-        return false;
-    }
-    r->ascent = HPDF_Font_GetAscent(r->font) / 1000.0;
-    r->descent = -HPDF_Font_GetDescent(r->font) / 1000.0;
+    r->face = font->face;
+    r->which = which;
+    r->ttf = f->ttf[which];
+    r->ascent = r->ttf->ascent / 1000.0;
+    r->descent = -r->ttf->descent / 1000.0;
     if (r->ascent <= 0)
         r->ascent = 0.9;
     if (r->descent < 0)
@@ -212,52 +154,63 @@ cadre_error cadre_pdf_text_width(cadre_pdf *pdf, const cadre_pdf_font *font,
     if (pdf->err)
         return pdf->err;
     struct run r;
-    pdf->armed = 1;
-    if (setjmp(pdf->jump))
-        return pdf_jumped(pdf, "cannot measure text");
     if (!run_init(pdf, font, text, &r))
         return pdf->err;
-    pdf->armed = 0;
-    *width = units(r.font, r.table, r.text, strlen(r.text)) * font->size /
-             1000 / CADRE_PDF_PT_PER_MM;
+    *width = units(r.ttf, r.text, strlen(r.text)) * font->size / 1000 /
+             CADRE_PDF_PT_PER_MM;
     return CADRE_OK;
 }
 
 /* Draw `len` bytes of `text` at (x, y) points, baseline.  Control
- * characters become spaces (libharu would print a missing glyph). */
+ * characters print as spaces.  Must run while armed. */
 static bool show(cadre_pdf *pdf, const struct run *r,
                  const cadre_pdf_font *font, double size, double x, double y,
                  const char *text, size_t len)
 {
-    if (len + 1 > pdf->line_cap) {
-        char *grown = realloc(pdf->line, len + 1);
-        if (!grown) {
-            pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
-            return false;
-        }
-        pdf->line = grown;
-        pdf->line_cap = len + 1;
-    }
-    for (size_t i = 0; i < len; i++)
-        pdf->line[i] = (unsigned char)text[i] < 0x20 ? ' ' : text[i];
-    pdf->line[len] = '\0';
-    uint32_t c = font->color;
-    if (c != pdf->fill) {
-        HPDF_Page_SetRGBFill(pdf->page, (HPDF_REAL)((c >> 16) & 0xFF) / 255,
-                             (HPDF_REAL)((c >> 8) & 0xFF) / 255,
-                             (HPDF_REAL)(c & 0xFF) / 255);
-        pdf->fill = c;
+    struct pdf_doc_font *df = pdf_doc_font(pdf, r->face, r->which);
+    const char *name = df ? pdf_doc_font_name(pdf, df) : NULL;
+    if (!name) {
+        pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
+        return false;
     }
     if (!pdf->in_text) {
-        HPDF_Page_BeginText(pdf->page);
+        pdf_put_str(pdf, "BT\n");
         pdf->in_text = true;
     }
-    if (r->font != pdf->tf_font || size != pdf->tf_size) {
-        HPDF_Page_SetFontAndSize(pdf->page, r->font, (HPDF_REAL)size);
-        pdf->tf_font = r->font;
+    if (font->color != pdf->fill) {
+        pdf_put_color(pdf, font->color, false);
+        pdf->fill = font->color;
+    }
+    if (df != pdf->tf_font || size != pdf->tf_size) {
+        pdf_put_str(pdf, "/");
+        pdf_put_str(pdf, name);
+        pdf_put_str(pdf, " ");
+        pdf_put_num(pdf, size, 3);
+        pdf_put_str(pdf, "Tf ");
+        pdf->tf_font = df;
         pdf->tf_size = size;
     }
-    HPDF_Page_TextOut(pdf->page, (HPDF_REAL)x, (HPDF_REAL)y, pdf->line);
+    pdf_put_str(pdf, "1 0 0 1 ");
+    pdf_put_num(pdf, x, 2);
+    pdf_put_num(pdf, y, 2);
+    pdf_put_str(pdf, "Tm ");
+    uint16_t codes[128];
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)text,
+                        *end = (const unsigned char *)text + len;
+    while (p < end) {
+        uint32_t c = pdf_next_cp(&p);
+        if (!(codes[n++] = pdf_doc_font_cid(df, c < 0x20 ? ' ' : c))) {
+            pdf_fail(pdf, CADRE_ELIMIT,
+                     "too many different characters in one document");
+            return false;
+        }
+        if (n == sizeof codes / sizeof codes[0] || p == end) {
+            pdf_put_codes(pdf, codes, n);
+            pdf_put_str(pdf, p == end ? " Tj\n" : " Tj ");
+            n = 0;
+        }
+    }
     return true;
 }
 
@@ -265,18 +218,16 @@ cadre_error cadre_pdf_text(cadre_pdf *pdf, const cadre_pdf_font *font,
                            double x, double y, cadre_pdf_align align,
                            const char *text)
 {
-    if (pdf->err)
+    if (pdf_ready(pdf) != CADRE_OK)
         return pdf->err;
-    if (!pdf->page)
-        return pdf_fail(pdf, CADRE_EINVALID, "drawing before the first page");
     struct run r;
+    if (!run_init(pdf, font, text, &r))
+        return pdf->err;
     pdf->armed = 1;
     if (setjmp(pdf->jump))
         return pdf_jumped(pdf, "cannot draw text");
-    if (!run_init(pdf, font, text, &r))
-        return pdf->err;
     size_t len = strlen(r.text);
-    double w = units(r.font, r.table, r.text, len) * font->size / 1000;
+    double w = units(r.ttf, r.text, len) * font->size / 1000;
     double px = pdf_x(pdf, x);
     if (align == CADRE_PDF_CENTER)
         px -= w / 2;
@@ -291,87 +242,6 @@ cadre_error cadre_pdf_text(cadre_pdf *pdf, const cadre_pdf_font *font,
 /* ------------------------------------------------------------------ */
 /* Boxes.                                                              */
 
-/* Trim spaces at both ends of bytes [start, end) of the text. */
-static struct pdf_span trimmed(const struct run *r, size_t start, size_t end)
-{
-    while (start < end && r->text[start] == ' ')
-        start++;
-    while (end > start && r->text[end - 1] == ' ')
-        end--;
-    return (struct pdf_span){ start, end - start,
-                              units(r->font, r->table, r->text + start,
-                                    end - start) };
-}
-
-static bool spans_push(struct pdf_spans *s, struct pdf_span span)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 8;
-        struct pdf_span *grown = realloc(s->v, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        s->v = grown;
-        s->cap = cap;
-    }
-    s->v[s->n++] = span;
-    return true;
-}
-
-/* The byte after the character at `at`. */
-static size_t after_char(const char *t, size_t at)
-{
-    const unsigned char *p = (const unsigned char *)t + at;
-    pdf_next_cp(&p);
-    return (size_t)((const char *)p - t);
-}
-
-/* Greedy wrap of the text into lines at most `max` units wide: newlines
- * force breaks, a word wider than a line is cut between characters.
- * Returns false when out of memory. */
-static bool wrap(const struct run *r, double max, struct pdf_spans *out)
-{
-    const char *t = r->text;
-    size_t n = strlen(t), pos = 0;
-    out->n = 0;
-    for (;;) {
-        const char *nl = strchr(t + pos, '\n');
-        size_t para_end = nl ? (size_t)(nl - t) : n;
-        size_t line = pos;
-        while (line < para_end && t[line] == ' ')
-            line++;
-        if (line == para_end && !spans_push(out, (struct pdf_span){ line, 0, 0 }))
-            return false;
-        while (line < para_end) {
-            size_t fit = line, end = line;
-            while (end < para_end) {
-                size_t w = end;
-                while (w < para_end && t[w] == ' ')
-                    w++;
-                while (w < para_end && t[w] != ' ')
-                    w++;
-                if (trimmed(r, line, w).units > max)
-                    break;
-                fit = end = w;
-            }
-            if (fit == line) {
-                /* the first word alone is too wide: cut it */
-                fit = after_char(t, line);
-                while (fit < para_end && t[fit] != ' ' &&
-                       trimmed(r, line, after_char(t, fit)).units <= max)
-                    fit = after_char(t, fit);
-            }
-            if (!spans_push(out, trimmed(r, line, fit)))
-                return false;
-            line = fit;
-            while (line < para_end && t[line] == ' ')
-                line++;
-        }
-        if (para_end >= n)
-            return true;
-        pos = para_end + 1;
-    }
-}
-
 /* Smallest size the box ever tries: below it nobody can read a name. */
 #define BOX_FLOOR 4.0
 /* Sizes tried while wrapping, from the font's size down. */
@@ -379,70 +249,88 @@ static bool wrap(const struct run *r, double max, struct pdf_spans *out)
 /* Keep a hair inside the box: viewers round advances differently. */
 #define BOX_SLACK 0.995
 
-cadre_error cadre_pdf_text_box(cadre_pdf *pdf, const cadre_pdf_box *box,
-                               const cadre_pdf_font *font, const char *text,
-                               cadre_pdf_fit *fit)
+/* The line breaker's measure: 1/1000 of the font size. */
+static double measure_units(void *ctx, const char *s, size_t len)
 {
-    if (pdf->err)
-        return pdf->err;
-    if (!pdf->page)
-        return pdf_fail(pdf, CADRE_EINVALID, "drawing before the first page");
-    struct run r;
-    /* The lines live in the document (not in this frame) so that nothing
-     * leaks when libharu jumps back. */
-    struct pdf_spans *lines = &pdf->spans;
-    pdf->armed = 1;
-    if (setjmp(pdf->jump))
-        return pdf_jumped(pdf, "cannot draw text");
-    if (!run_init(pdf, font, text, &r))
-        goto fail;
+    return units(ctx, s, len);
+}
 
-    double bw = box->w * CADRE_PDF_PT_PER_MM * BOX_SLACK;
-    double bh = box->h * CADRE_PDF_PT_PER_MM * BOX_SLACK;
-    double k = r.ascent + r.descent;
-    double spacing = box->line_spacing > 0 ? box->line_spacing : k;
-    if (spacing < k)
-        spacing = k; /* lines never overlap */
-    double min = box->min_size > 0 ? box->min_size : font->size;
-    double size = 0;
-    size_t len = strlen(r.text);
+/* How a text fits its box: the size and the lines (in the document's
+ * scratch array, pdf->lines). */
+struct box_fit {
+    const cadre_pdf_box *box;
+    const struct run *r;
+    double bw, bh;      /* the box less the slack, points */
+    double k;           /* a line's height, in font sizes */
+    double spacing;     /* baseline to baseline, in font sizes */
+    double size;        /* chosen, points; 0 when nothing fits */
+    size_t n;           /* lines */
+};
 
-    if (!strchr(r.text, '\n')) {
-        struct pdf_span s = trimmed(&r, 0, len);
-        double by_w = s.units > 0 ? bw * 1000 / s.units : font->size;
-        double by_h = bh / k;
-        double s1 = font->size;
-        if (by_w < s1)
-            s1 = by_w;
-        if (by_h < s1)
-            s1 = by_h;
-        if (s1 >= min - 1e-9 || (by_w >= font->size && by_h >= BOX_FLOOR)) {
-            size = s1;
-            lines->n = 0;
-            if (!spans_push(lines, s))
-                goto nomem;
+/* Break the text into lines at most `max` units wide; false when out of
+ * memory. */
+static bool wrap(cadre_pdf *pdf, const struct run *r, double max, size_t *n)
+{
+    struct line_breaker lb = { .measure = measure_units,
+                               .ctx = (void *)r->ttf, .first = max,
+                               .width = max, .cut_words = true };
+    *n = break_lines(&lb, r->text, strlen(r->text), &pdf->lines,
+                     &pdf->lines_cap);
+    return *n > 0;
+}
+
+/* One line, shrunk from the font's size down to min-size (or further when
+ * only the height limits it).  Sets bf->size when it fits. */
+static bool fit_one_line(cadre_pdf *pdf, const cadre_pdf_font *font,
+                         struct box_fit *bf)
+{
+    if (strchr(bf->r->text, '\n'))
+        return true;
+    if (!wrap(pdf, bf->r, 1e300, &bf->n))
+        return false;
+    double units_w = pdf->lines[0].width;
+    double by_w = units_w > 0 ? bf->bw * 1000 / units_w : font->size;
+    double by_h = bf->bh / bf->k;
+    double s1 = font->size;
+    if (by_w < s1)
+        s1 = by_w;
+    if (by_h < s1)
+        s1 = by_h;
+    double min = bf->box->min_size > 0 ? bf->box->min_size : font->size;
+    if (s1 >= min - 1e-9 || (by_w >= font->size && by_h >= BOX_FLOOR))
+        bf->size = s1;
+    return true;
+}
+
+/* Wrapped lines at the largest size, from the font's, whose lines all fit
+ * the box.  Sets bf->size when one does. */
+static bool fit_wrapped(cadre_pdf *pdf, const cadre_pdf_font *font,
+                        struct box_fit *bf)
+{
+    for (double s = font->size; s >= BOX_FLOOR - 1e-9; s -= BOX_STEP) {
+        if (!wrap(pdf, bf->r, bf->bw * 1000 / s, &bf->n))
+            return false;
+        double height = (double)(bf->n - 1) * bf->spacing * s + bf->k * s;
+        bool wide = false;
+        for (size_t i = 0; i < bf->n; i++)
+            if (pdf->lines[i].width * s / 1000 > bf->bw)
+                wide = true;
+        if (height <= bf->bh && !wide) {
+            bf->size = s;
+            return true;
         }
     }
-    for (double s = font->size; size == 0 && s >= BOX_FLOOR - 1e-9;
-         s -= BOX_STEP) {
-        if (!wrap(&r, bw * 1000 / s, lines))
-            goto nomem;
-        double height = (double)(lines->n - 1) * spacing * s + k * s;
-        bool wide = false;
-        for (size_t i = 0; i < lines->n; i++)
-            if (lines->v[i].units * s / 1000 > bw)
-                wide = true;
-        if (height <= bh && !wide)
-            size = s;
-    }
-    if (size == 0) {
-        pdf_fail(pdf, CADRE_EINVALID,
-                 "text does not fit its %gx%g mm box even at %g pt: '%.60s'",
-                 box->w, box->h, BOX_FLOOR, r.text);
-        goto fail;
-    }
+    return true;
+}
 
-    double block = (double)(lines->n - 1) * spacing * size + k * size;
+/* Draw the lines of `bf`; fills `fit` (may be NULL).  Must run while
+ * armed. */
+static bool draw_lines(cadre_pdf *pdf, const cadre_pdf_font *font,
+                       const struct box_fit *bf, cadre_pdf_fit *fit)
+{
+    const cadre_pdf_box *box = bf->box;
+    double size = bf->size;
+    double block = (double)(bf->n - 1) * bf->spacing * size + bf->k * size;
     double top = pdf_y(pdf, box->y);
     double free_h = box->h * CADRE_PDF_PT_PER_MM - block;
     if (box->valign == CADRE_PDF_MIDDLE)
@@ -450,28 +338,67 @@ cadre_error cadre_pdf_text_box(cadre_pdf *pdf, const cadre_pdf_box *box,
     else if (box->valign == CADRE_PDF_BOTTOM)
         top -= free_h;
     double left = pdf_x(pdf, box->x), full_w = box->w * CADRE_PDF_PT_PER_MM;
-    for (size_t i = 0; i < lines->n; i++) {
-        const struct pdf_span *s = &lines->v[i];
-        if (s->len == 0)
-            continue;
-        double w = s->units * size / 1000, x = left;
+    double widest = 0, y = top;
+    for (size_t i = 0; i < bf->n; i++) {
+        const struct text_line *l = &pdf->lines[i];
+        double w = l->width * size / 1000, x = left;
+        if (w > widest)
+            widest = w;
         if (box->align == CADRE_PDF_CENTER)
             x += (full_w - w) / 2;
         else if (box->align == CADRE_PDF_RIGHT)
             x += full_w - w;
-        double y = top - r.ascent * size - (double)i * spacing * size;
-        if (!show(pdf, &r, font, size, x, y, r.text + s->start, s->len))
-            goto fail;
+        y = top - bf->r->ascent * size - (double)i * bf->spacing * size;
+        if (l->len && !show(pdf, bf->r, font, size, x, y,
+                            bf->r->text + l->start, l->len))
+            return false;
     }
     if (fit) {
         fit->size = size;
-        fit->lines = (int)lines->n;
+        fit->lines = (int)bf->n;
+        fit->width = widest / CADRE_PDF_PT_PER_MM;
+        /* from the page's top, less the offset: the box's own terms */
+        fit->bottom = (pdf->page_h - pdf->dy - (y - bf->r->descent * size)) /
+                      CADRE_PDF_PT_PER_MM;
     }
+    return true;
+}
+
+/* draw_lines() with libharu's errors caught: apart, so that nothing the
+ * fitting computed lives across the jump. */
+static cadre_error draw_armed(cadre_pdf *pdf, const cadre_pdf_font *font,
+                              const struct box_fit *bf, cadre_pdf_fit *fit)
+{
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot draw text");
+    if (!draw_lines(pdf, font, bf, fit))
+        return pdf->err;
     pdf->armed = 0;
     return CADRE_OK;
-nomem:
-    pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
-fail:
-    pdf->armed = 0;
-    return pdf->err;
+}
+
+cadre_error cadre_pdf_text_box(cadre_pdf *pdf, const cadre_pdf_box *box,
+                               const cadre_pdf_font *font, const char *text,
+                               cadre_pdf_fit *fit)
+{
+    if (pdf_ready(pdf) != CADRE_OK)
+        return pdf->err;
+    struct run r;
+    if (!run_init(pdf, font, text, &r))
+        return pdf->err;
+    struct box_fit bf = { .box = box, .r = &r };
+    bf.bw = box->w * CADRE_PDF_PT_PER_MM * BOX_SLACK;
+    bf.bh = box->h * CADRE_PDF_PT_PER_MM * BOX_SLACK;
+    bf.k = r.ascent + r.descent;
+    bf.spacing = box->line_spacing > bf.k ? box->line_spacing : bf.k;
+    if (!fit_one_line(pdf, font, &bf) ||
+        (bf.size == 0 && !fit_wrapped(pdf, font, &bf)))
+        return pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
+    if (bf.size == 0)
+        return pdf_fail(pdf, CADRE_EINVALID,
+                        "text does not fit its %gx%g mm box even at %g pt: "
+                        "'%.60s'",
+                        box->w, box->h, BOX_FLOOR, r.text);
+    return draw_armed(pdf, font, &bf, fit);
 }

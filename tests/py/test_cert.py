@@ -64,7 +64,7 @@ def esc(s):
             .replace(">", "&gt;").replace('"', "&quot;"))
 
 
-def records(people, course_id="K1", extra_courses=""):
+def records(people, course_id="K1", extra_courses="", governing=None):
     """people: list of dicts id, name, unit, gender, no (certificate-no or
     None), status, issued.  One unit per person, named after them, so
     lower-case letters are drawn too."""
@@ -87,12 +87,13 @@ def records(people, course_id="K1", extra_courses=""):
         if p.get("issued"):
             attrs += f' issued="{p["issued"]}"'
         parts += f"<participant {attrs}/>"
+    gov = f' governing-body="{esc(governing)}"' if governing is not None else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <records version="1" as-of="2019-12-31" issuer="Huyện ủy Đình Lập" place="Đình Lập">
 <units>{units}</units><cadres>{cadres}</cadres>
 <courses><course id="{course_id}" type="trung-cap-llct-hc" start="2018-03-05" end="2019-06-28">
 <title>Trung cấp lý luận chính trị – hành chính, khóa 2018 – 2019</title>
-<organizer>Trung tâm Bồi dưỡng chính trị huyện Đình Lập</organizer>
+<organizer{gov}>Trung tâm Bồi dưỡng chính trị huyện Đình Lập</organizer>
 <signer title="GIÁM ĐỐC">Hoàng Văn Minh</signer>{parts}</course>{extra_courses}</courses>
 </records>
 """
@@ -372,7 +373,8 @@ def test_letters(tmp):
            ", ".join(files[:3]))
 
     # A certificate does not change when issued again (one process or
-    # three): the same bytes.  Both runs use one frozen copy of the tool
+    # three): the same bytes, given the same SOURCE_DATE_EPOCH (the PDF's
+    # CreationDate).  Both runs use one frozen copy of the tool
     # and its font subsets, back to back: a subset carries the time it
     # was made (fontTools stamps head.modified), and the build folder may
     # be remade between two runs (a shared build/, a slow valgrind run).
@@ -391,19 +393,21 @@ def test_letters(tmp):
 
 def frozen_tool(tmp):
     """cadre-cert and the font subsets beside it, copied into tmp, with
-    the environment to run the copy (templates from the source tree).
+    the environment to run the copy (templates from the source tree, a
+    fixed SOURCE_DATE_EPOCH).
     A wrapper script (valgrind) is run as it is."""
     fonts = os.path.join(os.path.dirname(BIN), "fonts")
     with open(TOOL, "rb") as f:
         elf = f.read(4) == b"\x7fELF"
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1561680000")
     if not elf or not os.path.isdir(fonts):
-        return [TOOL], None
+        return [TOOL], env
     root = os.path.join(tmp, "frozen")
     os.makedirs(os.path.join(root, "bin"))
     shutil.copy2(TOOL, os.path.join(root, "bin", "cadre-cert"))
     shutil.copytree(fonts, os.path.join(root, "fonts"))
-    return [os.path.join(root, "bin", "cadre-cert")], \
-        dict(os.environ, CADRE_DATA_DIR=TOP)
+    env["CADRE_DATA_DIR"] = TOP
+    return [os.path.join(root, "bin", "cadre-cert")], env
 
 
 SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.pdf")
@@ -498,6 +502,97 @@ def test_chung_chi(tmp):
            f"shift {shift}; {problems[:3]}")
 
 
+def header_lines(page):
+    """The text lines of the page's top quarter, left half: the issuing
+    body, top to bottom."""
+    w, h = page.rect.width, page.rect.height
+    out = []
+    for b in page.get_text("dict")["blocks"]:
+        for line in b.get("lines", []):
+            x0, y0, x1, y1 = line["bbox"]
+            text = "".join(sp["text"] for sp in line["spans"]).strip()
+            if text and x1 < w / 2 and y1 < h / 4:
+                out.append((y0, unicodedata.normalize("NFC", text)))
+    return [t for _y, t in sorted(out)]
+
+
+def test_governing_body(tmp):
+    """organizer@governing-body prints above the organiser; without one,
+    the organiser stands alone: never the records' issuer (both
+    templates, the card with its stock printed)."""
+    with open(CHUNG_CHI, encoding="utf-8") as f:
+        card = os.path.join(tmp, "card.xml")
+        write(card, f.read().replace('fields-only="true"', 'fields-only="false"'))
+    people = [dict(id="G1", name="Hoàng Văn An")]
+    organizer = "TRUNG TÂM BỒI DƯỠNG CHÍNH TRỊ HUYỆN ĐÌNH LẬP"
+    for label, tmpl in (("a4", A4), ("chung-chi", card)):
+        for gov in ("Ủy ban nhân dân huyện Đình Lập", None, ""):
+            rec = os.path.join(tmp, f"g-{label}-{gov is None}.xml")
+            write(rec, records(people, governing=gov))
+            pdf = os.path.join(tmp, f"g-{label}-{gov is None}-{gov == ''}.pdf")
+            r = run(["-t", tmpl, "--course", "K1", "--combined", pdf, rec])
+            doc = fitz.open(pdf) if r.returncode == 0 else None
+            lines = header_lines(doc[0]) if doc else []
+            joined = " ".join(lines)
+            want = ["ỦY BAN NHÂN DÂN HUYỆN ĐÌNH LẬP"] if gov else []
+            # the organiser may wrap: its words, after the governing body
+            ok = (r.returncode == 0 and lines[:len(want)] == want and
+                  " ".join(lines[len(want):]).split() == organizer.split() and
+                  "HUYỆN ỦY" not in joined)
+            report(f"governing-body-{label}-" +
+                   ("given" if gov else "empty" if gov == "" else "absent"),
+                   ok, f"{r.stderr} {lines}")
+
+
+def test_info(tmp):
+    """The Info dictionary as pdfinfo reads it: the title in Vietnamese
+    (UTF-16, not UTF-8 bytes shown as Latin-1), white space folded (no
+    no-break space), the dates from SOURCE_DATE_EPOCH; a malformed
+    SOURCE_DATE_EPOCH is an error that writes nothing."""
+    rec = os.path.join(tmp, "i.xml")
+    write(rec, records([dict(id="I1", name="Nguyễn Thị Hương")]))
+    with open(A4, encoding="utf-8") as f:
+        t = os.path.join(tmp, "t.xml")
+        write(t, f.read().replace('title="Giấy chứng nhận {number}',
+                                  'title="Giấy&#160;chứng  nhận&#x2003;{number}'))
+    pdf = os.path.join(tmp, "i.pdf")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1561694400")  # 2019-06-28 04:00 UTC
+    r = subprocess.run([TOOL, "-t", t, "--course", "K1", "-o",
+                        os.path.join(tmp, "each"), "--combined", pdf, rec],
+                       capture_output=True, text=True, env=env)
+    info = {}
+    each = os.path.join(tmp, "each", "1-2019-CC_Nguyen-Thi-Huong.pdf")
+    for label, path in (("combined", pdf), ("per-person", each)):
+        p = subprocess.run(["pdfinfo", "-enc", "UTF-8", "-isodates", path],
+                           capture_output=True, text=True)
+        info[label] = dict(l.split(":", 1) for l in p.stdout.splitlines()
+                           if ":" in l)
+        info[label] = {k: v.strip() for k, v in info[label].items()}
+    course = "Trung cấp lý luận chính trị – hành chính, khóa 2018 – 2019"
+    organizer = "Trung tâm Bồi dưỡng chính trị huyện Đình Lập"
+    each_i, comb = info["per-person"], info["combined"]
+    report("info-title-vietnamese", r.returncode == 0 and
+           each_i.get("Title") == "Giấy chứng nhận 1/2019/CC – Nguyễn Thị Hương"
+           and comb.get("Title") == course and
+           each_i.get("Author") == organizer and comb.get("Author") == organizer,
+           f"{r.stderr} {info}")
+    raw = open(each, "rb").read() if os.path.exists(each) else b""
+    report("info-utf16-no-nbsp", re.search(rb"/Title\s*<FEFF", raw) and
+           "\u00a0" not in each_i.get("Title", "x\u00a0"), raw[:0])
+    report("info-dates-source-date-epoch",
+           all(i.get("CreationDate") == "2019-06-28T04:00:00Z" and
+               i.get("ModDate") == "2019-06-28T04:00:00Z" for i in info.values()),
+           str({k: (v.get("CreationDate"), v.get("ModDate")) for k, v in info.items()}))
+    bad = os.path.join(tmp, "bad.pdf")
+    for value in ("12x", "-5", "99999999999999999999", "1e9"):
+        r = subprocess.run([TOOL, "--course", "K1", "--combined", bad, rec],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, SOURCE_DATE_EPOCH=value))
+        report(f"info-bad-source-date-epoch-{value}", r.returncode == 1 and
+               "SOURCE_DATE_EPOCH" in r.stderr and not os.path.exists(bad),
+               f"{r.returncode} {r.stderr}")
+
+
 def test_failure_midway(tmp):
     """A name no font can print stops the run: no half-written combined
     file, a message naming the certificate, earlier files complete."""
@@ -567,10 +662,12 @@ def test_glyph_check_fails(tmp, pdf):
 
 
 def test_fonts(tmp):
-    """A family that would lose accents (DejaVu: nested composites) gives
-    way to Noto Serif with a note; no font at all is an error, exit 1."""
+    """A family whose letters nest composite glyphs (DejaVu: "ặ" is "ạ"
+    and a breve, "ạ" is "a" and a dot) is embedded with every part at
+    every depth: each drawn glyph has outlines.  No font at all is an
+    error, exit 1."""
     rec = os.path.join(tmp, "f.xml")
-    write(rec, records([dict(id="F1", name="Đặng Văn Thắng")]))
+    write(rec, records([dict(id="F1", name="Đặng Văn Thắng – Nguyễn Thị Ặ Ẫ ẫ ậ ộ")]))
     t = os.path.join(tmp, "t.xml")
     write(t, """<?xml version="1.0" encoding="UTF-8"?>
 <certificate page="A5" family="DejaVu Sans">
@@ -580,10 +677,20 @@ def test_fonts(tmp):
     pdf = os.path.join(tmp, "f.pdf")
     r = run(["-t", t, "--course", "K1", "--combined", pdf, rec])
     doc = fitz.open(pdf) if r.returncode == 0 else None
-    report("font-nested-composites-replaced",
-           r.returncode == 0 and "using 'Noto Serif' instead" in r.stderr and
-           doc and all("NotoSerif" in f[3] for f in doc[0].get_fonts()) and
-           not check_glyphs(doc, "dejavu"), r.stderr)
+    nested = 0
+    if doc:
+        for xref, _e, _t, base, _n, _enc in doc[0].get_fonts():
+            tt = TTFont(io.BytesIO(doc.xref_stream(font_file_xref(doc, xref))))
+            glyf = tt["glyf"]
+            nested += sum(1 for g in tt.getGlyphOrder()
+                          if glyf[g].isComposite() and any(
+                              glyf[c.glyphName].isComposite()
+                              for c in glyf[g].components))
+    report("font-nested-composites-whole",
+           r.returncode == 0 and "instead" not in r.stderr and doc and
+           all("DejaVuSans" in f[3] for f in doc[0].get_fonts()) and
+           nested > 0 and not check_glyphs(doc, "dejavu"),
+           f"{r.stderr} nested composites: {nested}")
     conf = os.path.join(tmp, "fonts.conf")
     write(conf, '<?xml version="1.0"?><fontconfig><dir>/nonexistent</dir>'
           '<cachedir>' + tmp + '/cache</cachedir></fontconfig>')
@@ -603,13 +710,15 @@ def main():
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         for test in (test_letters, test_hostile_names, test_chung_chi,
-                     test_failure_midway, test_fonts):
+                     test_governing_body, test_info, test_failure_midway,
+                     test_fonts):
             sub = os.path.join(tmp, test.__name__)
             os.makedirs(sub)
             try:
                 test(sub)
             except Exception as e:  # a crash is a failure, not a traceback
                 report(test.__name__, False, f"{type(e).__name__}: {e}")
+        VERDICTS.poppler_clean(tmp)
     return VERDICTS.status()
 
 

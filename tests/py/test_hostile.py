@@ -756,6 +756,7 @@ def main():
                 import traceback
                 report(test.__name__, False, f"{type(e).__name__}: {e} "
                        + traceback.format_exc().splitlines()[-3])
+        VERDICTS.poppler_clean(tmp)
     return VERDICTS.status()
 
 

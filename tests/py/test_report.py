@@ -437,6 +437,7 @@ def main():
     report("template-error-line", r.returncode == 1 and
            f"{bad_t}:5: error:" in r.stderr and
            not os.path.exists(os.path.join(tmp, "x.pdf")), r.stderr)
+    VERDICTS.poppler_clean(tmp)
 
 
 main()

@@ -1,7 +1,11 @@
 """The "ok NAME" / "FAIL NAME: why" lines every output test prints for
 tests/run, and the count of failures behind its exit status."""
 import os
+import subprocess
 import tempfile
+
+POPPLER_CLEAN = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "poppler-clean")
 
 
 class Verdicts:
@@ -15,6 +19,18 @@ class Verdicts:
         else:
             self.failed += 1
             print(f"FAIL {self.tool}/{name}" + (f": {why}" if why else ""))
+
+    def poppler_clean(self, folder, name="poppler-clean"):
+        """Every PDF under `folder` read by poppler (pdffonts, pdftotext,
+        pdftoppm) without one line on standard error: a reader's warning
+        is a failure (tests/poppler-clean)."""
+        pdfs = [os.path.join(d, f) for d, _s, fs in os.walk(folder)
+                for f in fs if f.endswith(".pdf")]
+        r = subprocess.run([POPPLER_CLEAN, folder], capture_output=True,
+                           text=True)
+        lines = r.stdout.splitlines()
+        self.report(name, pdfs and r.returncode == 0 and not lines,
+                    f"{len(pdfs)} PDFs; " + "; ".join(lines[:5]))
 
     def status(self):
         """The test's exit status: 1 when anything failed."""
