@@ -691,12 +691,26 @@ static uint32_t parse_primary(compiler *c)
     }
 }
 
+/* The parser recurses into parentheses, arguments, "not" and unary
+ * minus: each open one counts, so that "- - - ... 1" or "((( ... )))"
+ * 100,000 deep is an error, not a stack overflow. */
+static bool nest_in(compiler *c)
+{
+    if (++c->nest <= MAX_DEPTH)
+        return true;
+    err(c, "expression nested too deeply");
+    return false;
+}
+
 static uint32_t parse_unary(compiler *c)
 {
     if (c->tok.t == T_MINUS) {
         uint32_t n = anew(c, A_NEG);
         next(c);
+        if (!nest_in(c))
+            return CADRE_ENONE;
         uint32_t a = parse_unary(c);
+        c->nest--;
         if (n == CADRE_ENONE || a == CADRE_ENONE)
             return CADRE_ENONE;
         c->ast[n].a = a;
@@ -812,7 +826,10 @@ static uint32_t parse_not(compiler *c)
     if (c->tok.t == T_NOT) {
         uint32_t n = anew(c, A_NOT);
         next(c);
+        if (!nest_in(c))
+            return CADRE_ENONE;
         uint32_t a = parse_not(c);
+        c->nest--;
         if (n == CADRE_ENONE || a == CADRE_ENONE)
             return CADRE_ENONE;
         c->ast[n].a = a;
@@ -839,11 +856,8 @@ static uint32_t parse_and(compiler *c)
 
 static uint32_t parse_or(compiler *c)
 {
-    /* parentheses and arguments nest through here: bound the recursion */
-    if (++c->nest > MAX_DEPTH) {
-        err(c, "expression nested too deeply");
+    if (!nest_in(c))
         return CADRE_ENONE;
-    }
     uint32_t left = parse_and(c);
     while (left != CADRE_ENONE && !c->failed && c->tok.t == T_OR) {
         uint32_t n = anew(c, A_OR);

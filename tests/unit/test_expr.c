@@ -770,6 +770,32 @@ TEST(errors)
     memset(deep + 601, ')', 600);
     deep[1201] = '\0';
     CHECK(strstr(error_of(deep, &none_scope), "nested too deeply") != NULL);
+    /* ... 100,000 deep, of every kind that recurses: unary minus, "not",
+     * parentheses, arguments, in expressions and in text templates */
+    static const char *const opens[] = {"-", "not ", "(", "-(", "if(true, 1, ",
+                                        "(-"};
+    size_t n = 100000;
+    char *huge = malloc(n * 13 + 16);
+    for (size_t k = 0; huge && k < sizeof opens / sizeof *opens; k++) {
+        size_t len = strlen(opens[k]), at = 1;
+        huge[0] = '{';
+        for (size_t i = 0; i < n; i++, at += len)
+            memcpy(huge + at, opens[k], len);
+        huge[at++] = '1';
+        for (size_t i = 0; i < n && strchr(opens[k], '('); i++)
+            huge[at++] = ')';
+        huge[at++] = '}';
+        huge[at] = '\0';
+        CHECK(strstr(error_of(huge + 1, &none_scope), "nested too deeply"));
+        cadre_diags_release(&diags);
+        cadre_tmpl_text *t = cadre_tmpl_text_compile(huge, &none_scope,
+                                                     "t.xml", 3, &diags);
+        CHECK(t == NULL && strstr(msg(), "t.xml:3: error: ") &&
+              strstr(msg(), "nested too deeply"));
+        cadre_tmpl_text_free(t);
+        cadre_diags_release(&diags);
+    }
+    free(huge);
 }
 
 TEST(names_that_are_code_words)
