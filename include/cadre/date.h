@@ -18,6 +18,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+
+#include "cadre/error.h"
 
 /* A day, or a year alone when month and day are 0.  All zero: no date. */
 typedef struct cadre_date {
@@ -57,6 +60,15 @@ long cadre_date_days(cadre_date d);
 
 /* The date of `days` since 1970-01-01. */
 cadre_date cadre_date_from_days(long days);
+
+/* The moment documents carry as made (a workbook's or a PDF's creation
+ * date): $SOURCE_DATE_EPOCH when set and not empty, else now.  As the
+ * reproducible-builds specification asks, a value that is not a count of
+ * seconds since 1970-01-01 UTC in decimal digits (or that is past the year
+ * 9999, which no document date can write) is an error, never a date made
+ * of an overflow: returns CADRE_EINVALID and adds "SOURCE_DATE_EPOCH
+ * 'VALUE' is not ..." to `diags`. */
+cadre_error cadre_source_date_get(time_t *out, cadre_diags *diags);
 
 /* The three forms below write at most `size` bytes including the NUL and
  * return the length of the text (truncated if `size` is too small).  A year

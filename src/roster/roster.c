@@ -93,16 +93,8 @@ static time_t creation_time(const cadre_roster_options *opt)
 {
     if (opt->created)
         return opt->created;
-    /* reproducible builds: https://reproducible-builds.org/specs/source-date-epoch/ */
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    if (s && *s) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(s, &end, 10);
-        if (!*end && errno == 0 && v > 0)
-            return (time_t)v;
-    }
-    return time(NULL);
+    time_t t; /* checked by cadre_roster_write() first */
+    return cadre_source_date_get(&t, NULL) == CADRE_OK ? t : time(NULL);
 }
 
 static cadre_date day_of(time_t t)
@@ -147,7 +139,10 @@ cadre_error cadre_roster_write(const cadre_roster *r,
     char *props[7] = { 0 };
     bool open = false;
     cadre_error err;
-    time_t created = creation_time(opt);
+    time_t created;
+    if (!opt->created && (err = cadre_source_date_get(&created, diags)))
+        return err; /* a malformed SOURCE_DATE_EPOCH */
+    created = creation_time(opt);
     j.as_of = cadre_date_is_set(opt->as_of) ? opt->as_of
               : cadre_date_is_set(recs->as_of) ? recs->as_of
                                                : day_of(created);

@@ -1,5 +1,6 @@
 /* date.c - parsing, arithmetic and Vietnamese forms of dates. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cadre/date.h"
 
@@ -131,4 +132,26 @@ size_t cadre_date_format_iso(cadre_date d, char *buf, size_t size)
     if (cadre_date_is_year_only(d))
         return done(snprintf(buf, size, "%04d", d.year));
     return done(snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day));
+}
+
+cadre_error cadre_source_date_get(time_t *out, cadre_diags *diags)
+{
+    /* https://reproducible-builds.org/specs/source-date-epoch/ */
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    if (!s || !*s) {
+        *out = time(NULL);
+        return CADRE_OK;
+    }
+    long long v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9' && v <= 253402300799LL; p++)
+        v = v * 10 + (*p - '0');
+    if (*p || v > 253402300799LL) { /* after 9999-12-31 23:59:59 */
+        cadre_diags_error(diags, NULL, 0,
+                          "SOURCE_DATE_EPOCH '%.40s' is not a number of "
+                          "seconds since 1970 before the year 10000", s);
+        return CADRE_EINVALID;
+    }
+    *out = (time_t)v;
+    return CADRE_OK;
 }
