@@ -73,8 +73,10 @@ static int issue(const struct options *o, char **files, size_t n_files,
     if (err == CADRE_OK && o->reg)
         err = cadre_cert_write_register(&b, o->reg, diags);
     if (err == CADRE_OK)
-        printf("%zu certificate%s of course %s\n", b.n, b.n == 1 ? "" : "s",
-               o->course);
+        fprintf(tool_is_stdout(o->combined) || tool_is_stdout(o->reg)
+                    ? stderr : stdout,
+                "%zu certificate%s of course %s\n", b.n, b.n == 1 ? "" : "s",
+                o->course);
     int status = err == CADRE_OK ? 0
                  : err == CADRE_EIO && (!t || !b.certs) ? 2 : 1;
     cadre_cert_batch_release(&b);

@@ -5,6 +5,8 @@
 #include <libintl.h>
 #include <limits.h>
 #include <locale.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "cadre/i18n.h"
+#include "cadre/files.h"
 
 /* The one piece of state of the tools' common part: set once in main. */
 static const char *program = "cadre";
@@ -46,11 +49,53 @@ static void start_messages(void)
     textdomain(CADRE_TEXTDOMAIN);
 }
 
+/* Interrupted (Ctrl-C, kill, a closed terminal): no temporary file is
+ * left behind, then the signal ends the process as it would have. */
+static void on_signal(int sig)
+{
+    cadre_outfile_remove_all();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void remove_temporaries_on_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        /* a signal ignored when we start (nohup, a background job) stays so */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+    /* A file over the size limit (ulimit -f) or a closed pipe is a write
+     * error to report, with the temporary file removed, not a death that
+     * leaves it. */
+    signal(SIGXFSZ, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* A standard descriptor closed when the tool starts would be taken by the
+ * next file opened (a font, a temporary file), then written as standard
+ * output (-o /dev/stdout): hold each with /dev/null, read-only, so that
+ * writing to it fails as writing to a closed one does. */
+static void hold_closed_standard_descriptors(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+            open("/dev/null", O_RDONLY) < 0)
+            _exit(TOOL_EXIT_USAGE);
+}
+
 void tool_start(const char *name, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     program = name;
+    hold_closed_standard_descriptors();
+    remove_temporaries_on_signals();
     start_messages();
 }
 
@@ -121,6 +166,13 @@ bool tool_parse_date(const char *arg, cadre_date *out)
 const char **tool_list_new(int argc)
 {
     return calloc((size_t)(argc > 0 ? argc : 1), sizeof(const char *));
+}
+
+bool tool_is_stdout(const char *path)
+{
+    struct stat a, b;
+    return path && stat(path, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 &&
+           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 int tool_status(cadre_error err, bool reading_inputs)

@@ -61,6 +61,11 @@ bool tool_parse_date(const char *arg, cadre_date *out);
  * so `argc` bounds it.  NULL when out of memory; free with free(). */
 const char **tool_list_new(int argc);
 
+/* True when `path` (may be NULL) is the file standard output goes to
+ * (-o /dev/stdout, or its file): a summary printed then goes to stderr,
+ * so as not to end up inside the output. */
+bool tool_is_stdout(const char *path);
+
 /* The exit status for the outcome of a run: 0 for CADRE_OK, 2 for an
  * input that could not be read (CADRE_EIO while `reading_inputs`), 1 for
  * everything else. */

@@ -17,6 +17,7 @@
 #define CADRE_ERROR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -52,14 +53,24 @@ typedef struct cadre_diag {
     char *message;           /* what is wrong, lower case, no final dot */
 } cadre_diag;
 
-/* A list of diagnostics, kept in the order they were found. */
+/* Errors kept about one file: the 101st error about a file is kept as
+ * "too many errors, giving up on this file" and later ones are counted
+ * but not kept; likewise warnings, after "too many warnings, not showing
+ * more for this file".  So a file with 2,500 bad references prints 101
+ * lines, whichever module found them. */
+#define CADRE_DIAGS_PER_FILE 100
+
+/* A list of diagnostics, kept in the order they were found.  Not safe to
+ * share between threads without a lock. */
 typedef struct cadre_diags {
     cadre_diag *items; /* the messages kept */
     size_t count;      /* messages kept */
     size_t cap;        /* allocated slots */
     size_t max;        /* keep at most this many (0: no limit) */
-    size_t dropped;    /* messages beyond max, counted but not kept */
+    size_t dropped;    /* messages beyond max or the per-file caps,
+                          counted but not kept */
     size_t errors;     /* errors added, kept or dropped */
+    struct cadre_diags_files *files; /* messages per file, for the caps */
 } cadre_diags;
 
 /* Start an empty list keeping at most `max` messages (0 for no limit). */
@@ -78,6 +89,10 @@ void cadre_diags_vadd(cadre_diags *diags, cadre_severity severity,
                       const char *file, unsigned long line,
                       const char *fmt, va_list ap);
 
+/* True when `file` has had its CADRE_DIAGS_PER_FILE errors: a reader may
+ * stop reading it, since nothing more about it will be shown. */
+bool cadre_diags_full(const cadre_diags *diags, const char *file);
+
 /* Shorthand for an error. */
 void cadre_diags_error(cadre_diags *diags, const char *file,
                        unsigned long line, const char *fmt, ...)
@@ -85,7 +100,7 @@ void cadre_diags_error(cadre_diags *diags, const char *file,
 
 /* Write every message to `out` as "file:line: error: message" (a message
  * about no file as "prog: message", git's form), then a line saying how
- * many were left out, if any. */
+ * many were left out, if any ("(N more messages not shown)"). */
 void cadre_diags_print(const cadre_diags *diags, const char *prog, FILE *out);
 
 #endif

@@ -1,10 +1,20 @@
 /*
  * files.h - where the tools find their data (templates, fonts), and how
- * they write outputs: never a half-written document.
+ * they write outputs: never a half-written document, never over a file
+ * the run has read.
  *
  * Every output is written to a temporary file in the target's directory
  * and renamed over the target only when complete, so a failure (a full
- * disk, a bad template, a crash) leaves whatever was there before.
+ * disk, a bad template, a crash) leaves whatever was there before.  A
+ * target that is a symbolic link is written through it: the file it
+ * points to is replaced, never the link.
+ *
+ * The process keeps two registries, shared by every module (they guard
+ * the user's files, whichever module reads or writes): the files read as
+ * input, which readers note with cadre_files_note_input() and no output
+ * may replace, and the temporary files not yet committed, which a tool's
+ * signal handler removes with cadre_outfile_remove_all().  Both are
+ * process-wide and safe to use from several threads.
  *
  *     cadre_outfile out;
  *     if (cadre_outfile_begin(&out, "roster.xlsx", &diags) != CADRE_OK)
@@ -16,16 +26,26 @@
 #ifndef CADRE_FILES_H
 #define CADRE_FILES_H
 
+#include <sys/stat.h>
+
 #include "cadre/error.h"
 
 typedef struct cadre_outfile {
-    char *path; /* the target, as given */
-    char *tmp;  /* where to write: a fresh empty file beside the target, or
-                   in $TMPDIR when the target is not a regular file (a
-                   device such as /dev/stdout or /dev/full), to be copied
-                   there on commit */
-    int copy;   /* commit copies tmp to the target instead of renaming */
+    char *path;   /* the target, as given (for messages) */
+    char *target; /* the file written: path with its links followed */
+    char *tmp;    /* where to write: a fresh empty file beside the target,
+                     or in $TMPDIR when the target is not a regular file
+                     (a device such as /dev/full, a pipe, a descriptor
+                     such as /dev/stdout), to be copied there on commit */
+    int copy;     /* commit copies tmp to the target instead of renaming */
+    struct cadre_temp *temp; /* tmp's entry among the files to remove on
+                                a signal */
 } cadre_outfile;
+
+/* Note the file `st` describes (fstat() of a file being read) as an input
+ * of this process: cadre_outfile_begin() refuses to write over it, by
+ * any name or link.  Every reader of a file the user named calls it. */
+void cadre_files_note_input(const struct stat *st);
 
 /* Create the temporary file for `path`.  On failure, adds "cannot write
  * 'path': reason" to diags and returns CADRE_EIO (nothing was created).
@@ -44,6 +64,11 @@ cadre_error cadre_outfile_commit(cadre_outfile *out, cadre_diags *diags);
 
 /* Remove the temporary file and release `out`.  Safe after commit. */
 void cadre_outfile_abort(cadre_outfile *out);
+
+/* Remove every temporary file begun and not yet committed or aborted, in
+ * every thread: for a signal handler (it is async-signal-safe), which
+ * then ends the process. */
+void cadre_outfile_remove_all(void);
 
 /* Find a shipped data file ("templates/roster/course.xml", "fonts/...")
  * in, in order: $CADRE_DATA_DIR, the source tree the running tool was

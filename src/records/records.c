@@ -11,8 +11,6 @@
 #include "util/strmap.h"
 #include "xmlsafe.h"
 
-/* Errors kept per file before the loader gives up on it. */
-#define MAX_ERRORS_PER_FILE 100
 /* The format nests 4 deep; a little room lets an unknown element inside a
  * leaf be named as such, and beyond that the nesting itself is the error. */
 #define MAX_DEPTH 8
@@ -164,17 +162,15 @@ static void bad(loader *L, unsigned long line, const char *fmt, ...)
 {
     if (L->gave_up)
         return;
-    if (L->errors == MAX_ERRORS_PER_FILE) {
-        cadre_diags_error(L->diags, L->path, line,
-                          "too many errors, giving up on this file");
-        L->gave_up = true;
-        return;
-    }
     L->errors++;
     va_list ap;
     va_start(ap, fmt);
     cadre_diags_vadd(L->diags, CADRE_SEV_ERROR, L->path, line, fmt, ap);
     va_end(ap);
+    /* The list keeps CADRE_DIAGS_PER_FILE errors a file, then says it
+     * gives up: so does the loader. */
+    L->gave_up = L->diags ? cadre_diags_full(L->diags, L->path)
+                          : L->errors > CADRE_DIAGS_PER_FILE;
 }
 
 static void out_of_memory(loader *L, unsigned long line)
@@ -1041,23 +1037,61 @@ static void resolve(cadre_records *r, cadre_diags *diags)
     in->n_pending = in->cap_pending = 0;
 }
 
-/* A unit may not be its own ancestor: "the units below it" must end. */
-static void check_unit_cycles(cadre_records *r, cadre_diags *diags)
+/* Units nest a few levels in a district (huyện, phòng, trường); a chain
+ * of parents longer than this is refused, so that every module may walk
+ * up from a unit, or down a tree, without a province-sized loop. */
+#define MAX_UNIT_DEPTH 64
+
+/* A unit may not be its own ancestor ("the units below it" must end),
+ * nor sit more than MAX_UNIT_DEPTH levels down.  Each unit is walked
+ * once: going up from it to the first unit whose depth is known, then
+ * giving each unit of that path its depth on the way down. */
+static cadre_error check_unit_tree(cadre_records *r, cadre_diags *diags)
 {
-    for (size_t i = 0; i < r->n_units; i++) {
-        uint32_t u = r->units[i].parent;
-        for (size_t steps = 0; u != CADRE_NONE; steps++) {
-            if (u == i || steps > r->n_units) {
-                cadre_source s = r->units[i].src;
-                cadre_diags_error(diags, r->files[s.file], s.line,
-                                  "unit '%s' is its own ancestor",
-                                  r->units[i].id);
-                r->in->errors++;
-                break;
-            }
+    /* depth[u]: 0 not seen yet, 1.. its level, or one of these */
+    enum { ON_PATH = UINT32_MAX - 2, BELOW_CYCLE, IN_CYCLE };
+    size_t n = r->n_units;
+    uint32_t *depth = calloc(n ? n : 1, sizeof *depth);
+    uint32_t *path = malloc((n ? n : 1) * sizeof *path);
+    if (!depth || !path) {
+        free(depth);
+        free(path);
+        return CADRE_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        uint32_t u = (uint32_t)i;
+        while (u != CADRE_NONE && depth[u] == 0) {
+            depth[u] = ON_PATH;
+            path[len++] = u;
             u = r->units[u].parent;
         }
+        uint32_t d = u == CADRE_NONE ? 0 : depth[u];
+        if (d == ON_PATH) { /* the path from u up came back to u */
+            do
+                depth[path[--len]] = IN_CYCLE;
+            while (path[len] != u);
+        }
+        bool lost = d >= ON_PATH; /* above: a cycle, not a root */
+        while (len--)
+            depth[path[len]] = lost ? BELOW_CYCLE : ++d;
     }
+    for (size_t i = 0; i < n; i++) {
+        cadre_source s = r->units[i].src;
+        if (depth[i] == IN_CYCLE)
+            cadre_diags_error(diags, r->files[s.file], s.line,
+                              "unit '%s' is its own ancestor", r->units[i].id);
+        else if (depth[i] == MAX_UNIT_DEPTH + 1)
+            cadre_diags_error(diags, r->files[s.file], s.line,
+                              "unit '%s' is nested more than %d levels deep",
+                              r->units[i].id, MAX_UNIT_DEPTH);
+        else
+            continue;
+        r->in->errors++;
+    }
+    free(depth);
+    free(path);
+    return CADRE_OK;
 }
 
 /* One cadre at most once per course. */
@@ -1093,8 +1127,8 @@ static cadre_error check_participants(cadre_records *r, cadre_diags *diags)
 cadre_error cadre_records_finish(cadre_records *r, cadre_diags *diags)
 {
     resolve(r, diags);
-    check_unit_cycles(r, diags);
-    if (check_participants(r, diags) != CADRE_OK) {
+    if (check_unit_tree(r, diags) != CADRE_OK ||
+        check_participants(r, diags) != CADRE_OK) {
         cadre_diags_error(diags, NULL, 0, "out of memory");
         return CADRE_ENOMEM;
     }

@@ -14,10 +14,14 @@
 #include <libxml/SAX2.h>
 
 #include "cadre/text.h"
-#include "files_internal.h"
+#include "cadre/files.h"
 #include "xmlsafe.h"
 
 #define READ_CHUNK (64 * 1024)
+/* Attributes in one start tag: the format needs six at most.  libxml2
+ * checks each attribute of a tag against all the others before any
+ * callback of ours: 400,000 of them took 80 s. */
+#define MAX_ATTRS 1024
 
 /* The text gathered for one open element. */
 typedef struct open_elem {
@@ -40,6 +44,8 @@ typedef struct parser {
     size_t attrs_cap;
     char *values;           /* NUL-terminated attribute values */
     size_t values_cap;
+    size_t run_eq;          /* '=' read since the last '<': a bound on
+                               the attributes of a start tag not ended */
     cadre_error status;     /* first failure, or CADRE_OK */
     bool stopped;
     bool at_eof;            /* the last chunk is being parsed */
@@ -85,6 +91,8 @@ static bool check_text(parser *p, const char *s, size_t len, unsigned long line,
         cadre_diags_error(p->diags, p->path, line,
                           "control character U+%04X in <%s>", (unsigned)cp,
                           elem);
+    if (cadre_diags_full(p->diags, p->path))
+        stop(p); /* nothing more about this file would be shown */
     return false;
 }
 
@@ -350,6 +358,40 @@ static bool check_start(parser *p, const unsigned char *b, size_t n)
     return false;
 }
 
+static size_t count_eq(const unsigned char *b, size_t n)
+{
+    size_t k = 0;
+    for (const unsigned char *e = b + n; (b = memchr(b, '=', (size_t)(e - b)));
+         b++)
+        k++;
+    return k;
+}
+
+/* Before libxml2 sees chunk `b`: refuse a start tag with more attributes
+ * than MAX_ATTRS while it is still arriving.  No attribute holds a '<',
+ * so the '=' since the last '<' bound the attributes of a tag not yet
+ * ended; only the ends of a chunk are counted (a tag wholly inside one
+ * chunk is bounded by its size), and only a tag libxml2 is waiting on
+ * counts (a text of '=' signs is text). */
+static bool attributes_ok(parser *p, const unsigned char *b, size_t n)
+{
+    const unsigned char *lt = memchr(b, '<', n);
+    p->run_eq += count_eq(b, lt ? (size_t)(lt - b) : n);
+    if (p->run_eq > MAX_ATTRS && p->ctxt &&
+        p->ctxt->instate == XML_PARSER_START_TAG) {
+        fail(p, CADRE_ELIMIT, line_now(p),
+             "more than %s attributes in one start tag", "1024");
+        return false;
+    }
+    if (lt) {
+        const unsigned char *end = b + n, *last = end - 1;
+        while (*last != '<')
+            last--;
+        p->run_eq = count_eq(last + 1, (size_t)(end - last - 1));
+    }
+    return true;
+}
+
 /* libxml2 prints some errors (encoding, I/O) on stderr through its
  * generic channel; a library must not print.  Ours come through serror. */
 static void silent(void *ctx, const char *fmt, ...)
@@ -368,14 +410,26 @@ static cadre_error io_error(cadre_diags *diags, const char *verb,
 cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
                             int max_depth, cadre_diags *diags)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is
+     * refused below, as every file that is not a regular one. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return io_error(diags, "open", path, errno);
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    int why = fstat(fd, &st) != 0 ? errno
+              : S_ISDIR(st.st_mode) ? EISDIR
+                                    : 0;
+    if (!why && !S_ISREG(st.st_mode)) {
         close(fd);
-        return io_error(diags, "read", path, EISDIR);
+        cadre_diags_error(diags, NULL, 0,
+                          "cannot read '%s': not a regular file", path);
+        return CADRE_EIO;
     }
+    if (why) {
+        close(fd);
+        return io_error(diags, "read", path, why);
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     cadre_files_note_input(&st);
     unsigned char *buf = malloc(READ_CHUNK);
     parser p = {.h = h, .path = path, .diags = diags, .max_depth = max_depth};
@@ -423,6 +477,8 @@ cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
             xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET);
             p.ctxt->linenumbers = 1;
         }
+        if (!attributes_ok(&p, buf, (size_t)n))
+            break;
         p.at_eof = n == 0;
         int rc = xmlParseChunk(p.ctxt, (const char *)buf, (int)n, n == 0);
         if (rc != 0 && !p.stopped) /* an error libxml2 did not report */

@@ -5,6 +5,65 @@
 #include "cadre/error.h"
 #include "cadre/i18n.h"
 #include "grow.h"
+#include "strmap.h"
+
+/* How many errors and warnings were added about each file. */
+typedef struct file_tally {
+    char *name;      /* owned */
+    size_t errors;   /* errors added about it */
+    size_t warnings; /* warnings added about it */
+} file_tally;
+
+struct cadre_diags_files {
+    strmap index;     /* name -> index in tallies */
+    file_tally *tallies;
+    size_t n, cap;
+};
+
+static void files_free(struct cadre_diags_files *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n; i++)
+        free(f->tallies[i].name);
+    free(f->tallies);
+    strmap_release(&f->index);
+    free(f);
+}
+
+/* The tally of `file`, made on first use; NULL when out of memory. */
+static file_tally *tally_of(cadre_diags *diags, const char *file)
+{
+    struct cadre_diags_files *f = diags->files;
+    uint32_t i;
+    if (f && f->n && strcmp(f->tallies[f->n - 1].name, file) == 0)
+        return &f->tallies[f->n - 1]; /* messages come a file at a time */
+    if (f && strmap_get(&f->index, file, &i))
+        return &f->tallies[i];
+    if (!f && !(f = diags->files = calloc(1, sizeof *f)))
+        return NULL;
+    char *name = strdup(file);
+    if (!name || !GROW(f->tallies, f->cap, f->n + 1)) {
+        free(name);
+        return NULL;
+    }
+    /* the map borrows names: grown tallies keep the same strings */
+    if (strmap_put(&f->index, name, (uint32_t)f->n, NULL) < 0) {
+        free(name);
+        return NULL;
+    }
+    f->tallies[f->n] = (file_tally){name, 0, 0};
+    return &f->tallies[f->n++];
+}
+
+bool cadre_diags_full(const cadre_diags *diags, const char *file)
+{
+    if (!diags || !diags->files || !file)
+        return false;
+    uint32_t i;
+    return strmap_get(&diags->files->index, file, &i) &&
+           diags->files->tallies[i].errors > CADRE_DIAGS_PER_FILE;
+}
 
 static const char *const error_names[CADRE_ERROR_COUNT] = {
     [CADRE_OK] = "success",
@@ -40,6 +99,7 @@ void cadre_diags_release(cadre_diags *diags)
         free(diags->items[i].message);
     }
     free(diags->items);
+    files_free(diags->files);
     cadre_diags_init(diags, diags->max);
 }
 
@@ -53,6 +113,18 @@ void cadre_diags_vadd(cadre_diags *diags, cadre_severity severity,
         diags->errors++;
     if (diags->max && diags->count >= diags->max)
         goto drop;
+    /* The per-file caps: the message after the last one kept says so. */
+    file_tally *t = file && severity != CADRE_SEV_NOTE ? tally_of(diags, file)
+                                                       : NULL;
+    size_t *seen = !t ? NULL : severity == CADRE_SEV_ERROR ? &t->errors
+                                                          : &t->warnings;
+    if (seen && ++*seen > CADRE_DIAGS_PER_FILE) {
+        if (*seen > CADRE_DIAGS_PER_FILE + 1)
+            goto drop;
+        fmt = severity == CADRE_SEV_ERROR
+                  ? "too many errors, giving up on this file"
+                  : "too many warnings, not showing more for this file";
+    }
     if (!GROW(diags->items, diags->cap, diags->count + 1))
         goto drop;
     fmt = cadre_gettext(fmt); /* the user's language (i18n.h) */

