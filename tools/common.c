@@ -2,10 +2,10 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libintl.h>
 #include <limits.h>
 #include <locale.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cadre/i18n.h"
 #include "cadre/files.h"
+#include "cadre/i18n.h"
 
 /* The one piece of state of the tools' common part: set once in main. */
 static const char *program = "cadre";
