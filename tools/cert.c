@@ -12,8 +12,8 @@
 
 static const char usage[] =
     "usage: cadre-cert [-t TEMPLATE] --course ID [--cadre ID]... [-o DIR]\n"
-    "                  [--combined FILE.pdf] [--register FILE.xlsx] [-j N] "
-    "FILE...\n"
+    "                  [--combined FILE.pdf] [--register FILE.xlsx] [-j N]\n"
+    "                  [--sign-key KEY] FILE...\n"
     "Issue the certificates of a course to everyone who completed it (or to\n"
     "the cadres named), from records FILEs.\n"
     "\n"
@@ -25,6 +25,8 @@ static const char usage[] =
     "      --combined F   all certificates in one PDF, in name order\n"
     "      --register F   the certificate register as XLSX\n"
     "  -j, --jobs N       write per-person files with N processes\n"
+    "      --sign-key KEY seal each certificate's QR code with the secret\n"
+    "                     key KEY (cadre-keys generate; docs/verify.md)\n"
     "  -h, --help         show this help\n"
     "      --version      show the version\n"
     "\n"
@@ -33,6 +35,7 @@ static const char usage[] =
 
 struct options {
     const char *tmpl, *course, *dir, *combined, *reg;
+    const char *sign_key; /* --sign-key: the secret key file */
     const char **cadres; /* --cadre ids */
     size_t n_cadres;
     int jobs;
@@ -47,7 +50,10 @@ static int issue(const struct options *o, char **files, size_t n_files,
     char *tpath = cadre_cert_find_template(o->tmpl);
     cadre_cert_tmpl *t = NULL;
     cadre_cert_batch b = { 0 };
+    cadre_key *key = NULL;
     cadre_error err = recs && fonts ? CADRE_OK : CADRE_ENOMEM;
+    if (err == CADRE_OK && o->sign_key && !(key = cadre_key_load(o->sign_key, diags)))
+        err = CADRE_EIO;
     if (err == CADRE_OK)
         err = cadre_records_load_all(recs, (const char *const *)files,
                                      n_files, diags);
@@ -66,6 +72,8 @@ static int issue(const struct options *o, char **files, size_t n_files,
     if (err == CADRE_OK)
         err = cadre_cert_batch_init(&b, recs, t, o->course, o->cadres,
                                     o->n_cadres, diags);
+    if (err == CADRE_OK && key)
+        err = cadre_cert_batch_seal(&b, t, key, diags);
     if (err == CADRE_OK && o->dir)
         err = cadre_cert_write_files(t, &b, o->dir, o->jobs, diags);
     if (err == CADRE_OK && o->combined)
@@ -81,6 +89,7 @@ static int issue(const struct options *o, char **files, size_t n_files,
                  : err == CADRE_EIO && (!t || !b.certs) ? 2 : 1;
     cadre_cert_batch_release(&b);
     cadre_cert_tmpl_free(t);
+    cadre_key_free(key);
     free(tpath);
     cadre_pdf_fonts_free(fonts);
     cadre_records_free(recs);
@@ -97,6 +106,7 @@ int main(int argc, char **argv)
         {"combined", required_argument, NULL, 'P'},
         {"register", required_argument, NULL, 'R'},
         {"jobs", required_argument, NULL, 'j'},
+        {"sign-key", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -114,6 +124,7 @@ int main(int argc, char **argv)
         case 'o': o.dir = optarg; break;
         case 'P': o.combined = optarg; break;
         case 'R': o.reg = optarg; break;
+        case 'K': o.sign_key = optarg; break;
         case 'j':
             if (!tool_parse_long(optarg, 1, 256, &jobs)) {
                 tool_error("bad -j '%s': give 1 to 256", optarg);

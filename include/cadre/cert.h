@@ -33,6 +33,7 @@
 #include "cadre/error.h"
 #include "cadre/pdf.h"
 #include "cadre/records.h"
+#include "cadre/verify.h"
 
 /* A compiled certificate template: read-only once loaded. */
 typedef struct cadre_cert_tmpl cadre_cert_tmpl;
@@ -63,6 +64,9 @@ typedef struct cadre_cert {
                              [A-Za-z0-9._-], no leading dot, at most 120
                              bytes, unique in the batch (even ignoring
                              case) */
+    char *seal;           /* the signed payload (verify.h) the template's
+                             <qr verify="ADDRESS"> holds after '#', or
+                             NULL when not sealed */
 } cadre_cert;
 
 /* The certificates of one course to issue, in the Vietnamese name order. */
@@ -86,6 +90,15 @@ cadre_error cadre_cert_batch_init(cadre_cert_batch *b,
                                   const char *course_id,
                                   const char *const *cadre_ids, size_t n_ids,
                                   cadre_diags *diags);
+
+/* Seal every certificate of the batch with `key`: its QR codes marked
+ * verify="ADDRESS" in the template then hold ADDRESS#SEAL, which
+ * cadre-verify and the verification page check (docs/verify.md).
+ * CADRE_EINVALID when the template has no such QR code or a field cannot
+ * be sealed (too long); CADRE_ENOMEM. */
+cadre_error cadre_cert_batch_seal(cadre_cert_batch *b,
+                                  const cadre_cert_tmpl *t,
+                                  const cadre_key *key, cadre_diags *diags);
 
 /* Free the batch's certificates; `b` is empty and may be initialised
  * again. */

@@ -194,7 +194,9 @@ cadre_error cadre_cert_draw(const cadre_cert_tmpl *t,
             continue;
         if (el->when && !cadre_expr_test(el->when, &env))
             continue;
-        err = draw_element(pdf, t, el, &env, why, sizeof why);
+        err = el->kind == CERT_QR && el->verify && b->certs[i].seal
+                  ? cert_draw_sealed_qr(pdf, el, b->certs[i].seal)
+                  : draw_element(pdf, t, el, &env, why, sizeof why);
     }
     if (err != CADRE_OK) {
         char who[512];

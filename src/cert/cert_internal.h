@@ -44,6 +44,8 @@ struct cert_el {
     cadre_tmpl_text *text;  /* text and QR content */
     const char *constant;   /* the text when it has no placeholder */
     char *path;             /* image file, resolved */
+    const char *verify;     /* qr: the verification page's address, to
+                               hold the seal after '#'; or NULL */
     const char *file;       /* where the element is, for messages */
     unsigned long line;
 };
@@ -66,5 +68,10 @@ struct cadre_cert_tmpl {
  * CERT_VAR_COUNT values and outlive the use of env. */
 void cert_env(const cadre_cert_batch *b, size_t i, cadre_env *env,
               cadre_value *vars);
+
+/* Seal every certificate (cert_seal.c); draw a QR code holding the
+ * element's address and `seal` after '#'. */
+cadre_error cert_draw_sealed_qr(cadre_pdf *pdf, const struct cert_el *el,
+                                const char *seal);
 
 #endif

@@ -341,6 +341,7 @@ void cadre_cert_batch_release(cadre_cert_batch *b)
     for (size_t i = 0; b->certs && i < b->n; i++) {
         free(b->certs[i].number);
         free(b->certs[i].file_name);
+        free(b->certs[i].seal);
     }
     free(b->certs);
     b->certs = NULL;

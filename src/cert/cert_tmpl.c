@@ -111,7 +111,7 @@ static const char *const border_attrs[] = { COMMON, "x", "y", "w", "h",
 static const char *const image_attrs[] = { COMMON, "file", "x", "y", "w",
                                            "h", NULL };
 static const char *const qr_attrs[] = { COMMON, "x", "y", "size", "color",
-                                        NULL };
+                                        "verify", NULL };
 
 /* A required number attribute in [min, max]. */
 static int need(const cadre_tnode *n, const char *name, double min,
@@ -180,6 +180,31 @@ static int read_text(cadre_cert_tmpl *t, const cadre_tnode *n,
      * rendering it (unless it has {{ }} escapes to undo). */
     if (cadre_tmpl_text_is_constant(el->text) && !strpbrk(n->text, "{}"))
         el->constant = n->text;
+    return 0;
+}
+
+/* A QR code's verify="ADDRESS": printable ASCII without spaces or '#',
+ * since the seal follows it after a '#'. */
+static int verify_attr(const cadre_tnode *n, struct cert_el *el,
+                       cadre_diags *diags)
+{
+    const char *v = cadre_tnode_attr(n, "verify");
+    if (!v)
+        return 0;
+    for (const char *p = v; *p; p++)
+        if (*p <= ' ' || *p > '~' || *p == '#') {
+            cadre_tnode_error(n, diags,
+                              "verify=\"%s\": the address of the verification "
+                              "page may not hold spaces, '#' or non-ASCII "
+                              "characters", v);
+            return -1;
+        }
+    if (!*v) {
+        cadre_tnode_error(n, diags, "verify=\"\": give the address of the "
+                          "verification page (https://.../v)");
+        return -1;
+    }
+    el->verify = v;
     return 0;
 }
 
@@ -252,6 +277,7 @@ static int read_shape(cadre_cert_tmpl *t, const cadre_tnode *n,
         bad |= need(n, "y", -1000, 2000, &el->y, diags);
         bad |= need(n, "size", 5, 500, &el->w, diags);
         el->h = el->w;
+        bad |= verify_attr(n, el, diags);
         if (!bad && !(el->text = compile_text(n, n->text, diags)))
             return -1;
         break;
