@@ -32,7 +32,8 @@ PKG_DEBIAN := libxml-2.0=libxml2-dev xlsxwriter=libxlsxwriter-dev \
               fontconfig=libfontconfig-dev libpng=libpng-dev zlib=zlib1g-dev \
               libzip=libzip-dev freexl=libfreexl-dev sqlite3=libsqlite3-dev \
               libsodium=libsodium-dev libcrypto=libssl-dev openssl=libssl-dev \
-              zbar=libzbar-dev icu-uc=libicu-dev icu-i18n=libicu-dev
+              zbar=libzbar-dev icu-uc=libicu-dev icu-i18n=libicu-dev \
+              poppler-glib=libpoppler-glib-dev cairo=libcairo2-dev libjpeg=libjpeg-dev
 
 B := build
 ifdef SAN
@@ -57,7 +58,10 @@ endif
 
 # src/<module>/ holds the library, one folder per stage of the data flow
 # (docs/architecture.md); tools/<name>.c holds each tool's main.
-LIB_SRC   := $(wildcard src/*/*.c)
+# src/scan/ (QR codes in scans and PDFs) is its own archive, linked into
+# cadre-verify only: the other tools need not load libzbar, poppler, cairo.
+SCAN_SRC  := $(wildcard src/scan/*.c)
+LIB_SRC   := $(filter-out $(SCAN_SRC),$(wildcard src/*/*.c))
 LIB_OBJ   := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 TOOL_SRC  := $(filter-out tools/common.c,$(wildcard tools/*.c))
 TOOL_COMMON := $(wildcard tools/common.c)
@@ -74,8 +78,8 @@ all: $(LIB) $(TOOLS)
 
 .PHONY: pkgcheck
 pkgcheck:
-	$(Q)mk/pkgcheck $(PKGS) -- $(PKG_DEBIAN)
-$(LIB_OBJ): | pkgcheck
+	$(Q)mk/pkgcheck $(PKGS) $(SCAN_PKGS) -- $(PKG_DEBIAN)
+$(LIB_OBJ) $(SCAN_OBJ): | pkgcheck
 
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -98,6 +102,17 @@ $(B)/bin/cadre-%: $(B)/obj/tools/%.o $(TOOL_COMMON_OBJ) $(LIB)
 $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# --- cadre-verify's scanner (src/scan/, include/cadre/scan.h) ---------------
+SCAN_PKGS := zbar poppler-glib cairo libjpeg libpng
+SCAN_OBJ  := $(SCAN_SRC:src/%.c=$(B)/obj/%.o)
+SCAN_LIB  := $(B)/libcadre-scan.a
+$(SCAN_OBJ): CPPFLAGS += $(shell pkg-config --cflags $(SCAN_PKGS) 2>/dev/null)
+$(SCAN_LIB): $(SCAN_OBJ)
+	$(QAR)rm -f $@ && ar rcs $@ $^
+$(B)/bin/cadre-verify: $(SCAN_LIB)
+$(B)/bin/cadre-verify: LDLIBS := $(SCAN_LIB) $(shell pkg-config --libs $(SCAN_PKGS) 2>/dev/null) $(LDLIBS)
+-include $(SCAN_OBJ:.o=.d)
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_SRC:tools/%.c=$(B)/obj/tools/%.d) $(TOOL_COMMON_OBJ:.o=.d)
 # The tools' objects are intermediate in a pattern chain: keep them, or
@@ -277,7 +292,7 @@ install: all $(B)/$(SHLIB) $(B)/cadrekit.pc
 	ln -sf libcadre.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SHLIB)
 	ln -sf $(SHLIB) $(DESTDIR)$(LIBDIR)/libcadre.so
 	install -m 644 $(B)/cadrekit.pc $(DESTDIR)$(LIBDIR)/pkgconfig
-	install -m 644 include/cadre/*.h $(DESTDIR)$(PREFIX)/include/cadre
+	install -m 644 $(filter-out include/cadre/scan.h,$(wildcard include/cadre/*.h)) $(DESTDIR)$(PREFIX)/include/cadre
 	cp -R templates $(DATA_DIR)/
 	install -m 644 $(FONT_SUBSETS) $(DATA_DIR)/fonts
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)

@@ -1,20 +1,23 @@
 /* cadre-verify - check certificates' seals: from the text of their QR
- * code, and print every field they certify with the verdict. */
+ * code, a scan or a PDF, and print every field they certify with the
+ * verdict. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cadre/codes.h"
+#include "cadre/scan.h"
 #include "cadre/verify.h"
 #include "common.h"
 
 static const char usage[] =
-    "usage: cadre-verify --trusted KEYS [--revocations FILE] QR-TEXT...\n"
+    "usage: cadre-verify --trusted KEYS [--revocations FILE] WHAT...\n"
     "Check certificates sealed by cadre-cert --sign-key, and print what each\n"
-    "certifies.  QR-TEXT is what a certificate's QR code holds (the address\n"
-    "https://.../v#..., or the part after '#'); '-' reads such texts from\n"
-    "standard input, one a line.\n"
+    "certifies.  WHAT is a certificate's PDF (every page), a PNG or JPEG scan\n"
+    "(every QR code in it), or the text of its QR code: the address\n"
+    "https://.../v#... (any SCHEME://...), or the part from '#'; '-' reads\n"
+    "such texts from standard input, one a line.\n"
     "\n"
     "  -k, --trusted KEYS       a public key (ID.pub) or a folder of them;\n"
     "                           repeat for more\n"
@@ -23,8 +26,8 @@ static const char usage[] =
     "  -h, --help               show this help\n"
     "      --version            show the version\n"
     "\n"
-    "Exit status: 0 every certificate valid, 1 one invalid or revoked, 2\n"
-    "usage error or unreadable input.\n";
+    "Exit status: 0 every certificate valid, 1 one invalid or revoked (or a\n"
+    "file without a QR code), 2 usage error or unreadable input.\n";
 
 struct options {
     cadre_keyring *ring;      /* --trusted keys */
@@ -74,6 +77,52 @@ static int check_text(const struct options *o, const char *source,
     int status = report(o, source, &s);
     cadre_seal_release(&s);
     return status;
+}
+
+/* What a file's QR codes are checked with. */
+struct file_scan {
+    const struct options *o;
+    const char *path;
+    int status; /* the worst so far */
+};
+
+static int check_found(void *ctx, const char *text, size_t len, int page)
+{
+    struct file_scan *f = ctx;
+    char source[4200];
+    if (page)
+        snprintf(source, sizeof source, "%s page %d", f->path, page);
+    else
+        snprintf(source, sizeof source, "%s", f->path);
+    int s = strlen(text) == len ? check_text(f->o, source, text) : TOOL_EXIT_DATA;
+    if (s > f->status)
+        f->status = s;
+    return 0;
+}
+
+/* A PDF, PNG or JPEG: every QR code in it. */
+static int check_file(const struct options *o, const char *path,
+                      cadre_diags *diags)
+{
+    struct file_scan f = { o, path, TOOL_EXIT_OK };
+    size_t n = 0;
+    cadre_error err = cadre_scan_file(path, check_found, &f, &n, diags);
+    if (err == CADRE_OK && n == 0) {
+        printf("%s: no QR code found\n", path);
+        f.status = TOOL_EXIT_DATA;
+    }
+    if (err != CADRE_OK) /* not a file to read QR codes from */
+        f.status = err == CADRE_ENOMEM ? TOOL_EXIT_DATA : TOOL_EXIT_USAGE;
+    return f.status;
+}
+
+/* A QR text rather than a file: "SCHEME://..." or "#...". */
+static bool is_text(const char *arg)
+{
+    if (arg[0] == '#')
+        return true;
+    size_t n = strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+    return n > 0 && !strncmp(arg + n, "://", 3);
 }
 
 /* '-': every line of standard input is a QR text. */
@@ -134,7 +183,7 @@ int main(int argc, char **argv)
         }
     }
     const char *missing = !keys ? "memory" : !n_keys ? "trusted keys (--trusted KEYS)"
-                          : optind == argc ? "QR text" : NULL;
+                          : optind == argc ? "certificate (a PDF, a scan or a QR text)" : NULL;
     if (missing) {
         free(keys);
         return tool_usage_error(usage, "no %s given", missing);
@@ -146,7 +195,10 @@ int main(int argc, char **argv)
     bool loaded = status == TOOL_EXIT_OK;
     for (int i = optind; loaded && i < argc; i++) {
         int s = !strcmp(argv[i], "-") ? check_stdin(&o)
-                                      : check_text(&o, "QR text", argv[i]);
+                : is_text(argv[i])    ? check_text(&o, "QR text", argv[i])
+                                      : check_file(&o, argv[i], &diags);
+        cadre_diags_print(&diags, tool_name(), stderr);
+        cadre_diags_release(&diags);
         status = s > status ? s : status;
     }
     cadre_diags_release(&diags);

@@ -153,6 +153,7 @@ def run_tests(work):
             "QR text: valid\n") and "Trần Quang Khải" in r.stdout and
             ("key id:       " + kid) in r.stdout, r.stdout + r.stderr)
         forgeries(work, texts[0], seed, pub, trusted)
+    scans(work, combined, pub, key)
 
 
 def forgeries(work, text, seed, pub, trusted):
@@ -174,6 +175,76 @@ def forgeries(work, text, seed, pub, trusted):
         r = tool("verify", ["--trusted", pub, forged])
         report("forged-" + name + "-refused", r.returncode == 1 and
                r.stdout.startswith("QR text: invalid"), r.stdout + r.stderr)
+
+
+def printed_qr(work, name, text):
+    """A one-page PDF whose QR code holds `text` as it is (a template's
+    QR text; Base45 holds no brace), rendered at 300 dpi: its PNG."""
+    tmpl = os.path.join(work, name + ".xml")
+    open(tmpl, "w", encoding="utf-8").write(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<certificate page="A5" orientation="landscape">\n'
+        '  <text x="10" y="20">Giấy chứng nhận</text>\n'
+        '  <qr x="20" y="40" size="20">%s</qr>\n</certificate>\n' % text)
+    pdf = os.path.join(work, name + ".pdf")
+    r = tool("cert", ["-t", tmpl, "--course", "K1", "--cadre", "DL0001",
+                      "--combined", pdf, RECORDS])
+    assert r.returncode == 0, r.stderr
+    return render(pdf, 1, 300, os.path.join(work, name))
+
+
+def scans(work, combined, pub, key):
+    """cadre-verify on a PDF, a PNG and a JPEG, finding the QR codes itself
+    (poppler renders, libzbar decodes)."""
+    r = tool("verify", ["-q", "--trusted", pub, combined])
+    report("verify-pdf-every-page", r.returncode == 0 and r.stdout ==
+           "".join("%s page %d: valid\n" % (combined, i) for i in (1, 2, 3)),
+           r.stdout + r.stderr)
+    png = render(combined, 2, 300, os.path.join(work, "scan"))
+    r = tool("verify", ["--trusted", pub, png])
+    report("verify-png-scan", r.returncode == 0 and
+           r.stdout.startswith(png + ": valid\n") and
+           "full name:    Hoàng Thị Nguyệt\n" in r.stdout, r.stdout + r.stderr)
+    jpg = render(combined, 3, 300, os.path.join(work, "scan"), "-jpeg")
+    r = tool("verify", ["--trusted", pub, jpg])
+    report("verify-jpeg-scan", r.returncode == 0 and
+           r.stdout.startswith(jpg + ": valid\n") and
+           "full name:    Lý Văn Sỹ\n" in r.stdout, r.stdout + r.stderr)
+
+    # Printed forgeries: decoded from their images, refused.
+    _, fields, _ = sealfmt.read_seal(decode_qr(png)[0], {
+        sealfmt.key_id(sealfmt.read_key_file(pub)["public"]):
+        sealfmt.read_key_file(pub)["public"]})
+    payload = sealfmt.unfragment(decode_qr(png)[0])
+    at = payload.index("Nguyệt".encode())
+    changed = payload[:at] + b"M" + payload[at + 1:]
+    other = sealfmt.seal_bytes(dict(fields, full_name="Hoàng Thị Nguyên"),
+                               hashlib.sha256(b"another office").digest())
+    for name, frag in (("changed-name", sealfmt.fragment(changed)),
+                       ("other-key", sealfmt.fragment(other))):
+        img = printed_qr(work, name, BASE + frag)
+        r = tool("verify", ["--trusted", pub, img])
+        report("forged-%s-scan-refused" % name, r.returncode == 1 and
+               r.stdout.startswith(img + ": invalid"), r.stdout + r.stderr)
+    # An unsealed certificate's QR code, and a page without any.
+    r = tool("cert", ["--course", "K1", "--combined",
+                      os.path.join(work, "plain.pdf"), RECORDS])
+    r = tool("verify", ["--trusted", pub, os.path.join(work, "plain.pdf")])
+    report("unsealed-pdf-invalid", r.returncode == 1 and
+           "page 1: invalid: not a certificate's seal" in r.stdout,
+           r.stdout + r.stderr)
+    stock = os.path.join(work, "stock.pdf")  # pre-printed stock: no QR
+    tool("cert", ["-t", "chung-chi", "--course", "K1", "--cadre", "DL0001",
+                  "--combined", stock, RECORDS])
+    r = tool("verify", ["--trusted", pub, stock])
+    report("pdf-without-qr", r.returncode == 1 and
+           r.stdout == stock + ": no QR code found\n", r.stdout + r.stderr)
+    a4 = os.path.join(TOP, "templates", "cert", "a4.xml")
+    r = tool("verify", ["--trusted", pub, png, a4])
+    report("not-an-image-unreadable", r.returncode == 2 and
+           r.stdout.startswith(png + ": valid\n") and r.stderr ==
+           "cadre-verify: cannot read '%s': not a PDF, PNG or JPEG file "
+           "(told by its content)\n" % a4, r.stdout + r.stderr)
 
 
 if __name__ == "__main__":
