@@ -204,6 +204,22 @@ cadre_date cadre_revocations_date(const cadre_revocations *list);
 /* Free a list.  NULL is allowed. */
 void cadre_revocations_free(cadre_revocations *list);
 
+/* ------------------------------------------------------------------ page */
+
+/* Write the verification page to `path`: the page template `tmpl` (NULL:
+ * the shipped templates/verify/page.html) with the public keys of `ring`
+ * built in.  One HTML file that needs nothing but a browser: it reads the
+ * seal from its address's fragment, checks it with WebCrypto's Ed25519,
+ * shows every field in Vietnamese, and fetches the revocation list
+ * "revocations.txt" beside it.  Its Content-Security-Policy allows its
+ * own script and style only (by their SHA-256) and no network but that
+ * list.  CADRE_EINVALID for an empty ring or a template without its
+ * markers (@TRUSTED_KEYS@, one <script> and one <style> element,
+ * @SCRIPT_HASH@ and @STYLE_HASH@); CADRE_EIO when a file cannot be read
+ * or written. */
+cadre_error cadre_page_write(const cadre_keyring *ring, const char *tmpl,
+                             const char *path, cadre_diags *diags);
+
 /* ----------------------------------------------------------------- Base45 */
 
 /* RFC 9285.  cadre_base45_encode writes 3 characters per 2 bytes (2 for
