@@ -76,4 +76,14 @@ void cadre_outfile_remove_all(void);
  * NULL when not found.  Caller owns the result; free with free(). */
 char *cadre_data_find(const char *rel);
 
+/* Read the whole regular file at `path` (at most `max` bytes) into a
+ * NUL-terminated buffer, its length in *len, and note it as an input (no
+ * output may replace it).  NULL on failure, with a message naming `what`
+ * ("cannot open public key 'k.pub': No such file or directory") and *err
+ * CADRE_EIO (cannot be read, or not a regular file), CADRE_ELIMIT
+ * (larger than `max`) or CADRE_ENOMEM.  Caller owns the result; free
+ * with free(). */
+char *cadre_file_read(const char *path, const char *what, size_t max,
+                      size_t *len, cadre_error *err, cadre_diags *diags);
+
 #endif

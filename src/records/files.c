@@ -477,3 +477,55 @@ char *cadre_data_find(const char *rel)
     }
     return readable(CADRE_DATADIR, rel);
 }
+
+/* The whole file, bounded, noted as an input. */
+char *cadre_file_read(const char *path, const char *what, size_t max,
+                      size_t *len, cadre_error *err, cadre_diags *diags)
+{
+    *err = CADRE_EIO;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        cadre_diags_error(diags, NULL, 0, "cannot open %s '%s': %s", what,
+                          path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        cadre_diags_error(diags, NULL, 0, "cannot open %s '%s': %s", what,
+                          path, S_ISDIR(st.st_mode) ? strerror(EISDIR)
+                                                    : "not a regular file");
+        close(fd);
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > max) {
+        cadre_diags_error(diags, NULL, 0,
+                          "%s '%s' is %lld bytes: more than %zu, not one",
+                          what, path, (long long)st.st_size, max);
+        close(fd);
+        *err = CADRE_ELIMIT;
+        return NULL;
+    }
+    cadre_files_note_input(&st);
+    char *buf = malloc((size_t)st.st_size + 1);
+    size_t n = 0;
+    ssize_t got = 1;
+    while (buf && n < (size_t)st.st_size &&
+           ((got = read(fd, buf + n, (size_t)st.st_size - n)) > 0 ||
+            (got < 0 && errno == EINTR)))
+        n += got > 0 ? (size_t)got : 0;
+    int saved = errno;
+    close(fd);
+    if (!buf || got < 0) {
+        cadre_diags_error(diags, NULL, 0, "cannot read %s '%s': %s", what,
+                          path, buf ? strerror(saved) : "out of memory");
+        *err = buf ? CADRE_EIO : CADRE_ENOMEM;
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    *err = CADRE_OK;
+    return buf;
+}

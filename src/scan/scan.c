@@ -1,15 +1,11 @@
 /* scan.c - QR codes in PNG and JPEG images and in PDF pages, decoded with
  * libzbar (scan.h). */
-#include <errno.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cairo.h>
 #include <jpeglib.h>
@@ -17,6 +13,7 @@
 #include <poppler.h>
 #include <zbar.h>
 
+#include "cadre/files.h"
 #include "cadre/scan.h"
 
 /* A page of 120 megapixels is an A4 sheet at 1,200 dpi: beyond any scan
@@ -282,57 +279,15 @@ static cadre_error scan_pdf(struct scan *s, const unsigned char *data,
 
 /* ------------------------------------------------------------------ file */
 
-/* The whole file, at most SCAN_FILE_MAX bytes. */
-static unsigned char *read_all(struct scan *s, size_t *len, cadre_error *err)
-{
-    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    *err = CADRE_EIO;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        fail(s, CADRE_EIO, "%s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        fail(s, CADRE_EIO, "%s", S_ISDIR(st.st_mode) ? strerror(EISDIR)
-                                                     : "not a regular file");
-        return NULL;
-    }
-    if ((unsigned long long)st.st_size > SCAN_FILE_MAX) {
-        close(fd);
-        *err = fail(s, CADRE_ELIMIT, "%s", "larger than 1 GB");
-        return NULL;
-    }
-    unsigned char *buf = malloc((size_t)st.st_size + 1);
-    size_t n = 0;
-    ssize_t got = 1;
-    while (buf && n < (size_t)st.st_size &&
-           ((got = read(fd, buf + n, (size_t)st.st_size - n)) > 0 ||
-            (got < 0 && errno == EINTR)))
-        n += got > 0 ? (size_t)got : 0;
-    int saved = errno;
-    close(fd);
-    if (!buf || got < 0) {
-        fail(s, buf ? CADRE_EIO : CADRE_ENOMEM, "%s",
-             buf ? strerror(saved) : "out of memory");
-        free(buf);
-        *err = buf ? CADRE_EIO : CADRE_ENOMEM;
-        return NULL;
-    }
-    *len = n;
-    *err = CADRE_OK;
-    return buf;
-}
-
 cadre_error cadre_scan_file(const char *path, cadre_scan_fn found, void *ctx,
                             size_t *n_found, cadre_diags *diags)
 {
     struct scan s = { path, found, ctx, 0, false, diags };
     size_t len = 0;
     cadre_error err;
-    unsigned char *data = read_all(&s, &len, &err);
+    unsigned char *data = (unsigned char *)cadre_file_read(path, "certificate",
+                                                           SCAN_FILE_MAX, &len,
+                                                           &err, diags);
     if (!data)
         return err;
     static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cadre/files.h"
 #include "cadre/text.h"
 #include "util/grow.h"
 #include "verify_internal.h"
@@ -79,55 +80,6 @@ bool verify_text_ok(const char *s, size_t len)
     bool same = nfc && n == len && memcmp(nfc, s, len) == 0;
     free(nfc);
     return same;
-}
-
-char *verify_read_file(const char *path, const char *what, size_t max,
-                       size_t *len, cadre_error *err, cadre_diags *diags)
-{
-    *err = CADRE_EIO;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        cadre_diags_error(diags, NULL, 0, "cannot open %s '%s': %s", what,
-                          path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        cadre_diags_error(diags, NULL, 0, "cannot open %s '%s': %s", what,
-                          path, S_ISDIR(st.st_mode) ? strerror(EISDIR)
-                                                    : "not a regular file");
-        close(fd);
-        return NULL;
-    }
-    if ((unsigned long long)st.st_size > max) {
-        cadre_diags_error(diags, NULL, 0,
-                          "%s '%s' is %lld bytes: more than %zu, not one",
-                          what, path, (long long)st.st_size, max);
-        close(fd);
-        *err = CADRE_ELIMIT;
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t n = 0;
-    ssize_t got = 1;
-    while (buf && n < (size_t)st.st_size &&
-           ((got = read(fd, buf + n, (size_t)st.st_size - n)) > 0 ||
-            (got < 0 && errno == EINTR)))
-        n += got > 0 ? (size_t)got : 0;
-    int saved = errno;
-    close(fd);
-    if (!buf || got < 0) {
-        cadre_diags_error(diags, NULL, 0, "cannot read %s '%s': %s", what,
-                          path, buf ? strerror(saved) : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    *err = CADRE_OK;
-    return buf;
 }
 
 /* ------------------------------------------------------------ key files */
@@ -282,8 +234,8 @@ cadre_key *cadre_key_load(const char *path, cadre_diags *diags)
     bool exposed = stat(path, &st) == 0 && (st.st_mode & 077);
     size_t len;
     cadre_error err;
-    char *text = verify_read_file(path, "secret key", KEY_FILE_MAX, &len,
-                                  &err, diags);
+    char *text = cadre_file_read(path, "secret key", KEY_FILE_MAX, &len,
+                                 &err, diags);
     if (!text)
         return NULL;
     cadre_key *key = sodium_malloc(sizeof *key);
@@ -393,8 +345,8 @@ static cadre_error add_file(cadre_keyring *ring, const char *path,
 {
     size_t len;
     cadre_error err;
-    char *text = verify_read_file(path, "public key", KEY_FILE_MAX, &len,
-                                  &err, diags);
+    char *text = cadre_file_read(path, "public key", KEY_FILE_MAX, &len,
+                                 &err, diags);
     if (!text)
         return err;
     struct ring_key k;

@@ -121,7 +121,7 @@ cadre_error cadre_page_write(const cadre_keyring *ring, const char *tmpl,
     }
     size_t len;
     cadre_error err;
-    char *text = verify_read_file(src, "page template", PAGE_MAX, &len, &err, diags);
+    char *text = cadre_file_read(src, "page template", PAGE_MAX, &len, &err, diags);
     char *keys = text ? keys_json(ring) : NULL;
     char *a = NULL, *b = NULL, *c = NULL, *html = NULL;
     size_t n_keys = 0, n_revs = 0, n_script = 0, n_style = 0;

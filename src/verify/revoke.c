@@ -257,8 +257,8 @@ cadre_revocations *cadre_revocations_load(const char *path,
                                           cadre_diags *diags)
 {
     size_t len = 0;
-    char *text = verify_read_file(path, "revocation list", LIST_MAX, &len,
-                                  err, diags);
+    char *text = cadre_file_read(path, "revocation list", LIST_MAX, &len,
+                                 err, diags);
     if (!text)
         return NULL;
     *err = CADRE_EINVALID;

@@ -35,13 +35,6 @@ bool verify_unhex(const char *text, size_t text_len, uint8_t *out,
 const uint8_t *verify_keyring_find(const cadre_keyring *ring,
                                    const uint8_t id[CADRE_KEY_ID_SIZE]);
 
-/* Read the whole regular file at `path` (at most `max` bytes) into a
- * NUL-terminated buffer, its length in *len.  NULL with a message
- * naming `what` when it cannot be read or is too big (*err says which:
- * CADRE_EIO or CADRE_ELIMIT).  Caller owns the result. */
-char *verify_read_file(const char *path, const char *what, size_t max,
-                       size_t *len, cadre_error *err, cadre_diags *diags);
-
 /* True when `s` (`len` bytes) is UTF-8 in NFC with no control character:
  * what every text of a seal or a revocation list must be. */
 bool verify_text_ok(const char *s, size_t len);
