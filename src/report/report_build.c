@@ -700,7 +700,11 @@ static booklet_chart *build_chart(build_ctx *ctx, const report_chart *c,
     bc->type = c->type;
     bc->height = c->height;
     bc->title = title ? strdup(title) : NULL;
-    bc->y_title = text_render(ctx, &c->y_title);
+    /* what the axis counts: attendances are "lượt", people "người" */
+    bc->y_title = report_text_given(&c->y_title)
+                      ? text_render(ctx, &c->y_title)
+                      : strdup(!strcmp(c->of, "participants") &&
+                               !strcmp(c->agg, "count") ? "Lượt" : "Người");
     bc->x_title = text_render(ctx, &c->x_title);
     if ((title && !bc->title) || !bc->y_title || !bc->x_title)
         goto fail;

@@ -397,6 +397,20 @@ def main():
 
     as_of_checks(tmp, units, cadres, courses)
 
+    # --- charts say what they count: attendances "Lượt", people "Người" ---
+    axes = {}
+    for page in doc:
+        lines = [(l["bbox"], "".join(sp["text"] for sp in l["spans"]).strip())
+                 for b in page.get_text("dict")["blocks"] for l in b.get("lines", [])]
+        for bbox, t in lines:
+            m = re.match(r"Biểu đồ (\d)\.", t)
+            if m:  # the axis title: the first line under the chart's title
+                under = sorted((b[1], u) for b, u in lines
+                               if 0 < b[1] - bbox[3] < 20 and u)
+                axes[int(m.group(1))] = under[0][1] if under else None
+    report("chart-axis-counts", axes.get(3) == "Lượt" and
+           all(axes.get(k) == "Người" for k in (1, 2, 4)), f"{axes}")
+
     # --- the signature block: the records' signer under their title ---
     title, name = ROOT["signer-title"].upper(), ROOT["signer"]
     spans = {}
