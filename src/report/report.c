@@ -616,7 +616,7 @@ static int read_booklet(reader *rd, const cadre_tnode *root)
         { "title", &rep->title }, { "header", &rep->header },
         { "issuer", &rep->issuer }, { "parent-issuer", &rep->parent_issuer },
         { "subtitle", &rep->subtitle }, { "place-date", &rep->place_date },
-        { "national", &rep->national },
+        { "national", &rep->national }, { "motto", &rep->motto },
         { "recipients", &rep->recipients },
     };
     for (const cadre_tnode *n = root->children; n; n = n->next) {
@@ -774,10 +774,7 @@ void cadre_report_free(cadre_report *rep)
         report_text_release(&s->title);
     }
     free(rep->sections);
-    report_text *texts[] = { &rep->title, &rep->header, &rep->issuer,
-        &rep->parent_issuer, &rep->subtitle, &rep->place_date,
-        &rep->contents, &rep->sign_title, &rep->sign_role, &rep->sign_name,
-        &rep->recipients, &rep->national };
+    report_text *texts[] = BOOKLET_STRINGS(rep);
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
         report_text_release(texts[i]);
     cadre_tmpl_free(rep->tmpl);

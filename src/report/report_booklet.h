@@ -72,7 +72,8 @@ typedef struct booklet_section {
 } booklet_section;
 
 typedef struct booklet {
-    char *title, *header, *issuer, *parent_issuer, *national, *subtitle;
+    char *title, *header, *issuer, *parent_issuer, *national, *motto;
+    char *subtitle;
     char *place_date;
     char *contents;        /* NULL: no contents page */
     char *sign_title, *sign_role, *sign_name, *recipients;

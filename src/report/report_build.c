@@ -160,12 +160,6 @@ static void chart_free(booklet_chart *c)
     free(c);
 }
 
-/* The strings of the booklet's front and end, in one order. */
-#define BOOKLET_STRINGS(b) { &(b)->title, &(b)->header, &(b)->issuer, \
-    &(b)->parent_issuer, &(b)->subtitle, &(b)->place_date, &(b)->contents, \
-    &(b)->sign_title, &(b)->sign_role, &(b)->sign_name, &(b)->recipients, \
-    &(b)->national }
-
 void booklet_release(booklet *b)
 {
     for (size_t i = 0; i < b->n_sections; i++) {
@@ -765,19 +759,86 @@ static int build_blocks(build_ctx *ctx, const report_section *s,
     return 0;
 }
 
-/* The per-unit section: one section for each unit counted. */
+/* Whether unit `u` is counted with no counted unit above it. */
+static bool tree_root(const cadre_records *r, const uint8_t *sel, size_t u)
+{
+    uint32_t p = r->units[u].parent;
+    return (!sel || sel[u]) && (p == CADRE_NONE || (sel && !sel[p]));
+}
+
+/* The units counted in the order of their tree: each unit followed by
+ * the units below it (in file order), with its depth among the units
+ * counted.  Fills order[] and depth[] (n_units each); returns how many,
+ * or (size_t)-1 when out of memory. */
+static size_t tree_order(const cadre_records *r, const uint8_t *sel,
+                         uint32_t *order, int *depth)
+{
+    size_t nu = r->n_units, n = 0;
+    uint32_t *first = malloc((nu + 1) * sizeof *first);
+    uint32_t *next = malloc((nu + 1) * sizeof *next);
+    uint32_t *stack = malloc((nu + 1) * sizeof *stack);
+    int *level = malloc((nu + 1) * sizeof *level);
+    if (!first || !next || !stack || !level) {
+        n = (size_t)-1;
+        goto done;
+    }
+    for (size_t u = 0; u < nu; u++)
+        first[u] = next[u] = CADRE_NONE;
+    /* children lists in file order: linked from the last unit back */
+    for (size_t u = nu; u-- > 0;) {
+        if ((sel && !sel[u]) || tree_root(r, sel, u))
+            continue;
+        uint32_t p = r->units[u].parent;
+        next[u] = first[p];
+        first[p] = (uint32_t)u;
+    }
+    for (size_t root = 0; root < nu; root++) {
+        if (!tree_root(r, sel, root))
+            continue;
+        size_t top = 0;
+        stack[top++] = (uint32_t)root;
+        level[root] = 0;
+        while (top) {
+            uint32_t u = stack[--top];
+            depth[n] = level[u];
+            order[n++] = u;
+            /* the children pushed in reverse, so they come out in order */
+            size_t at = top;
+            for (uint32_t c = first[u]; c != CADRE_NONE; c = next[c]) {
+                level[c] = level[u] + 1;
+                stack[top++] = c;
+            }
+            for (size_t i = at, j = top; i + 1 < j; i++, j--) {
+                uint32_t x = stack[i];
+                stack[i] = stack[j - 1];
+                stack[j - 1] = x;
+            }
+        }
+    }
+done:
+    free(first);
+    free(next);
+    free(stack);
+    free(level);
+    return n;
+}
+
+/* The per-unit section: one section for each unit counted, in the order
+ * of the tree, a unit's bookmark under its parent's. */
 static int build_units(build_ctx *ctx, const report_section *s, booklet *b)
 {
     const cadre_records *r = ctx->r;
     cadre_env keep = ctx->env;
-    bool first = true;
-    int rc = 0;
-    for (size_t u = 0; u < r->n_units && rc == 0; u++) {
-        if (ctx->sel && !ctx->sel[u])
-            continue;
+    uint32_t *order = malloc((r->n_units + 1) * sizeof *order);
+    int *depth = malloc((r->n_units + 1) * sizeof *depth);
+    size_t n = order && depth ? tree_order(r, ctx->sel, order, depth)
+                              : (size_t)-1;
+    int rc = n == (size_t)-1 ? -1 : 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        uint32_t u = order[i];
         ctx->env.unit = &r->units[u];
-        ctx->env.within_unit = (uint32_t)u;
-        ctx->scope = (tally_scope){ SCOPE_UNIT, (uint32_t)u };
+        ctx->env.within_unit = u;
+        ctx->scope = (tally_scope){ SCOPE_UNIT, u };
         booklet_section *us = add_section(b);
         if (!us) {
             rc = -1;
@@ -785,12 +846,14 @@ static int build_units(build_ctx *ctx, const report_section *s, booklet *b)
         }
         us->title = strdup(r->units[u].name);
         us->orientation = s->orientation;
-        us->new_page = !first;
-        us->outline_level = 1;
-        first = false;
+        us->new_page = i > 0;
+        us->in_contents = true;
+        us->outline_level = 1 + depth[i];
         if (!us->title || build_blocks(ctx, s, us) < 0)
             rc = -1;
     }
+    free(order);
+    free(depth);
     ctx->env = keep;
     ctx->scope = (tally_scope){ SCOPE_ALL, 0 };
     return rc;

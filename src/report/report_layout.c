@@ -68,8 +68,8 @@ static void paragraph(layout *L, const booklet_block *b)
     text_line *ln;
     text_word *words;
     size_t nw;
-    size_t nl = layout_wrap(L, face, size, b->text, w, indent, &ln, &words,
-                            &nw);
+    size_t nl = layout_wrap(L, face, size, b->text, w, indent, false, &ln,
+                            &words, &nw);
     /* never one line alone at the foot of a page, nor at the head of
      * the next */
     layout_ensure(L, lh * (nl > 1 ? 2 : 1));
@@ -107,55 +107,106 @@ static void heading(layout *L, const char *text, double size, bool center,
 /* ------------------------------------------------------------------ */
 /* Cover, contents, signer.                                            */
 
+/* Draw `s` as phrases centred in [x, x + w] from baseline `y`, at
+ * `size` or smaller down to `least` to keep it on one line.  Returns the
+ * baseline of its last line; *last_w its last line's width. */
+static double centred(layout *L, int face, double size, double least,
+                      const char *s, double x, double w, double y,
+                      uint32_t color, double *last_w)
+{
+    double one = layout_width(L, face, size, s, strlen(s));
+    if (one > w && one * least / size <= w)
+        size *= w / one;
+    text_line *ln;
+    text_word *wd;
+    size_t nw;
+    size_t nl = layout_wrap(L, face, size, s, w, 0, true, &ln, &wd, &nw);
+    double lh = line_height(size);
+    for (size_t i = 0; ln && i < nl; i++)
+        layout_text(L, face, size, x + w / 2, y + (double)i * lh,
+                    CADRE_PDF_CENTER, s + ln[i].start, ln[i].end - ln[i].start,
+                    color);
+    *last_w = ln ? ln[nl - 1].width : 0;
+    free(ln);
+    free(wd);
+    return y + (double)(nl - 1) * lh;
+}
+
+/* Nghị định 30/2020: the issuing body top left, a rule under it 1/3 to
+ * 1/2 as long as its line; the national title top right over the motto,
+ * a rule under the motto (or the title) as long as it. */
+static void cover_heads(layout *L, const booklet *b)
+{
+    const double lx = 20, lw = 84, rx = 106, rw = 86;
+    double y = 30, w;
+    if (b->parent_issuer)
+        y = centred(L, FACE_REGULAR, 12, 10, b->parent_issuer, lx, lw, y,
+                    0x000000, &w) + line_height(12);
+    if (b->issuer) {
+        y = centred(L, FACE_BOLD, 12, 10, b->issuer, lx, lw, y, 0x000000,
+                    &w) + 3;
+        layout_line(L, lx + lw / 2 - w * 0.2, y, lx + lw / 2 + w * 0.2, y,
+                    0.6, 0x000000);
+    }
+    if (b->national) {
+        y = centred(L, FACE_BOLD, 12, 10.5, b->national, rx, rw, 30,
+                    0x000000, &w);
+        if (b->motto)
+            y = centred(L, FACE_BOLD, 13, 11, b->motto, rx, rw,
+                        y + line_height(13), 0x000000, &w);
+        y += 3.5;
+        layout_line(L, rx + rw / 2 - w / 2, y, rx + rw / 2 + w / 2, y, 0.6,
+                    0x000000);
+    }
+}
+
 static void cover(layout *L, const booklet *b)
 {
     layout_new_page(L, 1, true);
     layout_page *p = layout_page_now(L);
-    layout_rect(L, 12, 12, p->w - 24, p->h - 24, 2.2, 0x1F4E79, CADRE_PDF_NONE);
+    layout_rect(L, 12, 12, p->w - 24, p->h - 24, 2.2, 0x1F4E79,
+                CADRE_PDF_NONE);
     layout_rect(L, 14.5, 14.5, p->w - 29, p->h - 29, 0.6, 0x1F4E79,
-               CADRE_PDF_NONE);
-    double cx = 62, y = 30;
-    if (b->parent_issuer) {
-        layout_draw_wrapped(L, FACE_REGULAR, 12, b->parent_issuer, 22, y, 80, line_height(12),
-                        TEXT_CENTER, 0, 0x000000);
-        y += line_height(12);
-    }
-    if (b->issuer) {
-        size_t nl = layout_draw_wrapped(L, FACE_BOLD, 12, b->issuer, 22, y, 80,
-                                    line_height(12), TEXT_CENTER, 0, 0x000000);
-        y += (double)(nl - 1) * line_height(12) + 3;
-        layout_line(L, cx - 12, y, cx + 12, y, 0.6, 0x000000);
-    }
-    if (b->national) {
-        /* the top right block of an official document, ruled under */
-        size_t nl = layout_draw_wrapped(L, FACE_BOLD, 12, b->national, 108, 30, 82,
-                                    line_height(12), TEXT_CENTER, 0, 0x000000);
-        double ry = 30 + (double)(nl - 1) * line_height(12) + 3.5;
-        double nw = layout_width(L, FACE_BOLD, 12, b->national, strlen(b->national));
-        if (nw > 80)
-            nw = 80;
-        layout_line(L, 149 - nw / 2, ry, 149 + nw / 2, ry, 0.6, 0x000000);
-    }
+                CADRE_PDF_NONE);
+    cover_heads(L, b);
     double W = p->w - 60;
     double ty = 105;
     if (b->title) {
         /* lines of even length: the narrowest box that still takes the
-         * title in as few lines (no word left alone on the last) */
+         * title in as few lines */
         size_t nl = layout_count_lines(L, FACE_BOLD, 20, b->title, W);
         double bw = W;
         while (nl > 1 && bw > W / 2 &&
                layout_count_lines(L, FACE_BOLD, 20, b->title, bw - 2) == nl)
             bw -= 2;
-        layout_draw_wrapped(L, FACE_BOLD, 20, b->title, 30 + (W - bw) / 2, ty, bw,
-                        line_height(20) * 1.1, TEXT_CENTER, 0, 0x9C0006);
+        layout_draw_wrapped(L, FACE_BOLD, 20, b->title, 30 + (W - bw) / 2, ty,
+                            bw, line_height(20) * 1.1, TEXT_CENTER, 0,
+                            0x9C0006);
         ty += (double)nl * line_height(20) * 1.1 + 6;
     }
     if (b->subtitle)
-        layout_draw_wrapped(L, FACE_ITALIC, 13, b->subtitle, 30, ty, W, line_height(13),
-                        TEXT_CENTER, 0, 0x000000);
+        layout_draw_wrapped(L, FACE_ITALIC, 13, b->subtitle, 30, ty, W,
+                            line_height(13), TEXT_CENTER, 0, 0x000000);
     if (b->place_date)
-        layout_draw_wrapped(L, FACE_ITALIC, 13, b->place_date, 30, p->h - 40, W,
-                        line_height(13), TEXT_CENTER, 0, 0x000000);
+        layout_draw_wrapped(L, FACE_ITALIC, 13, b->place_date, 30, p->h - 40,
+                            W, line_height(13), TEXT_CENTER, 0, 0x000000);
+}
+
+/* How an entry of the contents is set: sections at 12 pt, the units of
+ * the per-unit section at 11 pt, indented by their depth. */
+static double entry_size(int level) { return level ? 11 : 12; }
+
+static double entry_indent(int level)
+{
+    return 6.0 * (level < 4 ? level : 4);
+}
+
+static double entry_gap(int level) { return line_height(entry_size(level)) + 1.5; }
+
+/* The width an entry's title may take beside a page number `nw` wide. */
+static double entry_width(const layout *L, int level, double nw)
+{
+    return L->right - L->left - entry_indent(level) - nw - 8;
 }
 
 /* Room for the contents: as many pages as its entries take, each entry
@@ -164,14 +215,17 @@ static size_t contents_reserve(layout *L, const booklet *b)
 {
     size_t pages = 1;
     layout_new_page(L, 1, false);
-    double fs = 12, lh = line_height(fs) + 1.5;
     double y = L->top + line_height(14) + 6;
-    double tw = L->right - L->left - layout_width(L, FACE_REGULAR, fs, "9999", 4) - 8;
     for (size_t i = 0; i < b->n_sections; i++) {
         const booklet_section *s = &b->sections[i];
-        if (!s->in_contents || s->outline_level != 0)
+        if (!s->in_contents)
             continue;
-        double h = (double)layout_count_lines(L, FACE_REGULAR, fs, s->title, tw) * lh;
+        int lv = s->outline_level;
+        double fs = entry_size(lv);
+        double nw = layout_width(L, FACE_REGULAR, fs, "9999", 4);
+        double h = (double)layout_count_lines(L, FACE_REGULAR, fs, s->title,
+                                              entry_width(L, lv, nw)) *
+                   entry_gap(lv);
         if (y + h > L->bottom) {
             layout_new_page(L, 1, false);
             pages++;
@@ -180,6 +234,42 @@ static size_t contents_reserve(layout *L, const booklet *b)
         y += h;
     }
     return pages;
+}
+
+/* Draw one entry of the contents at L->y: its title, dot leaders from the
+ * end of its last line, its page number.  Returns its height. */
+static double contents_entry(layout *L, const bookmark *m, const char *num,
+                             double nw)
+{
+    double fs = entry_size(m->level), lh = entry_gap(m->level);
+    double x = L->left + entry_indent(m->level);
+    double tw = entry_width(L, m->level, nw);
+    text_line *ln;
+    text_word *w;
+    size_t nwd;
+    size_t nl = layout_wrap(L, FACE_REGULAR, fs, m->title, tw, 0, true, &ln,
+                            &w, &nwd);
+    for (size_t i = 0; ln && i < nl; i++)
+        layout_text(L, FACE_REGULAR, fs, x, L->y + fs * PT + (double)i * lh,
+                    CADRE_PDF_LEFT, m->title + ln[i].start,
+                    ln[i].end - ln[i].start, 0x000000);
+    double last_y = L->y + fs * PT + (double)(nl - 1) * lh;
+    double end = x + (ln ? ln[nl - 1].width : 0) + 2;
+    free(ln);
+    free(w);
+    double dot = layout_width(L, FACE_REGULAR, fs, ".", 1);
+    size_t dots = dot > 0 && L->right - nw - 2 > end
+                      ? (size_t)((L->right - nw - 2 - end) / dot) : 0;
+    if (dots > 0 && dots < 400) {
+        char lead[401];
+        memset(lead, '.', dots);
+        lead[dots] = '\0';
+        layout_text(L, FACE_REGULAR, fs, L->right - nw - 2, last_y,
+                    CADRE_PDF_RIGHT, lead, dots, 0x777777);
+    }
+    layout_text(L, FACE_REGULAR, fs, L->right, last_y, CADRE_PDF_RIGHT, num,
+                strlen(num), 0x000000);
+    return (double)nl * lh;
 }
 
 /* Fill the `reserved` contents pages from first_page with every entry. */
@@ -191,46 +281,24 @@ static void contents_fill(layout *L, const char *title, size_t first_page,
     L->n_pages = page + 1; /* draw into the reserved page */
     L->y = L->top;
     layout_text(L, FACE_BOLD, 14, (L->left + L->right) / 2, L->y + 14 * PT,
-               CADRE_PDF_CENTER, title, strlen(title), 0x000000);
+                CADRE_PDF_CENTER, title, strlen(title), 0x000000);
     L->y += line_height(14) + 6;
-    double fs = 12, lh = line_height(fs) + 1.5;
     for (size_t i = 0; i < L->n_marks; i++) {
         const bookmark *m = &L->marks[i];
         if (!m->in_contents)
             continue;
-        char num[16];
+        char num[24];
         snprintf(num, sizeof num, "%zu", m->page + 1);
+        double fs = entry_size(m->level);
         double nw = layout_width(L, FACE_REGULAR, fs, num, strlen(num));
-        double tw = L->right - L->left - nw - 8;
-        double h = (double)layout_count_lines(L, FACE_REGULAR, fs, m->title, tw) * lh;
+        double h = (double)layout_count_lines(L, FACE_REGULAR, fs, m->title,
+                                              entry_width(L, m->level, nw)) *
+                   entry_gap(m->level);
         if (L->y + h > L->bottom && page + 1 < first_page + reserved) {
             L->n_pages = ++page + 1;
             L->y = L->top;
         }
-        size_t nl = layout_draw_wrapped(L, FACE_REGULAR, fs, m->title, L->left,
-                                 L->y + fs * PT, tw, lh, TEXT_LEFT, 0, 0x000000);
-        double last_y = L->y + fs * PT + (double)(nl - 1) * lh;
-        /* dot leaders from the end of the title's last line */
-        text_line *ln;
-        text_word *w;
-        size_t nwd;
-        size_t k = layout_wrap(L, FACE_REGULAR, fs, m->title, tw, 0, &ln, &w,
-                               &nwd);
-        double end = L->left + (ln && k ? ln[k - 1].width : 0) + 2;
-        free(ln);
-        free(w);
-        double dot = layout_width(L, FACE_REGULAR, fs, ".", 1);
-        size_t dots = dot > 0 ? (size_t)((L->right - nw - 2 - end) / dot) : 0;
-        if (dots > 0 && dots < 400) {
-            char lead[401];
-            memset(lead, '.', dots);
-            lead[dots] = '\0';
-            layout_text(L, FACE_REGULAR, fs, L->right - nw - 2, last_y,
-                       CADRE_PDF_RIGHT, lead, dots, 0x777777);
-        }
-        layout_text(L, FACE_REGULAR, fs, L->right, last_y, CADRE_PDF_RIGHT, num,
-                   strlen(num), 0x000000);
-        L->y += (double)nl * lh;
+        L->y += contents_entry(L, m, num, nw);
     }
     L->n_pages = keep_n;
 }
@@ -323,8 +391,7 @@ static void body(layout *L, const booklet *b)
         int orient = section_orient(s);
         if (s->new_page || orient != L->orient || i == 0)
             layout_new_page(L, orient, false);
-        mark(L, s->title, s->outline_level, s->in_contents &&
-                                                s->outline_level == 0);
+        mark(L, s->title, s->outline_level, s->in_contents);
         if (s->outline_level == 0)
             heading(L, s->title, 14, false, need_after(L, s, 0));
         for (size_t k = 0; k < s->n_blocks; k++) {
@@ -350,69 +417,93 @@ static void body(layout *L, const booklet *b)
     }
 }
 
+#define MARK_DEPTH 16 /* bookmarks nested deeper hang at this depth */
+
+/* The bookmarks of page `page`, from marks[*m], each under the last one a
+ * level up.  Returns CADRE_OK or the PDF layer's error. */
+static cadre_error draw_marks(layout *L, size_t page, size_t *m,
+                              cadre_pdf_bookmark **parents)
+{
+    for (; *m < L->n_marks && L->marks[*m].page == page; (*m)++) {
+        const bookmark *mk = &L->marks[*m];
+        int lv = mk->level < MARK_DEPTH ? mk->level : MARK_DEPTH - 1;
+        while (lv > 0 && !parents[lv - 1])
+            lv--;
+        cadre_pdf_bookmark *o =
+            cadre_pdf_bookmark_add(L->pdf, lv ? parents[lv - 1] : NULL,
+                                   mk->title);
+        if (!o)
+            return cadre_pdf_error(L->pdf);
+        parents[lv] = o;
+        for (int k = lv + 1; k < MARK_DEPTH; k++)
+            parents[k] = NULL;
+    }
+    return CADRE_OK;
+}
+
+/* The running header (the title, shrunk to one line) and the footer
+ * "Trang x/y" of page `i`. */
+static void draw_header_footer(layout *L, const booklet *b, size_t i)
+{
+    const layout_page *p = &L->pages[i];
+    cadre_pdf *pdf = L->pdf;
+    double left = p->w > p->h ? 20 : 30;
+    double right = p->w - (p->w > p->h ? 15 : 18);
+    cadre_pdf_font hf = { L->face[FACE_ITALIC], 9, 0x444444 };
+    if (b->header) {
+        double w = 0;
+        cadre_pdf_text_width(pdf, &hf, b->header, &w);
+        if (w > right - left) /* never past the margins */
+            hf.size *= (right - left) / w;
+        cadre_pdf_text(pdf, &hf, (left + right) / 2, 12, CADRE_PDF_CENTER,
+                       b->header);
+    }
+    cadre_pdf_line(pdf, left, 14, right, 14, 0.5, 0x444444);
+    char buf[64];
+    snprintf(buf, sizeof buf, "Trang %zu/%zu", i + 1, L->n_pages);
+    hf.size = 9;
+    hf.face = L->face[FACE_REGULAR];
+    cadre_pdf_line(pdf, left, p->h - 13, right, p->h - 13, 0.5, 0x444444);
+    cadre_pdf_text(pdf, &hf, (left + right) / 2, p->h - 8, CADRE_PDF_CENTER,
+                   buf);
+}
+
+static void draw_ops(layout *L, const layout_page *p)
+{
+    for (size_t k = 0; k < p->n; k++) {
+        const draw_op *o = &p->ops[k];
+        if (o->kind == DRAW_TEXT) {
+            cadre_pdf_font f = { L->face[o->face], o->size, o->color };
+            cadre_pdf_text(L->pdf, &f, o->x, o->y, o->align, o->text);
+        } else if (o->kind == DRAW_LINE) {
+            cadre_pdf_line(L->pdf, o->x, o->y, o->x2, o->y2, o->size,
+                           o->color);
+        } else {
+            cadre_pdf_rect(L->pdf, o->x, o->y, o->x2, o->y2, o->size,
+                           o->size > 0 ? o->color : CADRE_PDF_NONE, o->fill);
+        }
+    }
+}
+
 /* Draw every page: header, footer, bookmarks, operations. */
 static cadre_error draw(layout *L, const booklet *b)
 {
-    cadre_pdf *pdf = L->pdf;
-    cadre_pdf_bookmark *top = NULL;
+    cadre_pdf_bookmark *parents[MARK_DEPTH] = { NULL };
     size_t m = 0;
-    char buf[64];
     for (size_t i = 0; i < L->n_pages; i++) {
         const layout_page *p = &L->pages[i];
-        cadre_error err = cadre_pdf_page(pdf, p->w, p->h);
+        cadre_error err = cadre_pdf_page(L->pdf, p->w, p->h);
+        if (!err)
+            err = draw_marks(L, i, &m, parents);
         if (err)
             return err;
-        for (; m < L->n_marks && L->marks[m].page == i; m++) {
-            const bookmark *mk = &L->marks[m];
-            cadre_pdf_bookmark *o =
-                cadre_pdf_bookmark_add(pdf, mk->level ? top : NULL, mk->title);
-            if (!o)
-                return cadre_pdf_error(pdf);
-            if (!mk->level)
-                top = o;
-        }
-        if (!p->plain) {
-            double left = p->w > p->h ? 20 : 30;
-            double right = p->w - (p->w > p->h ? 15 : 18);
-            cadre_pdf_font hf = { L->face[FACE_ITALIC], 9, 0x444444 };
-            if (b->header) {
-                /* shrink a long title to one line */
-                double w = 0;
-                cadre_pdf_text_width(pdf, &hf, b->header, &w);
-                while (w > right - left && hf.size > 6) {
-                    hf.size -= 0.5;
-                    cadre_pdf_text_width(pdf, &hf, b->header, &w);
-                }
-                cadre_pdf_text(pdf, &hf, (left + right) / 2, 12,
-                               CADRE_PDF_CENTER, b->header);
-            }
-            cadre_pdf_line(pdf, left, 14, right, 14, 0.5, 0x444444);
-            snprintf(buf, sizeof buf, "Trang %zu/%zu", i + 1, L->n_pages);
-            hf.size = 9;
-            hf.face = L->face[FACE_REGULAR];
-            cadre_pdf_line(pdf, left, p->h - 13, right, p->h - 13, 0.5,
-                           0x444444);
-            cadre_pdf_text(pdf, &hf, (left + right) / 2, p->h - 8,
-                           CADRE_PDF_CENTER, buf);
-        }
-        for (size_t k = 0; k < p->n; k++) {
-            const draw_op *o = &p->ops[k];
-            if (o->kind == DRAW_TEXT) {
-                cadre_pdf_font f = { L->face[o->face], o->size, o->color };
-                cadre_pdf_text(pdf, &f, o->x, o->y, o->align, o->text);
-            } else if (o->kind == DRAW_LINE) {
-                cadre_pdf_line(pdf, o->x, o->y, o->x2, o->y2, o->size,
-                               o->color);
-            } else {
-                cadre_pdf_rect(pdf, o->x, o->y, o->x2, o->y2, o->size,
-                               o->size > 0 ? o->color : CADRE_PDF_NONE,
-                               o->fill);
-            }
-        }
-        if (cadre_pdf_error(pdf))
-            return cadre_pdf_error(pdf);
+        if (!p->plain)
+            draw_header_footer(L, b, i);
+        draw_ops(L, p);
+        if (cadre_pdf_error(L->pdf))
+            return cadre_pdf_error(L->pdf);
     }
-    return cadre_pdf_show_bookmarks(pdf);
+    return cadre_pdf_show_bookmarks(L->pdf);
 }
 
 cadre_error booklet_write_pdf(const booklet *b, const char *font_family,

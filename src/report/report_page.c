@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadre/text.h"
 #include "util/grow.h"
 #include "report_page.h"
 
@@ -137,9 +138,47 @@ double layout_width(layout *L, int face, double size, const char *s,
     return w;
 }
 
-/* The words of `s`, split at spaces, each measured. */
+static bool inside_char(const char *s, size_t i)
+{
+    return ((unsigned char)s[i] & 0xC0) == 0x80;
+}
+
+/* Bytes of the longest prefix of `len` bytes at `s` (whole characters,
+ * at least one) that fits `maxw` mm; the whole does not. */
+static size_t fitting_prefix(layout *L, int face, double size, const char *s,
+                             size_t len, double maxw)
+{
+    size_t lo = 0, hi = len; /* lo fits (or is empty), hi does not */
+    for (;;) {
+        size_t mid = lo + (hi - lo) / 2;
+        while (mid > lo && inside_char(s, mid))
+            mid--;
+        if (mid == lo) {
+            mid = lo + (hi - lo) / 2 + 1;
+            while (mid < hi && inside_char(s, mid))
+                mid++;
+            if (mid >= hi)
+                break; /* no character boundary between lo and hi */
+        }
+        if (layout_width(L, face, size, s, mid) <= maxw)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (lo == 0) { /* not even one character fits: one anyway */
+        lo = 1;
+        while (lo < len && inside_char(s, lo))
+            lo++;
+    }
+    return lo;
+}
+
+/* The words of `s`, split at spaces, each measured.  A word wider than
+ * `fit` mm is cut into pieces that fit, the pieces after the first marked
+ * as continuing it (each starts a line): a long word is broken, never
+ * drawn past its box. */
 static text_word *split_words(layout *L, int face, double size, const char *s,
-                              size_t *nw)
+                              double fit, size_t *nw)
 {
     size_t len = strlen(s), n = 0, cap = 0;
     text_word *w = NULL;
@@ -149,13 +188,21 @@ static text_word *split_words(layout *L, int face, double size, const char *s,
         size_t j = i;
         while (j < len && s[j] != ' ')
             j++;
-        if (j > i) {
+        for (bool cont = false; j > i; cont = true) {
             if (!GROW(w, cap, n + 1)) {
                 L->oom = true;
-                break;
+                *nw = n;
+                return w;
             }
-            w[n++] = (text_word){ i, j - i,
-                                  layout_width(L, face, size, s + i, j - i) };
+            double width = layout_width(L, face, size, s + i, j - i);
+            size_t k = j - i;
+            if (width > fit + 0.01 && fit > 0) {
+                k = fitting_prefix(L, face, size, s + i, j - i, fit);
+                if (k < j - i)
+                    width = layout_width(L, face, size, s + i, k);
+            }
+            w[n++] = (text_word){ i, k, width, cont };
+            i += k;
         }
         i = j;
     }
@@ -163,11 +210,132 @@ static text_word *split_words(layout *L, int face, double size, const char *s,
     return w;
 }
 
-size_t layout_wrap(layout *L, int face, double size, const char *s,
-                   double maxw, double indent, text_line **lines,
-                   text_word **words, size_t *nw)
+/* Lines by filling each with as many words as fit: paragraphs. */
+static size_t fill_lines(const text_word *w, size_t n, double maxw,
+                         double indent, double space, text_line *ln)
 {
-    text_word *w = split_words(L, face, size, s, nw);
+    size_t nl = 0, i = 0;
+    while (i < n) {
+        size_t j = i + 1;
+        double lw = w[i].width;
+        double mw = maxw - (nl == 0 ? indent : 0);
+        while (j < n && !w[j].cont && lw + space + w[j].width <= mw) {
+            lw += space + w[j].width;
+            j++;
+        }
+        ln[nl++] = (text_line){ w[i].start, w[j - 1].start + w[j - 1].len,
+                                i, j, lw };
+        i = j;
+    }
+    return nl;
+}
+
+/* Words that begin a phrase in Vietnamese: a line broken before one does
+ * not split a word of two syllables (đơn vị, đào tạo, bồi dưỡng). */
+static const char *const phrase_starts[] = {
+    "và", "của", "theo", "trong", "cho", "với", "các", "những", "về", "tại",
+    "từ", "đến", "năm", "để", "do", "hoặc", "hay", "trên", "dưới", "ngoài",
+    "sau", "trước", "giữa", "cùng", "thuộc", "qua", "bằng", "khóa", "được",
+    "là", "mà", "nhưng", NULL
+};
+
+/* Whether `a` and `b` begin with the same character. */
+static bool same_first(const char *a, const char *b)
+{
+    size_t n = 1;
+    while (a[n] && inside_char(a, n))
+        n++;
+    return !strncmp(a, b, n);
+}
+
+/* Whether breaking the line between words `a` and `b` of `s` keeps the
+ * syllables of a word together: after punctuation or a dash, before an
+ * opening parenthesis, a word beginning a phrase, or a name. */
+static bool good_break(const char *s, const text_word *a, const text_word *b)
+{
+    const char *pa = s + a->start, *pb = s + b->start;
+    char last = pa[a->len - 1];
+    if (strchr(",;:.!?)", last) ||
+        (a->len == 1 && last == '-') ||
+        (a->len == 3 && !memcmp(pa, "\xe2\x80\x93", 3)) || /* – */
+        (a->len == 3 && !memcmp(pa, "\xe2\x80\x94", 3)) || /* — */
+        *pb == '(')
+        return true;
+    char *wa = strndup(pa, a->len), *wb = strndup(pb, b->len);
+    char *la = wa ? cadre_text_lower(wa) : NULL;
+    char *lb = wb ? cadre_text_lower(wb) : NULL;
+    bool good = false;
+    for (size_t k = 0; lb && phrase_starts[k] && !good; k++)
+        good = !strcmp(lb, phrase_starts[k]);
+    /* "Trung tâm | Bồi dưỡng": a capital after a small letter */
+    if (!good && la && lb)
+        good = same_first(wa, la) && !same_first(wb, lb);
+    free(wa);
+    free(wb);
+    free(la);
+    free(lb);
+    return good;
+}
+
+#define BREAK_INSIDE 1e5 /* cost of a break that may split a word */
+#define ONE_LINE 6e4     /* cost of a line: one more line is cheaper than
+                            a break inside a word, two more are not */
+#define PHRASE_WORDS 96  /* longer texts are filled line by line */
+
+/* Lines chosen as a whole (headings, titles, cells): as few and as even
+ * as the width allows, broken between phrases where it can.  Returns the
+ * number of lines, or 0 when out of memory. */
+static size_t phrase_lines(const char *s, const text_word *w, size_t n,
+                           double maxw, double indent, double space,
+                           text_line *ln)
+{
+    double best[PHRASE_WORDS + 1];
+    size_t next[PHRASE_WORDS + 1];
+    bool good[PHRASE_WORDS + 1];
+    for (size_t j = 1; j < n; j++)
+        good[j] = w[j].cont || good_break(s, &w[j - 1], &w[j]);
+    /* best[i]: words i.. laid out from the start of a line, the first
+     * line when i == 0 */
+    best[n] = 0;
+    for (size_t i = n; i-- > 0;) {
+        double mw = maxw - (i == 0 ? indent : 0), lw = -space;
+        best[i] = 1e300;
+        next[i] = i + 1;
+        for (size_t j = i + 1; j <= n; j++) {
+            if (j > i + 1 && w[j - 1].cont)
+                break; /* a piece of a cut word starts its own line */
+            lw += space + w[j - 1].width;
+            if (lw > mw && j > i + 1)
+                break;
+            double slack = mw - lw;
+            double c = ONE_LINE + best[j];
+            if (j < n)
+                c += slack * slack + (good[j] ? 0 : BREAK_INSIDE);
+            if (c < best[i]) {
+                best[i] = c;
+                next[i] = j;
+            }
+        }
+    }
+    size_t nl = 0;
+    for (size_t i = 0; i < n; i = next[i]) {
+        size_t j = next[i];
+        double lw = -space;
+        for (size_t k = i; k < j; k++)
+            lw += space + w[k].width;
+        ln[nl++] = (text_line){ w[i].start, w[j - 1].start + w[j - 1].len,
+                                i, j, lw };
+    }
+    return nl;
+}
+
+size_t layout_wrap(layout *L, int face, double size, const char *s,
+                   double maxw, double indent, bool phrases,
+                   text_line **lines, text_word **words, size_t *nw)
+{
+    double narrowest = maxw - (indent > 0 ? indent : 0);
+    text_word *w = split_words(L, face, size, s,
+                               narrowest > 0 ? narrowest : maxw, nw);
     size_t n = *nw;
     *words = w;
     *lines = NULL;
@@ -177,21 +345,14 @@ size_t layout_wrap(layout *L, int face, double size, const char *s,
         L->oom = true;
         return 1;
     }
-    size_t nl = 0;
-    size_t i = 0;
-    if (!n)
-        ln[nl++] = (text_line){ 0, 0, 0, 0, 0 };
-    while (i < n) {
-        size_t j = i + 1;
-        double lw = w[i].width;
-        double mw = maxw - (nl == 0 ? indent : 0);
-        while (j < n && lw + space + w[j].width <= mw) {
-            lw += space + w[j].width;
-            j++;
-        }
-        ln[nl++] = (text_line){ w[i].start, w[j - 1].start + w[j - 1].len,
-                                i, j, lw };
-        i = j;
+    size_t nl;
+    if (!n) {
+        ln[0] = (text_line){ 0, 0, 0, 0, 0 };
+        nl = 1;
+    } else if (phrases && n > 1 && n <= PHRASE_WORDS) {
+        nl = phrase_lines(s, w, n, maxw, indent, space, ln);
+    } else {
+        nl = fill_lines(w, n, maxw, indent, space, ln);
     }
     *lines = ln;
     return nl;
@@ -204,7 +365,8 @@ size_t layout_draw_wrapped(layout *L, int face, double size, const char *s,
     text_line *ln;
     text_word *w;
     size_t nw;
-    size_t nl = layout_wrap(L, face, size, s, maxw, indent, &ln, &w, &nw);
+    size_t nl = layout_wrap(L, face, size, s, maxw, indent, true, &ln, &w,
+                            &nw);
     for (size_t i = 0; ln && i < nl; i++) {
         double lx = x + (i == 0 ? indent : 0);
         double avail = maxw - (i == 0 ? indent : 0);
@@ -226,7 +388,7 @@ size_t layout_count_lines(layout *L, int face, double size, const char *s,
     text_line *ln;
     text_word *w;
     size_t nw;
-    size_t nl = layout_wrap(L, face, size, s, maxw, 0, &ln, &w, &nw);
+    size_t nl = layout_wrap(L, face, size, s, maxw, 0, true, &ln, &w, &nw);
     free(ln);
     free(w);
     return nl;
@@ -235,7 +397,7 @@ size_t layout_count_lines(layout *L, int face, double size, const char *s,
 double layout_widest_word(layout *L, int face, double size, const char *s)
 {
     size_t nw;
-    text_word *w = split_words(L, face, size, s, &nw);
+    text_word *w = split_words(L, face, size, s, 0, &nw);
     double m = 0;
     for (size_t i = 0; w && i < nw; i++)
         if (w[i].width > m)

@@ -86,6 +86,8 @@ typedef struct text_line {
 typedef struct text_word {
     size_t start, len;
     double width;  /* mm */
+    bool cont;     /* a piece of a word too wide for a line, after its
+                      first: it starts a line */
 } text_word;
 
 /* The current page. */
@@ -117,20 +119,24 @@ double layout_width(layout *L, int face, double size, const char *s,
                     size_t len);
 
 /* The words of `s` and its lines within `maxw` mm, the first line
- * `indent` mm narrower.  Returns the number of lines (at least 1); *lines
- * and *words are allocated (free both). */
+ * `indent` mm narrower.  A word wider than a line is cut into pieces that
+ * fit.  With `phrases` (headings, titles, cells) the lines are chosen as a
+ * whole, as even as they can be and broken between phrases rather than
+ * inside a word of two syllables ("ĐƠN / VỊ"); without (paragraphs) each
+ * line takes the words that fit.  Returns the number of lines (at least
+ * 1); *lines and *words are allocated (free both). */
 size_t layout_wrap(layout *L, int face, double size, const char *s,
-                   double maxw, double indent, text_line **lines,
-                   text_word **words, size_t *nw);
+                   double maxw, double indent, bool phrases,
+                   text_line **lines, text_word **words, size_t *nw);
 
-/* Draw `s` wrapped in [x, x + maxw] from baseline y, lines `lh` apart,
- * aligned TEXT_LEFT, TEXT_CENTER or TEXT_RIGHT, the first line `indent`
- * mm narrower; returns the lines drawn. */
+/* Draw `s` wrapped in [x, x + maxw] as phrases from baseline y, lines `lh`
+ * apart, aligned TEXT_LEFT, TEXT_CENTER or TEXT_RIGHT, the first line
+ * `indent` mm narrower; returns the lines drawn. */
 size_t layout_draw_wrapped(layout *L, int face, double size, const char *s,
                            double x, double y, double maxw, double lh,
                            int align, double indent, uint32_t color);
 
-/* Lines `s` takes in `maxw` mm; its widest word, mm. */
+/* Lines `s` takes in `maxw` mm, as phrases; its widest word, mm. */
 size_t layout_count_lines(layout *L, int face, double size, const char *s,
                           double maxw);
 double layout_widest_word(layout *L, int face, double size, const char *s);

@@ -134,6 +134,14 @@ typedef struct report_section {
     bool per_unit;         /* the one-page-per-unit section */
 } report_section;
 
+/* The texts of the front and the end of a booklet, in one order: of a
+ * template (report_text) or of a built booklet (char *), which name them
+ * alike. */
+#define BOOKLET_STRINGS(b) { &(b)->title, &(b)->header, &(b)->issuer, \
+    &(b)->parent_issuer, &(b)->subtitle, &(b)->place_date, &(b)->contents, \
+    &(b)->sign_title, &(b)->sign_role, &(b)->sign_name, &(b)->recipients, \
+    &(b)->national, &(b)->motto }
+
 struct cadre_report {
     cadre_tmpl *tmpl;      /* the template tree (strings live there) */
     report_text title;     /* the booklet's title (cover, header) */
@@ -141,6 +149,7 @@ struct cadre_report {
     report_text issuer;    /* cover, top left */
     report_text parent_issuer; /* above the issuer ("ĐẢNG BỘ TỈNH LẠNG SƠN") */
     report_text national;  /* cover, top right ("ĐẢNG CỘNG SẢN VIỆT NAM") */
+    report_text motto;     /* under it ("Độc lập - Tự do - Hạnh phúc") */
     report_text subtitle;  /* cover, under the title */
     report_text place_date; /* cover and end: "Đình Lập, ngày ..." */
     report_text contents;  /* title of the contents page; none: no page */

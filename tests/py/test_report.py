@@ -138,7 +138,7 @@ def table_row(doc, label):
             text = " ".join(words)
             if label in text:
                 rest = text.split(label, 1)[1].split()
-                nums = [w for w in rest if re.fullmatch(r"[\d.]+", w)]
+                nums = [w for w in rest if re.fullmatch(r"\d[\d.]*", w)]
                 if nums and len(nums) == len(rest):
                     return [int(w.replace(".", "")) for w in nums]
     return None
@@ -205,12 +205,78 @@ def training_printed(doc):
             continue
         got = {}
         for _, words in page_lines(page):
-            nums = [w for w in words[1:] if re.fullmatch(r"[\d.]+", w)]
+            nums = [w for w in words[1:] if re.fullmatch(r"\d[\d.]*", w)]
             if words and words[0].isdigit() and len(nums) >= 6 \
-                    and all(re.fullmatch(r"[\d.]+", w) for w in words[-6:]):
+                    and all(re.fullmatch(r"\d[\d.]*", w) for w in words[-6:]):
                 got[int(words[0])] = [int(w.replace(".", "")) for w in words[-6:]]
         return [got.get(i + 1) for i in range(len(TRAINING_ROWS))]
     return None
+
+
+def cover_rules(page):
+    """The rules under the cover's two head blocks, each with the line of
+    text right above it: [(rule length, rule centre, text width, text
+    centre, text)] for the left block and the right one."""
+    rules = []
+    for d in page.get_drawings():
+        for item in d["items"]:
+            if item[0] == "l" and abs(item[1].y - item[2].y) < 0.01 \
+                    and item[1].y < 150:
+                x0, x1 = sorted((item[1].x, item[2].x))
+                rules.append((x0, x1, item[1].y))
+    lines = [(l["bbox"], "".join(sp["text"] for sp in l["spans"]).strip())
+             for b in page.get_text("dict")["blocks"] for l in b.get("lines", [])]
+    out = []
+    for x0, x1, y in sorted(rules):
+        above = [(bb, t) for bb, t in lines if t and bb[3] <= y + 1 and
+                 y - bb[3] < 15 and bb[0] < x1 and bb[2] > x0]
+        if not above:
+            continue
+        bb, t = max(above, key=lambda a: a[0][3])
+        out.append((x1 - x0, (x0 + x1) / 2, bb[2] - bb[0], (bb[0] + bb[2]) / 2, t))
+    return out
+
+
+def cover_checks(tmp, doc):
+    """Nghị định 30: under the issuing body a rule 1/3 to 1/2 as long as
+    its line, under the motto (or the national title) one as long as it;
+    each centred under its text."""
+    state = os.path.join(tmp, "state.xml")
+    with open(state, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
+                '  <parent-issuer>ỦY BAN NHÂN DÂN HUYỆN ĐÌNH LẬP</parent-issuer>\n'
+                '  <issuer>PHÒNG NỘI VỤ</issuer>\n'
+                '  <national>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</national>\n'
+                '  <motto>Độc lập - Tự do - Hạnh phúc</motto>\n'
+                '  <title>SỐ LIỆU NĂM {year}</title>\n'
+                '  <section title="1. Số lượng"><p>{count(cadres)}</p></section>\n'
+                '</booklet>\n')
+    out = os.path.join(tmp, "state.pdf")
+    r = run(["-t", state, "--year", str(YEAR), "-o", out] + RECORDS)
+    bad = []
+    for name, d, below in (("annual", doc, ("BAN TỔ CHỨC HUYỆN ỦY ĐÌNH LẬP",
+                                            "ĐẢNG CỘNG SẢN VIỆT NAM")),
+                           ("state", fitz.open(out) if r.returncode == 0 else None,
+                            ("PHÒNG NỘI VỤ", "Độc lập - Tự do - Hạnh phúc"))):
+        if d is None:
+            bad.append((name, r.stderr.strip()))
+            continue
+        got = cover_rules(d[0])
+        texts = [g[4] for g in got]
+        if texts != list(below):
+            bad.append((name, "rules under", texts))
+            continue
+        (ln, lc, tw, tc, _), (rn, rc, uw, uc, _) = got
+        if not (tw / 3 - 0.5 <= ln <= tw / 2 + 0.5 and abs(lc - tc) < 1):
+            bad.append((name, "issuer rule", ln, tw))
+        if not (abs(rn - uw) < 1.5 and abs(rc - uc) < 1):
+            bad.append((name, "motto rule", rn, uw))
+        nat = [l for b in d[0].get_text("dict")["blocks"] for l in b.get("lines", [])
+               if "".join(sp["text"] for sp in l["spans"]).strip().startswith(
+                   ("CỘNG HÒA", "ĐẢNG CỘNG"))]
+        if len(nat) != 1:
+            bad.append((name, "national title on one line", len(nat)))
+    report("cover-rules", not bad, f"{bad}")
 
 
 def as_of_checks(tmp, units, cadres, courses):
@@ -365,24 +431,41 @@ def main():
            f"{len(bad)} glyphs without outlines, first {bad[:5]}")
     report("text-inside-page", not outside, f"outside: {outside[:5]}")
 
-    # --- contents: every entry's page number is where its section starts ---
+    # --- contents: every entry's page number is where its section starts,
+    # the units of the per-unit section among them ---
     toc = doc.get_toc()
     top = [t for t in toc if t[0] == 1]
-    contents = " ".join(doc[1].get_text().split())
+    first = min(t[2] for t in toc)
+    contents = " ".join(" ".join(doc[i].get_text().split())
+                        for i in range(1, first - 1))
     wrong = []
-    for _, title, pno in top:
-        m = re.search(re.escape(title) + r"[ .]*?(\d+)\b", contents)
+    for _, title, pno in toc:
+        # an entry starts the contents or follows the last one's number
+        m = re.search(r"(?:^|\d |MỤC LỤC )" + re.escape(title) +
+                      r"[ .]*?(\d+)\b", contents)
         if not m or int(m.group(1)) != pno:
             wrong.append((title, m and m.group(1), pno))
             continue
         head = " ".join(doc[pno - 1].get_text().split())
         if title not in head[:400]:
             wrong.append((title, "not on page", pno))
-    report("contents-pages", len(top) >= 6 and not wrong, f"{wrong}")
-    n_units = len(units)
-    report("bookmarks", len(top) >= 6 and
-           sum(t[0] == 2 for t in toc) == n_units,
-           f"{len(top)} sections, {sum(t[0] == 2 for t in toc)} units")
+    report("contents-pages", len(top) >= 6 and len(toc) > len(top) and
+           not wrong, f"{wrong[:5]}")
+    # the units in the order of their tree, each under its parent
+    kids = {}
+    for uid, a in units.items():
+        kids.setdefault(a.get("parent"), []).append(uid)
+    want = []
+
+    def walk(uid, depth):
+        want.append((depth, units[uid]["name"]))
+        for k in kids.get(uid, []):
+            walk(k, depth + 1)
+    for uid in kids.get(None, []):
+        walk(uid, 2)
+    got = [(lv, t) for lv, t, _ in toc if lv >= 2]
+    report("bookmarks", len(top) >= 6 and got == want,
+           f"{len(top)} sections; units {got[:4]}..., want {want[:4]}...")
     report("footer-pages", f"Trang 2/{doc.page_count}" in text and
            f"Trang {doc.page_count}/{doc.page_count}" in text)
     landscape = [p.number + 1 for p in doc if p.rect.width > p.rect.height]
@@ -396,6 +479,7 @@ def main():
            f"{len(pages)} pages, {len(cont)} continued")
 
     as_of_checks(tmp, units, cadres, courses)
+    cover_checks(tmp, doc)
 
     # --- charts say what they count: attendances "Lượt", people "Người" ---
     axes = {}
