@@ -279,6 +279,90 @@ def cover_checks(tmp, doc):
     report("cover-rules", not bad, f"{bad}")
 
 
+# Words of two syllables the booklets' headings use: a line broken
+# between the two is a heading broken inside a word ("ĐƠN / VỊ").
+WORDS = {"đơn vị", "đào tạo", "bồi dưỡng", "cán bộ", "công chức",
+         "viên chức", "lý luận", "chính trị", "hành chính", "tập trung",
+         "quản lý", "nhà nước", "lãnh đạo", "hoàn thành", "chuyên môn",
+         "thiểu số", "dân tộc", "trình độ", "chương trình", "số lượng",
+         "chất lượng", "nghiệp vụ", "thống kê", "công tác", "số liệu",
+         "biểu đồ", "chủ yếu", "đội ngũ", "cơ quan", "đảng viên", "trung cấp",
+         "cao cấp", "sơ cấp", "cử nhân", "độ tuổi", "kết quả"}
+
+HEADINGS = [
+    "I. KẾT QUẢ ĐÀO TẠO, BỒI DƯỠNG CÁN BỘ, CÔNG CHỨC CỦA CÁC CƠ QUAN, ĐƠN VỊ THEO CHƯƠNG TRÌNH LÝ LUẬN CHÍNH TRỊ",
+    "II. SỐ LƯỢNG, CHẤT LƯỢNG ĐỘI NGŨ CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC CỦA ĐƠN VỊ THEO TRÌNH ĐỘ CHUYÊN MÔN VÀ ĐỘ TUỔI",
+    "III. SỐ LIỆU CHỦ YẾU VỀ ĐỘI NGŨ ĐẢNG VIÊN, NGƯỜI DÂN TỘC THIỂU SỐ TRONG CÁC CƠ QUAN NHÀ NƯỚC CỦA HUYỆN",
+    "IV. BIỂU ĐỒ KẾT QUẢ HOÀN THÀNH CHƯƠNG TRÌNH TRUNG CẤP, CAO CẤP LÝ LUẬN CHÍNH TRỊ – HÀNH CHÍNH THEO NĂM",
+]
+
+
+def broken_words(lines):
+    """The two-syllable words split between consecutive lines of one text
+    (lines: their texts in order)."""
+    out = []
+    for a, b in zip(lines, lines[1:]):
+        if a.split() and b.split():
+            pair = f"{a.split()[-1]} {b.split()[0]}".lower()
+            if pair in WORDS:
+                out.append(pair)
+    return out
+
+
+def heading_checks(tmp, doc):
+    """Headings, titles and contents entries broken between phrases only:
+    the annual booklet's contents, and long headings of every kind."""
+    t = os.path.join(tmp, "headings.xml")
+    with open(t, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
+                '  <title>SỐ LIỆU NĂM {year}</title>\n  <contents/>\n')
+        for h in HEADINGS:
+            f.write(f'  <section title="{h}">\n    <h>{h.title()}</h>\n'
+                    f'    <table title="Biểu. {h.lower()}" rows="list" of="cadres">\n'
+                    f'      <column title="Tổng số"/>\n'
+                    f'      <row title="{h.capitalize()}"/>\n    </table>\n'
+                    f'    <chart title="Biểu đồ. {h.capitalize()}">\n'
+                    f'      <category title="Nữ" where="gender = nu"/>\n'
+                    f'    </chart>\n  </section>\n')
+        f.write('</booklet>\n')
+    out = os.path.join(tmp, "headings.pdf")
+    r = run(["-t", t, "--year", str(YEAR), "-o", out] + RECORDS)
+    if r.returncode:
+        report("headings-between-phrases", False, r.stderr.strip())
+        return
+    bad = []
+    for d in (doc, fitz.open(out)):
+        first = min(t[2] for t in d.get_toc())  # pages before: contents
+        for page in d:
+            contents = 0 < page.number < first - 1
+            texts = []  # runs of lines of one size, close under each other
+            for b in page.get_text("dict")["blocks"]:
+                for line in b.get("lines", []):
+                    t = "".join(sp["text"] for sp in line["spans"]).strip()
+                    size = round(line["spans"][0]["size"], 1)
+                    y0, y1 = line["bbox"][1], line["bbox"][3]
+                    if size < 11 or not (contents or
+                                         "Bold" in line["spans"][0]["font"]):
+                        continue  # paragraphs fill lines; cells stack words
+                    if texts and texts[-1][0] == size and \
+                            -size * 0.6 < y0 - texts[-1][2] < size * 0.6:
+                        texts[-1][1].append(t)
+                        texts[-1][2] = y1
+                    else:
+                        texts.append([size, [t], y1])
+            for size, lines, _ in texts:
+                # a contents entry ends with its page number
+                entries, cur = [], []
+                for t in lines:
+                    cur.append(re.sub(r"[ .]*\d+$", "", t))
+                    if re.search(r"\.{3,} *\d+$", t):
+                        entries.append(cur)
+                        cur = []
+                for e in entries + [cur]:
+                    bad += [(page.number + 1, w) for w in broken_words(e)]
+    report("headings-between-phrases", not bad, f"{bad[:8]}")
+
+
 def as_of_checks(tmp, units, cadres, courses):
     """Booklets made as of a day count only what had happened by then:
     the training table counted here from the XML for a year after the
@@ -480,6 +564,7 @@ def main():
 
     as_of_checks(tmp, units, cadres, courses)
     cover_checks(tmp, doc)
+    heading_checks(tmp, doc)
 
     # --- charts say what they count: attendances "Lượt", people "Người" ---
     axes = {}
