@@ -24,8 +24,11 @@ typedef struct reader {
     int errors;          /* errors found */
 } reader;
 
-static const char *const no_vars[] = { NULL };
-static const char *const year_vars[] = { "y", NULL };
+/* The variables of a booklet's expressions: `selection`, the names of
+ * the units counted (nothing when every unit is); `y`, each year of a
+ * chart of years.  The builder binds them in this order. */
+static const char *const booklet_vars[] = { "selection", NULL };
+static const char *const year_vars[] = { "selection", "y", NULL };
 
 /* ------------------------------------------------------------------ */
 /* Text with placeholders.                                             */
@@ -103,7 +106,7 @@ static int attr_text(reader *rd, const cadre_tnode *n, const char *name,
                      unsigned roots, report_text *out)
 {
     const char *v = cadre_tnode_attr(n, name);
-    return v ? text_compile(rd, n, v, roots, no_vars, out) : 0;
+    return v ? text_compile(rd, n, v, roots, booklet_vars, out) : 0;
 }
 
 static int check_attrs(reader *rd, const cadre_tnode *n,
@@ -220,9 +223,9 @@ static int read_col(reader *rd, const cadre_tnode *n, report_table *t, report_co
     if (cadre_tnode_number(n, "width", 0.1, 100, &c->width, rd->diags) < 0)
         rd->errors++;
     if (text)
-        return text_compile(rd, n, text, roots, no_vars, &c->text);
+        return text_compile(rd, n, text, roots, booklet_vars, &c->text);
     if (value) {
-        cadre_scope scope = { .roots = roots, .vars = no_vars };
+        cadre_scope scope = { .roots = roots, .vars = booklet_vars };
         c->value = cadre_expr_compile(value, &scope, n->file, n->line,
                                       rd->diags);
         if (!c->value)
@@ -232,11 +235,11 @@ static int read_col(reader *rd, const cadre_tnode *n, report_table *t, report_co
         return 0;
     }
     const char *of = c->of ? c->of : t->of;
-    if (!cond_ok(rd, n, t->agg, of, where, no_vars))
+    if (!cond_ok(rd, n, t->agg, of, where, booklet_vars))
         return 0;
     if (t->rows != ROWS_LIST)
         c->value = count_of(rd, n, t->agg, of, where, NULL, NULL, roots,
-                            no_vars);
+                            booklet_vars);
     return 0;
 }
 
@@ -307,7 +310,7 @@ static int read_table(reader *rd, const cadre_tnode *n, report_table *t)
         attr_text(rd, n, "note", 0, &t->note) < 0)
         return -1;
     const char *sub = cadre_tnode_attr(n, "subtotal");
-    if (sub && text_compile(rd, n, sub, CADRE_ROOT_UNIT, no_vars,
+    if (sub && text_compile(rd, n, sub, CADRE_ROOT_UNIT, booklet_vars,
                             &t->subtotal) < 0)
         return -1;
     const char *where = cadre_tnode_attr(n, "where");
@@ -318,7 +321,7 @@ static int read_table(reader *rd, const cadre_tnode *n, report_table *t)
             rd->errors++;
         } else {
             cadre_scope scope = { .roots = CADRE_ROOT_COURSE,
-                                  .vars = no_vars };
+                                  .vars = booklet_vars };
             t->filter = cadre_expr_compile(where, &scope, n->file, n->line,
                                            rd->diags);
             if (!t->filter)
@@ -370,7 +373,7 @@ static int read_table(reader *rd, const cadre_tnode *n, report_table *t)
                 rd->errors++;
             if (attr_text(rd, c, "title", 0, &r->title) < 0)
                 return -1;
-            if (!cond_ok(rd, c, t->agg, t->of, r->where, no_vars))
+            if (!cond_ok(rd, c, t->agg, t->of, r->where, booklet_vars))
                 continue;
             r->cells = calloc(t->n_leaves + 1, sizeof *r->cells);
             if (!r->cells)
@@ -383,7 +386,7 @@ static int read_table(reader *rd, const cadre_tnode *n, report_table *t)
                     continue; /* value=: the same for every row */
                 const char *of = col->of ? col->of : t->of;
                 r->cells[k] = count_of(rd, c, t->agg, of, r->where,
-                                       col->where, NULL, 0, no_vars);
+                                       col->where, NULL, 0, booklet_vars);
             }
             continue;
         }
@@ -446,7 +449,7 @@ static int read_chart(reader *rd, const cadre_tnode *n, report_chart *c)
     if (attr_text(rd, n, "y-title", 0, &c->y_title) < 0 ||
         attr_text(rd, n, "x-title", 0, &c->x_title) < 0)
         return -1;
-    const char *const *vars = c->years ? year_vars : no_vars;
+    const char *const *vars = c->years ? year_vars : booklet_vars;
     const char *where = cadre_tnode_attr(n, "where");
     if (!cond_ok(rd, n, c->agg, c->of, where, vars))
         return 0;
@@ -509,11 +512,11 @@ static int read_blocks(reader *rd, const cadre_tnode *parent, report_section *s,
                 cadre_tnode_bool(n, "bold", &b.bold, rd->diags) < 0 ||
                 cadre_tnode_bool(n, "center", &b.center, rd->diags) < 0)
                 rd->errors++;
-            rc = text_compile(rd, n, n->text, roots, no_vars, &b.text);
+            rc = text_compile(rd, n, n->text, roots, booklet_vars, &b.text);
         } else if (cadre_tnode_is(n, "h")) {
             b.kind = BLOCK_HEADING;
             check_attrs(rd, n, (const char *const[]){ NULL });
-            rc = text_compile(rd, n, n->text, roots, no_vars, &b.text);
+            rc = text_compile(rd, n, n->text, roots, booklet_vars, &b.text);
         } else if (cadre_tnode_is(n, "table")) {
             b.kind = BLOCK_TABLE;
             b.table = calloc(1, sizeof *b.table);
@@ -582,7 +585,7 @@ static int read_section(reader *rd, const cadre_tnode *n)
         /* each unit's page starts with this heading ("{unit.name}") */
         const char *h = cadre_tnode_attr(n, "heading");
         report_block b = { .kind = BLOCK_HEADING, .node = n };
-        if (text_compile(rd, n, h ? h : "{unit.name}", roots, no_vars,
+        if (text_compile(rd, n, h ? h : "{unit.name}", roots, booklet_vars,
                          &b.text) < 0)
             return -1;
         s->blocks = malloc(sizeof *s->blocks);
@@ -601,7 +604,7 @@ static int read_element_text(reader *rd, const cadre_tnode *n, report_text *t)
         rd->errors++;
         return 0;
     }
-    return text_compile(rd, n, n->text, 0, no_vars, t);
+    return text_compile(rd, n, n->text, 0, booklet_vars, t);
 }
 
 static int read_booklet(reader *rd, const cadre_tnode *root)
@@ -636,7 +639,7 @@ static int read_booklet(reader *rd, const cadre_tnode *root)
         if (cadre_tnode_is(n, "contents")) {
             check_attrs(rd, n, (const char *const[]){ "title", NULL });
             const char *t = cadre_tnode_attr(n, "title");
-            rc = text_compile(rd, n, t ? t : "MỤC LỤC", 0, no_vars,
+            rc = text_compile(rd, n, t ? t : "MỤC LỤC", 0, booklet_vars,
                               &rep->contents);
         } else if (cadre_tnode_is(n, "signer")) {
             check_attrs(rd, n, (const char *const[]){ "title", "role",
@@ -646,8 +649,8 @@ static int read_booklet(reader *rd, const cadre_tnode *root)
             const char *name = cadre_tnode_attr(n, "name");
             if (attr_text(rd, n, "title", 0, &rep->sign_title) < 0 ||
                 text_compile(rd, n, role ? role : "{signer-title|upper}", 0,
-                             no_vars, &rep->sign_role) < 0 ||
-                text_compile(rd, n, name ? name : "{signer}", 0, no_vars,
+                             booklet_vars, &rep->sign_role) < 0 ||
+                text_compile(rd, n, name ? name : "{signer}", 0, booklet_vars,
                              &rep->sign_name) < 0)
                 rc = -1;
         } else if (cadre_tnode_is(n, "section") ||

@@ -29,8 +29,8 @@ typedef struct build_ctx {
     tally *tally;            /* NULL: every figure walks the records */
     bool registering;        /* the first build: register, evaluate nothing */
     tally_scope scope;       /* which figures an expression gets */
-    const cadre_value *vars; /* extra variables (y) */
-    size_t n_vars;
+    cadre_value vars[2];     /* the variables: selection, then y */
+    size_t n_vars;           /* 1, or 2 in a chart of years */
     const uint8_t *sel;      /* per unit, or NULL for all: units counted */
     uint8_t *of_level[2];    /* per unit: counted and of the level */
 } build_ctx;
@@ -53,7 +53,7 @@ static int want(build_ctx *ctx, const cadre_expr *e)
 
 /* The environment of one evaluation: the tally's figures for the scope
  * (through `q` and `src`, which must outlive it). */
-static cadre_env eval_env(const build_ctx *ctx, tally_query *q,
+static cadre_env eval_env(build_ctx *ctx, tally_query *q,
                           cadre_agg_source *src)
 {
     cadre_env env = ctx->env;
@@ -547,6 +547,7 @@ static uint32_t *listed_courses(build_ctx *ctx, const report_table *t,
     if (!idx)
         return NULL;
     cadre_env env = ctx->env;
+    env.vars = ctx->vars;
     for (size_t i = 0; i < r->n_courses; i++) {
         env.course = &r->courses[i];
         env.within_course = (uint32_t)i;
@@ -661,15 +662,13 @@ static size_t chart_years(const build_ctx *ctx, const report_chart *c,
 static int chart_category(build_ctx *ctx, const report_chart *c,
                           booklet_chart *bc, size_t i, int first)
 {
-    const cadre_value *keep_vars = ctx->vars;
-    size_t keep_n = ctx->n_vars;
-    cadre_value y = { .type = CADRE_V_NUMBER, .u.n = first + (int)i };
     if (c->years) {
         char buf[32];
         snprintf(buf, sizeof buf, "%d", first + (int)i);
         bc->cats[i] = strdup(buf);
-        ctx->vars = &y;
-        ctx->n_vars = 1;
+        ctx->vars[1] = (cadre_value){ .type = CADRE_V_NUMBER,
+                                      .u.n = first + (int)i };
+        ctx->n_vars = 2;
     } else {
         bc->cats[i] = text_render(ctx, &c->cats[i].title);
     }
@@ -680,8 +679,7 @@ static int chart_category(build_ctx *ctx, const report_chart *c,
         rc = eval(ctx, e, &v);
         bc->v[i * c->n_series + s] = v.type == CADRE_V_NUMBER ? v.u.n : 0;
     }
-    ctx->vars = keep_vars;
-    ctx->n_vars = keep_n;
+    ctx->n_vars = 1;
     return rc;
 }
 
@@ -956,6 +954,40 @@ static bool root_values_given(const cadre_report *rep, const cadre_records *r,
     return ok;
 }
 
+/* Whether opt->units[i] names a unit named before it. */
+static bool named_before(const cadre_report_options *opt, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (!strcmp(opt->units[k], opt->units[i]))
+            return true;
+    return false;
+}
+
+/* The names of the units given (known to exist), each once, joined with
+ * ", ": what the booklet counts, the `selection` of its texts.  NULL when
+ * out of memory. */
+static char *selection_names(const cadre_records *recs,
+                             const cadre_report_options *opt)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < opt->n_units; i++) {
+        uint32_t u = cadre_records_find_unit(recs, opt->units[i]);
+        len += strlen(recs->units[u].name) + 2;
+    }
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    size_t at = 0;
+    for (size_t i = 0; i < opt->n_units; i++) {
+        if (named_before(opt, i))
+            continue;
+        uint32_t u = cadre_records_find_unit(recs, opt->units[i]);
+        at += (size_t)snprintf(s + at, len - at, "%s%s", at ? ", " : "",
+                               recs->units[u].name);
+    }
+    return s;
+}
+
 cadre_error booklet_build(const cadre_report *rep, const cadre_records *recs,
                           const cadre_report_options *opt, booklet *out,
                           cadre_diags *diags)
@@ -975,6 +1007,7 @@ cadre_error booklet_build(const cadre_report *rep, const cadre_records *recs,
     }
     recs = &view.recs;
     uint8_t *sel = NULL;
+    char *selection = NULL;
     cadre_error err = CADRE_OK;
     build_ctx ctx = { .r = recs };
     cadre_env_init(&ctx.env, recs);
@@ -984,6 +1017,12 @@ cadre_error booklet_build(const cadre_report *rep, const cadre_records *recs,
         goto done;
     ctx.sel = ctx.env.within_units = sel;
     err = CADRE_ENOMEM;
+    if (opt->n_units && !(selection = selection_names(recs, opt)))
+        goto done;
+    ctx.vars[0] = (cadre_value){ .type = selection ? CADRE_V_STRING
+                                                   : CADRE_V_NULL,
+                                 .u.s = selection };
+    ctx.n_vars = 1;
     for (int lv = 0; lv < 2; lv++) {
         if (!(ctx.of_level[lv] = calloc(recs->n_units + 1, 1)))
             goto done;
@@ -1012,6 +1051,7 @@ done:
     free(ctx.of_level[0]);
     free(ctx.of_level[1]);
     free(sel);
+    free(selection);
     records_view_release(&view);
     return err;
 }

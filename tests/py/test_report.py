@@ -604,9 +604,19 @@ def main():
     r = run(["--year", str(YEAR), "--unit", "TTNTTB", "-o", out2] + RECORDS)
     t2 = subprocess.run(["pdftotext", out2, "-"], capture_output=True,
                         text=True).stdout if r.returncode == 0 else ""
-    got = table_row(fitz.open(out2), "Tổng cộng toàn huyện") if t2 else None
+    d2 = fitz.open(out2) if t2 else None
+    got = table_row(d2, "Tổng cộng Thị trấn") if t2 else None
     report("one-unit", r.returncode == 0 and got and got[0] == len(tt),
            r.stderr.strip() or f"total {got and got[0]}")
+    # a booklet of one township names it, not "toàn huyện"
+    flat2 = " ".join(t2.split())
+    tt_name = units["TTNTTB"]["name"]
+    report("one-unit-named",
+           f"Tính đến ngày 31 tháng 12 năm 2018, {tt_name} có {len(tt)} cán bộ"
+           in flat2 and "toàn huyện" not in flat2 and
+           f"công chức, viên chức của {tt_name}," in flat2,
+           "toàn huyện in the booklet of one township" if "toàn huyện" in flat2
+           else flat2[:300])
 
     # --- template errors name the file and the line ---
     bad_t = os.path.join(tmp, "bad.xml")
