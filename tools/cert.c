@@ -13,7 +13,8 @@
 static const char usage[] =
     "usage: cadre-cert [-t TEMPLATE] --course ID [--cadre ID]... [-o DIR]\n"
     "                  [--combined FILE.pdf] [--register FILE.xlsx] [-j N]\n"
-    "                  [--sign-key KEY] FILE...\n"
+    "                  [--sign-key KEY] [--sign-p12 FILE.p12\n"
+    "                  [--p12-pass-file FILE]] FILE...\n"
     "Issue the certificates of a course to everyone who completed it (or to\n"
     "the cadres named), from records FILEs.\n"
     "\n"
@@ -27,6 +28,9 @@ static const char usage[] =
     "  -j, --jobs N       write per-person files with N processes\n"
     "      --sign-key KEY seal each certificate's QR code with the secret\n"
     "                     key KEY (cadre-keys generate; docs/verify.md)\n"
+    "      --sign-p12 F   sign every PDF (PAdES) with the key and certificate\n"
+    "                     of PKCS#12 file F; its password is the first line\n"
+    "                     of --p12-pass-file, else $CADRE_P12_PASS\n"
     "  -h, --help         show this help\n"
     "      --version      show the version\n"
     "\n"
@@ -36,10 +40,62 @@ static const char usage[] =
 struct options {
     const char *tmpl, *course, *dir, *combined, *reg;
     const char *sign_key; /* --sign-key: the secret key file */
+    const char *p12, *pass_file; /* --sign-p12, --p12-pass-file */
     const char **cadres; /* --cadre ids */
     size_t n_cadres;
     int jobs;
 };
+
+/* The password of the PKCS#12 file: the first line of --p12-pass-file,
+ * else $CADRE_P12_PASS; never an argument, which every user of the
+ * machine can read in the process list.  NULL with a message when there
+ * is none.  Caller wipes and frees it. */
+static char *p12_password(const struct options *o, cadre_diags *diags)
+{
+    const char *env = getenv("CADRE_P12_PASS");
+    if (!o->pass_file) {
+        if (!env)
+            cadre_diags_error(diags, NULL, 0,
+                              "no password for '%s': give --p12-pass-file FILE "
+                              "or set CADRE_P12_PASS",
+                              o->p12);
+        return env ? strdup(env) : NULL;
+    }
+    FILE *f = fopen(o->pass_file, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = f ? getline(&line, &cap, f) : -1;
+    if (!f || (n < 0 && ferror(f))) {
+        cadre_diags_error(diags, NULL, 0, "cannot read '%s': %s", o->pass_file,
+                          strerror(errno));
+        free(line);
+        line = NULL;
+    } else if (n < 0) { /* an empty file: no password */
+        free(line);
+        line = strdup("");
+    } else {
+        line[strcspn(line, "\r\n")] = '\0';
+    }
+    if (f)
+        fclose(f);
+    return line;
+}
+
+/* The signer of --sign-p12 and the time of signing, checked against
+ * the certificate's dates. */
+static cadre_error load_signer(const struct options *o, cadre_signer **s,
+                               int64_t *when, cadre_diags *diags)
+{
+    char *pass = p12_password(o, diags);
+    if (!pass)
+        return CADRE_EIO;
+    cadre_error err = cadre_signer_load(s, o->p12, pass, diags);
+    explicit_bzero(pass, strlen(pass));
+    free(pass);
+    if (err == CADRE_OK && (err = cadre_sign_time(when, diags)) == CADRE_OK)
+        err = cadre_signer_check_time(*s, *when, diags);
+    return err;
+}
 
 /* Everything after the options; returns the exit status. */
 static int issue(const struct options *o, char **files, size_t n_files,
@@ -51,9 +107,13 @@ static int issue(const struct options *o, char **files, size_t n_files,
     cadre_cert_tmpl *t = NULL;
     cadre_cert_batch b = { 0 };
     cadre_key *key = NULL;
+    cadre_signer *signer = NULL;
+    int64_t signed_at = 0;
     cadre_error err = recs && fonts ? CADRE_OK : CADRE_ENOMEM;
     if (err == CADRE_OK && o->sign_key && !(key = cadre_key_load(o->sign_key, diags)))
         err = CADRE_EIO;
+    if (err == CADRE_OK && o->p12)
+        err = load_signer(o, &signer, &signed_at, diags);
     if (err == CADRE_OK)
         err = cadre_records_load_all(recs, (const char *const *)files,
                                      n_files, diags);
@@ -74,6 +134,8 @@ static int issue(const struct options *o, char **files, size_t n_files,
                                     o->n_cadres, diags);
     if (err == CADRE_OK && key)
         err = cadre_cert_batch_seal(&b, t, key, diags);
+    b.signer = signer;
+    b.signed_at = signed_at;
     if (err == CADRE_OK && o->dir)
         err = cadre_cert_write_files(t, &b, o->dir, o->jobs, diags);
     if (err == CADRE_OK && o->combined)
@@ -88,6 +150,7 @@ static int issue(const struct options *o, char **files, size_t n_files,
     int status = err == CADRE_OK ? 0
                  : err == CADRE_EIO && (!t || !b.certs) ? 2 : 1;
     cadre_cert_batch_release(&b);
+    cadre_signer_free(signer);
     cadre_cert_tmpl_free(t);
     cadre_key_free(key);
     free(tpath);
@@ -107,6 +170,8 @@ int main(int argc, char **argv)
         {"register", required_argument, NULL, 'R'},
         {"jobs", required_argument, NULL, 'j'},
         {"sign-key", required_argument, NULL, 'K'},
+        {"sign-p12", required_argument, NULL, 'S'},
+        {"p12-pass-file", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -125,6 +190,8 @@ int main(int argc, char **argv)
         case 'P': o.combined = optarg; break;
         case 'R': o.reg = optarg; break;
         case 'K': o.sign_key = optarg; break;
+        case 'S': o.p12 = optarg; break;
+        case 'W': o.pass_file = optarg; break;
         case 'j':
             if (!tool_parse_long(optarg, 1, 256, &jobs)) {
                 tool_error("bad -j '%s': give 1 to 256", optarg);
@@ -143,9 +210,10 @@ int main(int argc, char **argv)
                           : !o.dir && !o.combined && !o.reg
                               ? "output (-o DIR, --combined or --register)"
                               : NULL;
-    if (missing) {
+    if (missing || (o.pass_file && !o.p12)) {
         free(o.cadres);
-        return tool_usage_error(usage, "no %s given", missing);
+        return missing ? tool_usage_error(usage, "no %s given", missing)
+                       : tool_usage_error(usage, "--p12-pass-file needs --sign-p12");
     }
     cadre_diags diags;
     cadre_diags_init(&diags, 200);

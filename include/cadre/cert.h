@@ -33,6 +33,7 @@
 #include "cadre/error.h"
 #include "cadre/pdf.h"
 #include "cadre/records.h"
+#include "cadre/sign.h"
 #include "cadre/verify.h"
 
 /* A compiled certificate template: read-only once loaded. */
@@ -75,6 +76,11 @@ typedef struct cadre_cert_batch {
     const cadre_course *course;  /* the course */
     cadre_cert *certs;           /* in name order */
     size_t n;
+    const cadre_signer *signer;  /* set after init to sign every PDF
+                                    written (PAdES, sign.h), with the
+                                    template's <signature> drawn; NULL:
+                                    unsigned, and <signature> skipped */
+    int64_t signed_at;           /* the time of signing (sign.h) */
 } cadre_cert_batch;
 
 /* Select the graduates of course `course_id` (every `completed`

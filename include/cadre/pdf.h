@@ -233,6 +233,12 @@ cadre_error cadre_pdf_circle(cadre_pdf *pdf, double cx, double cy, double r,
 cadre_error cadre_pdf_image(cadre_pdf *pdf, const char *path, double x,
                             double y, double w, double h);
 
+/* cadre_pdf_image(), saying where the image went: `drawn` (NULL or four
+ * doubles) receives its x, y, w, h in mm. */
+cadre_error cadre_pdf_image_fitted(cadre_pdf *pdf, const char *path,
+                                   double x, double y, double w, double h,
+                                   double *drawn);
+
 /* A QR code of `text` (UTF-8, error correction M) as filled squares in a
  * `size` mm square at (x, y), quiet zone included and painted white. */
 cadre_error cadre_pdf_qr(cadre_pdf *pdf, const char *text, double x,
@@ -263,5 +269,18 @@ cadre_error cadre_pdf_show_bookmarks(cadre_pdf *pdf);
  * write 'x.pdf': ...") and are returned. */
 cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
                            cadre_diags *diags);
+
+/* What cadre_pdf_save_then() calls on the complete temporary file
+ * `tmp` before it becomes `path`: a signature appended to it
+ * (sign.h).  Returns CADRE_OK, or an error with its message in `diags`
+ * (the file is then discarded). */
+typedef cadre_error (*cadre_pdf_finish_fn)(const char *tmp, const char *path,
+                                           void *ctx, cadre_diags *diags);
+
+/* cadre_pdf_save(), with `then` (NULL: none) run on the written file
+ * before it is renamed onto `path`. */
+cadre_error cadre_pdf_save_then(cadre_pdf *pdf, const char *path,
+                                cadre_pdf_finish_fn then, void *ctx,
+                                cadre_diags *diags);
 
 #endif

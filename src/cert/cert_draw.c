@@ -163,6 +163,8 @@ static cadre_error draw_element(cadre_pdf *pdf, const cadre_cert_tmpl *t,
         return border(pdf, el);
     case CERT_IMAGE:
         return cadre_pdf_image(pdf, el->path, el->x, el->y, el->w, el->h);
+    case CERT_SIGNATURE: /* cert_signature_draw() */
+        break;
     }
     return CADRE_OK;
 }
@@ -196,6 +198,8 @@ cadre_error cadre_cert_draw(const cadre_cert_tmpl *t,
             continue;
         err = el->kind == CERT_QR && el->verify && b->certs[i].seal
                   ? cert_draw_sealed_qr(pdf, el, b->certs[i].seal)
+                  : el->kind == CERT_SIGNATURE
+                  ? cert_signature_draw(pdf, t, el, b)
                   : draw_element(pdf, t, el, &env, why, sizeof why);
     }
     if (err != CADRE_OK) {
@@ -240,7 +244,7 @@ cadre_error cadre_cert_write_combined(const cadre_cert_tmpl *t,
         err = cadre_cert_draw(t, b, i, pdf, diags);
     }
     if (err == CADRE_OK)
-        err = cadre_pdf_save(pdf, path, diags);
+        err = cert_save(t, b, 0, pdf, path, diags);
     cadre_pdf_free(pdf);
     return err;
 }
@@ -267,7 +271,7 @@ static cadre_error write_some(const cadre_cert_tmpl *t,
         cadre_pdf_set_compression(pdf, 9);
         cadre_error err = cadre_cert_draw(t, b, i, pdf, diags);
         if (err == CADRE_OK)
-            err = cadre_pdf_save(pdf, path, diags);
+            err = cert_save(t, b, i, pdf, path, diags);
         cadre_pdf_free(pdf);
         free(path);
         if (err != CADRE_OK)

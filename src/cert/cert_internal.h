@@ -15,7 +15,7 @@
 /* What an element draws. */
 enum cert_kind {
     CERT_TEXT, CERT_LINE, CERT_RECT, CERT_CIRCLE, CERT_STAR, CERT_BORDER,
-    CERT_IMAGE, CERT_QR
+    CERT_IMAGE, CERT_QR, CERT_SIGNATURE
 };
 
 /* Styles of <border>. */
@@ -43,9 +43,12 @@ struct cert_el {
     cadre_pdf_align align;  /* text on a line */
     cadre_tmpl_text *text;  /* text and QR content */
     const char *constant;   /* the text when it has no placeholder */
-    char *path;             /* image file, resolved */
+    char *path;             /* image file, resolved (signature: the
+                               signature's image) */
     const char *verify;     /* qr: the verification page's address, to
                                hold the seal after '#'; or NULL */
+    char *seal;             /* signature: the seal's image, resolved */
+    double seal_size;       /* signature: the seal's diameter, mm */
     const char *file;       /* where the element is, for messages */
     unsigned long line;
 };
@@ -63,6 +66,25 @@ struct cadre_cert_tmpl {
     size_t n_els;
     bool font_failed;           /* reading: a missing font was reported */
 };
+
+/* Read a <signature> element (cert_sign.c); its details are drawn in
+ * `family`.  Returns 0, or -1 with messages in `diags`. */
+int cert_signature_read(cadre_cert_tmpl *t, const cadre_tnode *n,
+                        const char *family, struct cert_el *el,
+                        cadre_diags *diags);
+
+/* Draw a <signature> when the batch is signed: the signature's image,
+ * the seal over its left third, the signer's details. */
+cadre_error cert_signature_draw(cadre_pdf *pdf, const cadre_cert_tmpl *t,
+                                const struct cert_el *el,
+                                const cadre_cert_batch *b);
+
+/* Save the document of certificates `first`... at `path`, signed when
+ * the batch has a signer (the widget where certificate `first`'s
+ * <signature> is). */
+cadre_error cert_save(const cadre_cert_tmpl *t, const cadre_cert_batch *b,
+                      size_t first, cadre_pdf *pdf, const char *path,
+                      cadre_diags *diags);
 
 /* Bind `env` to certificate `i` of the batch; `vars` must hold
  * CERT_VAR_COUNT values and outlive the use of env. */

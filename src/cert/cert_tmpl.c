@@ -282,6 +282,7 @@ static int read_shape(cadre_cert_tmpl *t, const cadre_tnode *n,
             return -1;
         break;
     case CERT_TEXT:
+    case CERT_SIGNATURE: /* read by their own functions */
         break;
     }
     bad |= cadre_tnode_number(n, "width", 0, 50, &el->width, diags);
@@ -314,6 +315,7 @@ static int read_element(cadre_cert_tmpl *t, const cadre_tnode *n,
         [CERT_RECT] = "rect",     [CERT_CIRCLE] = "circle",
         [CERT_STAR] = "star",     [CERT_BORDER] = "border",
         [CERT_IMAGE] = "image",   [CERT_QR] = "qr",
+        [CERT_SIGNATURE] = "signature",
     };
     int kind = -1;
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
@@ -323,7 +325,7 @@ static int read_element(cadre_cert_tmpl *t, const cadre_tnode *n,
         cadre_tnode_error(n, diags,
                           "unknown element <%s>: a certificate has <text>, "
                           "<line>, <rect>, <circle>, <star>, <border>, "
-                          "<image> and <qr>",
+                          "<image>, <qr> and <signature>",
                           n->name);
         return -1;
     }
@@ -344,8 +346,9 @@ static int read_element(cadre_cert_tmpl *t, const cadre_tnode *n,
     if (when && !(el->when = cadre_expr_compile(when, &cert_scope, n->file,
                                                 n->line, diags)))
         return -1;
-    int rc = kind == CERT_TEXT ? read_text(t, n, d, el, diags)
-                               : read_shape(t, n, el, diags);
+    int rc = kind == CERT_TEXT        ? read_text(t, n, d, el, diags)
+             : kind == CERT_SIGNATURE ? cert_signature_read(t, n, d->family, el, diags)
+                                      : read_shape(t, n, el, diags);
     if (rc == 0 && !on_page(t, el)) {
         cadre_tnode_error(n, diags, "<%s> reaches outside the %gx%g mm page",
                           n->name, t->page_w, t->page_h);
@@ -458,6 +461,7 @@ void cadre_cert_tmpl_free(cadre_cert_tmpl *t)
         cadre_expr_free(t->els[i].when);
         cadre_tmpl_text_free(t->els[i].text);
         free(t->els[i].path);
+        free(t->els[i].seal);
     }
     free(t->els);
     cadre_tmpl_text_free(t->number);

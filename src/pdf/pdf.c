@@ -398,6 +398,13 @@ static void save_failed(cadre_pdf *pdf, const char *path, cadre_diags *diags)
 cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
                            cadre_diags *diags)
 {
+    return cadre_pdf_save_then(pdf, path, NULL, NULL, diags);
+}
+
+cadre_error cadre_pdf_save_then(cadre_pdf *pdf, const char *path,
+                                cadre_pdf_finish_fn then, void *ctx,
+                                cadre_diags *diags)
+{
     if (!pdf->err) {
         pdf->armed = 1;
         if (setjmp(pdf->jump))
@@ -424,5 +431,9 @@ cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
     }
     HPDF_SaveToFile(pdf->doc, out.tmp);
     pdf->armed = 0;
+    if (then && (err = then(out.tmp, path, ctx, diags)) != CADRE_OK) {
+        cadre_outfile_abort(&out);
+        return err;
+    }
     return cadre_outfile_commit(&out, diags);
 }
