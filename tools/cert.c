@@ -132,6 +132,9 @@ static int issue(const struct options *o, char **files, size_t n_files,
     if (err == CADRE_OK)
         err = cadre_cert_batch_init(&b, recs, t, o->course, o->cadres,
                                     o->n_cadres, diags);
+    const char *others[2] = { o->combined, o->reg };
+    if (err == CADRE_OK)
+        err = cadre_cert_check_outputs(t, &b, o->dir, others, 2, diags);
     if (err == CADRE_OK && key)
         err = cadre_cert_batch_seal(&b, t, key, diags);
     b.signer = signer;

@@ -62,9 +62,10 @@ typedef struct cadre_cert {
     bool assigned;        /* the number comes from the template's pattern */
     cadre_date issued;    /* the participant's @issued, or the course end */
     char *file_name;      /* "125-2019-CC_Tran-Quang-Khai.pdf": only
-                             [A-Za-z0-9._-], no leading dot, at most 120
-                             bytes, unique in the batch (even ignoring
-                             case) */
+                             [A-Za-z0-9._-], no leading dot, the runs of
+                             digits padded with zeros to the batch's
+                             widest ("007-2019-CC" beside "125-2019-CC"),
+                             unique in the batch (even ignoring case) */
     char *seal;           /* the signed payload (verify.h) the template's
                              <qr verify="ADDRESS"> holds after '#', or
                              NULL when not sealed */
@@ -117,6 +118,20 @@ void cadre_cert_batch_release(cadre_cert_batch *b);
 cadre_error cadre_cert_draw(const cadre_cert_tmpl *t,
                             const cadre_cert_batch *b, size_t i,
                             cadre_pdf *pdf, cadre_diags *diags);
+
+/* Check, before anything is written, that the outputs of one run are
+ * apart: the `n` paths of `outputs` (the combined file, the register;
+ * NULL entries skipped) name no file twice, no image of the template,
+ * not the folder `dir` of the per-person files (NULL: none) nor one of
+ * them, and that no per-person file would replace an image.  Paths are
+ * compared through links, whether they exist yet or not, and the names of
+ * per-person files ignoring case (as a case-insensitive disk would).  Returns CADRE_EIO with "cannot
+ * write 'x': ..." in `diags` on the first clash. */
+cadre_error cadre_cert_check_outputs(const cadre_cert_tmpl *t,
+                                     const cadre_cert_batch *b,
+                                     const char *dir,
+                                     const char *const *outputs, size_t n,
+                                     cadre_diags *diags);
 
 /* Write every certificate of the batch, in order, into one PDF at `path`
  * (nothing is written on failure). */

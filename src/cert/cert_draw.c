@@ -1,13 +1,10 @@
 /* cert_draw.c - drawing a certificate page, and writing the combined PDF
- * and the per-person files (cert.h). */
+ * and one person's file (cert.h). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cert_internal.h"
 
@@ -127,6 +124,26 @@ static cadre_error free_text(cadre_pdf *pdf, const cadre_cert_tmpl *t,
     return cadre_pdf_text(pdf, &el->font, el->x, el->y, el->align, text);
 }
 
+/* A text in its box, and the rule under it when the template asks for
+ * one: as long as the given fraction of the text's widest line, placed
+ * as the lines are (NĐ 30/2020: under the motto as long as the motto,
+ * under the issuing body a third to a half of it). */
+static cadre_error boxed_text(cadre_pdf *pdf, const struct cert_el *el,
+                              const char *text)
+{
+    cadre_pdf_fit fit;
+    cadre_error err = cadre_pdf_text_box(pdf, &el->box, &el->font, text, &fit);
+    if (err != CADRE_OK || el->rule <= 0 || fit.width <= 0)
+        return err;
+    double len = el->rule * fit.width, x = el->box.x;
+    if (el->box.align == CADRE_PDF_CENTER)
+        x += (el->box.w - len) / 2;
+    else if (el->box.align == CADRE_PDF_RIGHT)
+        x += el->box.w - len;
+    double y = fit.bottom + el->rule_gap;
+    return cadre_pdf_line(pdf, x, y, x + len, y, el->width, el->color);
+}
+
 static cadre_error draw_element(cadre_pdf *pdf, const cadre_cert_tmpl *t,
                                 const struct cert_el *el,
                                 const cadre_env *env, char *why, size_t size)
@@ -137,9 +154,8 @@ static cadre_error draw_element(cadre_pdf *pdf, const cadre_cert_tmpl *t,
     case CERT_TEXT:
         if (!render(el, env, &r))
             return CADRE_ENOMEM;
-        err = el->boxed
-                  ? cadre_pdf_text_box(pdf, &el->box, &el->font, r.text, NULL)
-                  : free_text(pdf, t, el, r.text, why, size);
+        err = el->boxed ? boxed_text(pdf, el, r.text)
+                        : free_text(pdf, t, el, r.text, why, size);
         free(r.heap);
         return err;
     case CERT_QR:
@@ -249,180 +265,21 @@ cadre_error cadre_cert_write_combined(const cadre_cert_tmpl *t,
     return err;
 }
 
-/* Write certificates first, first + step, ... into dir; stop at the first
- * failure.  Messages go to `diags`. */
-static cadre_error write_some(const cadre_cert_tmpl *t,
-                              const cadre_cert_batch *b, const char *dir,
-                              size_t first, size_t step, cadre_diags *diags)
+cadre_error cert_write_one(const cadre_cert_tmpl *t, const cadre_cert_batch *b,
+                           size_t i, const char *path, cadre_diags *diags)
 {
-    for (size_t i = first; i < b->n; i += step) {
-        size_t size = strlen(dir) + strlen(b->certs[i].file_name) + 2;
-        char *path = malloc(size);
-        cadre_pdf *pdf = path ? cadre_pdf_new(t->fonts) : NULL;
-        if (!pdf) {
-            free(path);
-            cadre_diags_error(diags, NULL, 0, "out of memory");
-            return CADRE_ENOMEM;
-        }
-        snprintf(path, size, "%s/%s", dir, b->certs[i].file_name);
-        set_title(t, b, i, pdf);
-        /* A file of one page is small: the tightest compression costs
-         * little time, and files are kept. */
-        cadre_pdf_set_compression(pdf, 9);
-        cadre_error err = cadre_cert_draw(t, b, i, pdf, diags);
-        if (err == CADRE_OK)
-            err = cert_save(t, b, i, pdf, path, diags);
-        cadre_pdf_free(pdf);
-        free(path);
-        if (err != CADRE_OK)
-            return err;
+    cadre_pdf *pdf = cadre_pdf_new(t->fonts);
+    if (!pdf) {
+        cadre_diags_error(diags, NULL, 0, "out of memory");
+        return CADRE_ENOMEM;
     }
-    return CADRE_OK;
-}
-
-/* A child's messages travel to the parent as lines
- * "CODE LINE FILE<tab>MESSAGE". */
-static void send_diags(int fd, const cadre_diags *diags, cadre_error err)
-{
-    FILE *f = fdopen(fd, "w");
-    if (!f)
-        return;
-    for (size_t i = 0; i < diags->count; i++) {
-        const cadre_diag *d = &diags->items[i];
-        fprintf(f, "%d %lu ", (int)err, d->line);
-        for (const char *p = d->file ? d->file : ""; *p; p++)
-            fputc(*p == '\n' || *p == '\t' ? ' ' : *p, f);
-        fputc('\t', f);
-        for (const char *p = d->message; *p; p++)
-            fputc(*p == '\n' ? ' ' : *p, f);
-        fputc('\n', f);
-    }
-    fclose(f);
-}
-
-static cadre_error receive_diags(int fd, cadre_diags *diags)
-{
-    cadre_error err = CADRE_OK;
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        close(fd);
-        return CADRE_EIO;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, f)) > 0) {
-        if (line[n - 1] == '\n')
-            line[n - 1] = '\0';
-        char *p;
-        long code = strtol(line, &p, 10);
-        unsigned long at = strtoul(p, &p, 10);
-        char *tab = strchr(p, '\t');
-        if (code > 0 && code < CADRE_ERROR_COUNT && err == CADRE_OK)
-            err = (cadre_error)code;
-        if (!tab || *p != ' ') {
-            cadre_diags_error(diags, NULL, 0, "%s", line);
-            continue;
-        }
-        *tab = '\0';
-        cadre_diags_error(diags, p[1] ? p + 1 : NULL, at, "%s", tab + 1);
-    }
-    free(line);
-    fclose(f);
-    return err;
-}
-
-static cadre_error write_files(const cadre_cert_tmpl *t,
-                               const cadre_cert_batch *b, const char *dir,
-                               int jobs, cadre_diags *diags)
-{
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cadre_diags_error(diags, NULL, 0, "cannot create directory '%s': %s",
-                          dir, strerror(errno));
-        return CADRE_EIO;
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        cadre_diags_error(diags, NULL, 0, "'%s' is not a directory", dir);
-        return CADRE_EIO;
-    }
-    if (jobs > (int)b->n)
-        jobs = (int)b->n;
-    if (jobs <= 1)
-        return write_some(t, b, dir, 0, 1, diags);
-
-    /* Each process writes every jobs-th certificate and reports its
-     * failure through a pipe: the library never prints. */
-    pid_t *pids = calloc((size_t)jobs, sizeof *pids);
-    int *fds = calloc((size_t)jobs, sizeof *fds);
-    cadre_error err = pids && fds ? CADRE_OK : CADRE_ENOMEM;
-    int started = 0;
-    fflush(NULL);
-    for (int k = 0; k < jobs && err == CADRE_OK; k++) {
-        int fd[2];
-        if (pipe(fd) != 0) {
-            err = CADRE_EIO;
-            break;
-        }
-        pid_t pid = fork();
-        if (pid < 0) {
-            close(fd[0]);
-            close(fd[1]);
-            err = CADRE_EIO;
-            break;
-        }
-        if (pid == 0) {
-            close(fd[0]);
-            for (int j = 0; j < k; j++)
-                close(fds[j]);
-            cadre_diags mine;
-            cadre_diags_init(&mine, 20);
-            cadre_error e = write_some(t, b, dir, (size_t)k, (size_t)jobs, &mine);
-            send_diags(fd[1], &mine, e);
-            cadre_diags_release(&mine);
-            /* The child's copy of the font set holds fontconfig's state:
-             * release it, as the parent will its own (valgrind runs the
-             * tests); everything else goes with _exit(). */
-            cadre_pdf_fonts_free(t->fonts);
-            _exit(e == CADRE_OK ? 0 : 1);
-        }
-        close(fd[1]);
-        pids[k] = pid;
-        fds[k] = fd[0];
-        started++;
-    }
-    if (err != CADRE_OK)
-        cadre_diags_error(diags, NULL, 0, "cannot start %d processes: %s", jobs,
-                          strerror(errno));
-    for (int k = 0; k < started; k++) {
-        cadre_error e = receive_diags(fds[k], diags);
-        int status = 0;
-        while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
-            ;
-        if (e == CADRE_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-            cadre_diags_error(diags, NULL, 0,
-                              "a process writing certificates died");
-            e = CADRE_EIO;
-        }
-        if (err == CADRE_OK)
-            err = e;
-    }
-    free(pids);
-    free(fds);
-    return err;
-}
-
-cadre_error cadre_cert_write_files(const cadre_cert_tmpl *t,
-                                   const cadre_cert_batch *b,
-                                   const char *dir, int jobs,
-                                   cadre_diags *diags)
-{
-    /* A folder this run made goes again when the run fails before
-     * writing anything in it; rmdir() keeps one that holds certificates
-     * completed before the failure. */
-    bool made = mkdir(dir, 0777) == 0;
-    cadre_error err = write_files(t, b, dir, jobs, diags);
-    if (err != CADRE_OK && made)
-        rmdir(dir);
+    set_title(t, b, i, pdf);
+    /* A file of one page is small: the tightest compression costs little
+     * time, and the files are kept. */
+    cadre_pdf_set_compression(pdf, 9);
+    cadre_error err = cadre_cert_draw(t, b, i, pdf, diags);
+    if (err == CADRE_OK)
+        err = cert_save(t, b, i, pdf, path, diags);
+    cadre_pdf_free(pdf);
     return err;
 }

@@ -1,6 +1,7 @@
 /* cert_internal.h - the compiled certificate template, shared by the
  * modules of cadre-cert's library part (cert_tmpl.c reads it, cert_issue.c
- * numbers with it, cert_draw.c draws it). */
+ * numbers with it, cert_draw.c draws it, cert_files.c names and writes the
+ * per-person files). */
 #ifndef CADRE_CERT_INTERNAL_H
 #define CADRE_CERT_INTERNAL_H
 
@@ -41,6 +42,9 @@ struct cert_el {
     bool boxed;             /* text: w and h given, drawn in a box */
     cadre_pdf_box box;      /* text in a box */
     cadre_pdf_align align;  /* text on a line */
+    double rule;            /* text: a rule under it, this fraction of its
+                               widest line long (0: none) */
+    double rule_gap;        /* ... mm below the text's lowest reach */
     cadre_tmpl_text *text;  /* text and QR content */
     const char *constant;   /* the text when it has no placeholder */
     char *path;             /* image file, resolved (signature: the
@@ -55,6 +59,8 @@ struct cert_el {
 
 struct cadre_cert_tmpl {
     cadre_tmpl *src;            /* the XML tree: owns file names */
+    char *real_dir;             /* the template's folder, links resolved:
+                                   images come from there only */
     cadre_pdf_fonts *fonts;     /* borrowed */
     double page_w, page_h;      /* mm, orientation applied */
     double off_x, off_y;        /* printer offset, mm */
@@ -95,5 +101,14 @@ void cert_env(const cadre_cert_batch *b, size_t i, cadre_env *env,
  * element's address and `seal` after '#'. */
 cadre_error cert_draw_sealed_qr(cadre_pdf *pdf, const struct cert_el *el,
                                 const char *seal);
+
+/* Name the file of every certificate of the batch (cert_files.c): the
+ * number and the name folded to ASCII, digits padded to the batch's
+ * widest, unique ignoring case.  CADRE_ENOMEM with a message. */
+cadre_error cert_name_files(cadre_cert_batch *b, cadre_diags *diags);
+
+/* Write certificate i alone into the PDF at `path` (cert_draw.c). */
+cadre_error cert_write_one(const cadre_cert_tmpl *t, const cadre_cert_batch *b,
+                           size_t i, const char *path, cadre_diags *diags);
 
 #endif

@@ -1,5 +1,5 @@
 /* cert_issue.c - who receives a certificate, in which order, with which
- * number and file name (cert.h). */
+ * number (cert.h); their files are named in cert_files.c. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,11 +8,6 @@
 #include "cadre/text.h"
 #include "cert_internal.h"
 #include "util/strmap.h"
-
-/* Longest parts of a file name: a path stays far below NAME_MAX (255)
- * whatever the records hold. */
-#define FILE_NUMBER_MAX 40
-#define FILE_NAME_MAX 60
 
 void cert_env(const cadre_cert_batch *b, size_t i, cadre_env *env,
               cadre_value *vars)
@@ -42,92 +37,6 @@ static int pair_cmp(const void *a, const void *b)
     uint32_t x = ((const struct pair *)a)->cadre,
              y = ((const struct pair *)b)->cadre;
     return x < y ? -1 : x > y;
-}
-
-/* Append [A-Za-z0-9] of the ASCII folding of `s` to `out` (at most `max`
- * bytes), every other run of characters as one '-'. */
-static size_t safe_part(const char *s, char *out, size_t max)
-{
-    char *folded = cadre_text_fold_ascii(s);
-    size_t n = 0;
-    bool dash = false;
-    for (const char *p = folded ? folded : ""; *p && n < max; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (isalnum(ch) && ch < 0x80) {
-            if (dash && n > 0 && n + 1 < max)
-                out[n++] = '-';
-            dash = false;
-            out[n++] = (char)ch;
-        } else {
-            dash = true;
-        }
-    }
-    free(folded);
-    out[n] = '\0';
-    return n;
-}
-
-/* Case-folded copy for the uniqueness check: two names differing only in
- * case would overwrite each other on a case-insensitive disk. */
-static char *lower_copy(const char *s)
-{
-    char *l = strdup(s);
-    for (char *p = l; p && *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    return l;
-}
-
-/* Name every file: NUMBER_NAME.pdf, then _ID, then _2, _3 ... until it is
- * unique.  `taken` holds lower-case names (owned by `keys`). */
-static cadre_error name_files(cadre_cert_batch *b, cadre_diags *diags)
-{
-    strmap taken;
-    strmap_init(&taken);
-    char **keys = calloc(b->n ? b->n : 1, sizeof *keys);
-    cadre_error err = keys ? CADRE_OK : CADRE_ENOMEM;
-    for (size_t i = 0; i < b->n && err == CADRE_OK; i++) {
-        cadre_cert *c = &b->certs[i];
-        const cadre_cadre *cd = &b->recs->cadres[b->recs->participants[c->participant].cadre];
-        char num[FILE_NUMBER_MAX + 1], name[FILE_NAME_MAX + 1], id[FILE_NAME_MAX + 1];
-        if (!safe_part(c->number, num, FILE_NUMBER_MAX))
-            snprintf(num, sizeof num, "%s", "so");
-        safe_part(cd->id, id, FILE_NAME_MAX);
-        if (!safe_part(cd->full_name, name, FILE_NAME_MAX))
-            snprintf(name, sizeof name, "%s", id);
-        char file[FILE_NUMBER_MAX + 2 * FILE_NAME_MAX + 32];
-        for (unsigned k = 0;; k++) {
-            if (k == 0)
-                snprintf(file, sizeof file, "%s_%s.pdf", num, name);
-            else if (k == 1)
-                snprintf(file, sizeof file, "%s_%s_%s.pdf", num, name, id);
-            else
-                snprintf(file, sizeof file, "%s_%s_%s_%u.pdf", num, name, id, k);
-            char *key = lower_copy(file);
-            if (!key) {
-                err = CADRE_ENOMEM;
-                break;
-            }
-            int put = strmap_put(&taken, key, (uint32_t)i, NULL);
-            if (put == 1) {
-                keys[i] = key;
-                break;
-            }
-            free(key);
-            if (put < 0) {
-                err = CADRE_ENOMEM;
-                break;
-            }
-        }
-        if (err == CADRE_OK && !(c->file_name = strdup(file)))
-            err = CADRE_ENOMEM;
-    }
-    strmap_release(&taken);
-    for (size_t i = 0; keys && i < b->n; i++)
-        free(keys[i]);
-    free(keys);
-    if (err != CADRE_OK)
-        cadre_diags_error(diags, NULL, 0, "out of memory");
-    return err;
 }
 
 /* Give every certificate without a number one from the pattern: the
@@ -330,7 +239,7 @@ cadre_error cadre_cert_batch_init(cadre_cert_batch *b,
         cadre_cert_batch_release(&all);
     }
     if (err == CADRE_OK)
-        err = name_files(b, diags);
+        err = cert_name_files(b, diags);
     if (err != CADRE_OK)
         cadre_cert_batch_release(b);
     return err;

@@ -1,8 +1,11 @@
 /* cert_tmpl.c - reading the certificate template dialect (docs/cert.md)
  * into a compiled cadre_cert_tmpl. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cadre/files.h"
@@ -97,7 +100,8 @@ static cadre_tmpl_text *compile_text(const cadre_tnode *n, const char *src,
 
 static const char *const text_attrs[] = {
     COMMON, "x", "y", "w", "h", "align", "valign", "family", "style", "size",
-    "min-size", "color", "line-spacing", NULL
+    "min-size", "color", "line-spacing", "rule", "rule-width", "rule-gap",
+    NULL
 };
 static const char *const line_attrs[] = { COMMON, "x1", "y1", "x2", "y2",
                                           "width", "color", NULL };
@@ -146,12 +150,22 @@ static int read_text(cadre_cert_tmpl *t, const cadre_tnode *n,
     bad |= cadre_tnode_number(n, "min-size", 2, 300, &min_size, diags);
     bad |= cadre_tnode_number(n, "line-spacing", 0.5, 5, &spacing, diags);
     bad |= color_attr(n, "color", false, &el->color, diags);
+    el->width = 0.6;
+    el->rule_gap = 1.5;
+    bad |= cadre_tnode_number(n, "rule", 0.05, 1, &el->rule, diags);
+    bad |= cadre_tnode_number(n, "rule-width", 0.1, 5, &el->width, diags);
+    bad |= cadre_tnode_number(n, "rule-gap", 0, 20, &el->rule_gap, diags);
     if (bad)
         return -1;
     bool has_w = cadre_tnode_attr(n, "w") != NULL;
     bool has_h = cadre_tnode_attr(n, "h") != NULL;
     if (has_w != has_h) {
         cadre_tnode_error(n, diags, "a text box needs both 'w' and 'h'");
+        return -1;
+    }
+    if (el->rule > 0 && !has_w) {
+        cadre_tnode_error(n, diags, "a rule under a text needs its box "
+                                    "('w' and 'h')");
         return -1;
     }
     const char *family = cadre_tnode_attr(n, "family");
@@ -206,6 +220,40 @@ static int verify_attr(const cadre_tnode *n, struct cert_el *el,
     }
     el->verify = v;
     return 0;
+}
+
+/* Why the image file at `path` may not be used, or NULL: the user named
+ * the template, and so its folder, nothing else ("../../etc/passwd",
+ * "/etc/passwd", a link out of it), and only a regular file (a FIFO would
+ * hang the run, a device never end).  A usable image is noted as an input:
+ * no output may replace it. */
+static const char *image_allowed(const cadre_cert_tmpl *t, const char *path)
+{
+    static char why[96];
+    char *real = realpath(path, NULL);
+    if (!real) {
+        snprintf(why, sizeof why, "%s", strerror(errno));
+        return why;
+    }
+    const char *dir = t->real_dir;
+    size_t dir_len = strlen(dir);
+    struct stat st;
+    const char *bad = NULL;
+    if (strncmp(real, dir, dir_len) != 0 ||
+        real[dir_len == 1 ? 0 : dir_len] != '/')
+        bad = "outside the template's folder";
+    else if (stat(real, &st) != 0)
+        bad = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        bad = "not a regular file";
+    else if (access(real, R_OK) != 0)
+        bad = strerror(errno);
+    else
+        cadre_files_note_input(&st);
+    free(real);
+    if (bad)
+        snprintf(why, sizeof why, "%s", bad);
+    return bad ? why : NULL;
 }
 
 /* Read one element other than text. */
@@ -265,8 +313,9 @@ static int read_shape(cadre_cert_tmpl *t, const cadre_tnode *n,
             cadre_tnode_error(n, diags, "out of memory");
             return -1;
         }
-        if (access(el->path, R_OK) != 0) {
-            cadre_tnode_error(n, diags, "cannot read image '%s'", file);
+        const char *why = image_allowed(t, el->path);
+        if (why) {
+            cadre_tnode_error(n, diags, "cannot use image '%s': %s", file, why);
             return -1;
         }
         break;
@@ -291,7 +340,8 @@ static int read_shape(cadre_cert_tmpl *t, const cadre_tnode *n,
     return bad ? -1 : 0;
 }
 
-/* The extent of an element, to check it stays on the page. */
+/* The extent of an element, to check it stays on the page where it is
+ * printed: with the printer offset, and its rule under it. */
 static bool on_page(const cadre_cert_tmpl *t, const struct cert_el *el)
 {
     double x0 = el->x, y0 = el->y, x1 = el->x + el->w, y1 = el->y + el->h;
@@ -301,8 +351,10 @@ static bool on_page(const cadre_cert_tmpl *t, const struct cert_el *el)
     else if (el->kind == CERT_CIRCLE || el->kind == CERT_STAR)
         x0 = el->x - el->w, y0 = el->y - el->w, y1 = el->y + el->w;
     else if (el->kind == CERT_TEXT && !el->boxed)
-        return el->x >= 0 && el->x <= t->page_w && el->y >= 0 &&
-               el->y <= t->page_h;
+        x1 = x0, y1 = y0; /* its width is known when drawn (free_text) */
+    else if (el->kind == CERT_TEXT && el->rule > 0)
+        y1 += el->rule_gap + el->width / CADRE_PDF_PT_PER_MM;
+    x0 += t->off_x, x1 += t->off_x, y0 += t->off_y, y1 += t->off_y;
     return x0 >= -1e-9 && y0 >= -1e-9 && x1 <= t->page_w + 1e-9 &&
            y1 <= t->page_h + 1e-9;
 }
@@ -349,9 +401,16 @@ static int read_element(cadre_cert_tmpl *t, const cadre_tnode *n,
     int rc = kind == CERT_TEXT        ? read_text(t, n, d, el, diags)
              : kind == CERT_SIGNATURE ? cert_signature_read(t, n, d->family, el, diags)
                                       : read_shape(t, n, el, diags);
-    if (rc == 0 && !on_page(t, el)) {
-        cadre_tnode_error(n, diags, "<%s> reaches outside the %gx%g mm page",
-                          n->name, t->page_w, t->page_h);
+    if (rc == 0 && !(el->stock && t->fields_only) && !on_page(t, el)) {
+        if (t->off_x || t->off_y)
+            cadre_tnode_error(n, diags,
+                              "<%s> reaches outside the %gx%g mm page with "
+                              "the printer offset (%g, %g mm)",
+                              n->name, t->page_w, t->page_h, t->off_x,
+                              t->off_y);
+        else
+            cadre_tnode_error(n, diags, "<%s> reaches outside the %gx%g mm page",
+                              n->name, t->page_w, t->page_h);
         return -1;
     }
     return rc;
@@ -404,6 +463,11 @@ cadre_cert_tmpl *cadre_cert_tmpl_load(const char *path,
     t->number_start = 1;
     if (!(t->src = cadre_tmpl_load(path, "certificate", diags)))
         goto fail;
+    if (!(t->real_dir = realpath(t->src->dir, NULL))) {
+        cadre_diags_error(diags, path, 0, "cannot read the template's folder: %s",
+                          strerror(errno));
+        goto fail;
+    }
     const cadre_tnode *root = t->src->root;
     cadre_tnode_check_attrs(root, root_attrs, diags);
 
@@ -467,6 +531,7 @@ void cadre_cert_tmpl_free(cadre_cert_tmpl *t)
     cadre_tmpl_text_free(t->number);
     cadre_tmpl_text_free(t->title);
     cadre_tmpl_free(t->src);
+    free(t->real_dir);
     free(t);
 }
 

@@ -555,59 +555,110 @@ static unsigned long checksum(const unsigned char *p, size_t n)
 /* The tables of a subset, in the directory's (alphabetical) order. */
 enum { T_GLYF, T_HEAD, T_HHEA, T_HMTX, T_LOCA, T_MAXP, T_COUNT };
 
+/* The glyphs of the subset: the drawn ones keep their numbers 1..n (they
+ * are the CIDs the content streams show, CIDToGIDMap /Identity; a glyph
+ * drawn for two characters is two entries, so that each CID has one
+ * Unicode value), then the composites' parts.  False when out of memory. */
+static bool select_glyphs(struct glyph_set *s, const uint16_t *glyphs,
+                          size_t n)
+{
+    const struct pdf_ttf *t = s->t;
+    if (!(s->new_of = calloc(t->num_glyphs, sizeof *s->new_of)) ||
+        !set_add(s, 0))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s->n >= 0xFFFF || !GROW(s->old, s->cap, s->n + 1))
+            return false;
+        unsigned g = glyphs[i] < t->num_glyphs ? glyphs[i] : 0;
+        if (!s->new_of[g])
+            s->new_of[g] = (uint16_t)s->n;
+        s->old[s->n++] = (uint16_t)g;
+    }
+    return set_close(s);
+}
+
+/* glyf, loca (short offsets, in words, when they reach: 2 bytes a glyph)
+ * and hmtx (a full metric for every glyph) of the subset. */
+static void glyph_tables(const struct glyph_set *s, struct out *glyf,
+                         struct out *loca, struct out *hmtx, bool *long_loca)
+{
+    const struct pdf_ttf *t = s->t;
+    unsigned long *at = malloc((s->n + 1) * sizeof *at);
+    if (!at) {
+        glyf->failed = true;
+        return;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        at[i] = (unsigned long)glyf->n;
+        copy_glyph(s, s->old[i], glyf);
+    }
+    at[s->n] = (unsigned long)glyf->n;
+    *long_loca = glyf->n > 0x1FFFE;
+    for (size_t i = 0; i <= s->n; i++) {
+        if (*long_loca)
+            out_u32(loca, at[i]);
+        else
+            out_u16(loca, (unsigned)(at[i] / 2));
+    }
+    free(at);
+    for (size_t i = 0; i < s->n; i++) {
+        unsigned g = s->old[i];
+        unsigned m = g < t->n_hmetrics ? g : t->n_hmetrics - 1;
+        out_u16(hmtx, u16(t, t->hmtx.off + 4 * (size_t)m));
+        size_t lsb = g < t->n_hmetrics
+                         ? t->hmtx.off + 4 * (size_t)g + 2
+                         : t->hmtx.off + 4 * (size_t)t->n_hmetrics +
+                               2 * (size_t)(g - t->n_hmetrics);
+        out_u16(hmtx, u16(t, lsb));
+    }
+}
+
+/* The font file of the tables: the directory (6 tables: searchRange 64,
+ * entrySelector 2, rangeShift 32), the tables padded to 4 bytes, and
+ * head's checkSumAdjustment. */
+static void assemble(struct out tab[T_COUNT], struct out *file)
+{
+    static const char tags[T_COUNT][5] = { "glyf", "head", "hhea", "hmtx",
+                                           "loca", "maxp" };
+    memset(tab[T_HEAD].b + 8, 0, 4); /* checkSumAdjustment, below */
+    out_u32(file, 0x00010000);
+    out_u16(file, T_COUNT);
+    out_u16(file, 64);
+    out_u16(file, 2);
+    out_u16(file, T_COUNT * 16 - 64);
+    unsigned long at = 12 + 16 * T_COUNT;
+    for (int i = 0; i < T_COUNT; i++) {
+        out_bytes(file, tags[i], 4);
+        out_u32(file, checksum(tab[i].b, tab[i].n));
+        out_u32(file, at);
+        out_u32(file, (unsigned long)tab[i].n);
+        at += (tab[i].n + 3) & ~(size_t)3;
+    }
+    size_t head_at = 0;
+    for (int i = 0; i < T_COUNT; i++) {
+        if (i == T_HEAD)
+            head_at = file->n;
+        out_bytes(file, tab[i].b, tab[i].n);
+        out_pad4(file);
+    }
+    if (file->failed)
+        return;
+    unsigned long adj = (0xB1B0AFBAUL - checksum(file->b, file->n)) &
+                        0xFFFFFFFFUL;
+    unsigned char *p = file->b + head_at + 8;
+    put16(p, (unsigned)(adj >> 16));
+    put16(p + 2, (unsigned)(adj & 0xFFFF));
+}
+
 bool pdf_ttf_subset(const struct pdf_ttf *t, const uint16_t *glyphs,
                     size_t n, unsigned char **font, size_t *size)
 {
     struct glyph_set s = { .t = t };
     struct out tab[T_COUNT] = { { 0 } }, file = { 0 };
     bool long_loca = false;
-    bool ok = (s.new_of = calloc(t->num_glyphs, sizeof *s.new_of)) != NULL &&
-              set_add(&s, 0);
-    /* The drawn glyphs keep their numbers 1..n: they are the CIDs the
-     * content streams show (CIDToGIDMap /Identity).  A glyph drawn for
-     * two characters is two entries, so each CID has one Unicode value. */
-    for (size_t i = 0; ok && i < n; i++) {
-        if (!GROW(s.old, s.cap, s.n + 1)) {
-            ok = false;
-            break;
-        }
-        unsigned g = glyphs[i] < t->num_glyphs ? glyphs[i] : 0;
-        if (!s.new_of[g])
-            s.new_of[g] = (uint16_t)s.n;
-        s.old[s.n++] = (uint16_t)g;
-    }
-    ok = ok && set_close(&s);
+    bool ok = select_glyphs(&s, glyphs, n);
     if (ok) {
-        /* glyf and loca */
-        unsigned long *loca = malloc((s.n + 1) * sizeof *loca);
-        ok = loca != NULL;
-        for (size_t i = 0; ok && i < s.n; i++) {
-            loca[i] = (unsigned long)tab[T_GLYF].n;
-            copy_glyph(&s, s.old[i], &tab[T_GLYF]);
-        }
-        /* short offsets (in words) when they reach: 2 bytes a glyph */
-        long_loca = tab[T_GLYF].n > 0x1FFFE;
-        if (ok) {
-            loca[s.n] = (unsigned long)tab[T_GLYF].n;
-            for (size_t i = 0; i <= s.n; i++) {
-                if (long_loca)
-                    out_u32(&tab[T_LOCA], loca[i]);
-                else
-                    out_u16(&tab[T_LOCA], (unsigned)(loca[i] / 2));
-            }
-        }
-        free(loca);
-        /* hmtx: a full metric for every glyph */
-        for (size_t i = 0; ok && i < s.n; i++) {
-            unsigned g = s.old[i];
-            unsigned m = g < t->n_hmetrics ? g : t->n_hmetrics - 1;
-            out_u16(&tab[T_HMTX], u16(t, t->hmtx.off + 4 * (size_t)m));
-            size_t lsb = g < t->n_hmetrics
-                             ? t->hmtx.off + 4 * (size_t)g + 2
-                             : t->hmtx.off + 4 * (size_t)t->n_hmetrics +
-                                   2 * (size_t)(g - t->n_hmetrics);
-            out_u16(&tab[T_HMTX], u16(t, lsb));
-        }
+        glyph_tables(&s, &tab[T_GLYF], &tab[T_LOCA], &tab[T_HMTX], &long_loca);
         out_bytes(&tab[T_HEAD], t->data + t->head.off, 54);
         out_bytes(&tab[T_HHEA], t->data + t->hhea.off, 36);
         out_bytes(&tab[T_MAXP], t->data + t->maxp.off,
@@ -617,43 +668,10 @@ bool pdf_ttf_subset(const struct pdf_ttf *t, const uint16_t *glyphs,
     }
     if (ok) {
         put16(tab[T_HEAD].b + 50, long_loca); /* indexToLocFormat */
-        memset(tab[T_HEAD].b + 8, 0, 4); /* checkSumAdjustment, below */
         put16(tab[T_HHEA].b + 34, (unsigned)s.n); /* numberOfHMetrics */
         put16(tab[T_MAXP].b + 4, (unsigned)s.n);  /* numGlyphs */
-        static const char tags[T_COUNT][5] = { "glyf", "head", "hhea",
-                                               "hmtx", "loca", "maxp" };
-        /* the directory: 6 tables, searchRange 64, entrySelector 2,
-         * rangeShift 32 */
-        out_u32(&file, 0x00010000);
-        out_u16(&file, T_COUNT);
-        out_u16(&file, 64);
-        out_u16(&file, 2);
-        out_u16(&file, T_COUNT * 16 - 64);
-        unsigned long at = 12 + 16 * T_COUNT;
-        for (int i = 0; i < T_COUNT; i++) {
-            out_bytes(&file, tags[i], 4);
-            out_u32(&file, checksum(tab[i].b, tab[i].n));
-            out_u32(&file, at);
-            out_u32(&file, (unsigned long)tab[i].n);
-            at += (tab[i].n + 3) & ~(size_t)3;
-        }
-        size_t head_at = 0;
-        for (int i = 0; i < T_COUNT; i++) {
-            if (i == T_HEAD)
-                head_at = file.n;
-            out_bytes(&file, tab[i].b, tab[i].n);
-            out_pad4(&file);
-        }
+        assemble(tab, &file);
         ok = !file.failed;
-        if (ok) {
-            unsigned long adj =
-                (0xB1B0AFBAUL - checksum(file.b, file.n)) & 0xFFFFFFFFUL;
-            unsigned char *p = file.b + head_at + 8;
-            p[0] = (unsigned char)(adj >> 24);
-            p[1] = (unsigned char)(adj >> 16);
-            p[2] = (unsigned char)(adj >> 8);
-            p[3] = (unsigned char)adj;
-        }
     }
     for (int i = 0; i < T_COUNT; i++)
         free(tab[i].b);

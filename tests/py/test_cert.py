@@ -593,6 +593,307 @@ def test_info(tmp):
                f"{r.returncode} {r.stderr}")
 
 
+def png_file(path):
+    """A small valid PNG (4 x 4, red)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + \
+            struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\0" + b"\xff\0\0" * 4 for _ in range(4))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" +
+                chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def image_template(folder, image):
+    """A template in `folder` drawing `image`; its path."""
+    t = os.path.join(folder, "t.xml")
+    write(t, f"""<?xml version="1.0" encoding="UTF-8"?>
+<certificate page="A5">
+  <text x="10" y="10" w="120" h="10">{{cadre.full-name}}</text>
+  <image file="{esc(image)}" x="10" y="30" w="20" h="20"/>
+</certificate>
+""")
+    return t
+
+
+def leftovers(*folders):
+    """Temporary files left behind in `folders`."""
+    return [f for d in folders if os.path.isdir(d)
+            for f in os.listdir(d) if f.startswith(".")]
+
+
+def test_output_clashes(tmp):
+    """Two outputs of one run naming one file are refused before anything
+    is written, at any count (70 graduates: past the 64 files the process
+    remembered) and with or without -j: a combined file or register on a
+    per-person file (even in other case), on the folder itself, on a
+    template's image (--combined seal.png replaced the seal)."""
+    people = [dict(id=f"P{i:02d}", name=f"Nguyễn Văn {chr(65 + i % 26)}{i}")
+              for i in range(70)]
+    rec = os.path.join(tmp, "many.xml")
+    write(rec, records(people))
+    probe = os.path.join(tmp, "probe")
+    r = run(["--course", "K1", "-o", probe, rec])
+    names = sorted(os.listdir(probe)) if r.returncode == 0 else []
+    report("clash-probe", len(names) == 70, r.stderr)
+    if len(names) != 70:
+        return
+    last = names[-1]  # written 70th: beyond 64
+    cases = [
+        ("combined-on-file", "--combined", lambda d: f"{d}/{last}", []),
+        ("combined-on-file-j3", "--combined", lambda d: f"{d}/{last}", ["-j", "3"]),
+        ("register-on-file-j2", "--register", lambda d: f"{d}/{last}", ["-j", "2"]),
+        ("combined-on-file-other-case", "--combined",
+         lambda d: f"{d}/{last.lower()}", ["-j", "2"]),
+        ("combined-on-folder", "--combined", lambda d: d, ["-j", "2"]),
+        ("combined-through-dots", "--combined",
+         lambda d: f"{d}/../each/./{last}", []),
+    ]
+    for label, opt, target, extra in cases:
+        work = os.path.join(tmp, label)
+        os.makedirs(work)
+        d = os.path.join(work, "each")
+        r = run(["--course", "K1", "-o", d, opt, target(d)] + extra + [rec])
+        report(f"clash-{label}", r.returncode == 1 and
+               f"cannot write '{target(d)}'" in r.stderr and
+               not os.path.exists(d) and os.listdir(work) == [],
+               f"{r.returncode} {r.stderr} {os.listdir(work)}")
+
+    # an output on the template's image: refused, the image intact
+    folder = os.path.join(tmp, "tmpl")
+    os.makedirs(folder)
+    seal = os.path.join(folder, "seal.png")
+    png_file(seal)
+    before = open(seal, "rb").read()
+    t = image_template(folder, "seal.png")
+    one = os.path.join(tmp, "one.xml")
+    write(one, records([dict(id="S1", name="Lê Thị Son")]))
+    os.symlink(seal, os.path.join(tmp, "link.png"))
+    for label, args in (("combined", ["--combined", seal]),
+                        ("combined-relative", ["--combined", "seal.png"]),
+                        ("register-through-link",
+                         ["--register", os.path.join(tmp, "link.png")]),
+                        ("per-person-file-on-image", None)):
+        if args is None:  # an image named as a certificate file would be
+            each = os.path.join(folder, "each")
+            os.makedirs(each)
+            name = "1-2019-CC_Le-Thi-Son.pdf"
+            png_file(os.path.join(each, name))
+            t2 = image_template(folder, "each/" + name)
+            r = run(["-t", t2, "--course", "K1", "-o", each, one])
+            ok = r.returncode == 1 and "an image of the template" in r.stderr \
+                and os.listdir(each) == [name]
+            os.remove(os.path.join(each, name))  # a PNG, not a PDF
+        else:
+            r = run(["-t", t, "--course", "K1"] + args + [one], cwd=folder)
+            ok = (r.returncode == 1 and "an image of the template" in r.stderr
+                  and open(seal, "rb").read() == before)
+        report(f"clash-image-{label}", ok and not leftovers(folder, tmp),
+               f"{r.returncode} {r.stderr}")
+
+
+def test_image_files(tmp):
+    """A template reads images from its own folder only, and regular files
+    only: no /etc/passwd, no link out of the folder, no FIFO (which would
+    hang the run), each an error naming the template's line."""
+    folder = os.path.join(tmp, "tmpl")
+    os.makedirs(os.path.join(folder, "img"))
+    png_file(os.path.join(folder, "img", "ok.png"))
+    png_file(os.path.join(tmp, "outside.png"))
+    os.symlink(os.path.join(tmp, "outside.png"), os.path.join(folder, "out.png"))
+    os.symlink("/etc/passwd", os.path.join(folder, "passwd.png"))
+    os.mkfifo(os.path.join(folder, "fifo.png"))
+    rec = os.path.join(tmp, "r.xml")
+    write(rec, records([dict(id="I1", name="Trần Văn Ích")]))
+    cases = [("inside", "img/ok.png", None),
+             ("parent", "../outside.png", "outside the template's folder"),
+             ("absolute", "/etc/passwd", "outside the template's folder"),
+             ("link-out", "out.png", "outside the template's folder"),
+             ("link-to-passwd", "passwd.png", "outside the template's folder"),
+             ("fifo", "fifo.png", "not a regular file"),
+             ("device", "/dev/zero", "outside the template's folder")]
+    for label, image, why in cases:
+        t = image_template(folder, image)
+        pdf = os.path.join(tmp, f"{label}.pdf")
+        try:
+            r = subprocess.run([TOOL, "-t", t, "--course", "K1", "--combined",
+                                pdf, rec], capture_output=True, text=True,
+                               timeout=20)
+        except subprocess.TimeoutExpired:
+            report(f"image-{label}", False, "hung")
+            continue
+        if why is None:
+            ok = r.returncode == 0 and os.path.exists(pdf)
+        else:
+            ok = (r.returncode == 1 and f"{t}:4: error: cannot use image" in r.stderr
+                  and why in r.stderr and not os.path.exists(pdf) and
+                  "root:" not in r.stderr)
+        report(f"image-{label}", ok, f"{r.returncode} {r.stderr}")
+
+
+def test_offsets_and_long_names(tmp):
+    """A printer offset that pushes a field off the page is an error with
+    the template's line; a 250-byte name (one word or many) shrinks within
+    its box on both templates."""
+    rec = os.path.join(tmp, "r.xml")
+    write(rec, records([dict(id="O1", name="Hà Văn Ổn")]))
+    with open(CHUNG_CHI, encoding="utf-8") as f:
+        card = f.read()
+    for label, fields, dx, dy in (("fields", "true", "50", "0"),
+                                  ("stock", "false", "6", "0"),
+                                  ("down", "true", "0", "20")):
+        t = os.path.join(tmp, f"off-{label}.xml")
+        src = card.replace('fields-only="true"', f'fields-only="{fields}"') \
+            .replace('offset-x="0" offset-y="0"', f'offset-x="{dx}" offset-y="{dy}"')
+        write(t, src)
+        pdf = os.path.join(tmp, f"off-{label}.pdf")
+        r = run(["-t", t, "--course", "K1", "--combined", pdf, rec])
+        m = re.search(re.escape(t) + r":(\d+): error: <(\w+)> reaches outside "
+                      r"the 190x135 mm page with the printer offset", r.stderr)
+        line_ok = False
+        if m:
+            # the line of the element's start tag (which may span lines)
+            lines = src.splitlines()[:int(m.group(1))]
+            start = max(i for i, l in enumerate(lines)
+                        if re.match(r"\s*<\w", l))
+            line_ok = lines[start].strip().startswith("<" + m.group(2))
+        report(f"offset-off-page-{label}", r.returncode == 1 and line_ok and
+               not os.path.exists(pdf), r.stderr)
+    one_word = "Nguyễn" + "ễ" * 80
+    many = ("Nguyễn Thị Hương " * 20)[:250].strip()
+    for label, name in (("one-word", one_word), ("many-words", many)):
+        rec = os.path.join(tmp, f"long-{label}.xml")
+        write(rec, records([dict(id="L1", name=name)]))
+        for tname, tmpl in (("a4", A4), ("chung-chi", CHUNG_CHI)):
+            pdf = os.path.join(tmp, f"long-{label}-{tname}.pdf")
+            r = run(["-t", tmpl, "--course", "K1", "--combined", pdf, rec])
+            doc = fitz.open(pdf) if r.returncode == 0 else None
+            problems = check_layout(doc, tmpl) if doc else ["no PDF"]
+            text = re.sub(r"\s+", "", page_text(doc[0])) if doc else ""
+            report(f"long-name-{label}-{tname}", len(name.encode()) >= 248 and
+                   not problems and name.upper().replace(" ", "") in text,
+                   f"{r.stderr} {problems[:3]}")
+
+
+def test_file_order(tmp):
+    """Per-person file names are padded to the batch's width: ls lists
+    them in the order of their numbers, which is the combined file's."""
+    people = [dict(id=f"F{i:02d}", name=f"Lê Văn {n}")
+              for i, n in enumerate(["An", "Ba", "Cư", "Dũng", "Em", "Giang",
+                                     "Hà", "Ích", "Khang", "Lâm", "Minh", "Nam"])]
+    rec = os.path.join(tmp, "r.xml")
+    write(rec, records(people))
+    d, pdf = os.path.join(tmp, "each"), os.path.join(tmp, "all.pdf")
+    r = run(["--course", "K1", "-o", d, "--combined", pdf, "-j", "2", rec])
+    files = sorted(os.listdir(d)) if r.returncode == 0 else []
+    doc = fitz.open(pdf) if r.returncode == 0 else []
+    numbers = [re.search(r"Số: (\S+)", page_text(p)).group(1) for p in doc]
+    want = [n.replace("/", "-") for n in numbers]
+    report("file-names-in-number-order", len(files) == 12 and
+           [f.split("_")[0] for f in files] ==
+           [re.sub(r"^(\d)-", r"0\1-", w) for w in want] and
+           files[0].startswith("01-2019-CC_") and files[-1].startswith("12-2019-CC_"),
+           f"{files[:3]} {numbers[:3]}")
+
+
+SAMPLES = [os.path.join(TOP, "samples", "dinh-lap", f)
+           for f in ("cadres.xml", "courses.xml")]
+
+
+def text_lines(page):
+    """(bbox, text, smallest size) of every text line of the page."""
+    out = []
+    for b in page.get_text("dict")["blocks"]:
+        for line in b.get("lines", []):
+            spans = [sp for sp in line["spans"] if sp["text"].strip()]
+            if spans:
+                out.append((line["bbox"], unicodedata.normalize(
+                    "NFC", "".join(sp["text"] for sp in line["spans"]).strip()),
+                    min(sp["size"] for sp in spans)))
+    return out
+
+
+def rules(page):
+    """The horizontal straight lines drawn on the page: (x0, x1, y)."""
+    out = []
+    for d in page.get_drawings():
+        for it in d["items"]:
+            if it[0] == "l" and abs(it[1].y - it[2].y) < 0.01:
+                out.append((min(it[1].x, it[2].x), max(it[1].x, it[2].x), it[1].y))
+    return out
+
+
+def rule_under(lines, page_rules):
+    """The rule just under the lowest of `lines` (within 5 mm), or None."""
+    bottom = max(b[3] for b, _t, _s in lines)
+    x0 = min(b[0] for b, _t, _s in lines)
+    x1 = max(b[2] for b, _t, _s in lines)
+    below = [r for r in page_rules if bottom < r[2] < bottom + 5 * PT_PER_MM
+             and r[0] < x1 and r[1] > x0]
+    return min(below, key=lambda r: r[2]) if below else None
+
+
+def check_form(doc, organizers):
+    """NĐ 30/2020 on every page: body type at least 12 pt; a rule under
+    the motto as long as it, centred; a rule under the issuing body a
+    third to a half of its widest line, centred.  Returns problems."""
+    problems = []
+    for pno, page in enumerate(doc):
+        lines, page_rules = text_lines(page), rules(page)
+        small = [(t, round(sz, 2)) for _b, t, sz in lines if sz < 12 - 0.01]
+        if small:
+            problems.append(f"page {pno + 1}: type under 12 pt: {small[:2]}")
+        motto = [l for l in lines if l[1] == "Độc lập - Tự do - Hạnh phúc"]
+        r = rule_under(motto, page_rules) if motto else None
+        if not r:
+            problems.append(f"page {pno + 1}: no rule under the motto")
+        else:
+            b = motto[0][0]
+            if abs((r[1] - r[0]) - (b[2] - b[0])) > 1 or \
+                    abs((r[0] + r[1]) / 2 - (b[0] + b[2]) / 2) > 1:
+                problems.append(f"page {pno + 1}: motto {b[0]:.1f}-{b[2]:.1f}, "
+                                f"rule {r[0]:.1f}-{r[1]:.1f}")
+        words = set(w for o in organizers for w in o.upper().split())
+        body = [l for l in lines if l[0][2] < page.rect.width / 2 and
+                l[0][1] < page.rect.height / 3 and set(l[1].split()) <= words]
+        r = rule_under(body, page_rules) if body else None
+        if not r:
+            problems.append(f"page {pno + 1}: no rule under the issuing body")
+            continue
+        widest = max(body, key=lambda l: l[0][2] - l[0][0])[0]
+        ratio = (r[1] - r[0]) / (widest[2] - widest[0])
+        if not (1 / 3 - 0.01 <= ratio <= 1 / 2 + 0.01) or \
+                abs((r[0] + r[1]) / 2 - (widest[0] + widest[2]) / 2) > 1:
+            problems.append(f"page {pno + 1}: issuing body rule {ratio:.2f} "
+                            f"of its width, at {r[0]:.1f}-{r[1]:.1f}")
+    return problems
+
+
+def test_form(tmp):
+    """Both templates, the card with its stock printed, on the sample
+    district's courses with the longest titles and unit names: the form
+    of Nghị định 30/2020 and every character in its box."""
+    with open(CHUNG_CHI, encoding="utf-8") as f:
+        card = os.path.join(tmp, "card.xml")
+        write(card, f.read().replace('fields-only="true"', 'fields-only="false"'))
+    root = ET.parse(SAMPLES[1]).getroot()
+    for course in ("TC-2018", "NV-2018-05", "NV-2018-15", "QLNN-2015"):
+        org = [c.find("organizer").text for c in root.iter("course")
+               if c.get("id") == course]
+        for label, tmpl in (("a4", A4), ("chung-chi", card)):
+            pdf = os.path.join(tmp, f"{course}-{label}.pdf")
+            r = run(["-t", tmpl, "--course", course, "--combined", pdf] + SAMPLES)
+            doc = fitz.open(pdf) if r.returncode == 0 else None
+            problems = (check_form(doc, org) + check_layout(doc, tmpl)
+                        if doc else [r.stderr])
+            report(f"form-{label}-{course}", not problems,
+                   "; ".join(problems[:4]))
+
+
 def test_failure_midway(tmp):
     """A name no font can print stops the run: no half-written combined
     file, a message naming the certificate, earlier files complete."""
@@ -710,7 +1011,9 @@ def main():
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         for test in (test_letters, test_hostile_names, test_chung_chi,
-                     test_governing_body, test_info, test_failure_midway,
+                     test_governing_body, test_info, test_output_clashes,
+                     test_image_files, test_offsets_and_long_names,
+                     test_file_order, test_form, test_failure_midway,
                      test_fonts):
             sub = os.path.join(tmp, test.__name__)
             os.makedirs(sub)
