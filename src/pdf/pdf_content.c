@@ -142,10 +142,15 @@ bool pdf_stream_pack(cadre_pdf *pdf, HPDF_Dict dict, const void *data,
     if (compress2((Bytef *)z->b, &len, (const Bytef *)data, (uLong)n,
                   pdf->level) != Z_OK)
         return false;
+    pdf_stream_put_packed(dict, z->b, len);
+    return true;
+}
+
+void pdf_stream_put_packed(HPDF_Dict dict, const void *z, size_t n)
+{
     dict->filter = HPDF_STREAM_FILTER_NONE;
     dict->write_fn = write_flate_filter;
-    HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)z->b, (HPDF_UINT)len);
-    return true;
+    HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)z, (HPDF_UINT)n);
 }
 
 bool pdf_page_finish(cadre_pdf *pdf)

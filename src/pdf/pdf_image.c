@@ -1,6 +1,6 @@
 /* pdf_image.c - PNG and JPEG images (pdf.h): read once per document from
- * a regular file, checked before libharu sees them, drawn from the page's
- * content. */
+ * a regular file, checked before libharu sees them (a PNG decoded and
+ * compressed once per process), drawn from the page's content. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,8 +11,10 @@
 
 #include <hpdf_pages.h>
 #include <png.h>
+#include <zlib.h>
 
 #include "pdf_internal.h"
+#include "util/grow.h"
 
 /* Largest image file read. */
 #define IMAGE_MAX_BYTES (64L << 20)
@@ -58,23 +60,73 @@ static const char *read_image(const char *path, struct image_file *f)
     return why;
 }
 
-/* Decode a whole PNG with libpng's simplified API, which reports errors
- * instead of aborting: libharu 2.3.0 sets no jump buffer for libpng, so a
- * corrupt PNG handed to it ends the process.  Files found sound are
- * remembered for the process by identity (a per-person run would decode
- * the seal again for every document).  Returns NULL when fine, else why
- * not. */
-static const char *png_check(const struct image_file *f)
+/* A PNG decoded, checked and compressed once per process, kept by the
+ * file's identity: every document of a per-person run embeds the same
+ * bytes.  Through libharu, each document decoded the seal and the
+ * signature of a <signature> again and deflated them at zlib's default
+ * level: 30 M instructions a certificate, three times the rest of it. */
+struct png_packed {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+    unsigned w, h;
+    unsigned char *rgb;   /* the colours, deflated */
+    size_t rgb_n;
+    unsigned char *alpha; /* the alpha channel, deflated; NULL: opaque */
+    size_t alpha_n;
+};
+
+static struct png_packed *packed;
+static size_t n_packed, packed_cap;
+
+/* Deflate `n` bytes into a new buffer; NULL when out of memory. */
+static unsigned char *deflated(const unsigned char *d, size_t n, size_t *len)
 {
-    static struct { dev_t dev; ino_t ino; off_t size; struct timespec mtime; }
-        seen[16];
-    static size_t n_seen;
-    for (size_t i = 0; i < n_seen; i++)
-        if (seen[i].dev == f->st.st_dev && seen[i].ino == f->st.st_ino &&
-            seen[i].size == f->st.st_size &&
-            seen[i].mtime.tv_sec == f->st.st_mtim.tv_sec &&
-            seen[i].mtime.tv_nsec == f->st.st_mtim.tv_nsec)
+    uLongf z = compressBound((uLong)n);
+    unsigned char *out = malloc(z);
+    if (out && compress2(out, &z, d, (uLong)n, Z_DEFAULT_COMPRESSION) != Z_OK) {
+        free(out);
+        return NULL;
+    }
+    *len = z;
+    return out;
+}
+
+/* Split RGBA pixels into deflated colours and alpha (left out when every
+ * pixel is opaque).  False when out of memory. */
+static bool pack_pixels(struct png_packed *p, const unsigned char *rgba)
+{
+    size_t n = (size_t)p->w * p->h;
+    unsigned char *rgb = malloc(n * 3 + 1), *alpha = malloc(n + 1);
+    bool opaque = true, ok = rgb && alpha;
+    for (size_t i = 0; ok && i < n; i++) {
+        memcpy(rgb + 3 * i, rgba + 4 * i, 3);
+        alpha[i] = rgba[4 * i + 3];
+        opaque &= alpha[i] == 255;
+    }
+    ok = ok && (p->rgb = deflated(rgb, n * 3, &p->rgb_n)) &&
+         (opaque || (p->alpha = deflated(alpha, n, &p->alpha_n)));
+    free(rgb);
+    free(alpha);
+    return ok;
+}
+
+/* Decode a whole PNG with libpng's simplified API, which reports errors
+ * instead of aborting (libharu 2.3.0 sets no jump buffer for libpng, so
+ * a corrupt PNG handed to it ended the process), and pack it.  Sets *out
+ * and returns NULL when fine, else why not. */
+static const char *png_pack(const struct image_file *f,
+                            const struct png_packed **out)
+{
+    for (size_t i = 0; i < n_packed; i++)
+        if (packed[i].dev == f->st.st_dev && packed[i].ino == f->st.st_ino &&
+            packed[i].size == f->st.st_size &&
+            packed[i].mtime.tv_sec == f->st.st_mtim.tv_sec &&
+            packed[i].mtime.tv_nsec == f->st.st_mtim.tv_nsec) {
+            *out = &packed[i];
             return NULL;
+        }
     static char why[128];
     png_image img;
     memset(&img, 0, sizeof img);
@@ -88,24 +140,33 @@ static const char *png_check(const struct image_file *f)
         png_image_free(&img);
         return "larger than 16 megapixels";
     }
+    if (!GROW(packed, packed_cap, n_packed + 1)) {
+        png_image_free(&img);
+        return "out of memory";
+    }
     void *buf = malloc(PNG_IMAGE_SIZE(img));
     if (!buf) {
         png_image_free(&img);
         return "out of memory";
     }
-    int ok = png_image_finish_read(&img, NULL, buf, 0, NULL);
-    free(buf);
-    if (!ok) {
+    struct png_packed p = { f->st.st_dev, f->st.st_ino, f->st.st_size,
+                            f->st.st_mtim, img.width, img.height,
+                            NULL, 0, NULL, 0 };
+    const char *bad = NULL;
+    if (!png_image_finish_read(&img, NULL, buf, 0, NULL)) {
         snprintf(why, sizeof why, "%s", img.message);
-        return why;
+        bad = why;
+    } else if (!pack_pixels(&p, buf)) {
+        bad = "out of memory";
     }
-    if (n_seen < sizeof seen / sizeof seen[0]) {
-        seen[n_seen].dev = f->st.st_dev;
-        seen[n_seen].ino = f->st.st_ino;
-        seen[n_seen].size = f->st.st_size;
-        seen[n_seen].mtime = f->st.st_mtim;
-        n_seen++;
+    free(buf);
+    if (bad) {
+        free(p.rgb);
+        free(p.alpha);
+        return bad;
     }
+    packed[n_packed] = p;
+    *out = &packed[n_packed++];
     return NULL;
 }
 
@@ -164,9 +225,32 @@ static const char *jpeg_check(const struct image_file *f)
     }
 }
 
-/* libharu's part of loading an image. */
+/* An image XObject of `w` x `h` pixels in `space` holding the deflated
+ * bytes `z`: written by libharu as they are. */
+static HPDF_Dict packed_image(cadre_pdf *pdf, unsigned w, unsigned h,
+                              const char *space, const unsigned char *z,
+                              size_t n)
+{
+    HPDF_Dict img = HPDF_DictStream_New(pdf->doc->mmgr, pdf->doc->xref);
+    if (!img)
+        return NULL;
+    /* what HPDF_Image_Validate() asks of an image */
+    img->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+    HPDF_Dict_AddName(img, "Type", "XObject");
+    HPDF_Dict_AddName(img, "Subtype", "Image");
+    HPDF_Dict_AddNumber(img, "Width", (HPDF_INT32)w);
+    HPDF_Dict_AddNumber(img, "Height", (HPDF_INT32)h);
+    HPDF_Dict_AddName(img, "ColorSpace", space);
+    HPDF_Dict_AddNumber(img, "BitsPerComponent", 8);
+    pdf_stream_put_packed(img, z, n);
+    return img;
+}
+
+/* libharu's part of loading an image: a PNG packed by png_pack(), or a
+ * JPEG (`png` NULL), which libharu embeds as it is. */
 static HPDF_Image load_into_doc(cadre_pdf *pdf, struct pdf_image *slot,
-                                const struct image_file *f, bool png)
+                                const struct image_file *f,
+                                const struct png_packed *png)
 {
     pdf->armed = 1;
     if (setjmp(pdf->jump)) {
@@ -176,16 +260,18 @@ static HPDF_Image load_into_doc(cadre_pdf *pdf, struct pdf_image *slot,
                  slot->path, (unsigned)pdf->hpdf_status);
         return NULL;
     }
-    slot->img = png ? HPDF_LoadPngImageFromMem(pdf->doc, f->d, (HPDF_UINT)f->n)
-                    : HPDF_LoadJpegImageFromMem(pdf->doc, f->d, (HPDF_UINT)f->n);
-    /* libharu 2.3.0 compresses a PNG's colours but writes its alpha
-     * channel raw: a 36 mm seal scanned at 200 dpi added 80 KB to every
-     * certificate.  The mask is a stream like any other: flate it. */
-    HPDF_Dict mask = slot->img && png
-                         ? HPDF_Dict_GetItem(slot->img, "SMask", HPDF_OCLASS_DICT)
-                         : NULL;
-    if (mask)
-        mask->filter |= HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (!png) {
+        slot->img = HPDF_LoadJpegImageFromMem(pdf->doc, f->d, (HPDF_UINT)f->n);
+    } else if ((slot->img = packed_image(pdf, png->w, png->h, "DeviceRGB",
+                                         png->rgb, png->rgb_n)) &&
+               png->alpha) {
+        HPDF_Dict mask = packed_image(pdf, png->w, png->h, "DeviceGray",
+                                      png->alpha, png->alpha_n);
+        if (mask)
+            HPDF_Dict_Add(slot->img, "SMask", mask);
+        else
+            slot->img = NULL;
+    }
     pdf->armed = 0;
     if (!slot->img)
         pdf_fail(pdf, CADRE_EIMAGE, "cannot load image '%s'", slot->path);
@@ -204,7 +290,8 @@ static bool is_jpeg(const struct image_file *f)
 
 /* Keep the checked image in the document's list and load it there. */
 static HPDF_Image remember(cadre_pdf *pdf, const char *path,
-                           const struct image_file *f, bool png)
+                           const struct image_file *f,
+                           const struct png_packed *png)
 {
     struct pdf_image *grown =
         realloc(pdf->images, (pdf->n_images + 1) * sizeof *grown);
@@ -227,14 +314,14 @@ static HPDF_Image remember(cadre_pdf *pdf, const char *path,
 static HPDF_Image load_image(cadre_pdf *pdf, const char *path)
 {
     struct image_file f = { 0 };
-    bool png = false;
+    const struct png_packed *png = NULL;
     const char *why = read_image(path, &f);
     if (why)
         pdf_fail(pdf, CADRE_EIMAGE, "cannot read image '%s': %s", path, why);
     else if (!is_png(&f) && !is_jpeg(&f))
         pdf_fail(pdf, CADRE_EIMAGE, "image '%s' is neither PNG nor JPEG",
                  path);
-    else if ((why = (png = is_png(&f)) ? png_check(&f) : jpeg_check(&f)))
+    else if ((why = is_png(&f) ? png_pack(&f, &png) : jpeg_check(&f)))
         pdf_fail(pdf, CADRE_EIMAGE, "corrupt or unsupported image '%s': %s",
                  path, why);
     HPDF_Image img = pdf->err ? NULL : remember(pdf, path, &f, png);

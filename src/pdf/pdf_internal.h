@@ -234,6 +234,10 @@ bool pdf_page_finish(cadre_pdf *pdf);
 bool pdf_stream_pack(cadre_pdf *pdf, HPDF_Dict dict, const void *data,
                         size_t n);
 
+/* Write `n` bytes already compressed with zlib to the stream of `dict`,
+ * marked FlateDecode.  Must run while armed. */
+void pdf_stream_put_packed(HPDF_Dict dict, const void *z, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* Fonts of a document (pdf_embed.c).                                  */
 
