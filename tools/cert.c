@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cadre/cert.h"
 #include "common.h"
@@ -92,8 +93,9 @@ static cadre_error load_signer(const struct options *o, cadre_signer **s,
     cadre_error err = cadre_signer_load(s, o->p12, pass, diags);
     explicit_bzero(pass, strlen(pass));
     free(pass);
-    if (err == CADRE_OK && (err = cadre_sign_time(when, diags)) == CADRE_OK)
-        err = cadre_signer_check_time(*s, *when, diags);
+    time_t now;
+    if (err == CADRE_OK && (err = cadre_source_date_get(&now, diags)) == CADRE_OK)
+        err = cadre_signer_check_time(*s, *when = now, diags);
     return err;
 }
 

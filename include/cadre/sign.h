@@ -84,12 +84,6 @@ cadre_error cadre_signer_sign_pdf(const cadre_signer *s, const char *path,
                                   const cadre_sign_field *field,
                                   cadre_diags *diags);
 
-/* The time to sign at: SOURCE_DATE_EPOCH when set (reproducible output,
- * https://reproducible-builds.org/specs/source-date-epoch/), else the
- * clock.  Returns CADRE_EINVALID with a message when SOURCE_DATE_EPOCH is
- * set but is not a number of seconds from 0 to 253402300799 (9999). */
-cadre_error cadre_sign_time(int64_t *out, cadre_diags *diags);
-
 /* Format `t` as Vietnam's local time (UTC+7, no daylight saving) in
  * ISO 8601, "2019-06-28T10:15:00+07:00", into `buf` (at least 26
  * bytes). */

@@ -296,27 +296,6 @@ cadre_error sign_cms(const cadre_signer *s,
     return CADRE_OK;
 }
 
-cadre_error cadre_sign_time(int64_t *out, cadre_diags *diags)
-{
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    if (!s) {
-        *out = (int64_t)time(NULL);
-        return CADRE_OK;
-    }
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || errno || v < 0 || v > 253402300799LL) {
-        cadre_diags_error(diags, NULL, 0,
-                          "SOURCE_DATE_EPOCH='%.40s' is not a number of seconds "
-                          "since 1970",
-                          s);
-        return CADRE_EINVALID;
-    }
-    *out = v;
-    return CADRE_OK;
-}
-
 void cadre_sign_time_iso(int64_t t, char *buf, size_t size)
 {
     /* Vietnam keeps UTC+7 all year. */

@@ -283,13 +283,16 @@ static void copy_entries(struct out *o, const struct src *f, size_t dict,
     }
 }
 
-/* Find page `index` under the pages node `num`: its object number, or 0. */
+/* Find page `index` under the pages node `num`: its object number, or 0.
+ * `*budget` bounds the nodes visited: a tree whose kids repeat a node
+ * (/Kids [2 0 R 2 0 R] in object 2) would otherwise take 2^depth steps. */
 static size_t find_page(const struct src *f, size_t num, size_t *index,
-                        int depth)
+                        int depth, size_t *budget)
 {
     size_t dict = object_dict(f, num);
-    if (!dict || depth > MAX_DEPTH)
+    if (!dict || depth > MAX_DEPTH || *budget == 0)
         return 0;
+    --*budget;
     if (dict_is(f, dict, "/Page"))
         return (*index)-- == 0 ? num : 0;
     size_t end, p = dict_get(f, dict, "/Kids", &end);
@@ -299,7 +302,7 @@ static size_t find_page(const struct src *f, size_t num, size_t *index,
         size_t kid, found;
         if (!(p = read_ref(f, p, &kid)))
             return 0;
-        if ((found = find_page(f, kid, index, depth + 1)))
+        if ((found = find_page(f, kid, index, depth + 1, budget)))
             return found;
     }
     return 0;
@@ -378,15 +381,26 @@ static cadre_error read_plan(struct src *f, size_t page_index, struct plan *pl,
         *why = CADRE_N_("no document catalog");
         return CADRE_EINVALID;
     }
+    /* The three dictionaries copied into the update must read whole: an
+     * entry past a syntax error would be lost from the copy. */
+    if (!skip_obj(c, pl->trailer, 0) || !skip_obj(c, pl->root_dict, 0)) {
+        *why = CADRE_N_("a damaged catalog or trailer");
+        return CADRE_EINVALID;
+    }
     if (dict_get(c, pl->root_dict, "/AcroForm", NULL)) {
         *why = CADRE_N_("a PDF with a form already (libharu writes none)");
         return CADRE_EINVALID;
     }
-    size_t index = page_index;
-    pl->page = find_page(c, dict_ref(c, pl->root_dict, "/Pages"), &index, 0);
+    size_t index = page_index, budget = f->n_objects;
+    pl->page = find_page(c, dict_ref(c, pl->root_dict, "/Pages"), &index, 0,
+                         &budget);
     pl->page_dict = pl->page ? object_dict(c, pl->page) : 0;
     if (!pl->page_dict) {
         *why = CADRE_N_("the document has no such page");
+        return CADRE_EINVALID;
+    }
+    if (!skip_obj(c, pl->page_dict, 0)) {
+        *why = CADRE_N_("a damaged page");
         return CADRE_EINVALID;
     }
     size_t v = dict_get(c, pl->page_dict, "/Annots", NULL);
