@@ -14,7 +14,8 @@ CC      ?= cc
 PYTHON  := /usr/bin/python3
 VERSION := 0.1.0
 
-PKGS    := libxml-2.0 xlsxwriter libutf8proc libqrencode fontconfig libsodium libcrypto
+PKGS    := libxml-2.0 xlsxwriter libutf8proc libqrencode fontconfig libsodium libcrypto \
+           libzip freexl
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -pipe
 # The library sees its own internal headers (-Isrc: "util/grow.h"); the

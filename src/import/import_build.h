@@ -1,0 +1,60 @@
+/*
+ * import_build.h (internal) - from the rows the table read to the records
+ * an import writes (import_build.c): units, cadres and their ids, or the
+ * participants of a course.
+ */
+#ifndef CADRE_IMPORT_BUILD_H
+#define CADRE_IMPORT_BUILD_H
+
+#include "import_internal.h"
+#include "util/strmap.h"
+
+/* Where a cadre was read, for messages about it after its file. */
+typedef struct imp_src {
+    const imp_file *file;
+    uint32_t row, col;
+} imp_src;
+
+typedef struct imp_builder {
+    const cadre_import_options *o;
+    cadre_diags *diags;
+    cadre_error status;      /* out of memory */
+    size_t errors;           /* data errors found here */
+    imp_out out;             /* what is written */
+    cadre_records *recs;     /* --units, or the --records of participants */
+    /* units */
+    uint32_t *unit_out;      /* --units: each unit's index in out, or NONE */
+    uint32_t *name_next;     /* --units: the next unit of the same name */
+    strmap names;            /* --units: folded name -> first unit */
+    strmap unit_keys;        /* made units: key -> index in out */
+    strmap unit_ids;         /* made units: id -> index */
+    const char **unit_key;   /* made units: each one's key */
+    size_t cap_unit_key;
+    uint32_t *group_unit;    /* this batch's groups: their unit */
+    /* cadres */
+    const char **keys;       /* what each made id is made of */
+    size_t cap_keys;
+    imp_src *srcs;           /* where each cadre was read */
+    size_t cap_srcs;
+    strmap ids;              /* id -> cadre */
+    /* participants */
+    strmap by_name;          /* folded name|birth date -> first cadre */
+    uint32_t *cadre_next;    /* the next cadre of the same key */
+    uint32_t *taken;         /* the row a cadre is on, or 0 */
+    arena mem;
+} imp_builder;
+
+/* Load what the options name (--units, --records).  Errors in diags. */
+cadre_error imp_builder_init(imp_builder *bd, const cadre_import_options *o,
+                             cadre_diags *diags);
+void imp_builder_release(imp_builder *bd);
+/* Participants: find the course and index the cadres. */
+cadre_error imp_builder_course(imp_builder *bd);
+/* Add the rows of one file; `file` is its index, for sources. */
+void imp_builder_add_cadres(imp_builder *bd, const imp_batch *b,
+                            uint32_t file);
+void imp_builder_add_participants(imp_builder *bd, const imp_batch *b);
+/* Choose the ids; CADRE_OK, CADRE_EINVALID (errors found), or ENOMEM. */
+cadre_error imp_builder_finish(imp_builder *bd);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * import_file.c - what an input file is (by its content, never its
+ * name), how its cells are named in messages, and the reader for it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+#include <zip.h>
+
+#include "import_internal.h"
+#include "import_ole.h"
+
+/* A zip: an ODS says so in its mimetype; an XLSX has a workbook part. */
+static int sniff_zip(const char *path, cadre_diags *diags)
+{
+    imp_zip zp;
+    if (!imp_zip_open(&zp, path, diags))
+        return IMP_FMT_UNKNOWN;
+    int fmt = IMP_FMT_ZIP_OTHER;
+    size_t len = 0;
+    bool missing = false;
+    char *mime = imp_zip_has(&zp, "mimetype")
+                     ? imp_part_slurp(&zp, "mimetype", 256, &len, &missing,
+                                      NULL)
+                     : NULL;
+    if (mime) {
+        if (strncmp(mime, "application/vnd.oasis.opendocument.spreadsheet",
+                    46) == 0)
+            fmt = IMP_FMT_ODS;
+        free(mime);
+    } else if (imp_zip_has(&zp, "content.xml") &&
+               imp_zip_has(&zp, "META-INF/manifest.xml")) {
+        fmt = IMP_FMT_ODS;
+    }
+    if (fmt == IMP_FMT_ZIP_OTHER &&
+        (imp_zip_has(&zp, "xl/workbook.xml") ||
+         (imp_zip_has(&zp, "[Content_Types].xml") &&
+          imp_zip_has(&zp, "_rels/.rels"))))
+        fmt = IMP_FMT_XLSX;
+    imp_zip_close(&zp);
+    if (fmt == IMP_FMT_ZIP_OTHER)
+        cadre_diags_error(diags, path, 0, "not a spreadsheet: a zip archive "
+                          "that holds no workbook (XLSX or ODS)");
+    return fmt;
+}
+
+/* Text that could be a CSV file: no NUL and few control bytes (UTF-16
+ * has NULs: only with its BOM). */
+static bool looks_like_text(const unsigned char *s, size_t n)
+{
+    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
+                   (s[0] == 0xFE && s[1] == 0xFF)))
+        return true;
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == 0)
+            return false;
+        if (s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' &&
+            s[i] != 0x0C)
+            bad++;
+    }
+    return bad * 100 <= n;
+}
+
+int imp_sniff(const char *path, cadre_diags *diags)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        cadre_diags_error(diags, NULL, 0, "cannot open '%s': %s", path,
+                          strerror(errno));
+        return IMP_FMT_UNKNOWN;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        close(fd);
+        cadre_diags_error(diags, NULL, 0, "cannot open '%s': %s", path,
+                          S_ISDIR(st.st_mode) ? strerror(EISDIR)
+                          : e ? strerror(e) : "not a regular file");
+        return IMP_FMT_UNKNOWN;
+    }
+    unsigned char head[4096];
+    ssize_t n = read(fd, head, sizeof head);
+    close(fd);
+    if (n < 0) {
+        cadre_diags_error(diags, NULL, 0, "cannot read '%s': %s", path,
+                          strerror(errno));
+        return IMP_FMT_UNKNOWN;
+    }
+    if (n == 0) {
+        cadre_diags_error(diags, path, 0, "not a spreadsheet: the file is "
+                          "empty");
+        return IMP_FMT_UNKNOWN;
+    }
+    if (n >= 4 && memcmp(head, "PK\003\004", 4) == 0)
+        return sniff_zip(path, diags);
+    if (n >= 8 && memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+        int kind = imp_ole_kind(path, diags);
+        return kind == IMP_OLE_XLS         ? IMP_FMT_XLS
+               : kind == IMP_OLE_ENCRYPTED ? IMP_FMT_OLE_ENCRYPTED
+                                           : IMP_FMT_UNKNOWN;
+    }
+    size_t skip = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (skip < (size_t)n && (head[skip] == ' ' || head[skip] == '\n' ||
+                                head[skip] == '\r' || head[skip] == '\t'))
+        skip++;
+    if ((size_t)n - skip >= 5 && memcmp(head + skip, "<?xml", 5) == 0) {
+        cadre_diags_error(diags, path, 0, "not a spreadsheet: an XML file "
+                          "(records files go with --records or --units)");
+        return IMP_FMT_UNKNOWN;
+    }
+    if (looks_like_text(head, (size_t)n))
+        return IMP_FMT_CSV;
+    cadre_diags_error(diags, path, 0, "not a spreadsheet (XLSX, ODS, XLS or "
+                      "CSV): the file is of another kind");
+    return IMP_FMT_UNKNOWN;
+}
+
+/* Excel quotes a sheet name in a reference unless it is one word of
+ * letters, digits, '_' and '.' that does not start with a digit. */
+static bool needs_quotes(const char *s, size_t len)
+{
+    if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
+        return true;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i),
+                                              &cp);
+        if (k <= 0)
+            return true;
+        i += (size_t)k;
+        if (cp == '_' || cp == '.')
+            continue;
+        utf8proc_category_t c = utf8proc_category(cp);
+        if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) &&
+            !(c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) &&
+            c != UTF8PROC_CATEGORY_ND)
+            return true;
+    }
+    return false;
+}
+
+bool imp_file_set_sheet(imp_file *f, const char *name, size_t len)
+{
+    free(f->sheet);
+    free(f->sheet_ref);
+    f->sheet = strndup(name, len);
+    f->sheet_ref = malloc(2 * len + 3);
+    if (!f->sheet || !f->sheet_ref)
+        return false;
+    if (!needs_quotes(name, len)) {
+        memcpy(f->sheet_ref, name, len);
+        f->sheet_ref[len] = '\0';
+        return true;
+    }
+    size_t o = 0;
+    f->sheet_ref[o++] = '\'';
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] == '\'')
+            f->sheet_ref[o++] = '\'';
+        f->sheet_ref[o++] = name[i];
+    }
+    f->sheet_ref[o++] = '\'';
+    f->sheet_ref[o] = '\0';
+    return true;
+}
+
+void imp_file_release(imp_file *f)
+{
+    free(f->sheet);
+    free(f->sheet_ref);
+    imp_merges_free(&f->merges);
+    f->sheet = f->sheet_ref = NULL;
+}
+
+void imp_loc(const imp_file *f, uint32_t row, uint32_t col, uint32_t line,
+             char *buf, size_t size)
+{
+    if (f->format == IMP_FMT_CSV) {
+        snprintf(buf, size, "%s:%u:%u", f->path, line ? line : row, col + 1);
+        return;
+    }
+    char c[8];
+    imp_col_name(col, c, sizeof c);
+    snprintf(buf, size, "%s:%s!%s%u", f->path,
+             f->sheet_ref ? f->sheet_ref : "?", c, row);
+}
+
+cadre_error imp_read(imp_file *f, const char *sheet, imp_sink *sink,
+                     cadre_diags *diags)
+{
+    switch (f->format) {
+    case IMP_FMT_XLSX: return imp_xlsx_read(f, sheet, sink, diags);
+    case IMP_FMT_ODS: return imp_ods_read(f, sheet, sink, diags);
+    case IMP_FMT_XLS: return imp_xls_read(f, sheet, sink, diags);
+    case IMP_FMT_CSV: return imp_csv_read(f, sink, diags);
+    case IMP_FMT_OLE_ENCRYPTED:
+        cadre_diags_error(diags, f->path, 0, "refused: the workbook is "
+                          "encrypted (password-protected): save it without "
+                          "a password first");
+        return CADRE_EIO;
+    default:
+        return CADRE_EIO;
+    }
+}
