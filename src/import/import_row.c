@@ -25,7 +25,7 @@ struct imp_fill {
 void imp_rowbuf_init(imp_rowbuf *rb, const imp_merges *merges)
 {
     memset(rb, 0, sizeof *rb);
-    rb->merges = merges && merges->n ? merges : NULL;
+    rb->merges = merges; /* may grow while the sheet is read (ODS) */
 }
 
 void imp_rowbuf_clear(imp_rowbuf *rb)
@@ -113,6 +113,8 @@ static imp_cell *find_col(imp_rowbuf *rb, uint32_t col)
 static int start_fills(imp_rowbuf *rb, uint32_t row)
 {
     const imp_merges *ms = rb->merges;
+    if (!ms->n && !rb->n_fills)
+        return 0;
     while (rb->next_merge < ms->n && ms->v[rb->next_merge].r1 < row)
         rb->next_merge++; /* its top-left row was empty */
     for (; rb->next_merge < ms->n && ms->v[rb->next_merge].r1 == row;
@@ -144,6 +146,8 @@ static int start_fills(imp_rowbuf *rb, uint32_t row)
 /* Add the copies every active range gives this row. */
 static int apply_fills(imp_rowbuf *rb, uint32_t row)
 {
+    if (!rb->n_fills)
+        return 0;
     size_t copies = 0, w = 0;
     size_t n_real = rb->n;
     for (size_t i = 0; i < rb->n_fills; i++) {
@@ -194,7 +198,13 @@ int imp_rowbuf_send(imp_rowbuf *rb, uint32_t row, imp_sink *sink)
 {
     sort_cells(rb);
     if (rb->merges) {
-        if (start_fills(rb, row - 1) != 0 || apply_fills(rb, row - 1) != 0)
+        if (start_fills(rb, row - 1) != 0)
+            return -1;
+        /* the ranges are known: a cell in none spans its own column */
+        for (size_t i = 0; i < rb->n; i++)
+            if (!rb->cells[i].span)
+                rb->cells[i].span = 1;
+        if (apply_fills(rb, row - 1) != 0)
             return -1;
     }
     if (rb->n == 0) {
