@@ -1206,7 +1206,8 @@ static void read_record(table *tb, const imp_row *r)
         at_error(tb, r->row, first, "no unit: the table has no unit column "
                  "(Đơn vị ...) and no group row above this row names one");
     }
-    if (tb->status == CADRE_OK)
+    /* a row with an error is not handed on: it would only add errors */
+    if (tb->status == CADRE_OK && tb->data_errors == errors)
         b->n++;
 }
 
