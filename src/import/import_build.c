@@ -717,8 +717,7 @@ static bool same_participant(const cadre_participant *a,
                  strcmp(a->certificate_no, b->certificate_no) == 0);
     return a->status == b->status && a->grade == b->grade &&
            a->has_score == b->has_score &&
-           (!a->has_score || (long)(a->score * 100 + 0.5f) ==
-                                 (long)(b->score * 100 + 0.5f)) &&
+           (!a->has_score || a->score_hundredths == b->score_hundredths) &&
            cert && cadre_date_compare(a->issued, b->issued) == 0 &&
            cadre_date_is_set(a->issued) == cadre_date_is_set(b->issued);
 }
@@ -775,7 +774,7 @@ void imp_builder_add_participants(imp_builder *bd, const imp_batch *b)
             continue;
         }
         p.has_score = r->has[F_SCORE];
-        p.score = (float)r->score / 100.0f;
+        p.score_hundredths = (uint16_t)r->score;
         p.certificate_no = r->has[F_CERT_NO] ? keep(bd, r->text[F_CERT_NO])
                                              : NULL;
         p.issued = r->has[F_ISSUED] ? r->date[F_ISSUED] : (cadre_date){0};

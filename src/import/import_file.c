@@ -15,6 +15,7 @@
 
 #include "import_internal.h"
 #include "import_ole.h"
+#include "records/files_internal.h"
 
 /* A zip: an ODS says so in its mimetype; an XLSX has a workbook part. */
 static int sniff_zip(const char *path, cadre_diags *diags)
@@ -85,6 +86,8 @@ int imp_sniff(const char *path, cadre_diags *diags)
                           : e ? strerror(e) : "not a regular file");
         return IMP_FMT_UNKNOWN;
     }
+    /* an input: no output of this run may replace it (files.h) */
+    cadre_files_note_input(&st);
     unsigned char head[4096];
     ssize_t n = read(fd, head, sizeof head);
     close(fd);

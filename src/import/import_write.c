@@ -129,7 +129,7 @@ static void write_participant(FILE *fp, const cadre_participant *p,
     if (p->has_score) {
         /* at most two decimals, as the records hold them */
         char buf[32];
-        long h = (long)(p->score * 100.0f + (p->score >= 0 ? 0.5f : -0.5f));
+        long h = p->score_hundredths;
         if (h % 100 == 0)
             snprintf(buf, sizeof buf, "%ld", h / 100);
         else if (h % 10 == 0)
@@ -160,7 +160,13 @@ static void write_courses(FILE *fp, const imp_out *o)
         date_attr(fp, "end", c->end);
         fputs(">\n", fp);
         elem(fp, "title", c->title);
-        elem(fp, "organizer", c->organizer);
+        if (c->organizer) {
+            fputs("      <organizer", fp);
+            attr(fp, "governing-body", c->governing_body);
+            fputc('>', fp);
+            esc(fp, c->organizer, false);
+            fputs("</organizer>\n", fp);
+        }
         elem(fp, "location", c->location);
         if (c->signer) {
             fputs("      <signer", fp);

@@ -1263,6 +1263,101 @@ def test_round_trip_roster_workbook():
     expect(recs["root"].get("as-of"), orig["root"].get("as-of"), "as-of")
 
 
+def remap_courses(orig, imp, out):
+    """courses.xml with every participant pointing at the imported cadre
+    of the same name, birth date and unit (matched here, not by us)."""
+    def key(c):
+        return (unicodedata.normalize("NFC", " ".join(c["full-name"].split())),
+                c["birth-date"], c["unit-id"])
+    new = {}
+    for c in imp["cadres"]:
+        if key(c) in new:
+            raise AssertionError(f"two imported cadres alike: {key(c)}")
+        new[key(c)] = c["id"]
+    ids = {c["id"]: new[key(c)] for c in orig["cadres"]}
+    with open(SAMPLE[1], encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r'cadre="([^"]+)"', lambda m: f'cadre="{ids[m.group(1)]}"',
+                  text)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(text)
+    return ids
+
+
+def pdf_text(p):
+    return subprocess.run(["pdftotext", "-layout", p, "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_round_trip_booklet_figures():
+    """The booklet of the imported records prints what the originals'
+    does: every figure, every page (cadre-report, read by pdftotext)."""
+    roster = os.path.join(BIN, "cadre-roster")
+    report = os.path.join(BIN, "cadre-report")
+    wb = path("roster-cadres2.xlsx")
+    subprocess.run([roster, "-t", "cadres", "-o", wb] + SAMPLE, check=True,
+                   capture_output=True)
+    recs, _ = imported([wb], "--units", SAMPLE[0], out="round2.xml")
+    courses = path("courses-imported.xml")
+    remap_courses(read_records(SAMPLE[0]), recs, courses)
+    root = ET.parse(SAMPLE[0]).getroot()
+    same = ["--issuer", root.get("issuer"), "--signer", root.get("signer"),
+            "--signer-title", root.get("signer-title")]
+    a, b = path("orig.pdf"), path("imp.pdf")
+    subprocess.run([report, "--year", "2018", "--per-unit", "-o", a] + same +
+                   SAMPLE, check=True, capture_output=True)
+    subprocess.run([report, "--year", "2018", "--per-unit", "-o", b] + same +
+                   [path("round2.xml"), courses], check=True,
+                   capture_output=True)
+    ta, tb = pdf_text(a), pdf_text(b)
+    if ta != tb:
+        la, lb = ta.splitlines(), tb.splitlines()
+        diff = [(x, y) for x, y in zip(la, lb) if x != y][:3]
+        return f"the booklets differ ({len(la)} and {len(lb)} lines): {diff}"
+    if "1.348" not in ta and "1348" not in ta:
+        return "the booklet does not print the number of cadres"
+
+
+def test_round_trip_course_list():
+    """The participants roster of a course imports back to the same
+    participants, matched to the imported cadres by name and birth date."""
+    roster = os.path.join(BIN, "cadre-roster")
+    wb = path("roster-cadres3.xlsx")
+    subprocess.run([roster, "-t", "cadres", "-o", wb] + SAMPLE, check=True,
+                   capture_output=True)
+    recs, _ = imported([wb], "--units", SAMPLE[0], out="round3.xml")
+    mapped = path("courses-mapped.xml")
+    ids = remap_courses(read_records(SAMPLE[0]), recs, mapped)
+    cl = path("roster-course.xlsx")
+    subprocess.run([roster, "--course", "TC-2018", "-o", cl] + SAMPLE,
+                   check=True, capture_output=True)
+    # the course as the records define it, without its participants
+    with open(mapped, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r'(<course id="TC-2018".*?)(\s*<participant[^>]*/>)+',
+                  r"\1", text, flags=re.S)
+    bare = path("courses-bare.xml")
+    with open(bare, "w", encoding="utf-8") as f:
+        f.write(text)
+    got, _ = imported([cl], "-t", "participants", "--course", "TC-2018",
+                      "--records", path("round3.xml"), "--records", bare,
+                      out="round3-parts.xml")
+    want = read_records(SAMPLE[1])["courses"]["TC-2018"]
+    for p in want:
+        p["cadre"] = ids[p["cadre"]]
+        p.pop("issued", None)  # the course roster shows no issue date
+    have = got["courses"]["TC-2018"]
+    for p in want + have:
+        if "score" in p:
+            p["score"] = float(p["score"])  # 9.0 and 9 are one score
+    key = lambda p: p["cadre"]
+    if sorted(want, key=key) != sorted(have, key=key):
+        a = sorted(want, key=key)
+        b = sorted(have, key=key)
+        diff = [(x, y) for x, y in zip(a, b) if x != y][:2]
+        return f"{len(want)} participants, {len(have)} imported: {diff}"
+
+
 def main():
     if not os.access(TOOL, os.X_OK):
         VERDICTS.report("built", False, f"no {TOOL}")
