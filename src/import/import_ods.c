@@ -139,11 +139,11 @@ static int read_styles(ods *o, xmlTextReaderPtr r)
             if (!name || !GROW(o->fonts, o->cap_fonts, o->n_fonts + 1))
                 continue;
             char *nm = strdup(name);
-            const char *fam = attr(r, "font-family");
             if (!nm)
                 return -1;
-            o->fonts[o->n_fonts++] = (ods_font){nm, fam ? family_enc(fam)
-                                                        : font_enc(o, nm)};
+            const char *fam = attr(r, "font-family");
+            int enc = fam ? family_enc(fam) : font_enc(o, nm);
+            o->fonts[o->n_fonts++] = (ods_font){nm, enc};
         } else if (strcmp(n, "style") == 0 || strcmp(n, "default-style") == 0) {
             const char *name = attr(r, "name");
             if (strcmp(n, "default-style") == 0) {
@@ -308,13 +308,15 @@ static cadre_error read_table(ods *o, xmlTextReaderPtr r, imp_sink *sink)
                 }
                 if (times > 1) {
                     memcpy(cells, rb.cells, n_cells * sizeof *cells);
-                    memcpy(text, rb.text.p, n_text);
+                    if (n_text)
+                        memcpy(text, rb.text.p, n_text);
                 }
                 for (uint32_t k = 0; k < times && !stop; k++) {
                     if (k > 0) { /* sending cleared the row: put it back */
                         memcpy(rb.cells, cells, n_cells * sizeof *cells);
                         rb.n = n_cells;
-                        memcpy(rb.text.p, text, n_text);
+                        if (n_text)
+                            memcpy(rb.text.p, text, n_text);
                         rb.text.len = n_text;
                     }
                     int s = imp_rowbuf_send(&rb, row + k, sink);

@@ -387,7 +387,8 @@ cadre_error imp_xls_read(imp_file *f, const char *sheet, imp_sink *sink,
         err = CADRE_ENOMEM;
     if (err == CADRE_OK) {
         imp_merges_sort(&f->merges);
-        qsort(x.cells, x.n_cells, sizeof *x.cells, by_pos);
+        if (x.n_cells > 1)
+            qsort(x.cells, x.n_cells, sizeof *x.cells, by_pos);
     }
     unsigned rows = 0;
     unsigned short cols = 0;
