@@ -175,6 +175,26 @@ bool imp_file_set_sheet(imp_file *f, const char *name, size_t len)
     return true;
 }
 
+void imp_sheets_add(imp_buf *names, const char *name)
+{
+    /* a message's list: a name lost to memory shortage only shortens it */
+    if (names->len)
+        imp_buf_add(names, ", ", 2);
+    imp_buf_add(names, "'", 1);
+    imp_buf_add(names, name, strlen(name));
+    imp_buf_add(names, "'", 1);
+}
+
+void imp_no_sheet(const imp_file *f, const char *sheet,
+                  const imp_buf *names, cadre_diags *diags)
+{
+    if (sheet)
+        cadre_diags_error(diags, f->path, 0, "no sheet named '%s' (the "
+                          "sheets: %s)", sheet, names->p ? names->p : "none");
+    else
+        cadre_diags_error(diags, f->path, 0, "the workbook has no sheet");
+}
+
 void imp_file_release(imp_file *f)
 {
     free(f->sheet);

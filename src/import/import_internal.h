@@ -236,6 +236,11 @@ cadre_error imp_read(imp_file *f, const char *sheet, imp_sink *sink,
 /* Set the sheet name and its reference form ('Danh sách'). */
 bool imp_file_set_sheet(imp_file *f, const char *name, size_t len);
 void imp_file_release(imp_file *f);
+/* Add a sheet's name to the list a missing sheet's message gives. */
+void imp_sheets_add(imp_buf *names, const char *name);
+/* The error for a sheet asked for that is not there (or no sheet). */
+void imp_no_sheet(const imp_file *f, const char *sheet,
+                  const imp_buf *names, cadre_diags *diags);
 
 /* Write the location of a cell into buf: "FILE:SHEET!F12" or, for CSV,
  * "FILE:LINE:FIELD" (col 0-based; line 0 means the row's). */

@@ -547,11 +547,7 @@ cadre_error imp_ods_read(imp_file *f, const char *sheet, imp_sink *sink,
                 continue;
             const char *name = attr(r, "name");
             name = name ? name : "";
-            if (names.len)
-                imp_buf_add(&names, ", ", 2);
-            imp_buf_add(&names, "'", 1);
-            imp_buf_add(&names, name, strlen(name));
-            imp_buf_add(&names, "'", 1);
+            imp_sheets_add(&names, name);
             if (sheet && strcmp(sheet, name) != 0) {
                 if (xmlTextReaderNext(r) != 1)
                     break;
@@ -579,12 +575,7 @@ cadre_error imp_ods_read(imp_file *f, const char *sheet, imp_sink *sink,
     if (err == CADRE_OK)
         err = cerr;
     if (err == CADRE_OK && !found) {
-        if (sheet)
-            cadre_diags_error(diags, f->path, 0, "no sheet named '%s' (the "
-                              "sheets: %s)", sheet, names.p ? names.p : "none");
-        else
-            cadre_diags_error(diags, f->path, 0, "the spreadsheet has no "
-                              "sheet");
+        imp_no_sheet(f, sheet, &names, diags);
         err = CADRE_ENOTFOUND;
     }
     if (err == CADRE_ENOMEM)

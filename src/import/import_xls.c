@@ -360,11 +360,7 @@ cadre_error imp_xls_read(imp_file *f, const char *sheet, imp_sink *sink,
         if (freexl_get_worksheet_name(h, (unsigned short)i, &name) != FREEXL_OK)
             continue;
         name = name ? name : "";
-        if (names.len)
-            imp_buf_add(&names, ", ", 2);
-        imp_buf_add(&names, "'", 1);
-        imp_buf_add(&names, name, strlen(name));
-        imp_buf_add(&names, "'", 1);
+        imp_sheets_add(&names, name);
         if (chosen < 0 && (!sheet || strcmp(sheet, name) == 0)) {
             chosen = (int)i;
             if (!imp_file_set_sheet(f, name, strlen(name)))
@@ -372,11 +368,7 @@ cadre_error imp_xls_read(imp_file *f, const char *sheet, imp_sink *sink,
         }
     }
     if (chosen < 0 && err == CADRE_OK) {
-        if (sheet)
-            cadre_diags_error(diags, f->path, 0, "no sheet named '%s' (the "
-                              "sheets: %s)", sheet, names.p ? names.p : "none");
-        else
-            cadre_diags_error(diags, f->path, 0, "the workbook has no sheet");
+        imp_no_sheet(f, sheet, &names, diags);
         err = CADRE_ENOTFOUND;
     }
     imp_buf_free(&names);

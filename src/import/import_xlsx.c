@@ -229,11 +229,7 @@ static int on_workbook(xlsx *x, void *ctx, xmlTextReaderPtr r, int depth)
         attr(r, "id", s.rid, sizeof s.rid);
         attr(r, "state", state, sizeof state);
         s.hidden = state[0] && strcmp(state, "visible") != 0;
-        if (w->names.len)
-            imp_buf_add(&w->names, ", ", 2);
-        imp_buf_add(&w->names, "'", 1);
-        imp_buf_add(&w->names, s.name, strlen(s.name));
-        imp_buf_add(&w->names, "'", 1);
+        imp_sheets_add(&w->names, s.name);
         bool take = w->want ? !w->have && strcmp(s.name, w->want) == 0
                             : !w->have || (w->chosen.hidden && !s.hidden);
         if (take) {
@@ -887,12 +883,7 @@ cadre_error imp_xlsx_read(imp_file *f, const char *sheet, imp_sink *sink,
     err = x.wb_part ? walk(&x, x.wb_part, false, on_workbook, &wb)
                     : CADRE_ENOMEM;
     if (err == CADRE_OK && !wb.have) {
-        if (sheet)
-            cadre_diags_error(diags, f->path, 0, "no sheet named '%s' (the "
-                              "sheets: %s)", sheet,
-                              wb.names.p ? wb.names.p : "none");
-        else
-            cadre_diags_error(diags, f->path, 0, "the workbook has no sheet");
+        imp_no_sheet(f, sheet, &wb.names, diags);
         err = CADRE_ENOTFOUND;
     }
     imp_buf_free(&wb.names);
