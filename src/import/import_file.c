@@ -15,7 +15,7 @@
 
 #include "import_internal.h"
 #include "import_ole.h"
-#include "records/files_internal.h"
+#include "cadre/files.h"
 
 /* A zip: an ODS says so in its mimetype; an XLSX has a workbook part. */
 static int sniff_zip(const char *path, cadre_diags *diags)
