@@ -213,7 +213,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=c11 -O1 -g -Wall -Wextra $(FUZZ_SAN)
-FUZZ_NAMES   := records template expr sheet csv
+FUZZ_NAMES   := records template expr sheet csv seal
 FUZZ_BINS    := $(FUZZ_NAMES:%=build-fuzz/bin/fuzz_%)
 FUZZ_OBJ     := $(LIB_SRC:src/%.c=build-fuzz/obj/%.o)
 
