@@ -89,8 +89,10 @@ static size_t encode(const cadre_key *key, const cadre_seal_fields *f,
         const void *at = (const char *)f + fields[i].offset;
         if (fields[i].kind == F_TEXT) {
             const char *s = *(const char *const *)at;
-            size_t len = s ? strlen(s) : 0;
-            if (len > FIELD_MAX || !verify_text_ok(s ? s : "", len)) {
+            if (!s)
+                s = "";
+            size_t len = strlen(s);
+            if (len > FIELD_MAX || !verify_text_ok(s, len)) {
                 cadre_diags_error(diags, NULL, 0,
                                   "cannot seal certificate '%s': its %s %s",
                                   f->number ? f->number : "", fields[i].name,
