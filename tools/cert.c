@@ -93,9 +93,12 @@ static cadre_error load_signer(const struct options *o, cadre_signer **s,
     cadre_error err = cadre_signer_load(s, o->p12, pass, diags);
     explicit_bzero(pass, strlen(pass));
     free(pass);
-    time_t now;
-    if (err == CADRE_OK && (err = cadre_source_date_get(&now, diags)) == CADRE_OK)
-        err = cadre_signer_check_time(*s, *when = now, diags);
+    time_t now = 0;
+    if (err == CADRE_OK)
+        err = cadre_source_date_get(&now, diags);
+    *when = now;
+    if (err == CADRE_OK)
+        err = cadre_signer_check_time(*s, now, diags);
     return err;
 }
 

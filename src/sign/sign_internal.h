@@ -5,6 +5,8 @@
 #define CADRE_SIGN_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -31,5 +33,8 @@ cadre_error sign_cms(const cadre_signer *s,
                      const unsigned char digest[SIGN_DIGEST_LEN],
                      unsigned char **der, size_t *len, char *why,
                      size_t why_size);
+
+/* The broken-down time of `t` (seconds since 1970) in Vietnam (UTC+7). */
+void sign_vietnam_time(int64_t t, struct tm *tm);
 
 #endif

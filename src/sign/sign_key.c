@@ -296,12 +296,17 @@ cadre_error sign_cms(const cadre_signer *s,
     return CADRE_OK;
 }
 
-void cadre_sign_time_iso(int64_t t, char *buf, size_t size)
+void sign_vietnam_time(int64_t t, struct tm *tm)
 {
     /* Vietnam keeps UTC+7 all year. */
     time_t local = (time_t)(t + 7 * 3600);
+    gmtime_r(&local, tm);
+}
+
+void cadre_sign_time_iso(int64_t t, char *buf, size_t size)
+{
     struct tm tm;
-    gmtime_r(&local, &tm);
+    sign_vietnam_time(t, &tm);
     if (!strftime(buf, size, "%Y-%m-%dT%H:%M:%S+07:00", &tm) && size)
         buf[0] = '\0';
 }

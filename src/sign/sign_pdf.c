@@ -311,18 +311,19 @@ static size_t find_page(const struct src *f, size_t num, size_t *index,
 /* "D:20190628101500+07'00'": the time of signing, in Vietnam's time. */
 static void pdf_date(int64_t t, char *buf, size_t size)
 {
-    time_t local = (time_t)(t + 7 * 3600);
     struct tm tm;
-    gmtime_r(&local, &tm);
+    sign_vietnam_time(t, &tm);
     if (!strftime(buf, size, "D:%Y%m%d%H%M%S+07'00'", &tm) && size)
         buf[0] = '\0';
 }
 
 /* What the update needs from the original file. */
 struct plan {
-    size_t root, page, info_dict, trailer, xref, size;
-    size_t root_dict, page_dict;
-    bool has_id;
+    size_t root, page;           /* object numbers of the catalog, the page */
+    size_t root_dict, page_dict; /* offsets of their dictionaries */
+    size_t trailer, xref;        /* offsets of the trailer, the xref table */
+    size_t size;                 /* the trailer's /Size: the first new number */
+    bool has_id;                 /* the trailer has an /ID */
 };
 
 /* Read the original: trailer, xref, catalog and page.  Fills `why` and
@@ -343,33 +344,33 @@ static cadre_error read_plan(struct src *f, size_t page_index, struct plan *pl,
                         "table, as libharu writes, can be signed)");
         return CADRE_EINVALID;
     }
-    /* The trailer says how many objects there are: size the table. */
+    /* The newest trailer says how many objects there are (read before
+     * the table exists, the section only locates it): size the table,
+     * then read every section, newest first. */
+    size_t tr = read_xref(f, pl->xref);
+    size_t v = tr ? dict_get(f, tr, "/Size", NULL) : 0;
+    if (!v || !read_uint(f, v, &pl->size) || pl->size < 1 ||
+        pl->size > MAX_OBJECTS) {
+        *why = CADRE_N_("a damaged trailer (no /Size)");
+        return CADRE_EINVALID;
+    }
+    pl->trailer = tr;
+    f->n_objects = pl->size;
+    if (!(f->offset = calloc(pl->size, sizeof *f->offset))) {
+        *why = CADRE_N_("out of memory");
+        return CADRE_ENOMEM;
+    }
     size_t at = pl->xref;
     for (int sections = 0; at && sections < MAX_SECTIONS; sections++) {
-        size_t tr = read_xref(f, at);
-        if (sections == 0) {
-            size_t v = tr ? dict_get(f, tr, "/Size", NULL) : 0;
-            if (!v || !read_uint(f, v, &pl->size) || pl->size < 1 ||
-                pl->size > MAX_OBJECTS) {
-                *why = CADRE_N_("a damaged trailer (no /Size)");
-                return CADRE_EINVALID;
-            }
-            pl->trailer = tr;
-            f->n_objects = pl->size;
-            if (!(f->offset = calloc(pl->size, sizeof *f->offset))) {
-                *why = CADRE_N_("out of memory");
-                return CADRE_ENOMEM;
-            }
-            tr = read_xref(f, at);
-        }
-        if (!tr) {
+        if (!(tr = read_xref(f, at))) {
             *why = CADRE_N_("a damaged cross-reference table");
             return CADRE_EINVALID;
         }
-        size_t prev = 0, v = dict_get(f, tr, "/Prev", NULL);
+        size_t prev = 0;
+        v = dict_get(f, tr, "/Prev", NULL);
         at = v && read_uint(f, v, &prev) && prev < f->n ? prev : 0;
     }
-    const struct src *c = f;
+    const struct src *c = f; /* read only from here */
     if (dict_get(c, pl->trailer, "/Encrypt", NULL)) {
         *why = CADRE_N_("an encrypted PDF");
         return CADRE_EINVALID;
@@ -403,7 +404,7 @@ static cadre_error read_plan(struct src *f, size_t page_index, struct plan *pl,
         *why = CADRE_N_("a damaged page");
         return CADRE_EINVALID;
     }
-    size_t v = dict_get(c, pl->page_dict, "/Annots", NULL);
+    v = dict_get(c, pl->page_dict, "/Annots", NULL);
     if (v && f->b[v] != '[') {
         *why = CADRE_N_("the page's annotations are an indirect object");
         return CADRE_EINVALID;
