@@ -69,6 +69,8 @@ typedef struct cadre_cert {
     char *seal;           /* the signed payload (verify.h) the template's
                              <qr verify="ADDRESS"> holds after '#', or
                              NULL when not sealed */
+    char *register_no;    /* the số vào sổ a register gave it
+                             (register.h), or NULL */
 } cadre_cert;
 
 /* The certificates of one course to issue, in the Vietnamese name order. */
@@ -110,6 +112,31 @@ cadre_error cadre_cert_batch_seal(cadre_cert_batch *b,
 /* Free the batch's certificates; `b` is empty and may be initialised
  * again. */
 void cadre_cert_batch_release(cadre_cert_batch *b);
+
+/* Name every certificate's file again from its number and name (as
+ * cadre_cert_batch_init() does), after its number changed: a register
+ * (register.h) draws numbers after the batch was made.  Returns CADRE_OK
+ * or CADRE_ENOMEM (with a message). */
+cadre_error cadre_cert_batch_name_files(cadre_cert_batch *b,
+                                        cadre_diags *diags);
+
+/* The template's two patterns of numbers (docs/cert.md). */
+typedef enum cadre_cert_pattern {
+    CADRE_CERT_NUMBER,      /* number="{seq}/{year}/CC": the số hiệu */
+    CADRE_CERT_REGISTER_NO  /* register-number="{seq}/{year}": the số
+                               vào sổ a register gives */
+} cadre_cert_pattern;
+
+/* What pattern `which` of `t` gives certificate `i` of the batch with
+ * sequence number `seq` (its year is that of certs[i].issued).  NULL when
+ * out of memory.  Caller owns the result; free with free(). */
+char *cadre_cert_pattern_render(const cadre_cert_tmpl *t,
+                                cadre_cert_pattern which,
+                                const cadre_cert_batch *b, size_t i,
+                                unsigned long seq);
+
+/* The first seq the number pattern is tried with (number-start). */
+unsigned long cadre_cert_tmpl_number_start(const cadre_cert_tmpl *t);
 
 /* Draw certificate `i` of the batch as a new page of `pdf`.  On failure
  * adds a message naming the certificate, the template's line and why

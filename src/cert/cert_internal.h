@@ -23,7 +23,10 @@ enum cert_kind {
 enum cert_border { BORDER_SIMPLE, BORDER_DOUBLE, BORDER_ORNATE };
 
 /* The variables every text of a certificate may use, in env.vars order. */
-enum { CERT_VAR_NUMBER, CERT_VAR_ISSUED, CERT_VAR_SEQ, CERT_VAR_COUNT };
+enum {
+    CERT_VAR_NUMBER, CERT_VAR_ISSUED, CERT_VAR_SEQ, CERT_VAR_REGISTER_NO,
+    CERT_VAR_COUNT
+};
 
 /* One element of the template, in drawing order. */
 struct cert_el {
@@ -66,6 +69,7 @@ struct cadre_cert_tmpl {
     double off_x, off_y;        /* printer offset, mm */
     bool fields_only;           /* skip stock elements */
     cadre_tmpl_text *number;    /* pattern of assigned numbers */
+    cadre_tmpl_text *register_no; /* pattern of a register's số vào sổ */
     unsigned long number_start; /* first seq tried */
     cadre_tmpl_text *title;     /* document title, or NULL */
     struct cert_el *els;        /* in drawing order */

@@ -24,7 +24,25 @@ void cert_env(const cadre_cert_batch *b, size_t i, cadre_env *env,
     vars[CERT_VAR_ISSUED] = (cadre_value){ .type = CADRE_V_DATE,
                                            .u.d = c->issued };
     vars[CERT_VAR_SEQ] = (cadre_value){ .type = CADRE_V_NULL };
+    vars[CERT_VAR_REGISTER_NO] =
+        c->register_no ? (cadre_value){ .type = CADRE_V_STRING,
+                                        .u.s = c->register_no }
+                       : (cadre_value){ .type = CADRE_V_NULL };
     env->vars = vars;
+}
+
+char *cadre_cert_pattern_render(const cadre_cert_tmpl *t,
+                                cadre_cert_pattern which,
+                                const cadre_cert_batch *b, size_t i,
+                                unsigned long seq)
+{
+    cadre_env env;
+    cadre_value vars[CERT_VAR_COUNT];
+    cert_env(b, i, &env, vars);
+    vars[CERT_VAR_SEQ] = (cadre_value){ .type = CADRE_V_NUMBER,
+                                        .u.n = (double)seq };
+    return cadre_tmpl_text_render_new(
+        which == CADRE_CERT_NUMBER ? t->number : t->register_no, &env);
 }
 
 /* Pairs to find a participant from the cadre index after sorting. */
@@ -37,6 +55,18 @@ static int pair_cmp(const void *a, const void *b)
     uint32_t x = ((const struct pair *)a)->cadre,
              y = ((const struct pair *)b)->cadre;
     return x < y ? -1 : x > y;
+}
+
+/* The public name of cert_name_files() (cert_files.c), for a register
+ * that numbers the batch again: the old names go first. */
+cadre_error cadre_cert_batch_name_files(cadre_cert_batch *b,
+                                        cadre_diags *diags)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->certs[i].file_name);
+        b->certs[i].file_name = NULL;
+    }
+    return cert_name_files(b, diags);
 }
 
 /* Give every certificate without a number one from the pattern: the
@@ -57,13 +87,9 @@ static cadre_error assign_numbers(cadre_cert_batch *b, const cadre_cert_tmpl *t,
         cadre_cert *c = &b->certs[i];
         if (c->number)
             continue;
-        cadre_env env;
-        cadre_value vars[CERT_VAR_COUNT];
-        cert_env(b, i, &env, vars);
         for (;; seq++) {
-            vars[CERT_VAR_SEQ] = (cadre_value){ .type = CADRE_V_NUMBER,
-                                                .u.n = (double)seq };
-            char *num = cadre_tmpl_text_render_new(t->number, &env);
+            char *num = cadre_cert_pattern_render(t, CADRE_CERT_NUMBER, b, i,
+                                                  seq);
             if (!num) {
                 err = CADRE_ENOMEM;
                 break;
@@ -251,6 +277,7 @@ void cadre_cert_batch_release(cadre_cert_batch *b)
         free(b->certs[i].number);
         free(b->certs[i].file_name);
         free(b->certs[i].seal);
+        free(b->certs[i].register_no);
     }
     free(b->certs);
     b->certs = NULL;

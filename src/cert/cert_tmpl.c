@@ -11,7 +11,8 @@
 #include "cadre/files.h"
 #include "cert_internal.h"
 
-static const char *const cert_vars[] = { "number", "issued", "seq", NULL };
+static const char *const cert_vars[] = { "number", "issued", "seq",
+                                          "register-number", NULL };
 
 static const cadre_scope cert_scope = {
     .roots = CADRE_ROOT_CADRE | CADRE_ROOT_COURSE | CADRE_ROOT_PARTICIPANT,
@@ -416,25 +417,41 @@ static int read_element(cadre_cert_tmpl *t, const cadre_tnode *n,
     return rc;
 }
 
-/* The number pattern with every bare {seq} as {seq|pad:1}: a number
- * placeholder prints grouped ("1.000"), a certificate number never does.
+/* A number pattern with every bare {seq} as {seq|pad:1}: a number
+ * placeholder prints grouped ("1.000"), a certificate number never does;
+ * and {seq:03}, the form clerks know from other tools, as {seq|pad:3}.
  * Caller owns the result. */
 static char *plain_seq(const char *pattern)
 {
-    static const char bare[] = "{seq}", plain[] = "{seq|pad:1}";
-    size_t n = 0;
+    static const char bare[] = "{seq", plain[] = "{seq|pad:";
+    /* each {seq} or {seq:N} grows by at most this much */
+    size_t n = 1;
     for (const char *p = strstr(pattern, bare); p; p = strstr(p + 1, bare))
         n++;
-    size_t size = strlen(pattern) + n * (sizeof plain - sizeof bare) + 1;
-    char *out = malloc(size), *o = out;
+    char *out = malloc(strlen(pattern) + n * sizeof plain + 1), *o = out;
     if (!out)
         return NULL;
     for (const char *p = pattern; *p;) {
+        const char *q = p + sizeof bare - 1;
+        size_t digits = 0;
+        if (*q == ':')
+            for (q++; q[digits] >= '0' && q[digits] <= '9' && digits < 3;)
+                digits++;
+        bool form = !strncmp(p, bare, sizeof bare - 1) &&
+                    (q[digits] == '}' && (*q == '}' || digits > 0));
         /* "{{seq}}" is the literal text "{seq}": leave it */
-        if (!strncmp(p, bare, sizeof bare - 1) && (p == pattern || p[-1] != '{')) {
+        if (form && (p == pattern || p[-1] != '{')) {
+            const char *d = q, *end = q + digits;
+            while (end - d > 1 && *d == '0')
+                d++;
             memcpy(o, plain, sizeof plain - 1);
             o += sizeof plain - 1;
-            p += sizeof bare - 1;
+            if (*q == '}')
+                *o++ = '1';
+            memcpy(o, d, (size_t)(end - d));
+            o += end - d;
+            *o++ = '}';
+            p = end + 1;
         } else {
             *o++ = *p++;
         }
@@ -443,9 +460,24 @@ static char *plain_seq(const char *pattern)
     return out;
 }
 
+/* Compile the pattern attribute `name` (or `fallback`) of the root. */
+static cadre_tmpl_text *pattern_attr(const cadre_tnode *root, const char *name,
+                                     const char *fallback, cadre_diags *diags)
+{
+    const char *v = cadre_tnode_attr(root, name);
+    char *pattern = plain_seq(v ? v : fallback);
+    if (!pattern) {
+        cadre_diags_error(diags, NULL, 0, "out of memory");
+        return NULL;
+    }
+    cadre_tmpl_text *text = compile_text(root, pattern, diags);
+    free(pattern);
+    return text;
+}
+
 static const char *const root_attrs[] = {
     "page", "orientation", "offset-x", "offset-y", "fields-only", "number",
-    "number-start", "title", "family", "style", "size", "min-size",
+    "number-start", "register-number", "title", "family", "style", "size", "min-size",
     "line-spacing", "color", NULL
 };
 
@@ -495,13 +527,9 @@ cadre_cert_tmpl *cadre_cert_tmpl_load(const char *path,
     cadre_tnode_number(root, "min-size", 2, 300, &d.min_size, diags);
     cadre_tnode_number(root, "line-spacing", 0.5, 5, &d.line_spacing, diags);
     color_attr(root, "color", false, &d.color, diags);
-    const char *number = cadre_tnode_attr(root, "number");
-    char *pattern = plain_seq(number ? number : "{seq}/{year}/CC");
-    if (pattern)
-        t->number = compile_text(root, pattern, diags);
-    else
-        cadre_diags_error(diags, NULL, 0, "out of memory");
-    free(pattern);
+    t->number = pattern_attr(root, "number", "{seq}/{year}/CC", diags);
+    t->register_no = pattern_attr(root, "register-number", "{seq}/{year}",
+                                  diags);
     const char *title = cadre_tnode_attr(root, "title");
     if (title)
         t->title = compile_text(root, title, diags);
@@ -529,10 +557,16 @@ void cadre_cert_tmpl_free(cadre_cert_tmpl *t)
     }
     free(t->els);
     cadre_tmpl_text_free(t->number);
+    cadre_tmpl_text_free(t->register_no);
     cadre_tmpl_text_free(t->title);
     cadre_tmpl_free(t->src);
     free(t->real_dir);
     free(t);
+}
+
+unsigned long cadre_cert_tmpl_number_start(const cadre_cert_tmpl *t)
+{
+    return t->number_start;
 }
 
 char *cadre_cert_find_template(const char *name)
