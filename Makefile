@@ -16,6 +16,8 @@ VERSION := 0.1.0
 
 PKGS    := libxml-2.0 xlsxwriter libutf8proc libqrencode fontconfig libsodium libcrypto \
            libzip freexl
+# the certificate register (src/register/): SQLite
+PKGS    += sqlite3
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -pipe
 # The library sees its own internal headers (-Isrc: "util/grow.h"); the

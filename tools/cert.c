@@ -9,13 +9,16 @@
 #include <time.h>
 
 #include "cadre/cert.h"
+#include "cadre/register.h"
 #include "common.h"
 
 static const char usage[] =
     "usage: cadre-cert [-t TEMPLATE] --course ID [--cadre ID]... [-o DIR]\n"
     "                  [--combined FILE.pdf] [--register FILE.xlsx] [-j N]\n"
     "                  [--sign-key KEY] [--sign-p12 FILE.p12\n"
-    "                  [--p12-pass-file FILE]] FILE...\n"
+    "                  [--p12-pass-file FILE]] [--register-db REG.sqlite\n"
+    "                  [--decision TEXT] [--reissue --reason TEXT [--date D]]]\n"
+    "                  FILE...\n"
     "Issue the certificates of a course to everyone who completed it (or to\n"
     "the cadres named), from records FILEs.\n"
     "\n"
@@ -32,6 +35,12 @@ static const char usage[] =
     "      --sign-p12 F   sign every PDF (PAdES) with the key and certificate\n"
     "                     of PKCS#12 file F; its password is the first line\n"
     "                     of --p12-pass-file, else $CADRE_P12_PASS\n"
+    "      --register-db R  issue through the register R (cadre-register):\n"
+    "                     numbers drawn once and kept, PDFs never changed\n"
+    "      --decision T   the decision (số và ngày quyết định) to register\n"
+    "      --reissue      replace certificates whose records changed, with\n"
+    "      --reason T     why, and --decision, in the register's appendix\n"
+    "      --date D       the reissued certificates' date (default today)\n"
     "  -h, --help         show this help\n"
     "      --version      show the version\n"
     "\n"
@@ -45,7 +54,68 @@ struct options {
     const char **cadres; /* --cadre ids */
     size_t n_cadres;
     int jobs;
+    const char *db;      /* --register-db */
+    const char *decision, *reason;
+    bool reissue;
+    cadre_date date;     /* --date, or unset */
 };
+
+/* What is wrong with the options given, or NULL. */
+static const char *misuse(const struct options *o, bool files)
+{
+    return !o->cadres ? "out of memory"
+           : !o->course ? "no --course given"
+           : !files ? "no records FILE given"
+           : !o->dir && !o->combined && !o->reg
+               ? "no output (-o DIR, --combined or --register) given"
+           : o->pass_file && !o->p12 ? "--p12-pass-file needs --sign-p12"
+           : o->db && !o->dir
+               ? "--register-db needs -o DIR: a certificate enters the "
+                 "register with its PDF"
+           : o->db && o->p12
+               ? "--register-db cannot go with --sign-p12 yet: a PAdES "
+                 "signature is dated when made, so a certificate signed again "
+                 "would not be the one issued"
+           : !o->db && (o->decision || o->reissue)
+               ? "--decision and --reissue need --register-db"
+           : o->reissue && (!o->reason || !o->decision)
+               ? "--reissue needs --reason and --decision"
+           : !o->reissue && (o->reason || cadre_date_is_set(o->date))
+               ? "--reason and --date go with --reissue"
+               : NULL;
+}
+
+/* What seals a batch once the register has numbered it. */
+struct sealer {
+    const cadre_cert_tmpl *t;
+    const cadre_key *key; /* or NULL: no seal */
+};
+
+static cadre_error seal(cadre_cert_batch *b, void *ctx, cadre_diags *diags)
+{
+    const struct sealer *s = ctx;
+    return s->key ? cadre_cert_batch_seal(b, s->t, s->key, diags) : CADRE_OK;
+}
+
+/* Through the register: the certificates into o->dir, sealed once the
+ * register has numbered them. */
+static cadre_error issue_registered(cadre_register *reg, const struct options *o,
+                                    const cadre_cert_tmpl *t,
+                                    const cadre_key *key, cadre_cert_batch *b,
+                                    cadre_diags *diags)
+{
+    struct sealer s = { t, key };
+    cadre_register_issue_options ro;
+    cadre_register_issue_options_init(&ro, o->dir);
+    ro.numbered = seal;
+    ro.ctx = &s;
+    ro.jobs = o->jobs;
+    ro.decision = o->decision;
+    ro.reissue = o->reissue;
+    ro.reason = o->reason;
+    ro.date = o->date;
+    return cadre_register_issue(reg, t, b, &ro, diags);
+}
 
 /* The password of the PKCS#12 file: the first line of --p12-pass-file,
  * else $CADRE_P12_PASS; never an argument, which every user of the
@@ -114,6 +184,8 @@ static int issue(const struct options *o, char **files, size_t n_files,
     cadre_key *key = NULL;
     cadre_signer *signer = NULL;
     int64_t signed_at = 0;
+    cadre_register *reg = NULL;
+    bool unreadable = false; /* the register */
     cadre_error err = recs && fonts ? CADRE_OK : CADRE_ENOMEM;
     if (err == CADRE_OK && o->sign_key && !(key = cadre_key_load(o->sign_key, diags)))
         err = CADRE_EIO;
@@ -137,26 +209,33 @@ static int issue(const struct options *o, char **files, size_t n_files,
     if (err == CADRE_OK)
         err = cadre_cert_batch_init(&b, recs, t, o->course, o->cadres,
                                     o->n_cadres, diags);
-    const char *others[2] = { o->combined, o->reg };
+    /* the register is no output, but no output may be it */
+    const char *others[3] = { o->combined, o->reg, o->db };
     if (err == CADRE_OK)
-        err = cadre_cert_check_outputs(t, &b, o->dir, others, 2, diags);
-    if (err == CADRE_OK && key)
+        err = cadre_cert_check_outputs(t, &b, o->dir, others, 3, diags);
+    if (err == CADRE_OK && o->db)
+        unreadable = (err = cadre_register_open(&reg, o->db, diags)) != CADRE_OK;
+    else if (err == CADRE_OK && key)
         err = cadre_cert_batch_seal(&b, t, key, diags);
     b.signer = signer;
     b.signed_at = signed_at;
-    if (err == CADRE_OK && o->dir)
+    if (err == CADRE_OK && reg)
+        err = issue_registered(reg, o, t, key, &b, diags);
+    else if (err == CADRE_OK && o->dir)
         err = cadre_cert_write_files(t, &b, o->dir, o->jobs, diags);
     if (err == CADRE_OK && o->combined)
         err = cadre_cert_write_combined(t, &b, o->combined, diags);
     if (err == CADRE_OK && o->reg)
-        err = cadre_cert_write_register(&b, o->reg, diags);
+        err = reg ? cadre_register_write_course(reg, recs, o->course, o->reg, diags)
+                  : cadre_cert_write_register(&b, o->reg, diags);
     if (err == CADRE_OK)
         fprintf(tool_is_stdout(o->combined) || tool_is_stdout(o->reg)
                     ? stderr : stdout,
                 "%zu certificate%s of course %s\n", b.n, b.n == 1 ? "" : "s",
                 o->course);
     int status = err == CADRE_OK ? 0
-                 : err == CADRE_EIO && (!t || !b.certs) ? 2 : 1;
+                 : unreadable || (err == CADRE_EIO && (!t || !b.certs)) ? 2 : 1;
+    cadre_register_close(reg);
     cadre_cert_batch_release(&b);
     cadre_signer_free(signer);
     cadre_cert_tmpl_free(t);
@@ -180,6 +259,11 @@ int main(int argc, char **argv)
         {"sign-key", required_argument, NULL, 'K'},
         {"sign-p12", required_argument, NULL, 'S'},
         {"p12-pass-file", required_argument, NULL, 'W'},
+        {"register-db", required_argument, NULL, 'D'},
+        {"decision", required_argument, NULL, 'd'},
+        {"reissue", no_argument, NULL, 'I'},
+        {"reason", required_argument, NULL, 'r'},
+        {"date", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -200,6 +284,17 @@ int main(int argc, char **argv)
         case 'K': o.sign_key = optarg; break;
         case 'S': o.p12 = optarg; break;
         case 'W': o.pass_file = optarg; break;
+        case 'D': o.db = optarg; break;
+        case 'd': o.decision = optarg; break;
+        case 'I': o.reissue = true; break;
+        case 'r': o.reason = optarg; break;
+        case 'a':
+            if (!tool_parse_date(optarg, &o.date)) {
+                free(o.cadres);
+                return tool_usage_error(usage, "bad --date '%s': give "
+                                        "YYYY-MM-DD", optarg);
+            }
+            break;
         case 'j':
             if (!tool_parse_long(optarg, 1, 256, &jobs)) {
                 tool_error("bad -j '%s': give 1 to 256", optarg);
@@ -213,15 +308,10 @@ int main(int argc, char **argv)
         default: free(o.cadres); return tool_bad_option(usage);
         }
     }
-    const char *missing = !o.cadres ? "memory" : !o.course ? "--course"
-                          : optind == argc ? "records FILE"
-                          : !o.dir && !o.combined && !o.reg
-                              ? "output (-o DIR, --combined or --register)"
-                              : NULL;
-    if (missing || (o.pass_file && !o.p12)) {
+    const char *wrong = misuse(&o, optind < argc);
+    if (wrong) {
         free(o.cadres);
-        return missing ? tool_usage_error(usage, "no %s given", missing)
-                       : tool_usage_error(usage, "--p12-pass-file needs --sign-p12");
+        return tool_usage_error(usage, "%s", wrong);
     }
     cadre_diags diags;
     cadre_diags_init(&diags, 200);

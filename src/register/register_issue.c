@@ -1,0 +1,956 @@
+/* register_issue.c - issuing a batch through the register
+ * (cadre_register_issue): numbers drawn in one short transaction and held
+ * pending, the PDFs written under pending names, compared with what was
+ * issued, their hashes stored, then moved into place and the numbers
+ * issued.  A process killed anywhere leaves pending rows that the next
+ * open settles (register.c): complete PDFs are issued, the rest rolled
+ * back, so a number is never kept without its PDF. */
+#define _GNU_SOURCE /* syncfs */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cadre/codes.h"
+#include "register_internal.h"
+#include "util/strmap.h"
+
+/* The fields of a certificate the register keeps, as text, in the order
+ * of their columns. */
+enum {
+    F_FULL_NAME, F_GENDER, F_BIRTH, F_ETHNICITY, F_UNIT, F_TITLE, F_TYPE,
+    F_START, F_END, F_GRADE, F_COUNT
+};
+static const char *const field_column[F_COUNT] = {
+    "full_name", "gender", "birth", "ethnicity", "unit", "course_title",
+    "course_type", "course_start", "course_end", "grade",
+};
+static const char *const field_label[F_COUNT] = {
+    "full name", "gender", "birth date", "ethnicity", "unit",
+    "course title", "course type", "course start", "course end", "grade",
+};
+
+struct fields {
+    const char *v[F_COUNT]; /* NULL: not given */
+    char birth[CADRE_DATE_TEXT_MAX], start[CADRE_DATE_TEXT_MAX],
+        end[CADRE_DATE_TEXT_MAX];
+};
+
+/* One certificate of the batch during the issue. */
+struct slot {
+    sqlite3_int64 id;  /* its entry */
+    bool existing;     /* issued before this run: must come out the same */
+    bool render;       /* written in the round under way */
+    bool imported;     /* existing, entered without a PDF: no hash yet */
+    char *sha;         /* existing: the SHA-256 issued, or NULL */
+    char hash[65];     /* of the PDF this run wrote */
+};
+
+struct issue {
+    cadre_register *reg;
+    const cadre_cert_tmpl *t;
+    cadre_cert_batch *b;
+    const cadre_register_issue_options *o;
+    cadre_diags *diags;
+    struct slot *slots;   /* one per certificate of b */
+    char *dir;            /* o->dir, absolute */
+    strmap numbers;       /* every certificate-no of the records */
+    unsigned long seq;    /* the next number seq to try */
+};
+
+static const cadre_participant *part(const struct issue *is, size_t i)
+{
+    return &is->b->recs->participants[is->b->certs[i].participant];
+}
+
+static const cadre_cadre *cadre_of(const struct issue *is, size_t i)
+{
+    return &is->b->recs->cadres[part(is, i)->cadre];
+}
+
+static void record_fields(const struct issue *is, size_t i, struct fields *f)
+{
+    const cadre_records *recs = is->b->recs;
+    const cadre_cadre *c = cadre_of(is, i);
+    const cadre_course *course = is->b->course;
+    const cadre_participant *p = part(is, i);
+    cadre_date_format_iso(c->birth, f->birth, sizeof f->birth);
+    cadre_date_format_iso(course->start, f->start, sizeof f->start);
+    cadre_date_format_iso(course->end, f->end, sizeof f->end);
+    f->v[F_FULL_NAME] = c->full_name;
+    f->v[F_GENDER] = cadre_code_name(CADRE_CODE_GENDER, c->gender);
+    f->v[F_BIRTH] = f->birth;
+    f->v[F_ETHNICITY] = c->ethnicity;
+    f->v[F_UNIT] = recs->units[c->unit].name;
+    f->v[F_TITLE] = course->title;
+    f->v[F_TYPE] = cadre_code_name(CADRE_CODE_COURSE_TYPE, course->type);
+    f->v[F_START] = f->start;
+    f->v[F_END] = f->end;
+    f->v[F_GRADE] = p->grade == CADRE_GRADE_NONE
+                        ? NULL : cadre_code_name(CADRE_CODE_GRADE, p->grade);
+}
+
+/* "certificate 2/2019/CC of DL0002 'Hoàng Thị Nguyệt'" */
+static void who(const struct issue *is, size_t i, char *buf, size_t size)
+{
+    const cadre_cadre *c = cadre_of(is, i);
+    snprintf(buf, size, "certificate %s of %s '%s'", is->b->certs[i].number,
+             c->id, c->full_name);
+}
+
+static bool step_done(struct issue *is, sqlite3_stmt *st)
+{
+    if (sqlite3_step(st) == SQLITE_DONE)
+        return true;
+    reg_fail(is->reg, is->diags, "write");
+    return false;
+}
+
+static cadre_error set_text(char **slot, const char *s, cadre_diags *diags)
+{
+    char *copy = s ? strdup(s) : NULL;
+    if (s && !copy) {
+        cadre_diags_error(diags, NULL, 0, "out of memory");
+        return CADRE_ENOMEM;
+    }
+    free(*slot);
+    *slot = copy;
+    return CADRE_OK;
+}
+
+/* --- Drawing numbers ---------------------------------------------------- */
+
+/* True when the register holds `number` (any state). */
+static int number_taken(struct issue *is, const char *number)
+{
+    sqlite3_stmt *st = reg_prepare(is->reg, "SELECT 1 FROM entry WHERE number = ?",
+                                   is->diags);
+    if (!st)
+        return -1;
+    reg_bind_text(st, 1, number);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        reg_fail(is->reg, is->diags, "read");
+        return -1;
+    }
+    return rc == SQLITE_ROW;
+}
+
+/* Give certificate i a number: the one the records give it, or the
+ * pattern's with the smallest seq that neither the register nor the
+ * records hold. */
+static cadre_error draw_number(struct issue *is, size_t i, const char *old)
+{
+    cadre_cert *c = &is->b->certs[i];
+    const char *given = part(is, i)->certificate_no;
+    if (given && (!old || strcmp(given, old))) {
+        int taken = number_taken(is, given);
+        if (taken < 0)
+            return CADRE_EIO;
+        if (taken) {
+            cadre_diags_error(is->diags, NULL, 0,
+                              "the records give %s in course %s the number "
+                              "'%s', which the register holds for another "
+                              "certificate", cadre_of(is, i)->id,
+                              is->b->course->id, given);
+            return CADRE_EINVALID;
+        }
+        return set_text(&c->number, given, is->diags);
+    }
+    char *prev = NULL;
+    for (;; is->seq++) {
+        char *num = cadre_cert_pattern_render(is->t, CADRE_CERT_NUMBER, is->b,
+                                              i, is->seq);
+        cadre_error err = num ? CADRE_OK : CADRE_ENOMEM;
+        if (!num) {
+            cadre_diags_error(is->diags, NULL, 0, "out of memory");
+        } else if (!*num || strlen(num) > 200) {
+            cadre_diags_error(is->diags, NULL, 0, "the number pattern gives "
+                              "'%.40s' for '%s': a number must be 1 to 200 "
+                              "bytes", num, cadre_of(is, i)->id);
+            err = CADRE_EINVALID;
+        } else if (prev && !strcmp(prev, num)) {
+            cadre_diags_error(is->diags, NULL, 0, "the number pattern gives "
+                              "the same number to different certificates: "
+                              "use {seq} in it");
+            err = CADRE_EINVALID;
+        }
+        uint32_t ignored;
+        int taken = err ? -1 : strmap_get(&is->numbers, num, &ignored)
+                                   ? 1 : number_taken(is, num);
+        free(prev);
+        prev = num;
+        if (taken == 0) {
+            free(c->number);
+            c->number = num;
+            is->seq++;
+            return CADRE_OK;
+        }
+        if (taken < 0) {
+            free(prev);
+            return err ? err : CADRE_EIO;
+        }
+    }
+}
+
+/* The smallest số vào sổ seq free for `year` and course type `type`. */
+static long long free_register_seq(struct issue *is, int year,
+                                   const char *type)
+{
+    sqlite3_stmt *st = reg_prepare(
+        is->reg,
+        "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM entry WHERE reg_year = ?1 "
+        "AND reg_type = ?2 AND reg_seq = 1) THEN 1 ELSE (SELECT "
+        "min(a.reg_seq) + 1 FROM entry a WHERE a.reg_year = ?1 AND "
+        "a.reg_type = ?2 AND NOT EXISTS (SELECT 1 FROM entry b WHERE "
+        "b.reg_year = ?1 AND b.reg_type = ?2 AND b.reg_seq = a.reg_seq + 1)) "
+        "END", is->diags);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, year);
+    reg_bind_text(st, 2, type);
+    long long seq = -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        seq = sqlite3_column_int64(st, 0);
+    else
+        reg_fail(is->reg, is->diags, "read");
+    sqlite3_finalize(st);
+    return seq;
+}
+
+/* Draw the numbers of certificate i and enter it, pending, in this run;
+ * `old` (or 0) is the entry it replaces, `old_number` that one's number. */
+static cadre_error draw(struct issue *is, size_t i, sqlite3_int64 old,
+                        const char *old_number)
+{
+    cadre_cert *c = &is->b->certs[i];
+    struct fields f;
+    record_fields(is, i, &f);
+    cadre_error err = draw_number(is, i, old_number);
+    long long seq = err ? -1 : free_register_seq(is, c->issued.year, f.v[F_TYPE]);
+    if (!err && seq < 0)
+        err = CADRE_EIO;
+    char *rno = err ? NULL : cadre_cert_pattern_render(is->t, CADRE_CERT_REGISTER_NO,
+                                                       is->b, i, (unsigned long)seq);
+    if (!err && !rno) {
+        cadre_diags_error(is->diags, NULL, 0, "out of memory");
+        err = CADRE_ENOMEM;
+    }
+    if (err)
+        return err;
+    free(c->register_no);
+    c->register_no = rno;
+    sqlite3_stmt *st = reg_prepare(
+        is->reg,
+        "INSERT INTO entry (status, number, register_no, reg_year, reg_type, "
+        "reg_seq, cadre_id, full_name, gender, birth, ethnicity, unit, "
+        "course_id, course_title, course_type, course_start, course_end, "
+        "grade, issued, decision, replaces, reason, dir, run, entered) "
+        "VALUES (?24, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", is->diags);
+    if (!st)
+        return CADRE_EIO;
+    reg_bind_text(st, 1, c->number);
+    reg_bind_text(st, 2, rno);
+    sqlite3_bind_int(st, 3, c->issued.year);
+    reg_bind_text(st, 4, f.v[F_TYPE]);
+    sqlite3_bind_int64(st, 5, seq);
+    reg_bind_text(st, 6, cadre_of(is, i)->id);
+    reg_bind_text(st, 7, f.v[F_FULL_NAME]);
+    reg_bind_text(st, 8, f.v[F_GENDER]);
+    reg_bind_text(st, 9, f.v[F_BIRTH]);
+    reg_bind_text(st, 10, f.v[F_ETHNICITY]);
+    reg_bind_text(st, 11, f.v[F_UNIT]);
+    reg_bind_text(st, 12, is->b->course->id);
+    reg_bind_text(st, 13, f.v[F_TITLE]);
+    reg_bind_text(st, 14, f.v[F_TYPE]);
+    reg_bind_text(st, 15, f.v[F_START]);
+    reg_bind_text(st, 16, f.v[F_END]);
+    reg_bind_text(st, 17, f.v[F_GRADE]);
+    reg_bind_date(st, 18, c->issued);
+    reg_bind_text(st, 19, is->o->decision);
+    if (old)
+        sqlite3_bind_int64(st, 20, old);
+    reg_bind_text(st, 21, old ? is->o->reason : NULL);
+    reg_bind_text(st, 22, is->dir);
+    /* outside a run (an import), straight to issued */
+    if (is->reg->run)
+        sqlite3_bind_int64(st, 23, is->reg->run);
+    reg_bind_text(st, 24, is->reg->run ? "pending" : "issued");
+    if (step_done(is, st)) {
+        is->slots[i].id = sqlite3_last_insert_rowid(is->reg->db);
+        is->slots[i].existing = false;
+    } else {
+        err = CADRE_EIO;
+    }
+    sqlite3_finalize(st);
+    return err;
+}
+
+/* Take the numbers, date and file name the register holds for entry
+ * (id, number, register_no, issued, file_name, sha256 at `st`). */
+static cadre_error adopt(struct issue *is, size_t i, sqlite3_stmt *st)
+{
+    cadre_cert *c = &is->b->certs[i];
+    struct slot *s = &is->slots[i];
+    const char *given = part(is, i)->certificate_no;
+    const char *number = reg_column_text(st, 2);
+    if (given && strcmp(given, number))
+        cadre_diags_add(is->diags, CADRE_SEV_WARNING, NULL, 0,
+                        "the records give %s in course %s the number '%s'; "
+                        "the register's '%s' is kept", cadre_of(is, i)->id,
+                        is->b->course->id, given, number);
+    s->id = sqlite3_column_int64(st, 0);
+    s->existing = true;
+    s->imported = sqlite3_column_type(st, 5) == SQLITE_NULL;
+    c->issued = reg_column_date(st, 3);
+    cadre_error err = set_text(&c->number, number, is->diags);
+    if (!err)
+        err = set_text(&c->register_no, reg_column_text(st, 1), is->diags);
+    if (!err && !s->imported)
+        err = set_text(&s->sha, reg_column_text(st, 5), is->diags);
+    /* the name it was issued under: file names may be made otherwise
+     * since, the register's must still match */
+    if (!err && reg_column_text(st, 4))
+        err = set_text(&c->file_name, reg_column_text(st, 4), is->diags);
+    return err;
+}
+
+/* Every certificate of the batch gets its numbers: the register's for
+ * those it holds, new ones (pending) for the others.  One transaction. */
+static cadre_error draw_all(struct issue *is)
+{
+    cadre_register *reg = is->reg;
+    cadre_error err = reg_begin(reg, is->diags);
+    if (!err)
+        err = reg_settle_dead(reg, is->diags);
+    if (!err)
+        err = reg_check_body(reg, is->b->course->organizer, is->diags);
+    if (!err)
+        err = reg_run_begin(reg, is->dir, is->diags);
+    sqlite3_stmt *find = err ? NULL : reg_prepare(
+        reg, "SELECT id, register_no, number, issued, file_name, sha256, "
+             "status, run FROM entry WHERE course_id = ? AND cadre_id = ? "
+             "AND status IN ('pending', 'issued', 'revoked') "
+             "ORDER BY id DESC LIMIT 1", is->diags);
+    if (!err && !find)
+        err = CADRE_EIO;
+    size_t refused = 0;
+    bool *fresh = calloc(is->b->n ? is->b->n : 1, sizeof *fresh);
+    if (!err && !fresh)
+        err = CADRE_ENOMEM;
+    /* the certificates the register holds first, so that new numbers
+     * skip none of theirs */
+    for (size_t i = 0; i < is->b->n && !err; i++) {
+        reg_bind_text(find, 1, is->b->course->id);
+        reg_bind_text(find, 2, cadre_of(is, i)->id);
+        int rc = sqlite3_step(find);
+        const char *status = rc == SQLITE_ROW ? reg_column_text(find, 6) : NULL;
+        char name[512];
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            err = reg_fail(reg, is->diags, "read");
+        } else if (!status) {
+            fresh[i] = true;
+        } else if (!strcmp(status, "issued")) {
+            err = adopt(is, i, find);
+        } else {
+            snprintf(name, sizeof name, "certificate %s of %s '%s'",
+                     reg_column_text(find, 2), cadre_of(is, i)->id,
+                     cadre_of(is, i)->full_name);
+            cadre_diags_error(is->diags, NULL, 0, "%s %s", name,
+                              !strcmp(status, "revoked")
+                                  ? "was revoked: leave the cadre out, or "
+                                    "reissue it (--reissue --reason TEXT "
+                                    "--decision TEXT)"
+                                  : "is being issued by another process at "
+                                    "this moment");
+            refused++;
+        }
+        sqlite3_reset(find);
+    }
+    sqlite3_finalize(find);
+    is->seq = cadre_cert_tmpl_number_start(is->t);
+    for (size_t i = 0; i < is->b->n && !err && !refused; i++)
+        if (fresh[i])
+            err = draw(is, i, 0, NULL);
+    free(fresh);
+    if (!err && refused)
+        err = CADRE_EINVALID;
+    if (err == CADRE_ENOMEM)
+        cadre_diags_error(is->diags, NULL, 0, "out of memory");
+    return err;
+}
+
+/* Name the files of the certificates the register did not name (new
+ * ones, and with `only` the ones it marks) and store the names. */
+static cadre_error name_new(struct issue *is, const bool *only)
+{
+    size_t n = is->b->n;
+    char **kept = calloc(n ? n : 1, sizeof *kept);
+    if (!kept) {
+        cadre_diags_error(is->diags, NULL, 0, "out of memory");
+        return CADRE_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (only ? !only[i] : is->slots[i].existing) {
+            kept[i] = is->b->certs[i].file_name;
+            is->b->certs[i].file_name = NULL;
+        }
+    cadre_error err = cadre_cert_batch_name_files(is->b, is->diags);
+    for (size_t i = 0; i < n; i++)
+        if (kept[i]) {
+            free(is->b->certs[i].file_name);
+            is->b->certs[i].file_name = kept[i];
+        }
+    free(kept);
+    sqlite3_stmt *st = err ? NULL : reg_prepare(
+        is->reg, "UPDATE entry SET file_name = ? WHERE id = ?", is->diags);
+    if (!err && !st)
+        err = CADRE_EIO;
+    for (size_t i = 0; i < n && !err; i++) {
+        if (only ? !only[i] : is->slots[i].existing)
+            continue;
+        reg_bind_text(st, 1, is->b->certs[i].file_name);
+        sqlite3_bind_int64(st, 2, is->slots[i].id);
+        if (!step_done(is, st))
+            err = CADRE_EIO;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return err;
+}
+
+/* --- Writing and comparing ---------------------------------------------- */
+
+/* Write the certificates marked `render` under their pending names, and
+ * hash each. */
+static cadre_error write_round(struct issue *is)
+{
+    cadre_cert_batch sub = *is->b;
+    size_t *map = malloc((is->b->n ? is->b->n : 1) * sizeof *map);
+    sub.certs = malloc((is->b->n ? is->b->n : 1) * sizeof *sub.certs);
+    sub.n = 0;
+    cadre_error err = map && sub.certs ? CADRE_OK : CADRE_ENOMEM;
+    for (size_t i = 0; i < is->b->n && !err; i++) {
+        if (!is->slots[i].render)
+            continue;
+        /* a shallow copy: the batch keeps owning every string but the
+         * pending name */
+        sub.certs[sub.n] = is->b->certs[i];
+        sub.certs[sub.n].file_name = reg_pending_name(is->b->certs[i].file_name,
+                                                      is->reg->run);
+        if (!sub.certs[sub.n].file_name)
+            err = CADRE_ENOMEM;
+        map[sub.n++] = i;
+    }
+    if (err == CADRE_ENOMEM)
+        cadre_diags_error(is->diags, NULL, 0, "out of memory");
+    if (!err && sub.n)
+        err = cadre_cert_write_files(is->t, &sub, is->dir,
+                                     is->o->jobs > 0 ? is->o->jobs : 1,
+                                     is->diags);
+    for (size_t k = 0; k < sub.n; k++) {
+        char *path = reg_join(is->dir, sub.certs[k].file_name);
+        if (!err && (!path || cadre_sha256_file(path, is->slots[map[k]].hash,
+                                                is->diags) != CADRE_OK))
+            err = CADRE_EIO;
+        free(path);
+        free(sub.certs[k].file_name);
+    }
+    free(sub.certs);
+    free(map);
+    return err;
+}
+
+/* Say what changed in certificate i since it was issued: the first field
+ * of the records that differs from the register's, or that its PDF
+ * would differ when no field does. */
+static void say_changed(struct issue *is, size_t i)
+{
+    struct fields f;
+    record_fields(is, i, &f);
+    char name[512], what[1024] = "";
+    who(is, i, name, sizeof name);
+    char sql[256];
+    for (int k = 0; k < F_COUNT && !*what; k++) {
+        snprintf(sql, sizeof sql, "SELECT %s FROM entry WHERE id = ?",
+                 field_column[k]);
+        sqlite3_stmt *st = reg_prepare(is->reg, sql, NULL);
+        if (!st)
+            continue;
+        sqlite3_bind_int64(st, 1, is->slots[i].id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *was = reg_column_text(st, 0), *now = f.v[k];
+            if ((was == NULL) != (now == NULL) || (was && strcmp(was, now)))
+                snprintf(what, sizeof what, "was issued with %s '%s' and the "
+                         "records now say '%s'", field_label[k],
+                         was ? was : "", now ? now : "");
+        }
+        sqlite3_finalize(st);
+    }
+    if (!*what)
+        snprintf(what, sizeof what, "would not come out as issued: its PDF "
+                 "differs (the records, the template, its images or fonts "
+                 "changed since)");
+    cadre_diags_error(is->diags, NULL, 0, "%s %s: an issued certificate "
+                      "never changes; reissue it under a new number "
+                      "(--reissue --reason TEXT --decision TEXT)", name, what);
+}
+
+/* True when imported certificate i has fields other than the records'. */
+static bool fields_differ(struct issue *is, size_t i)
+{
+    struct fields f;
+    record_fields(is, i, &f);
+    bool differ = false;
+    char sql[256];
+    for (int k = 0; k < F_COUNT && !differ; k++) {
+        snprintf(sql, sizeof sql, "SELECT %s FROM entry WHERE id = ?",
+                 field_column[k]);
+        sqlite3_stmt *st = reg_prepare(is->reg, sql, NULL);
+        if (!st)
+            continue;
+        sqlite3_bind_int64(st, 1, is->slots[i].id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *was = reg_column_text(st, 0), *now = f.v[k];
+            differ = (was == NULL) != (now == NULL) || (was && strcmp(was, now));
+        }
+        sqlite3_finalize(st);
+    }
+    return differ;
+}
+
+/* The certificates held before whose PDF this run would change: marked
+ * in `changed`; returns how many. */
+static size_t find_changed(struct issue *is, bool *changed)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < is->b->n; i++) {
+        const struct slot *s = &is->slots[i];
+        changed[i] = s->existing &&
+                     (s->imported ? fields_differ(is, i)
+                                  : strcmp(s->sha, s->hash) != 0);
+        n += changed[i];
+    }
+    return n;
+}
+
+/* Reissue the certificates marked in `changed`: new numbers, pending,
+ * replacing the entries they had; one transaction. */
+static cadre_error redraw(struct issue *is, const bool *changed)
+{
+    cadre_date date = cadre_date_is_set(is->o->date) ? is->o->date : reg_today();
+    cadre_error err = reg_begin(is->reg, is->diags);
+    for (size_t i = 0; i < is->b->n && !err; i++) {
+        struct slot *s = &is->slots[i];
+        s->render = changed[i];
+        if (!changed[i])
+            continue;
+        char *pending = reg_pending_name(is->b->certs[i].file_name, is->reg->run);
+        char *path = pending ? reg_join(is->dir, pending) : NULL;
+        if (path)
+            unlink(path); /* the old certificate drawn again: not needed */
+        free(path);
+        free(pending);
+        char *old_number = strdup(is->b->certs[i].number);
+        is->b->certs[i].issued = date;
+        err = old_number ? draw(is, i, s->id, old_number) : CADRE_ENOMEM;
+        free(old_number);
+        free(s->sha);
+        s->sha = NULL;
+    }
+    if (!err)
+        err = name_new(is, changed);
+    if (err) {
+        reg_rollback(is->reg);
+        return err;
+    }
+    return reg_commit(is->reg, is->diags);
+}
+
+/* Store the hash of every PDF the register did not have, then move every
+ * PDF written into place. */
+static cadre_error store_and_move(struct issue *is)
+{
+    /* the PDFs reach the disk before the register says they are there */
+    int fd = open(is->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        syncfs(fd);
+        close(fd);
+    }
+    cadre_error err = reg_begin(is->reg, is->diags);
+    sqlite3_stmt *st = err ? NULL : reg_prepare(
+        is->reg, "UPDATE entry SET sha256 = ?, file_name = ?, dir = ? "
+                 "WHERE id = ?", is->diags);
+    if (!err && !st)
+        err = CADRE_EIO;
+    for (size_t i = 0; i < is->b->n && !err; i++) {
+        const struct slot *s = &is->slots[i];
+        if (s->existing && !s->imported)
+            continue;
+        reg_bind_text(st, 1, s->hash);
+        reg_bind_text(st, 2, is->b->certs[i].file_name);
+        reg_bind_text(st, 3, is->dir);
+        sqlite3_bind_int64(st, 4, s->id);
+        if (!step_done(is, st))
+            err = CADRE_EIO;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    err = err ? (reg_rollback(is->reg), err) : reg_commit(is->reg, is->diags);
+    for (size_t i = 0; i < is->b->n && !err; i++) {
+        const char *name = is->b->certs[i].file_name;
+        char *pending = reg_pending_name(name, is->reg->run);
+        char *from = pending ? reg_join(is->dir, pending) : NULL;
+        char *to = reg_join(is->dir, name);
+        if (!from || !to) {
+            cadre_diags_error(is->diags, NULL, 0, "out of memory");
+            err = CADRE_ENOMEM;
+        } else if (rename(from, to) != 0) {
+            cadre_diags_error(is->diags, NULL, 0, "cannot write '%s': %s", to,
+                              strerror(errno));
+            err = CADRE_EIO;
+        }
+        free(pending);
+        free(from);
+        free(to);
+    }
+    if ((fd = open(is->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        syncfs(fd);
+        close(fd);
+    }
+    return err;
+}
+
+/* End this process's run: what is complete is issued, the rest rolled
+ * back (register.c).  After a success, checks that every certificate of
+ * the batch is issued. */
+static cadre_error end_run(struct issue *is, cadre_error err)
+{
+    cadre_register *reg = is->reg;
+    if (!reg->run)
+        return err;
+    cadre_diags *diags = err ? NULL : is->diags; /* one story is enough */
+    cadre_error e = reg_begin(reg, diags);
+    if (!e)
+        e = reg_settle_run(reg, reg->run, diags);
+    e = e ? (reg_rollback(reg), e) : reg_commit(reg, diags);
+    reg->run = 0;
+    sqlite3_stmt *st = err || e ? NULL : reg_prepare(
+        reg, "SELECT status FROM entry WHERE id = ?", is->diags);
+    for (size_t i = 0; st && i < is->b->n && !e; i++) {
+        sqlite3_bind_int64(st, 1, is->slots[i].id);
+        if (sqlite3_step(st) != SQLITE_ROW ||
+            strcmp(reg_column_text(st, 0), "issued")) {
+            char name[512];
+            who(is, i, name, sizeof name);
+            cadre_diags_error(is->diags, NULL, 0, "%s could not be issued",
+                              name);
+            e = CADRE_EIO;
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return err ? err : e;
+}
+
+/* The folder `dir`, made when missing, as an absolute path in is->dir. */
+static cadre_error prepare_dir(struct issue *is, bool *made)
+{
+    const char *dir = is->o->dir;
+    *made = mkdir(dir, 0777) == 0;
+    struct stat st;
+    if (!*made && errno != EEXIST) {
+        cadre_diags_error(is->diags, NULL, 0, "cannot create directory '%s': %s",
+                          dir, strerror(errno));
+        return CADRE_EIO;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cadre_diags_error(is->diags, NULL, 0, "'%s' is not a directory", dir);
+        return CADRE_EIO;
+    }
+    if (!(is->dir = realpath(dir, NULL))) {
+        cadre_diags_error(is->diags, NULL, 0, "cannot use directory '%s': %s",
+                          dir, strerror(errno));
+        return CADRE_EIO;
+    }
+    return CADRE_OK;
+}
+
+void cadre_register_issue_options_init(cadre_register_issue_options *o,
+                                       const char *dir)
+{
+    memset(o, 0, sizeof *o);
+    o->dir = dir;
+    o->jobs = 1;
+}
+
+static cadre_error numbered(struct issue *is)
+{
+    return is->o->numbered ? is->o->numbered(is->b, is->o->ctx, is->diags)
+                           : CADRE_OK;
+}
+
+cadre_error cadre_register_issue(cadre_register *reg,
+                                 const cadre_cert_tmpl *t,
+                                 cadre_cert_batch *b,
+                                 const cadre_register_issue_options *o,
+                                 cadre_diags *diags)
+{
+    if (!o->dir || (o->reissue && (!o->reason || !o->decision))) {
+        cadre_diags_error(diags, NULL, 0, "%s", !o->dir
+                          ? "a register issues certificates into a folder"
+                          : "a reissue needs a reason and a decision");
+        return CADRE_EINVALID;
+    }
+    struct issue is = { reg, t, b, o, diags, NULL, NULL, { 0 }, 0 };
+    strmap_init(&is.numbers);
+    bool made = false;
+    is.slots = calloc(b->n ? b->n : 1, sizeof *is.slots);
+    bool *changed = calloc(b->n ? b->n : 1, sizeof *changed);
+    cadre_error err = is.slots && changed ? CADRE_OK : CADRE_ENOMEM;
+    for (size_t i = 0; i < b->recs->n_participants && !err; i++)
+        if (b->recs->participants[i].certificate_no &&
+            strmap_put(&is.numbers, b->recs->participants[i].certificate_no,
+                       0, NULL) < 0)
+            err = CADRE_ENOMEM;
+    if (err)
+        cadre_diags_error(diags, NULL, 0, "out of memory");
+    if (!err)
+        err = prepare_dir(&is, &made);
+
+    /* 1. numbers: the register's, or drawn and pending */
+    if (!err) {
+        err = draw_all(&is);
+        if (!err)
+            err = name_new(&is, NULL);
+        if (err) {
+            reg_rollback(reg);
+            reg->run = 0;
+        } else {
+            err = reg_commit(reg, diags);
+        }
+    }
+    /* 2. every PDF under its pending name, then what would change */
+    for (size_t i = 0; i < b->n; i++)
+        is.slots[i].render = true;
+    if (!err)
+        err = numbered(&is);
+    if (!err)
+        err = write_round(&is);
+    size_t n_changed = err ? 0 : find_changed(&is, changed);
+    if (n_changed && !o->reissue) {
+        for (size_t i = 0; i < b->n; i++)
+            if (changed[i])
+                say_changed(&is, i);
+        err = CADRE_EINVALID;
+    } else if (n_changed) {
+        err = redraw(&is, changed);
+        if (!err)
+            err = numbered(&is);
+        if (!err)
+            err = write_round(&is);
+    }
+    /* 3. hashes stored, PDFs into place, numbers issued */
+    if (!err)
+        err = store_and_move(&is);
+    err = end_run(&is, err);
+
+    if (err && made && is.dir)
+        rmdir(is.dir); /* made by this run and still empty */
+    for (size_t i = 0; is.slots && i < b->n; i++)
+        free(is.slots[i].sha);
+    free(is.slots);
+    free(changed);
+    free(is.dir);
+    strmap_release(&is.numbers);
+    return err;
+}
+
+cadre_error reg_check_body(cadre_register *reg, const char *organizer,
+                           cadre_diags *diags)
+{
+    sqlite3_stmt *st = reg_prepare(
+        reg, "SELECT value FROM meta WHERE key = 'body'", diags);
+    if (!st)
+        return CADRE_EIO;
+    int rc = sqlite3_step(st);
+    cadre_error err = CADRE_OK;
+    if (rc == SQLITE_ROW && strcmp(reg_column_text(st, 0), organizer)) {
+        cadre_diags_error(diags, NULL, 0, "register '%s' is the register of "
+                          "'%s', and the course is organised by '%s': one "
+                          "register per issuing body", reg->path,
+                          reg_column_text(st, 0), organizer);
+        err = CADRE_EINVALID;
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        err = reg_fail(reg, diags, "read");
+    }
+    sqlite3_finalize(st);
+    if (err || rc == SQLITE_ROW)
+        return err;
+    st = reg_prepare(reg, "INSERT INTO meta (key, value) VALUES ('body', ?)",
+                     diags);
+    if (!st)
+        return CADRE_EIO;
+    reg_bind_text(st, 1, organizer);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        err = reg_fail(reg, diags, "write");
+    sqlite3_finalize(st);
+    return err;
+}
+
+/* --- Import ------------------------------------------------------------- */
+
+/* A number the records give, to enter. */
+struct given {
+    uint32_t participant;
+    uint32_t course;
+    long day;   /* its issue date */
+    size_t rank; /* its cadre's place in the order of names */
+};
+
+static int given_cmp(const void *a, const void *b)
+{
+    const struct given *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->course != y->course)
+        return x->course < y->course ? -1 : 1;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* The numbers to enter: completed participants of the courses asked for
+ * (every course: n_courses 0) with a certificate-no, in the order of
+ * issue, course and name. */
+static struct given *gather(const cadre_records *recs,
+                            const char *const *courses, size_t n_courses,
+                            size_t *n, cadre_diags *diags)
+{
+    uint32_t *order = malloc((recs->n_cadres ? recs->n_cadres : 1) * sizeof *order);
+    size_t *rank = malloc((recs->n_cadres ? recs->n_cadres : 1) * sizeof *rank);
+    struct given *g = malloc((recs->n_participants ? recs->n_participants : 1) *
+                             sizeof *g);
+    cadre_error err = order && rank && g ? CADRE_OK : CADRE_ENOMEM;
+    for (size_t i = 0; !err && i < recs->n_cadres; i++)
+        order[i] = (uint32_t)i;
+    if (!err)
+        err = cadre_records_sort_cadres(recs, order, recs->n_cadres);
+    for (size_t i = 0; !err && i < recs->n_cadres; i++)
+        rank[order[i]] = i;
+    *n = 0;
+    for (size_t k = 0; !err && k < n_courses; k++)
+        if (cadre_records_find_course(recs, courses[k]) == CADRE_NONE) {
+            cadre_diags_error(diags, NULL, 0, "no course '%s' in the records",
+                              courses[k]);
+            err = CADRE_ENOTFOUND;
+        }
+    for (uint32_t ci = 0; !err && ci < recs->n_courses; ci++) {
+        const cadre_course *course = &recs->courses[ci];
+        bool wanted = n_courses == 0;
+        for (size_t k = 0; k < n_courses; k++)
+            wanted |= !strcmp(courses[k], course->id);
+        for (uint32_t j = 0; wanted && j < course->count; j++) {
+            const cadre_participant *p = &recs->participants[course->first + j];
+            if (!p->certificate_no || p->status != CADRE_STATUS_COMPLETED)
+                continue;
+            cadre_date d = cadre_date_is_set(p->issued) ? p->issued : course->end;
+            g[(*n)++] = (struct given){ course->first + j, ci,
+                                        cadre_date_days(d), rank[p->cadre] };
+        }
+    }
+    free(order);
+    free(rank);
+    if (err == CADRE_ENOMEM)
+        cadre_diags_error(diags, NULL, 0, "out of memory");
+    if (err) {
+        free(g);
+        return NULL;
+    }
+    qsort(g, *n, sizeof *g, given_cmp);
+    return g;
+}
+
+/* Enter one number the records give; *present is set when the register
+ * has it already for the same certificate. */
+static cadre_error import_one(cadre_register *reg, const cadre_records *recs,
+                              const cadre_cert_tmpl *t, const struct given *g,
+                              bool *present, cadre_diags *diags)
+{
+    const cadre_participant *p = &recs->participants[g->participant];
+    const cadre_course *course = &recs->courses[g->course];
+    const cadre_cadre *cadre = &recs->cadres[p->cadre];
+    cadre_cert cert = { .participant = g->participant,
+                        .issued = cadre_date_is_set(p->issued) ? p->issued
+                                                               : course->end };
+    cadre_cert_batch one = { recs, course, &cert, 1 };
+    cadre_register_issue_options o;
+    cadre_register_issue_options_init(&o, NULL);
+    struct slot slot = { 0 };
+    struct issue is = { reg, t, &one, &o, diags, &slot, NULL, { 0 }, 0 };
+    strmap_init(&is.numbers);
+    *present = false;
+    cadre_error err = reg_check_body(reg, course->organizer, diags);
+    sqlite3_stmt *st = err ? NULL : reg_prepare(
+        reg, "SELECT number FROM entry WHERE course_id = ? AND cadre_id = ? "
+             "AND status = 'issued'", diags);
+    if (!err && !st)
+        err = CADRE_EIO;
+    if (!err) {
+        reg_bind_text(st, 1, course->id);
+        reg_bind_text(st, 2, cadre->id);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && !strcmp(reg_column_text(st, 0), p->certificate_no)) {
+            *present = true;
+        } else if (rc == SQLITE_ROW) {
+            cadre_diags_error(diags, cadre_records_file(recs, p->src),
+                              p->src.line, "%s in course %s has the number "
+                              "'%s' in the records and '%s' in the register",
+                              cadre->id, course->id, p->certificate_no,
+                              reg_column_text(st, 0));
+            err = CADRE_EINVALID;
+        } else if (rc != SQLITE_DONE) {
+            err = reg_fail(reg, diags, "read");
+        }
+    }
+    sqlite3_finalize(st);
+    if (!err && !*present)
+        err = draw(&is, 0, 0, NULL);
+    free(cert.number);
+    free(cert.register_no);
+    strmap_release(&is.numbers);
+    return err;
+}
+
+cadre_error cadre_register_import(cadre_register *reg,
+                                  const cadre_records *recs,
+                                  const cadre_cert_tmpl *t,
+                                  const char *const *courses, size_t n_courses,
+                                  size_t *entered, size_t *present,
+                                  cadre_diags *diags)
+{
+    size_t n = 0, in = 0, had = 0;
+    struct given *g = gather(recs, courses, n_courses, &n, diags);
+    if (!g)
+        return CADRE_EINVALID;
+    /* one transaction: all the numbers or none */
+    cadre_error err = reg_begin(reg, diags);
+    for (size_t i = 0; i < n && !err; i++) {
+        bool was = false;
+        err = import_one(reg, recs, t, &g[i], &was, diags);
+        had += was;
+        in += !was;
+    }
+    free(g);
+    err = err ? (reg_rollback(reg), err) : reg_commit(reg, diags);
+    if (entered)
+        *entered = err ? 0 : in;
+    if (present)
+        *present = err ? 0 : had;
+    return err;
+}

@@ -1,0 +1,306 @@
+/* register_xlsx.c - the register as a workbook (cadre_register_export):
+ * the sổ gốc in its official columns and the appendix (phụ lục) of
+ * reissues and revocations, laid out and printed as the rosters are
+ * (the roster's XLSX layer, roster/roster_xlsx.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cadre/codes.h"
+#include "cadre/files.h"
+#include "cadre/text.h"
+#include "register_internal.h"
+#include "roster/roster_xlsx.h"
+
+/* A column of a sheet: heading, width (characters), how its cells look. */
+struct column {
+    const char *heading;
+    double width;
+    int align;  /* LXW_ALIGN_* */
+    bool wrap;
+};
+
+/* The sổ gốc's official columns. */
+enum {
+    C_STT, C_NAME, C_BIRTH, C_GENDER, C_ETHNICITY, C_PROGRAMME, C_TIME,
+    C_GRADE, C_NUMBER, C_REGISTER_NO, C_DECISION, C_ISSUED, C_STATUS, C_COUNT
+};
+static const struct column book_cols[C_COUNT] = {
+    { "STT", 5, LXW_ALIGN_CENTER, false },
+    { "Họ và tên", 24, LXW_ALIGN_LEFT, true },
+    { "Ngày sinh", 11, LXW_ALIGN_CENTER, false },
+    { "Giới tính", 7, LXW_ALIGN_CENTER, false },
+    { "Dân tộc", 8, LXW_ALIGN_CENTER, false },
+    { "Chương trình", 30, LXW_ALIGN_LEFT, true },
+    { "Thời gian", 13, LXW_ALIGN_CENTER, true },
+    { "Xếp loại", 10, LXW_ALIGN_CENTER, false },
+    { "Số hiệu", 13, LXW_ALIGN_CENTER, false },
+    { "Số vào sổ", 10, LXW_ALIGN_CENTER, false },
+    { "Số và ngày quyết định", 20, LXW_ALIGN_LEFT, true },
+    { "Ngày cấp", 11, LXW_ALIGN_CENTER, false },
+    { "Tình trạng", 20, LXW_ALIGN_LEFT, true },
+};
+
+enum {
+    A_STT, A_DATE, A_KIND, A_NAME, A_BIRTH, A_OLD, A_OLD_REG, A_NEW,
+    A_NEW_REG, A_REASON, A_DECISION, A_COUNT
+};
+static const struct column appendix_cols[A_COUNT] = {
+    { "STT", 5, LXW_ALIGN_CENTER, false },
+    { "Ngày", 11, LXW_ALIGN_CENTER, false },
+    { "Nội dung", 9, LXW_ALIGN_CENTER, false },
+    { "Họ và tên", 24, LXW_ALIGN_LEFT, true },
+    { "Ngày sinh", 11, LXW_ALIGN_CENTER, false },
+    { "Số hiệu cũ", 13, LXW_ALIGN_CENTER, false },
+    { "Số vào sổ cũ", 10, LXW_ALIGN_CENTER, false },
+    { "Số hiệu mới", 13, LXW_ALIGN_CENTER, false },
+    { "Số vào sổ mới", 10, LXW_ALIGN_CENTER, false },
+    { "Lý do", 26, LXW_ALIGN_LEFT, true },
+    { "Số và ngày quyết định", 22, LXW_ALIGN_LEFT, true },
+};
+
+/* A sheet being written. */
+struct sheet {
+    rx_book *bk;
+    lxw_worksheet *ws;
+    const struct column *cols;
+    uint16_t n_cols;
+    rx_colfmt *cf;   /* per column */
+    uint32_t row;    /* the next row */
+};
+
+/* The sheet's head: the issuing body and the national title, the title,
+ * the day it is as of, the column headings (repeated on every page). */
+static void head(struct sheet *s, const char *body, const char *title,
+                 cadre_date today)
+{
+    rx_book *bk = s->bk;
+    uint16_t last = s->n_cols - 1, mid = s->n_cols / 2 - 1;
+    for (uint16_t c = 0; c < s->n_cols; c++)
+        rx_check(bk, worksheet_set_column(s->ws, c, c, s->cols[c].width, NULL),
+                 "column width");
+    char *up = body ? cadre_text_upper(body) : NULL;
+    rx_row_height(bk, s->ws, 0, 34);
+    rx_merged(bk, s->ws, 0, 0, mid, up ? up : "", bk->style[RX_ISSUER]);
+    rx_merged(bk, s->ws, 0, mid + 1, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              bk->style[RX_NATIONAL]);
+    free(up);
+    rx_merged(bk, s->ws, 1, mid + 1, last, "Độc lập - Tự do - Hạnh phúc",
+              bk->style[RX_MOTTO]);
+    rx_row_height(bk, s->ws, 3, 22);
+    rx_merged(bk, s->ws, 3, 0, last, title, bk->style[RX_TITLE]);
+    char day[CADRE_DATE_TEXT_MAX], line[CADRE_DATE_TEXT_MAX + 32];
+    cadre_date_format_long(today, day, sizeof day);
+    snprintf(line, sizeof line, "Tính đến %s", day);
+    rx_merged(bk, s->ws, 4, 0, last, line, bk->style[RX_SUBTITLE]);
+    s->row = 6;
+    rx_row_height(bk, s->ws, s->row, 32);
+    for (uint16_t c = 0; c < s->n_cols; c++)
+        rx_text(bk, s->ws, s->row, c, s->cols[c].heading, bk->style[RX_HEADING]);
+    rx_check(bk, worksheet_repeat_rows(s->ws, s->row, s->row), "repeated rows");
+    worksheet_freeze_panes(s->ws, s->row + 1, 0);
+    s->row++;
+}
+
+/* The signatures under the last row. */
+static void foot(struct sheet *s)
+{
+    rx_book *bk = s->bk;
+    uint16_t last = s->n_cols - 1, mid = s->n_cols / 2 - 1;
+    s->row += 1;
+    rx_merged(bk, s->ws, s->row, 0, mid, "NGƯỜI LẬP SỔ", bk->style[RX_SIGNER]);
+    rx_merged(bk, s->ws, s->row, mid + 1, last, "THỦ TRƯỞNG ĐƠN VỊ",
+              bk->style[RX_SIGNER]);
+    s->row++;
+}
+
+static void text(struct sheet *s, uint16_t c, const char *v)
+{
+    if (v && *v)
+        rx_text(s->bk, s->ws, s->row, c, v, s->cf[c].f[RX_TEXT][0]);
+    else
+        rx_blank(s->bk, s->ws, s->row, c, s->cf[c].f[RX_TEXT][0]);
+}
+
+/* A date as a date cell (dd/mm/yyyy), a year alone as a number. */
+static void date(struct sheet *s, uint16_t c, cadre_date d)
+{
+    if (!cadre_date_is_set(d))
+        rx_blank(s->bk, s->ws, s->row, c, s->cf[c].f[RX_TEXT][0]);
+    else if (cadre_date_is_year_only(d))
+        rx_number(s->bk, s->ws, s->row, c, d.year, s->cf[c].f[RX_YEAR][0]);
+    else
+        rx_number(s->bk, s->ws, s->row, c, rx_excel_day(cadre_date_days(d)),
+                  s->cf[c].f[RX_DATE][0]);
+}
+
+static void number(struct sheet *s, uint16_t c, double v)
+{
+    rx_number(s->bk, s->ws, s->row, c, v, s->cf[c].f[RX_NUMBER][0]);
+}
+
+static const char *label(cadre_code_kind kind, const char *code)
+{
+    const char *l = code ? cadre_code_label(kind, cadre_code_parse(kind, code))
+                         : NULL;
+    return l ? l : code;
+}
+
+/* "05/03/2018 – 28/06/2019" */
+static void span(cadre_date a, cadre_date b, char *buf, size_t size)
+{
+    char x[CADRE_DATE_TEXT_MAX], y[CADRE_DATE_TEXT_MAX];
+    cadre_date_format_short(a, x, sizeof x);
+    cadre_date_format_short(b, y, sizeof y);
+    snprintf(buf, size, "%s – %s", x, y);
+}
+
+static cadre_error book_rows(cadre_register *reg, struct sheet *s,
+                             cadre_diags *diags)
+{
+    sqlite3_stmt *st = reg_prepare(
+        reg,
+        "SELECT e.full_name, e.birth, e.gender, e.ethnicity, e.course_title, "
+        "e.course_start, e.course_end, e.grade, e.number, e.register_no, "
+        "e.decision, e.issued, e.status, "
+        "(SELECT n.number FROM appendix a JOIN entry n ON n.id = a.new_entry "
+        " WHERE a.entry = e.id AND a.kind = 'reissue' ORDER BY a.id DESC "
+        " LIMIT 1), "
+        "(SELECT o.number FROM entry o WHERE o.id = e.replaces), "
+        "(SELECT a.date FROM appendix a WHERE a.entry = e.id AND "
+        " a.kind = 'revoke' ORDER BY a.id DESC LIMIT 1) "
+        "FROM entry e WHERE e.status <> 'pending' ORDER BY e.id", diags);
+    if (!st)
+        return CADRE_EIO;
+    int rc;
+    for (long stt = 1; (rc = sqlite3_step(st)) == SQLITE_ROW; stt++) {
+        char when[2 * CADRE_DATE_TEXT_MAX + 8], state[600], day[CADRE_DATE_TEXT_MAX];
+        span(reg_column_date(st, 5), reg_column_date(st, 6), when, sizeof when);
+        const char *status = reg_column_text(st, 12);
+        const char *by = reg_column_text(st, 13), *was = reg_column_text(st, 14);
+        cadre_date_format_short(reg_column_date(st, 15), day, sizeof day);
+        if (!strcmp(status, "revoked"))
+            snprintf(state, sizeof state, "Đã thu hồi ngày %s", day);
+        else if (!strcmp(status, "replaced"))
+            snprintf(state, sizeof state, "Đã cấp lại, số %s", by ? by : "");
+        else if (was)
+            snprintf(state, sizeof state, "Cấp lại thay số %s", was);
+        else
+            snprintf(state, sizeof state, "Đã cấp");
+        number(s, C_STT, (double)stt);
+        text(s, C_NAME, reg_column_text(st, 0));
+        date(s, C_BIRTH, reg_column_date(st, 1));
+        text(s, C_GENDER, label(CADRE_CODE_GENDER, reg_column_text(st, 2)));
+        text(s, C_ETHNICITY, reg_column_text(st, 3));
+        text(s, C_PROGRAMME, reg_column_text(st, 4));
+        text(s, C_TIME, when);
+        text(s, C_GRADE, label(CADRE_CODE_GRADE, reg_column_text(st, 7)));
+        text(s, C_NUMBER, reg_column_text(st, 8));
+        text(s, C_REGISTER_NO, reg_column_text(st, 9));
+        text(s, C_DECISION, reg_column_text(st, 10));
+        date(s, C_ISSUED, reg_column_date(st, 11));
+        text(s, C_STATUS, state);
+        s->row++;
+    }
+    cadre_error err = rc == SQLITE_DONE ? CADRE_OK : reg_fail(reg, diags, "read");
+    sqlite3_finalize(st);
+    return err;
+}
+
+static cadre_error appendix_rows(cadre_register *reg, struct sheet *s,
+                                 cadre_diags *diags)
+{
+    sqlite3_stmt *st = reg_prepare(
+        reg,
+        "SELECT a.date, a.kind, coalesce(n.full_name, o.full_name), o.birth, "
+        "o.number, o.register_no, n.number, n.register_no, a.reason, "
+        "a.decision FROM appendix a JOIN entry o ON o.id = a.entry "
+        "LEFT JOIN entry n ON n.id = a.new_entry ORDER BY a.id", diags);
+    if (!st)
+        return CADRE_EIO;
+    int rc;
+    for (long stt = 1; (rc = sqlite3_step(st)) == SQLITE_ROW; stt++) {
+        number(s, A_STT, (double)stt);
+        date(s, A_DATE, reg_column_date(st, 0));
+        text(s, A_KIND, strcmp(reg_column_text(st, 1), "revoke") ? "Cấp lại"
+                                                                 : "Thu hồi");
+        text(s, A_NAME, reg_column_text(st, 2));
+        date(s, A_BIRTH, reg_column_date(st, 3));
+        for (int k = 0; k < 6; k++)
+            text(s, (uint16_t)(A_OLD + k), reg_column_text(st, 4 + k));
+        s->row++;
+    }
+    cadre_error err = rc == SQLITE_DONE ? CADRE_OK : reg_fail(reg, diags, "read");
+    sqlite3_finalize(st);
+    return err;
+}
+
+/* The issuing body, or NULL (a register that issued nothing yet).
+ * Caller frees. */
+static char *body_of(cadre_register *reg)
+{
+    sqlite3_stmt *st = reg_prepare(reg, "SELECT value FROM meta WHERE key = 'body'",
+                                   NULL);
+    char *body = NULL;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        body = strdup(reg_column_text(st, 0));
+    sqlite3_finalize(st);
+    return body;
+}
+
+static cadre_error sheet(rx_book *bk, cadre_register *reg, const char *name,
+                         const char *title, const struct column *cols,
+                         uint16_t n_cols, const char *body, cadre_date today,
+                         cadre_error (*rows)(cadre_register *, struct sheet *,
+                                             cadre_diags *),
+                         cadre_diags *diags)
+{
+    rx_colfmt cf[(int)C_COUNT > (int)A_COUNT ? (int)C_COUNT : (int)A_COUNT];
+    struct sheet s = { bk, rx_sheet_add(bk, name), cols, n_cols, cf, 0 };
+    if (!s.ws)
+        return bk->err;
+    for (uint16_t c = 0; c < n_cols; c++)
+        rx_colfmt_init(bk, &cf[c], cols[c].align, cols[c].wrap, NULL);
+    head(&s, body, title, today);
+    cadre_error err = rows(reg, &s, diags);
+    if (!err)
+        foot(&s);
+    return err ? err : bk->err;
+}
+
+cadre_error cadre_register_export(cadre_register *reg, const char *path,
+                                  cadre_diags *diags)
+{
+    cadre_outfile out;
+    cadre_error err = cadre_outfile_begin(&out, path, diags);
+    if (err)
+        return err;
+    cadre_date today = reg_today();
+    rx_book bk;
+    err = rx_book_open(&bk, out.tmp, path, 0, diags);
+    char *body = body_of(reg);
+    /* a reproducible file: created on the day it is as of */
+    lxw_doc_properties props = { .title = "Sổ gốc cấp chứng chỉ",
+                                 .author = body, .company = body,
+                                 .created = (time_t)cadre_date_days(today) * 86400 };
+    if (!err) {
+        rx_book_props(&bk, &props);
+        err = sheet(&bk, reg, "Sổ gốc", "SỔ GỐC CẤP CHỨNG CHỈ", book_cols,
+                    C_COUNT, body, today, book_rows, diags);
+    }
+    if (!err)
+        err = sheet(&bk, reg, "Phụ lục", "PHỤ LỤC SỔ GỐC: CẤP LẠI VÀ THU HỒI",
+                    appendix_cols, A_COUNT, body, today, appendix_rows, diags);
+    if (!err) {
+        err = rx_book_close(&bk);
+    } else if (bk.wb) {
+        rx_book_discard(&bk);
+    }
+    free(body);
+    if (err) {
+        cadre_outfile_abort(&out);
+        return err;
+    }
+    return cadre_outfile_commit(&out, diags);
+}
