@@ -25,10 +25,6 @@ enum {
     F_FULL_NAME, F_GENDER, F_BIRTH, F_ETHNICITY, F_UNIT, F_TITLE, F_TYPE,
     F_START, F_END, F_GRADE, F_COUNT
 };
-static const char *const field_column[F_COUNT] = {
-    "full_name", "gender", "birth", "ethnicity", "unit", "course_title",
-    "course_type", "course_start", "course_end", "grade",
-};
 static const char *const field_label[F_COUNT] = {
     "full name", "gender", "birth date", "ethnicity", "unit",
     "course title", "course type", "course start", "course end", "grade",
@@ -468,33 +464,42 @@ static cadre_error write_round(struct issue *is)
     return err;
 }
 
-/* Say what changed in certificate i since it was issued: the first field
- * of the records that differs from the register's, or that its PDF
- * would differ when no field does. */
-static void say_changed(struct issue *is, size_t i)
+/* The first field of certificate i whose records differ from what the
+ * register holds, said in `what`; -1 when none does. */
+static int first_change(struct issue *is, size_t i, char *what, size_t size)
 {
     struct fields f;
     record_fields(is, i, &f);
-    char name[512], what[1024] = "";
-    who(is, i, name, sizeof name);
-    char sql[256];
-    for (int k = 0; k < F_COUNT && !*what; k++) {
-        snprintf(sql, sizeof sql, "SELECT %s FROM entry WHERE id = ?",
-                 field_column[k]);
-        sqlite3_stmt *st = reg_prepare(is->reg, sql, NULL);
-        if (!st)
-            continue;
+    /* the columns in the order of enum F_* */
+    sqlite3_stmt *st = reg_prepare(
+        is->reg, "SELECT full_name, gender, birth, ethnicity, unit, "
+                 "course_title, course_type, course_start, course_end, grade "
+                 "FROM entry WHERE id = ?", NULL);
+    int changed = -1;
+    if (st) {
         sqlite3_bind_int64(st, 1, is->slots[i].id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            const char *was = reg_column_text(st, 0), *now = f.v[k];
-            if ((was == NULL) != (now == NULL) || (was && strcmp(was, now)))
-                snprintf(what, sizeof what, "was issued with %s '%s' and the "
-                         "records now say '%s'", field_label[k],
-                         was ? was : "", now ? now : "");
+        for (int k = 0; sqlite3_step(st) == SQLITE_ROW && k < F_COUNT; k++) {
+            const char *was = reg_column_text(st, k), *now = f.v[k];
+            if ((was == NULL) == (now == NULL) && (!was || !strcmp(was, now)))
+                continue;
+            snprintf(what, size, "was issued with %s '%s' and the records now "
+                     "say '%s'", field_label[k], was ? was : "",
+                     now ? now : "");
+            changed = k;
+            break;
         }
-        sqlite3_finalize(st);
     }
-    if (!*what)
+    sqlite3_finalize(st);
+    return changed;
+}
+
+/* Say what changed in certificate i since it was issued: a field of the
+ * records, or else its PDF. */
+static void say_changed(struct issue *is, size_t i)
+{
+    char name[512], what[1024];
+    who(is, i, name, sizeof name);
+    if (first_change(is, i, what, sizeof what) < 0)
         snprintf(what, sizeof what, "would not come out as issued: its PDF "
                  "differs (the records, the template, its images or fonts "
                  "changed since)");
@@ -503,38 +508,16 @@ static void say_changed(struct issue *is, size_t i)
                       "(--reissue --reason TEXT --decision TEXT)", name, what);
 }
 
-/* True when imported certificate i has fields other than the records'. */
-static bool fields_differ(struct issue *is, size_t i)
-{
-    struct fields f;
-    record_fields(is, i, &f);
-    bool differ = false;
-    char sql[256];
-    for (int k = 0; k < F_COUNT && !differ; k++) {
-        snprintf(sql, sizeof sql, "SELECT %s FROM entry WHERE id = ?",
-                 field_column[k]);
-        sqlite3_stmt *st = reg_prepare(is->reg, sql, NULL);
-        if (!st)
-            continue;
-        sqlite3_bind_int64(st, 1, is->slots[i].id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            const char *was = reg_column_text(st, 0), *now = f.v[k];
-            differ = (was == NULL) != (now == NULL) || (was && strcmp(was, now));
-        }
-        sqlite3_finalize(st);
-    }
-    return differ;
-}
-
 /* The certificates held before whose PDF this run would change: marked
  * in `changed`; returns how many. */
 static size_t find_changed(struct issue *is, bool *changed)
 {
     size_t n = 0;
+    char what[1024];
     for (size_t i = 0; i < is->b->n; i++) {
         const struct slot *s = &is->slots[i];
         changed[i] = s->existing &&
-                     (s->imported ? fields_differ(is, i)
+                     (s->imported ? first_change(is, i, what, sizeof what) >= 0
                                   : strcmp(s->sha, s->hash) != 0);
         n += changed[i];
     }

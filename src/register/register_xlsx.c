@@ -62,11 +62,11 @@ static const struct column appendix_cols[A_COUNT] = {
 
 /* A sheet being written. */
 struct sheet {
-    rx_book *bk;
+    xlsx_book *bk;
     lxw_worksheet *ws;
     const struct column *cols;
     uint16_t n_cols;
-    rx_colfmt *cf;   /* per column */
+    column_formats *cf;   /* per column */
     uint32_t row;    /* the next row */
 };
 
@@ -75,30 +75,30 @@ struct sheet {
 static void head(struct sheet *s, const char *body, const char *title,
                  cadre_date today)
 {
-    rx_book *bk = s->bk;
+    xlsx_book *bk = s->bk;
     uint16_t last = s->n_cols - 1, mid = s->n_cols / 2 - 1;
     for (uint16_t c = 0; c < s->n_cols; c++)
-        rx_check(bk, worksheet_set_column(s->ws, c, c, s->cols[c].width, NULL),
+        xlsx_check(bk, worksheet_set_column(s->ws, c, c, s->cols[c].width, NULL),
                  "column width");
     char *up = body ? cadre_text_upper(body) : NULL;
-    rx_row_height(bk, s->ws, 0, 34);
-    rx_merged(bk, s->ws, 0, 0, mid, up ? up : "", bk->style[RX_ISSUER]);
-    rx_merged(bk, s->ws, 0, mid + 1, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-              bk->style[RX_NATIONAL]);
+    xlsx_row_height(bk, s->ws, 0, 34);
+    xlsx_merged(bk, s->ws, 0, 0, mid, up ? up : "", bk->style[STYLE_ISSUER]);
+    xlsx_merged(bk, s->ws, 0, mid + 1, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              bk->style[STYLE_NATIONAL]);
     free(up);
-    rx_merged(bk, s->ws, 1, mid + 1, last, "Độc lập - Tự do - Hạnh phúc",
-              bk->style[RX_MOTTO]);
-    rx_row_height(bk, s->ws, 3, 22);
-    rx_merged(bk, s->ws, 3, 0, last, title, bk->style[RX_TITLE]);
+    xlsx_merged(bk, s->ws, 1, mid + 1, last, "Độc lập - Tự do - Hạnh phúc",
+              bk->style[STYLE_MOTTO]);
+    xlsx_row_height(bk, s->ws, 3, 22);
+    xlsx_merged(bk, s->ws, 3, 0, last, title, bk->style[STYLE_TITLE]);
     char day[CADRE_DATE_TEXT_MAX], line[CADRE_DATE_TEXT_MAX + 32];
     cadre_date_format_long(today, day, sizeof day);
     snprintf(line, sizeof line, "Tính đến %s", day);
-    rx_merged(bk, s->ws, 4, 0, last, line, bk->style[RX_SUBTITLE]);
+    xlsx_merged(bk, s->ws, 4, 0, last, line, bk->style[STYLE_SUBTITLE]);
     s->row = 6;
-    rx_row_height(bk, s->ws, s->row, 32);
+    xlsx_row_height(bk, s->ws, s->row, 32);
     for (uint16_t c = 0; c < s->n_cols; c++)
-        rx_text(bk, s->ws, s->row, c, s->cols[c].heading, bk->style[RX_HEADING]);
-    rx_check(bk, worksheet_repeat_rows(s->ws, s->row, s->row), "repeated rows");
+        xlsx_text(bk, s->ws, s->row, c, s->cols[c].heading, bk->style[STYLE_HEADING]);
+    xlsx_check(bk, worksheet_repeat_rows(s->ws, s->row, s->row), "repeated rows");
     worksheet_freeze_panes(s->ws, s->row + 1, 0);
     s->row++;
 }
@@ -106,38 +106,38 @@ static void head(struct sheet *s, const char *body, const char *title,
 /* The signatures under the last row. */
 static void foot(struct sheet *s)
 {
-    rx_book *bk = s->bk;
+    xlsx_book *bk = s->bk;
     uint16_t last = s->n_cols - 1, mid = s->n_cols / 2 - 1;
     s->row += 1;
-    rx_merged(bk, s->ws, s->row, 0, mid, "NGƯỜI LẬP SỔ", bk->style[RX_SIGNER]);
-    rx_merged(bk, s->ws, s->row, mid + 1, last, "THỦ TRƯỞNG ĐƠN VỊ",
-              bk->style[RX_SIGNER]);
+    xlsx_merged(bk, s->ws, s->row, 0, mid, "NGƯỜI LẬP SỔ", bk->style[STYLE_SIGNER]);
+    xlsx_merged(bk, s->ws, s->row, mid + 1, last, "THỦ TRƯỞNG ĐƠN VỊ",
+              bk->style[STYLE_SIGNER]);
     s->row++;
 }
 
 static void text(struct sheet *s, uint16_t c, const char *v)
 {
     if (v && *v)
-        rx_text(s->bk, s->ws, s->row, c, v, s->cf[c].f[RX_TEXT][0]);
+        xlsx_text(s->bk, s->ws, s->row, c, v, s->cf[c].f[CELL_TEXT][0]);
     else
-        rx_blank(s->bk, s->ws, s->row, c, s->cf[c].f[RX_TEXT][0]);
+        xlsx_blank(s->bk, s->ws, s->row, c, s->cf[c].f[CELL_TEXT][0]);
 }
 
 /* A date as a date cell (dd/mm/yyyy), a year alone as a number. */
 static void date(struct sheet *s, uint16_t c, cadre_date d)
 {
     if (!cadre_date_is_set(d))
-        rx_blank(s->bk, s->ws, s->row, c, s->cf[c].f[RX_TEXT][0]);
+        xlsx_blank(s->bk, s->ws, s->row, c, s->cf[c].f[CELL_TEXT][0]);
     else if (cadre_date_is_year_only(d))
-        rx_number(s->bk, s->ws, s->row, c, d.year, s->cf[c].f[RX_YEAR][0]);
+        xlsx_number(s->bk, s->ws, s->row, c, d.year, s->cf[c].f[CELL_YEAR][0]);
     else
-        rx_number(s->bk, s->ws, s->row, c, rx_excel_day(cadre_date_days(d)),
-                  s->cf[c].f[RX_DATE][0]);
+        xlsx_number(s->bk, s->ws, s->row, c, xlsx_excel_day(cadre_date_days(d)),
+                  s->cf[c].f[CELL_DATE][0]);
 }
 
 static void number(struct sheet *s, uint16_t c, double v)
 {
-    rx_number(s->bk, s->ws, s->row, c, v, s->cf[c].f[RX_NUMBER][0]);
+    xlsx_number(s->bk, s->ws, s->row, c, v, s->cf[c].f[CELL_NUMBER][0]);
 }
 
 static const char *label(cadre_code_kind kind, const char *code)
@@ -249,19 +249,19 @@ static char *body_of(cadre_register *reg)
     return body;
 }
 
-static cadre_error sheet(rx_book *bk, cadre_register *reg, const char *name,
+static cadre_error sheet(xlsx_book *bk, cadre_register *reg, const char *name,
                          const char *title, const struct column *cols,
                          uint16_t n_cols, const char *body, cadre_date today,
                          cadre_error (*rows)(cadre_register *, struct sheet *,
                                              cadre_diags *),
                          cadre_diags *diags)
 {
-    rx_colfmt cf[(int)C_COUNT > (int)A_COUNT ? (int)C_COUNT : (int)A_COUNT];
-    struct sheet s = { bk, rx_sheet_add(bk, name), cols, n_cols, cf, 0 };
+    column_formats cf[(int)C_COUNT > (int)A_COUNT ? (int)C_COUNT : (int)A_COUNT];
+    struct sheet s = { bk, xlsx_sheet_add(bk, name), cols, n_cols, cf, 0 };
     if (!s.ws)
         return bk->err;
     for (uint16_t c = 0; c < n_cols; c++)
-        rx_colfmt_init(bk, &cf[c], cols[c].align, cols[c].wrap, NULL);
+        xlsx_colfmt_init(bk, &cf[c], cols[c].align, cols[c].wrap, NULL);
     head(&s, body, title, today);
     cadre_error err = rows(reg, &s, diags);
     if (!err)
@@ -277,15 +277,15 @@ cadre_error cadre_register_export(cadre_register *reg, const char *path,
     if (err)
         return err;
     cadre_date today = reg_today();
-    rx_book bk;
-    err = rx_book_open(&bk, out.tmp, path, 0, diags);
+    xlsx_book bk;
+    err = xlsx_book_open(&bk, out.tmp, path, 0, diags);
     char *body = body_of(reg);
     /* a reproducible file: created on the day it is as of */
     lxw_doc_properties props = { .title = "Sổ gốc cấp chứng chỉ",
                                  .author = body, .company = body,
                                  .created = (time_t)cadre_date_days(today) * 86400 };
     if (!err) {
-        rx_book_props(&bk, &props);
+        xlsx_book_props(&bk, &props);
         err = sheet(&bk, reg, "Sổ gốc", "SỔ GỐC CẤP CHỨNG CHỈ", book_cols,
                     C_COUNT, body, today, book_rows, diags);
     }
@@ -293,9 +293,9 @@ cadre_error cadre_register_export(cadre_register *reg, const char *path,
         err = sheet(&bk, reg, "Phụ lục", "PHỤ LỤC SỔ GỐC: CẤP LẠI VÀ THU HỒI",
                     appendix_cols, A_COUNT, body, today, appendix_rows, diags);
     if (!err) {
-        err = rx_book_close(&bk);
+        err = xlsx_book_close(&bk);
     } else if (bk.wb) {
-        rx_book_discard(&bk);
+        xlsx_book_discard(&bk);
     }
     free(body);
     if (err) {
