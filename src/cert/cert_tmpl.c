@@ -432,13 +432,13 @@ static char *plain_seq(const char *pattern)
     if (!out)
         return NULL;
     for (const char *p = pattern; *p;) {
-        const char *q = p + sizeof bare - 1;
+        bool named = !strncmp(p, bare, sizeof bare - 1);
+        const char *q = named ? p + sizeof bare - 1 : p;
         size_t digits = 0;
-        if (*q == ':')
-            for (q++; q[digits] >= '0' && q[digits] <= '9' && digits < 3;)
+        if (named && *q == ':')
+            for (q++; q[digits] >= '0' && q[digits] <= '9' && digits < 4;)
                 digits++;
-        bool form = !strncmp(p, bare, sizeof bare - 1) &&
-                    (q[digits] == '}' && (*q == '}' || digits > 0));
+        bool form = named && q[digits] == '}' && (*q == '}' || digits > 0);
         /* "{{seq}}" is the literal text "{seq}": leave it */
         if (form && (p == pattern || p[-1] != '{')) {
             const char *d = q, *end = q + digits;
