@@ -37,6 +37,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <stdint.h>
 
 #include "cadre/error.h"
@@ -129,6 +130,12 @@ const char *cadre_pdf_message(const cadre_pdf *pdf);
  * shows the Vietnamese.  The creator is always "cadrekit". */
 cadre_error cadre_pdf_set_info(cadre_pdf *pdf, const char *title,
                                const char *author, const char *subject);
+
+/* Date the document `t` (its CreationDate and ModDate) instead of
+ * SOURCE_DATE_EPOCH or the clock: a document that must come out byte for
+ * byte the same on every run (a registered certificate, dated by its
+ * issue). */
+void cadre_pdf_set_created(cadre_pdf *pdf, time_t t);
 
 /* Start a new page `width` x `height` mm; drawing goes to it from now on.
  * The offset (below) is reset to 0, 0. */

@@ -277,6 +277,10 @@ cadre_error cert_write_one(const cadre_cert_tmpl *t, const cadre_cert_batch *b,
     /* A file of one page is small: the tightest compression costs little
      * time, and the files are kept. */
     cadre_pdf_set_compression(pdf, 9);
+    /* a registered certificate comes out byte for byte as issued: dated
+     * by its issue, never by the clock */
+    if (b->certs[i].register_no)
+        cadre_pdf_set_created(pdf, (time_t)cadre_date_days(b->certs[i].issued) * 86400);
     cadre_error err = cadre_cert_draw(t, b, i, pdf, diags);
     if (err == CADRE_OK)
         err = cert_save(t, b, i, pdf, path, diags);

@@ -247,13 +247,18 @@ static bool creation_time(time_t *t, const char **why)
     return true;
 }
 
+void cadre_pdf_set_created(cadre_pdf *pdf, time_t t)
+{
+    pdf->created = t;
+}
+
 /* CreationDate and ModDate, in UTC.  Must run while armed. */
 static bool set_dates(cadre_pdf *pdf)
 {
-    time_t t;
+    time_t t = pdf->created;
     const char *why = NULL;
     struct tm tm;
-    if (!creation_time(&t, &why) || !gmtime_r(&t, &tm)) {
+    if ((!t && !creation_time(&t, &why)) || !gmtime_r(&t, &tm)) {
         pdf_fail(pdf, CADRE_EINVALID, "%s: '%s'",
                  why ? why : "the date is out of range",
                  getenv("SOURCE_DATE_EPOCH") ? getenv("SOURCE_DATE_EPOCH") : "");

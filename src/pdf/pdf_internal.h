@@ -138,6 +138,8 @@ struct cadre_pdf {
     double dx, dy;             /* printer offset, points */
     size_t pages;              /* pages added */
     int level;                 /* zlib level of our streams */
+    time_t created;            /* the date to write, or 0: SOURCE_DATE_EPOCH
+                                  or now */
     struct pdf_buf content;    /* the current page's content stream */
     struct pdf_buf packed;     /* scratch: a stream compressed */
     /* What the page's content has set outside q .. Q, to leave out

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "records/files_internal.h"
+#include "cadre/files.h"
 #include "register_internal.h"
 
 /* "cdrg": PRAGMA application_id of a cadrekit register, so that another

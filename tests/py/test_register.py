@@ -78,9 +78,16 @@ def run(args, **kw):
     return subprocess.run(args, capture_output=True, text=True, **kw)
 
 
-def cert(reg, course, out, recs, *more):
+def cert(reg, course, out, recs, *more, epoch=None):
+    """cadre-cert through the register; `epoch` sets SOURCE_DATE_EPOCH,
+    which dates unregistered PDFs: a registered one must not depend on it
+    (nor on the clock)."""
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
     return run([CERT, "--course", course, "-o", out, "--register-db", reg]
-               + list(more) + [recs])
+               + list(more) + [recs], env=env)
 
 
 def listing(reg):
@@ -135,7 +142,7 @@ def test_issue_twice(tmp):
     a, b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
     r1 = cert(reg, "K1", a, recs)
     rows1, _ = listing(reg)
-    r2 = cert(reg, "K1", b, recs)
+    r2 = cert(reg, "K1", b, recs, epoch=1234567890)
     rows2, _ = listing(reg)
     files_a, files_b = sorted(os.listdir(a)), sorted(os.listdir(b))
     same = files_a == files_b and all(
@@ -373,6 +380,38 @@ def test_killed(tmp):
            str(nums))
 
 
+def test_sealed(tmp):
+    """Sealed certificates (--sign-key) through the register: the seal is
+    made from the register's numbers, so a rerun gives the same bytes and a
+    reissued certificate verifies under its new number."""
+    keys = os.path.join(tmp, "keys")
+    r = run([os.path.join(BIN, "cadre-keys"), "generate", "-o", keys])
+    key = [os.path.join(keys, f) for f in os.listdir(keys) if f.endswith(".key")]
+    recs = records(os.path.join(tmp, "r.xml"), [("K1", 3)],
+                   numbers={"K1-2": "1/2019/CC"})
+    reg = new_register(tmp)
+    a, b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
+    r1 = cert(reg, "K1", a, recs, "--sign-key", key[0])
+    r2 = cert(reg, "K1", b, recs, "--sign-key", key[0], epoch=1234567890)
+    same = sorted(os.listdir(a)) == sorted(os.listdir(b)) and all(
+        sha256(os.path.join(a, f)) == sha256(os.path.join(b, f))
+        for f in os.listdir(a))
+    report("sealed-rerun-byte-identical", r1.returncode == 0 and
+           r2.returncode == 0 and same, r1.stderr + r2.stderr)
+    fixed = records(os.path.join(tmp, "fixed.xml"), [("K1", 3)],
+                    numbers={"K1-2": "1/2019/CC"},
+                    rename={"K1-0": "Nguyễn Văn An Khang"})
+    r = cert(reg, "K1", a, fixed, "--sign-key", key[0], "--reissue",
+             "--reason", "Sửa tên", "--decision", "1/QĐ", "--date", "2019-08-01")
+    new = [f for f in os.listdir(a) if f.startswith("4-2019-CC")]
+    out = run([os.path.join(BIN, "cadre-verify"), "--trusted", keys,
+               os.path.join(a, new[0])]).stdout if new else ""
+    report("sealed-reissue-verifies-under-new-number", r.returncode == 0 and
+           "valid" in out and "4/2019/CC" in out and
+           "Nguyễn Văn An Khang" in out and "01/08/2019" in out,
+           r.stderr + out)
+
+
 def test_bad_registers(tmp):
     recs = records(os.path.join(tmp, "r.xml"), [("K1", 2)])
     out = os.path.join(tmp, "out")
@@ -456,7 +495,8 @@ def test_usage(tmp):
 
 def main():
     for t in (test_issue_twice, test_reissue, test_revoke, test_check,
-              test_import, test_concurrent, test_killed, test_bad_registers,
+              test_import, test_concurrent, test_killed, test_sealed,
+              test_bad_registers,
               test_usage):
         with tempfile.TemporaryDirectory() as tmp:
             try:
