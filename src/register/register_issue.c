@@ -871,7 +871,8 @@ static cadre_error import_one(cadre_register *reg, const cadre_records *recs,
     cadre_cert cert = { .participant = g->participant,
                         .issued = cadre_date_is_set(p->issued) ? p->issued
                                                                : course->end };
-    cadre_cert_batch one = { recs, course, &cert, 1 };
+    cadre_cert_batch one = { .recs = recs, .course = course, .certs = &cert,
+                             .n = 1 };
     cadre_register_issue_options o;
     cadre_register_issue_options_init(&o, NULL);
     struct slot slot = { 0 };
