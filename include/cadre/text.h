@@ -39,10 +39,13 @@ bool cadre_text_is_nfc(const char *s, size_t len);
  * NULL when out of memory or `s` is not valid UTF-8. */
 char *cadre_text_nfc(const char *s, size_t len, size_t *out_len);
 
-/* The look-alikes cadre_text_tidy() replaced. */
+/* What cadre_text_tidy() found: the look-alikes it replaced, and
+ * whether the text may not be in NFC. */
 enum {
-    CADRE_TIDY_ETH = 1 << 0,      /* Ð (U+00D0) read as Đ (U+0110) */
-    CADRE_TIDY_SMALL_ETH = 1 << 1 /* ð (U+00F0) read as đ (U+0111) */
+    CADRE_TIDY_ETH = 1 << 0,        /* Ð (U+00D0) read as Đ (U+0110) */
+    CADRE_TIDY_SMALL_ETH = 1 << 1,  /* ð (U+00F0) read as đ (U+0111) */
+    CADRE_TIDY_NFC_UNKNOWN = 1 << 2 /* not known to be NFC: without this
+                                       bit the text is NFC already */
 };
 
 /* Tidy `len` bytes of valid UTF-8 at `s` in place, the way the records
@@ -51,8 +54,9 @@ enum {
  * the other Unicode spaces) made one space, and the look-alikes that
  * legacy converters leave in Vietnamese, Ð and ð, made Đ and đ.  Returns
  * the new length; `s` is NUL-terminated there (it needs room for the NUL
- * at s[len]).  *folded (if not NULL) receives the CADRE_TIDY_* bits of
- * the look-alikes replaced. */
+ * at s[len]).  *folded (if not NULL) receives the CADRE_TIDY_* bits: the
+ * look-alikes replaced, and CADRE_TIDY_NFC_UNKNOWN unless the text is known
+ * to be NFC (so that most texts need no second look). */
 size_t cadre_text_tidy(char *s, size_t len, unsigned *folded);
 
 /* Upper and lower case ("Đình Lập" -> "ĐÌNH LẬP"), NFC.  Caller owns the

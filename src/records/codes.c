@@ -86,7 +86,7 @@ int cadre_code_parse(cadre_code_kind kind, const char *code)
 {
     const code_list *l = list_of(kind);
     for (int i = 0; l && i < l->count; i++)
-        if (strcmp(l->names[i], code) == 0)
+        if (l->names[i][0] == code[0] && strcmp(l->names[i], code) == 0)
             return i;
     return -1;
 }

@@ -19,6 +19,7 @@
 typedef struct pending_ref {
     uint8_t kind;   /* REF_* */
     uint32_t index; /* the referring unit, cadre or participant */
+    uint32_t hash;  /* of id, in its map (strmap_hash()) */
     const char *id; /* the id referred to */
 } pending_ref;
 
@@ -111,8 +112,18 @@ static const char *const elem_names[] = {
     [E_UNKNOWN] = "?",
 };
 
-/* The element `name` may be as a child of `parent`, or E_UNKNOWN. */
-static elem child_of(elem parent, const char *name)
+/* Names compared by their first byte before the rest: most of the
+ * compares the loader makes are of a name against others it is not. */
+static inline bool same_name(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
+/* The element `name` may be as a child of `parent`, or E_UNKNOWN.
+ * `known` holds the reader's pointer for each name met so far in the
+ * file: the reader gives a name as the same pointer all through a parse
+ * (xmlsafe.h), so a name met once is found by its pointer. */
+static elem child_of(elem parent, const char *name, const char **known)
 {
     elem first, last;
     switch (parent) {
@@ -126,8 +137,13 @@ static elem child_of(elem parent, const char *name)
     default: return E_UNKNOWN;
     }
     for (elem e = first; e <= last; e++)
-        if (strcmp(elem_names[e], name) == 0)
+        if (known[e] == name)
             return e;
+    for (elem e = first; e <= last; e++)
+        if (!known[e] && same_name(elem_names[e], name)) {
+            known[e] = name;
+            return e;
+        }
     return E_UNKNOWN;
 }
 
@@ -148,9 +164,12 @@ typedef struct loader {
     size_t errors;           /* errors in this file */
     bool gave_up;            /* too many errors: stop */
     elem open[MAX_DEPTH + 1];/* the element open at each depth */
+    const char *known[E_UNKNOWN]; /* the reader's pointer for each element
+                                     name met (child_of()) */
     int skip_depth;          /* inside an unknown element at this depth, or -1 */
     cadre_cadre cadre;       /* the cadre being read */
     const char *cadre_unit;  /* its unit's id, until resolved */
+    uint32_t cadre_hash;     /* of its id, in the cadres' map */
     unsigned seen;           /* children of the current cadre or course */
     uint32_t course;         /* index of the course being read */
 } loader;
@@ -190,26 +209,30 @@ static void warn(loader *L, unsigned long line, const char *fmt, ...)
     va_end(ap);
 }
 
-/* NFC in the arena; NULL when out of memory. */
-static const char *keep_nfc(loader *L, const char *s, size_t len)
+/* NFC in the arena (`nfc`: known to be NFC already); NULL when out of
+ * memory. */
+static const char *keep_nfc(loader *L, const char *s, size_t len, bool nfc)
 {
-    if (cadre_text_is_nfc(s, len))
+    if (nfc || cadre_text_is_nfc(s, len))
         return arena_strndup(&L->in->strings, s, len);
     size_t n;
-    char *nfc = cadre_text_nfc(s, len, &n);
-    const char *kept = nfc ? arena_strndup(&L->in->strings, nfc, n) : NULL;
-    free(nfc);
+    char *copy = cadre_text_nfc(s, len, &n);
+    const char *kept = copy ? arena_strndup(&L->in->strings, copy, n) : NULL;
+    free(copy);
     return kept;
 }
 
 /* Tidy text in place as the format reads it (records.md, "Text"): white
  * space collapsed, the look-alikes Ð and ð read as Đ and đ with a warning
- * naming `e` (and `attr`, for an attribute).  Returns the new length. */
+ * naming `e` (and `attr`, for an attribute).  Returns the new length;
+ * *nfc tells whether the text is known to be NFC. */
 static size_t tidy(loader *L, char *s, size_t len, elem e, const char *attr,
-                   unsigned long line)
+                   unsigned long line, bool *nfc)
 {
     unsigned folded;
     len = cadre_text_tidy(s, len, &folded);
+    *nfc = !(folded & CADRE_TIDY_NFC_UNKNOWN);
+    folded &= ~(unsigned)CADRE_TIDY_NFC_UNKNOWN;
     static const struct { unsigned bit; const char *from, *to; } lookalikes[] = {
         {CADRE_TIDY_ETH, "'Ð' (U+00D0)", "'Đ' (U+0110)"},
         {CADRE_TIDY_SMALL_ETH, "'ð' (U+00F0)", "'đ' (U+0111)"},
@@ -232,10 +255,11 @@ static size_t tidy(loader *L, char *s, size_t len, elem e, const char *attr,
 static const char *take_text(loader *L, char *s, size_t len, elem e,
                              const char *attr, unsigned long line)
 {
-    len = tidy(L, s, len, e, attr, line);
+    bool nfc;
+    len = tidy(L, s, len, e, attr, line, &nfc);
     if (len == 0)
         return "";
-    const char *k = keep_nfc(L, s, len);
+    const char *k = keep_nfc(L, s, len, nfc);
     if (!k)
         out_of_memory(L, line);
     return k;
@@ -249,12 +273,16 @@ static const char *take_interned(loader *L, char *s, size_t len, elem e,
 {
     struct cadre_records_internal *in = L->in;
     uint32_t i;
-    len = tidy(L, s, len, e, NULL, line);
+    /* the text as written, when it is one already kept: tidy, and NFC */
+    if (strmap_get(&in->interned, s, &i))
+        return in->interned_texts[i];
+    bool nfc;
+    len = tidy(L, s, len, e, NULL, line, &nfc);
     if (len == 0)
         return NULL;
     if (strmap_get(&in->interned, s, &i))
         return in->interned_texts[i];
-    const char *k = keep_nfc(L, s, len);
+    const char *k = keep_nfc(L, s, len, nfc);
     if (!k) {
         out_of_memory(L, line);
         return NULL;
@@ -289,16 +317,30 @@ static const char *trim(char *s, size_t *len)
     return s;
 }
 
+/* The bytes of an id: A-Z a-z 0-9 . _ - */
+static const bool id_byte[256] = {
+    ['-'] = 1, ['.'] = 1, ['_'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
 static bool valid_id(const char *s, size_t len)
 {
     if (len < 1 || len > 64)
         return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+    for (size_t i = 0; i < len; i++)
+        if (!id_byte[(unsigned char)s[i]])
             return false;
-    }
     return true;
 }
 
@@ -395,19 +437,21 @@ static void add_pending(loader *L, uint8_t kind, uint32_t index,
         out_of_memory(L, line);
         return;
     }
-    in->pending[in->n_pending++] = (pending_ref){kind, index, id};
+    in->pending[in->n_pending++] = (pending_ref){kind, index,
+                                                 strmap_hash(id), id};
 }
 
 /* Where the record of a kind with index i was read. */
 typedef cadre_source source_of(const cadre_records *r, uint32_t i);
 
-/* Add an id to its map, or report it as a duplicate. */
+/* Add an id (its hash: strmap_hash()) to its map, or report it as a
+ * duplicate. */
 static void register_id(loader *L, strmap *map, const char *kind,
-                        const char *id, uint32_t index, source_of *first_of,
-                        unsigned long line)
+                        const char *id, uint32_t hash, uint32_t index,
+                        source_of *first_of, unsigned long line)
 {
     uint32_t old;
-    int r = strmap_put(map, id, index, &old);
+    int r = strmap_put_hashed(map, id, hash, index, &old);
     if (r < 0) {
         out_of_memory(L, line);
     } else if (r == 0) {
@@ -441,7 +485,7 @@ static void check_attrs(loader *L, elem e, const cadre_xml_attr *attrs,
 {
     for (size_t i = 0; i < n; i++) {
         const char *const *a = allowed;
-        while (*a && strcmp(*a, attrs[i].name) != 0)
+        while (*a && !same_name(*a, attrs[i].name))
             a++;
         if (!*a)
             bad(L, line, "unknown attribute '%s' on <%s>", attrs[i].name,
@@ -453,7 +497,7 @@ static const cadre_xml_attr *find_attr(const cadre_xml_attr *attrs, size_t n,
                                        const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(attrs[i].name, name) == 0)
+        if (same_name(attrs[i].name, name))
             return &attrs[i];
     return NULL;
 }
@@ -555,7 +599,8 @@ static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
     uint32_t index = (uint32_t)r->n_units;
     if (id) {
         u.id = id;
-        register_id(L, &L->in->units, "unit", id, index, unit_src, line);
+        register_id(L, &L->in->units, "unit", id, strmap_hash(id), index,
+                    unit_src, line);
     }
     if ((a = find_attr(attrs, n, "parent"))) {
         const char *parent = take_id(L, a, line);
@@ -580,8 +625,13 @@ static void start_cadre(loader *L, const cadre_xml_attr *attrs, size_t n,
     const cadre_xml_attr *a;
     if ((a = need_attr(L, E_CADRE, attrs, n, "id", line))) {
         const char *id = take_id(L, a, line);
-        if (id)
+        if (id) {
+            /* its slot in the map of a million cadres is a cache miss:
+             * asked for now, used when the cadre ends */
             L->cadre.id = id;
+            L->cadre_hash = strmap_hash(id);
+            strmap_prefetch(&L->in->cadres, L->cadre_hash);
+        }
     }
     if ((a = need_attr(L, E_CADRE, attrs, n, "unit", line))) {
         uint32_t u;
@@ -608,8 +658,8 @@ static void end_cadre(loader *L, unsigned long line)
     }
     uint32_t index = (uint32_t)r->n_cadres;
     if (*L->cadre.id)
-        register_id(L, &L->in->cadres, "cadre", L->cadre.id, index, cadre_src,
-                    line);
+        register_id(L, &L->in->cadres, "cadre", L->cadre.id, L->cadre_hash,
+                    index, cadre_src, line);
     if (L->cadre_unit)
         add_pending(L, REF_UNIT, index, L->cadre_unit, line);
     r->cadres[r->n_cadres++] = L->cadre;
@@ -662,7 +712,8 @@ static void start_course(loader *L, const cadre_xml_attr *attrs, size_t n,
     L->course = (uint32_t)r->n_courses;
     if (id) {
         c.id = id;
-        register_id(L, &L->in->courses, "course", id, L->course, course_src,
+        register_id(L, &L->in->courses, "course", id, strmap_hash(id),
+                    L->course, course_src,
                     line);
     }
     r->courses[r->n_courses++] = c;
@@ -690,12 +741,11 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
     uint32_t index = (uint32_t)r->n_participants;
     const cadre_xml_attr *a;
     const char *cadre_ref = NULL;
-    if ((a = need_attr(L, E_PARTICIPANT, attrs, n, "cadre", line))) {
-        if (!valid_id(a->value, a->len))
-            take_id(L, a, line);
-        else if (!strmap_get(&L->in->cadres, a->value, &p.cadre))
-            cadre_ref = take_id(L, a, line);
-    }
+    /* The cadre is looked up when the records are finished, with the
+     * others: a million cadres' map misses the cache on each lookup, and
+     * a batch of lookups can ask for their slots ahead. */
+    if ((a = need_attr(L, E_PARTICIPANT, attrs, n, "cadre", line)))
+        cadre_ref = take_id(L, a, line);
     int status = -1;
     if ((a = need_attr(L, E_PARTICIPANT, attrs, n, "status", line)))
         status = take_code(L, CADRE_CODE_STATUS, "status", a->value, line);
@@ -795,7 +845,7 @@ static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
     if (L->skip_depth >= 0)
         return 0;
     elem parent = depth ? L->open[depth - 1] : E_NONE;
-    elem e = child_of(parent, name);
+    elem e = child_of(parent, name, L->known);
     L->open[depth] = e;
     if (e == E_UNKNOWN) {
         if (depth == 0) {
@@ -989,42 +1039,63 @@ cadre_error cadre_records_load(cadre_records *recs, const char *path,
     return err;
 }
 
+/* The map a reference looks in. */
+static const strmap *map_of(const struct cadre_records_internal *in,
+                            const pending_ref *p)
+{
+    return p->kind == REF_CADRE ? &in->cadres : &in->units;
+}
+
 /* Resolve the references left for later and report those that point
- * nowhere. */
+ * nowhere.  The maps of a province are larger than the caches: each
+ * reference's slot is asked for a few references ahead, and the key it
+ * holds a little later, so that the lookups do not wait on memory. */
 static void resolve(cadre_records *r, cadre_diags *diags)
 {
+    enum { SLOT_AHEAD = 16, KEY_AHEAD = 8 };
     struct cadre_records_internal *in = r->in;
     for (size_t i = 0; i < in->n_pending; i++) {
+        if (i + SLOT_AHEAD < in->n_pending) {
+            const pending_ref *q = &in->pending[i + SLOT_AHEAD];
+            strmap_prefetch(map_of(in, q), q->hash);
+        }
+        if (i + KEY_AHEAD < in->n_pending) {
+            const pending_ref *q = &in->pending[i + KEY_AHEAD];
+            const strmap *m = map_of(in, q);
+            if (m->cap)
+                __builtin_prefetch(m->slots[q->hash & (m->cap - 1)].key);
+        }
         pending_ref *p = &in->pending[i];
         uint32_t found;
+        bool known = strmap_get_hashed(map_of(in, p), p->id, p->hash, &found);
         cadre_source src;
         switch (p->kind) {
         case REF_PARENT:
-            src = r->units[p->index].src;
-            if (strmap_get(&in->units, p->id, &found)) {
+            if (known) {
                 r->units[p->index].parent = found;
                 continue;
             }
+            src = r->units[p->index].src;
             cadre_diags_error(diags, r->files[src.file], src.line,
                               "unit '%s' refers to unknown parent unit '%s'",
                               r->units[p->index].id, p->id);
             break;
         case REF_UNIT:
-            src = r->cadres[p->index].src;
-            if (strmap_get(&in->units, p->id, &found)) {
+            if (known) {
                 r->cadres[p->index].unit = found;
                 continue;
             }
+            src = r->cadres[p->index].src;
             cadre_diags_error(diags, r->files[src.file], src.line,
                               "cadre '%s' refers to unknown unit '%s'",
                               r->cadres[p->index].id, p->id);
             break;
         default:
-            src = r->participants[p->index].src;
-            if (strmap_get(&in->cadres, p->id, &found)) {
+            if (known) {
                 r->participants[p->index].cadre = found;
                 continue;
             }
+            src = r->participants[p->index].src;
             cadre_diags_error(diags, r->files[src.file], src.line,
                               "participant refers to unknown cadre '%s'",
                               p->id);

@@ -14,6 +14,7 @@
 #include <libxml/SAX2.h>
 
 #include "cadre/text.h"
+#include "util/grow.h"
 #include "cadre/files.h"
 #include "xmlsafe.h"
 
@@ -29,7 +30,6 @@ typedef struct open_elem {
     unsigned long line; /* line of its start tag */
     char *text;         /* its direct text so far, NUL-terminated */
     size_t len, cap;
-    bool blank;         /* the text so far is only white space */
 } open_elem;
 
 typedef struct parser {
@@ -73,10 +73,41 @@ static void stop(parser *p)
     xmlStopParser(p->ctxt);
 }
 
-/* Refuse control characters other than tab and newline (XML itself
- * admits U+007F-U+009F, and &#13; gives a CR). */
-static bool check_text(parser *p, const char *s, size_t len, unsigned long line,
-                       const char *elem, const char *attr)
+/* The bytes that may start a control character in what libxml2 hands
+ * over (valid UTF-8, no C0 control but tab, newline and the CR of &#13;):
+ * a byte below 0x20, DEL, and 0xC2, the lead of U+0080-U+009F. */
+static const bool control_lead[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+    [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1,
+    [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1,
+    [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
+    [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1,
+    [0x7F] = 1, [0xC2] = 1,
+};
+
+static bool may_hold_control(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, del, c2;
+        memcpy(&x, s + i, 8);
+        del = x ^ (0x7F * ones);
+        c2 = x ^ (0xC2 * ones);
+        if ((((del - ones) & ~del) | ((c2 - ones) & ~c2) |
+             ((x - 0x20 * ones) & ~x)) & high)
+            return true; /* or a false alarm: looked at closely */
+    }
+    for (; i < len; i++)
+        if (control_lead[(unsigned char)s[i]])
+            return true;
+    return false;
+}
+
+/* check_text() when a byte may start a control character. */
+static bool check_text_closely(parser *p, const char *s, size_t len,
+                               unsigned long line, const char *elem,
+                               const char *attr)
 {
     uint32_t cp;
     if (cadre_text_check(s, len, NULL, &cp) == CADRE_TEXT_OK)
@@ -94,6 +125,16 @@ static bool check_text(parser *p, const char *s, size_t len, unsigned long line,
     if (cadre_diags_full(p->diags, p->path))
         stop(p); /* nothing more about this file would be shown */
     return false;
+}
+
+/* Refuse control characters other than tab and newline (XML itself
+ * admits U+007F-U+009F, and &#13; gives a CR). */
+static inline bool check_text(parser *p, const char *s, size_t len,
+                              unsigned long line, const char *elem,
+                              const char *attr)
+{
+    return !may_hold_control(s, len) ||
+           check_text_closely(p, s, len, line, elem, attr);
 }
 
 static void on_start(void *ctx, const xmlChar *localname,
@@ -123,19 +164,10 @@ static void on_start(void *ctx, const xmlChar *localname,
         }
         need += len + 1;
     }
-    if (n > p->attrs_cap || need > p->values_cap) {
-        size_t acap = n > p->attrs_cap ? n * 2 : p->attrs_cap;
-        size_t vcap = need > p->values_cap ? need * 2 : p->values_cap;
-        cadre_xml_attr *a = realloc(p->attrs, acap * sizeof *a);
-        if (a)
-            p->attrs = a, p->attrs_cap = acap;
-        char *v = realloc(p->values, vcap);
-        if (v)
-            p->values = v, p->values_cap = vcap;
-        if (!a || !v) {
-            fail(p, CADRE_ENOMEM, line, "%s", "out of memory");
-            return;
-        }
+    if (!GROW(p->attrs, p->attrs_cap, n) ||
+        !GROW(p->values, p->values_cap, need)) {
+        fail(p, CADRE_ENOMEM, line, "%s", "out of memory");
+        return;
     }
     char *v = p->values;
     bool clean = true;
@@ -171,7 +203,6 @@ static void on_start(void *ctx, const xmlChar *localname,
     }
     e->line = line;
     e->len = 0;
-    e->blank = true;
     if (e->text)
         e->text[0] = '\0';
     p->depth++;
@@ -197,6 +228,18 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         stop(p);
 }
 
+/* The bytes of indentation. */
+static const bool blank_byte[256] = {[' '] = 1, ['\n'] = 1, ['\t'] = 1};
+
+/* True when the n bytes at ch are spaces, tabs and newlines. */
+static bool all_blank(const unsigned char *ch, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!blank_byte[ch[i]])
+            return false;
+    return true;
+}
+
 static void on_text(void *ctx, const xmlChar *ch, int len)
 {
     parser *p = ctx;
@@ -204,29 +247,20 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
         return;
     open_elem *e = &p->stack[p->depth - 1];
     size_t n = (size_t)len;
-    bool blank = true;
-    for (int i = 0; i < len && blank; i++)
-        blank = ch[i] == ' ' || ch[i] == '\n' || ch[i] == '\t' || ch[i] == '\r';
-    /* The indentation between a container's children adds up to megabytes
-     * in a province's file: white space beyond a little is dropped, since
-     * all it can tell is that the text is blank. */
-    if (blank && e->blank && e->len + n > 1024)
+    /* The indentation between a container's children is most of the text
+     * of a province's file: white space before any other text is not
+     * kept (every reader trims it).  A carriage return is kept: it comes
+     * only from &#13;, a control character to report. */
+    if (e->len == 0 && all_blank(ch, n))
         return;
-    e->blank &= blank;
     if (e->len + n > CADRE_XML_MAX_TEXT) {
         fail(p, CADRE_ELIMIT, e->line, "text longer than 65536 bytes in <%s>",
              e->name);
         return;
     }
-    if (e->len + n + 1 > e->cap) {
-        size_t cap = (e->len + n + 1) * 2;
-        char *t = realloc(e->text, cap);
-        if (!t) {
-            fail(p, CADRE_ENOMEM, e->line, "%s", "out of memory");
-            return;
-        }
-        e->text = t;
-        e->cap = cap;
+    if (!GROW(e->text, e->cap, e->len + n + 1)) {
+        fail(p, CADRE_ENOMEM, e->line, "%s", "out of memory");
+        return;
     }
     memcpy(e->text + e->len, ch, n);
     e->len += n;

@@ -10,7 +10,9 @@
  * our own descriptor, so libxml2 never opens anything itself.
  *
  * Callbacks receive NUL-terminated UTF-8 exactly as in the file (not yet
- * NFC) and the line of the element's start tag.
+ * NFC) and the line of the element's start tag.  Element and attribute
+ * names are interned: all through one parse, a name is always the same
+ * pointer, so a handler may compare names it has met by pointer.
  */
 #ifndef CADRE_XMLSAFE_H
 #define CADRE_XMLSAFE_H
@@ -36,8 +38,9 @@ typedef struct cadre_xml_handler {
     int (*start)(void *ctx, const char *name, const cadre_xml_attr *attrs,
                   size_t n_attrs, unsigned long line, int depth);
     /* An element ends.  `text` is its direct text content (the text of
-     * children excluded), the handler's to rewrite in place within its
-     * length; `line` is that of its start tag.  Return nonzero
+     * children excluded; white space before the first other character may
+     * be left out), the handler's to rewrite in place within its length;
+     * `line` is that of its start tag.  Return nonzero
      * to stop the parse. */
     int (*end)(void *ctx, const char *name, char *text, size_t len,
                 unsigned long line, int depth);

@@ -1,11 +1,12 @@
 /* strmap.c - see strmap.h. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "strmap.h"
 
 /* FNV-1a: ids are short, and this is cheap and good enough for them. */
-static uint32_t hash_of(const char *s)
+uint32_t strmap_hash(const char *s)
 {
     uint32_t h = 2166136261u;
     for (; *s; s++)
@@ -13,11 +14,41 @@ static uint32_t hash_of(const char *s)
     return h;
 }
 
+/* Tables of a province's ids (a million cadres: 32 MB) are read at
+ * random: with 4 KB pages nearly every lookup also misses the TLB, which
+ * on a virtual machine costs more than the cache miss.  Such tables are
+ * mapped on their own and asked for huge pages. */
+#define BIG_TABLE (2u << 20)
+
+static strmap_slot *slots_new(size_t cap)
+{
+    size_t bytes = cap * sizeof(strmap_slot);
+    if (bytes < BIG_TABLE)
+        return calloc(cap, sizeof(strmap_slot));
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE); /* a hint: fine if refused */
+#endif
+    return p;
+}
+
+static void slots_free(strmap_slot *slots, size_t cap)
+{
+    if (cap * sizeof(strmap_slot) < BIG_TABLE)
+        free(slots);
+    else
+        munmap(slots, cap * sizeof(strmap_slot));
+}
+
 void strmap_init(strmap *m) { memset(m, 0, sizeof *m); }
 
 void strmap_release(strmap *m)
 {
-    free(m->slots);
+    if (m->slots)
+        slots_free(m->slots, m->cap);
     strmap_init(m);
 }
 
@@ -31,11 +62,23 @@ static strmap_slot *find(const strmap *m, const char *key, uint32_t h)
     }
 }
 
+void strmap_prefetch(const strmap *m, uint32_t hash)
+{
+    if (m->cap)
+        __builtin_prefetch(&m->slots[hash & (m->cap - 1)]);
+}
+
 bool strmap_get(const strmap *m, const char *key, uint32_t *value)
+{
+    return strmap_get_hashed(m, key, strmap_hash(key), value);
+}
+
+bool strmap_get_hashed(const strmap *m, const char *key, uint32_t hash,
+                       uint32_t *value)
 {
     if (!m->cap)
         return false;
-    strmap_slot *s = find(m, key, hash_of(key));
+    strmap_slot *s = find(m, key, hash);
     if (!s->key)
         return false;
     *value = s->value;
@@ -45,7 +88,7 @@ bool strmap_get(const strmap *m, const char *key, uint32_t *value)
 static int grow(strmap *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;
-    strmap_slot *slots = calloc(cap, sizeof *slots);
+    strmap_slot *slots = slots_new(cap);
     if (!slots)
         return -1;
     strmap old = *m;
@@ -54,16 +97,22 @@ static int grow(strmap *m)
     for (size_t i = 0; i < old.cap; i++)
         if (old.slots[i].key)
             *find(m, old.slots[i].key, old.slots[i].hash) = old.slots[i];
-    free(old.slots);
+    if (old.slots)
+        slots_free(old.slots, old.cap);
     return 0;
 }
 
 int strmap_put(strmap *m, const char *key, uint32_t value, uint32_t *old)
 {
+    return strmap_put_hashed(m, key, strmap_hash(key), value, old);
+}
+
+int strmap_put_hashed(strmap *m, const char *key, uint32_t h, uint32_t value,
+                      uint32_t *old)
+{
     /* Keep the load under 1/2: probes stay short. */
     if ((m->count + 1) * 2 > m->cap && grow(m) < 0)
         return -1;
-    uint32_t h = hash_of(key);
     strmap_slot *s = find(m, key, h);
     if (s->key) {
         if (old)

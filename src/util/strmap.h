@@ -32,4 +32,17 @@ bool strmap_get(const strmap *m, const char *key, uint32_t *value);
  * its value), -1 when out of memory. */
 int strmap_put(strmap *m, const char *key, uint32_t value, uint32_t *old);
 
+/*
+ * The same in two steps, for a map larger than the caches: the hash of a
+ * key, and a hint to bring its slot in while other work goes on (a
+ * province's million ids each cost a cache miss otherwise), then the
+ * lookup or the insertion with that hash.
+ */
+uint32_t strmap_hash(const char *key);
+void strmap_prefetch(const strmap *m, uint32_t hash);
+bool strmap_get_hashed(const strmap *m, const char *key, uint32_t hash,
+                       uint32_t *value);
+int strmap_put_hashed(strmap *m, const char *key, uint32_t hash,
+                      uint32_t value, uint32_t *old);
+
 #endif

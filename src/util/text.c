@@ -46,13 +46,31 @@ static bool is_control(uint32_t cp)
            (cp >= 0x7F && cp <= 0x9F);
 }
 
+/* True when none of the 8 bytes at p is outside printable ASCII (0x20 to
+ * 0x7E).  It may say false of printable bytes (a borrow or carry crosses
+ * into the next byte): the caller then looks at them one by one. */
+static bool printable8(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t below = (x - 0x20 * ones) & ~x;  /* a byte < 0x20 sets its top */
+    uint64_t above = (x + ones) | x;          /* a byte >= 0x7F does */
+    return !((below | above) & high);
+}
+
 cadre_text_fault cadre_text_check(const char *s, size_t len, size_t *where,
                                   uint32_t *cp_out)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        /* ASCII first: almost every byte of the records is. */
+        /* ASCII first, eight bytes at a time: most bytes of the records
+         * are printable ASCII. */
+        if (i + 8 <= len && printable8(p + i)) {
+            i += 8;
+            continue;
+        }
         if (p[i] >= 0x20 && p[i] < 0x7F) {
             i++;
             continue;
@@ -145,10 +163,79 @@ static size_t space_at(const unsigned char *s, size_t n)
     }
 }
 
+/* What a byte may start, for the scan of cadre_text_tidy(). */
+enum { B_PLAIN, B_SPACE, B_WHITE, B_LEAD };
+static const uint8_t byte_kind[256] = {
+    ['\t'] = B_WHITE, ['\n'] = B_WHITE, ['\r'] = B_WHITE, [' '] = B_SPACE,
+    [0xC2] = B_LEAD, [0xC3] = B_LEAD,
+    [0xCC] = B_LEAD, [0xCD] = B_LEAD, [0xCE] = B_LEAD, [0xCF] = B_LEAD,
+    [0xD0] = B_LEAD, [0xD1] = B_LEAD, [0xD2] = B_LEAD, [0xD3] = B_LEAD,
+    [0xD4] = B_LEAD, [0xD5] = B_LEAD, [0xD6] = B_LEAD, [0xD7] = B_LEAD,
+    [0xD8] = B_LEAD, [0xD9] = B_LEAD, [0xDA] = B_LEAD, [0xDB] = B_LEAD,
+    [0xDC] = B_LEAD, [0xDD] = B_LEAD, [0xDE] = B_LEAD, [0xDF] = B_LEAD,
+    [0xE0] = B_LEAD, [0xE1] = B_LEAD, [0xE2] = B_LEAD, [0xE3] = B_LEAD,
+    [0xE4] = B_LEAD, [0xE5] = B_LEAD, [0xE6] = B_LEAD, [0xE7] = B_LEAD,
+    [0xE8] = B_LEAD, [0xE9] = B_LEAD, [0xEA] = B_LEAD, [0xEB] = B_LEAD,
+    [0xEC] = B_LEAD, [0xED] = B_LEAD, [0xEE] = B_LEAD, [0xEF] = B_LEAD,
+    [0xF0] = B_LEAD, [0xF1] = B_LEAD, [0xF2] = B_LEAD, [0xF3] = B_LEAD,
+    [0xF4] = B_LEAD,
+};
+
+/* A multi-byte character at p (its lead byte is B_LEAD): true when it is
+ * white space or a look-alike, to be written again; *nfc_unknown set when
+ * it is outside what nfc_safe() knows to be NFC. */
+static bool lead_needs_rewrite(const unsigned char *p, size_t n,
+                               bool *nfc_unknown)
+{
+    unsigned char c = p[0], c1 = n > 1 ? p[1] : 0, c2 = n > 2 ? p[2] : 0;
+    if (c == 0xC2)
+        return c1 == 0xA0;
+    if (c == 0xC3)
+        return c1 == 0x90 || c1 == 0xB0;
+    if (c == 0xE2 && c1 == 0x80) {
+        /* U+2000-U+203F: spaces, and the dashes and quotes NFC keeps */
+        *nfc_unknown |= c2 < 0x90 || c2 > 0xA7;
+        return c2 <= 0x8A || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF;
+    }
+    if (!(c == 0xE2 && c1 == 0x82 && c2 == 0xAB)) /* not the dong sign */
+        *nfc_unknown = true;
+    return space_at(p, n) != 0;
+}
+
 size_t cadre_text_tidy(char *s, size_t len, unsigned *folded)
 {
     unsigned char *p = (unsigned char *)s;
     unsigned found = 0;
+    /* Most texts are tidy already: one scan says so, and what NFC may
+     * need; only the others are written again. */
+    bool nfc_unknown = false;
+    size_t at = 0;
+    for (; at < len; at++) {
+        unsigned kind = byte_kind[p[at]];
+        if (kind == B_PLAIN)
+            continue;
+        if (kind == B_SPACE) { /* one space between two characters */
+            if (at == 0 || at + 1 == len || byte_kind[p[at + 1]] == B_SPACE ||
+                byte_kind[p[at + 1]] == B_WHITE)
+                break;
+            continue;
+        }
+        if (kind == B_WHITE)
+            break;
+        /* the precomposed Vietnamese letters, U+1EA0-U+1EF9, first */
+        if (p[at] == 0xE1 && at + 2 < len &&
+            (p[at + 1] == 0xBA ? p[at + 2] >= 0xA0
+                               : p[at + 1] == 0xBB && p[at + 2] <= 0xB9))
+            continue;
+        if (lead_needs_rewrite(p + at, len - at, &nfc_unknown))
+            break;
+    }
+    if (at == len) {
+        if (folded)
+            *folded = nfc_unknown ? CADRE_TIDY_NFC_UNKNOWN : 0;
+        p[len] = '\0';
+        return len;
+    }
     size_t w = 0;
     bool gap = false; /* white space seen since the last character kept */
     for (size_t r = 0; r < len;) {
@@ -177,7 +264,7 @@ size_t cadre_text_tidy(char *s, size_t len, unsigned *folded)
     }
     p[w] = '\0';
     if (folded)
-        *folded = found;
+        *folded = found | CADRE_TIDY_NFC_UNKNOWN;
     return w;
 }
 

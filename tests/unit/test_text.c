@@ -170,6 +170,7 @@ static const char *tidy(const char *in, unsigned *folded)
     size_t n = strlen(in);
     memcpy(buf, in, n + 1);
     size_t len = cadre_text_tidy(buf, n, folded);
+    *folded &= ~(unsigned)CADRE_TIDY_NFC_UNKNOWN;
     return strlen(buf) == len ? buf : "(length differs)";
 }
 
@@ -185,6 +186,17 @@ TEST(tidy_white_space_and_lookalikes)
                    &f), "Lý Văn Sỹ x y");
     CHECK_STR(tidy(" \t\n\u00A0 ", &f), "");
     CHECK_STR(tidy("", &f), "");
+    /* tidy already, and known NFC or not */
+    char nfc[] = "Trần Quang Khải – Đình Lập", nfd[] = "Tra\u0302\u0300n";
+    unsigned g;
+    CHECK_INT(cadre_text_tidy(nfc, strlen(nfc), &g), strlen(nfc));
+    CHECK_INT(g, 0);
+    CHECK_INT(cadre_text_tidy(nfd, strlen(nfd), &g), strlen(nfd));
+    CHECK_INT(g, CADRE_TIDY_NFC_UNKNOWN);
+    CHECK_STR(tidy("a b", &f), "a b");
+    CHECK_STR(tidy("a  b", &f), "a b");
+    CHECK_STR(tidy("a \u00A0b", &f), "a b");
+    CHECK_STR(tidy("a\u2013b \u2003c", &f), "a\u2013b c");
     /* not white space: zero-width space, and letters that share a lead
      * byte with a space (U+00A9, U+2010, U+3001) */
     CHECK_STR(tidy("a\u200Bb \u00A9 \u2010 \u3001", &f),
