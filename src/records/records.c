@@ -147,6 +147,40 @@ static elem child_of(elem parent, const char *name, const char **known)
     return E_UNKNOWN;
 }
 
+/* The attributes of the format. */
+typedef enum attr_name {
+    A_VERSION, A_AS_OF, A_ISSUER, A_PLACE, A_SIGNER, A_SIGNER_TITLE, A_ID, A_NAME, A_LEVEL, A_PARENT, A_UNIT, A_LEADER, A_TYPE, A_MODE, A_START, A_END, A_CADRE, A_STATUS, A_GRADE, A_SCORE, A_CERTIFICATE_NO, A_ISSUED, A_SINCE, A_TITLE, A_GOVERNING_BODY,
+    A_COUNT /* ends a list of allowed ones */
+} attr_name;
+
+static const char *const attr_names[A_COUNT] = {
+    [A_VERSION] = "version",
+    [A_AS_OF] = "as-of",
+    [A_ISSUER] = "issuer",
+    [A_PLACE] = "place",
+    [A_SIGNER] = "signer",
+    [A_SIGNER_TITLE] = "signer-title",
+    [A_ID] = "id",
+    [A_NAME] = "name",
+    [A_LEVEL] = "level",
+    [A_PARENT] = "parent",
+    [A_UNIT] = "unit",
+    [A_LEADER] = "leader",
+    [A_TYPE] = "type",
+    [A_MODE] = "mode",
+    [A_START] = "start",
+    [A_END] = "end",
+    [A_CADRE] = "cadre",
+    [A_STATUS] = "status",
+    [A_GRADE] = "grade",
+    [A_SCORE] = "score",
+    [A_CERTIFICATE_NO] = "certificate-no",
+    [A_ISSUED] = "issued",
+    [A_SINCE] = "since",
+    [A_TITLE] = "title",
+    [A_GOVERNING_BODY] = "governing-body",
+};
+
 /* A cadre's required children. */
 #define BIT(e) (1u << ((e) - E_FULL_NAME))
 static const unsigned cadre_required =
@@ -166,6 +200,9 @@ typedef struct loader {
     elem open[MAX_DEPTH + 1];/* the element open at each depth */
     const char *known[E_UNKNOWN]; /* the reader's pointer for each element
                                      name met (child_of()) */
+    const char *known_attr[A_COUNT]; /* ... and attribute name */
+    const cadre_xml_attr *attr[A_COUNT]; /* the current element's, by name
+                                            (take_attrs()) */
     int skip_depth;          /* inside an unknown element at this depth, or -1 */
     cadre_cadre cadre;       /* the cadre being read */
     const char *cadre_unit;  /* its unit's id, until resolved */
@@ -478,38 +515,43 @@ static cadre_source participant_src(const cadre_records *r, uint32_t i)
     return r->participants[i].src;
 }
 
-/* Check attributes against the allowed names; report unknown ones. */
-static void check_attrs(loader *L, elem e, const cadre_xml_attr *attrs,
-                        size_t n, const char *const *allowed,
-                        unsigned long line)
+/* Take the attributes of an element: each of `allowed` (a list ended by
+ * A_COUNT) found is L->attr[name], the others NULL; any other one is
+ * reported.  Attribute names met once are known by the reader's pointer,
+ * as element names are (child_of()). */
+static void take_attrs(loader *L, elem e, const cadre_xml_attr *attrs,
+                       size_t n, const attr_name *allowed, unsigned long line)
 {
+    for (const attr_name *a = allowed; *a != A_COUNT; a++)
+        L->attr[*a] = NULL;
     for (size_t i = 0; i < n; i++) {
-        const char *const *a = allowed;
-        while (*a && !same_name(*a, attrs[i].name))
+        const char *name = attrs[i].name;
+        const attr_name *a = allowed;
+        while (*a != A_COUNT && L->known_attr[*a] != name)
             a++;
-        if (!*a)
-            bad(L, line, "unknown attribute '%s' on <%s>", attrs[i].name,
+        if (*a == A_COUNT)
+            for (a = allowed; *a != A_COUNT; a++)
+                if (!L->known_attr[*a] && same_name(attr_names[*a], name)) {
+                    L->known_attr[*a] = name;
+                    break;
+                }
+        if (*a != A_COUNT)
+            L->attr[*a] = &attrs[i];
+        else
+            bad(L, line, "unknown attribute '%s' on <%s>", name,
                 elem_names[e]);
     }
 }
 
-static const cadre_xml_attr *find_attr(const cadre_xml_attr *attrs, size_t n,
-                                       const char *name)
+/* A required attribute taken by take_attrs(), or NULL after "missing
+ * attribute". */
+static const cadre_xml_attr *need_attr(loader *L, elem e, attr_name name,
+                                       unsigned long line)
 {
-    for (size_t i = 0; i < n; i++)
-        if (same_name(attrs[i].name, name))
-            return &attrs[i];
-    return NULL;
-}
-
-/* A required attribute, or NULL after "missing attribute". */
-static const cadre_xml_attr *need_attr(loader *L, elem e,
-                                       const cadre_xml_attr *attrs, size_t n,
-                                       const char *name, unsigned long line)
-{
-    const cadre_xml_attr *a = find_attr(attrs, n, name);
+    const cadre_xml_attr *a = L->attr[name];
     if (!a)
-        bad(L, line, "missing attribute '%s' on <%s>", name, elem_names[e]);
+        bad(L, line, "missing attribute '%s' on <%s>", attr_names[name],
+            elem_names[e]);
     return a;
 }
 
@@ -534,17 +576,14 @@ static void root_text(loader *L, const cadre_xml_attr *a, const char **field,
 static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
                           unsigned long line)
 {
-    static const char *const allowed[] = {"version", "as-of", "issuer",
-                                          "place", "signer", "signer-title",
-                                          NULL};
+    static const attr_name allowed[] = {A_VERSION, A_AS_OF, A_ISSUER, A_PLACE, A_SIGNER, A_SIGNER_TITLE, A_COUNT};
     cadre_records *r = L->recs;
-    check_attrs(L, E_RECORDS, attrs, n, allowed, line);
-    const cadre_xml_attr *v = need_attr(L, E_RECORDS, attrs, n, "version",
-                                        line);
+    take_attrs(L, E_RECORDS, attrs, n, allowed, line);
+    const cadre_xml_attr *v = need_attr(L, E_RECORDS, A_VERSION, line);
     if (v && strcmp(v->value, "1") != 0)
         bad(L, line, "unsupported records version '%s' (expected 1)",
             v->value);
-    const cadre_xml_attr *a = find_attr(attrs, n, "as-of");
+    const cadre_xml_attr *a = L->attr[A_AS_OF];
     cadre_date d;
     if (a && take_date_attr(L, a, line, &d)) {
         if (cadre_date_is_set(r->as_of) && cadre_date_compare(d, r->as_of)) {
@@ -557,30 +596,29 @@ static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
             L->in->as_of_file = L->file;
         }
     }
-    root_text(L, find_attr(attrs, n, "issuer"), &r->issuer,
+    root_text(L, L->attr[A_ISSUER], &r->issuer,
               &L->in->issuer_file, line);
-    root_text(L, find_attr(attrs, n, "place"), &r->place, &L->in->place_file,
+    root_text(L, L->attr[A_PLACE], &r->place, &L->in->place_file,
               line);
-    root_text(L, find_attr(attrs, n, "signer"), &r->signer,
+    root_text(L, L->attr[A_SIGNER], &r->signer,
               &L->in->signer_file, line);
-    root_text(L, find_attr(attrs, n, "signer-title"), &r->signer_title,
+    root_text(L, L->attr[A_SIGNER_TITLE], &r->signer_title,
               &L->in->signer_title_file, line);
 }
 
 static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
                        unsigned long line)
 {
-    static const char *const allowed[] = {"id", "name", "level", "parent",
-                                          NULL};
+    static const attr_name allowed[] = {A_ID, A_NAME, A_LEVEL, A_PARENT, A_COUNT};
     cadre_records *r = L->recs;
-    check_attrs(L, E_UNIT, attrs, n, allowed, line);
+    take_attrs(L, E_UNIT, attrs, n, allowed, line);
     cadre_unit u = {.id = "", .name = "", .parent = CADRE_NONE,
                     .src = {L->file, (uint32_t)line}};
     const cadre_xml_attr *a;
     const char *id = NULL;
-    if ((a = need_attr(L, E_UNIT, attrs, n, "id", line)))
+    if ((a = need_attr(L, E_UNIT, A_ID, line)))
         id = take_id(L, a, line);
-    if ((a = need_attr(L, E_UNIT, attrs, n, "name", line))) {
+    if ((a = need_attr(L, E_UNIT, A_NAME, line))) {
         const char *name = take_text(L, a->value, a->len, E_UNIT, "name",
                                      line);
         if (name && !*name)
@@ -588,7 +626,7 @@ static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
         else if (name)
             u.name = name;
     }
-    if ((a = need_attr(L, E_UNIT, attrs, n, "level", line))) {
+    if ((a = need_attr(L, E_UNIT, A_LEVEL, line))) {
         int v = take_code(L, CADRE_CODE_LEVEL, "level", a->value, line);
         u.level = v < 0 ? 0 : (uint8_t)v;
     }
@@ -602,7 +640,7 @@ static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
         register_id(L, &L->in->units, "unit", id, strmap_hash(id), index,
                     unit_src, line);
     }
-    if ((a = find_attr(attrs, n, "parent"))) {
+    if ((a = L->attr[A_PARENT])) {
         const char *parent = take_id(L, a, line);
         if (parent)
             add_pending(L, REF_PARENT, index, parent, line);
@@ -613,8 +651,8 @@ static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
 static void start_cadre(loader *L, const cadre_xml_attr *attrs, size_t n,
                         unsigned long line)
 {
-    static const char *const allowed[] = {"id", "unit", "leader", NULL};
-    check_attrs(L, E_CADRE, attrs, n, allowed, line);
+    static const attr_name allowed[] = {A_ID, A_UNIT, A_LEADER, A_COUNT};
+    take_attrs(L, E_CADRE, attrs, n, allowed, line);
     memset(&L->cadre, 0, sizeof L->cadre);
     L->cadre.id = "";
     L->cadre.unit = CADRE_NONE;
@@ -623,7 +661,7 @@ static void start_cadre(loader *L, const cadre_xml_attr *attrs, size_t n,
     L->cadre_unit = NULL;
     L->seen = 0;
     const cadre_xml_attr *a;
-    if ((a = need_attr(L, E_CADRE, attrs, n, "id", line))) {
+    if ((a = need_attr(L, E_CADRE, A_ID, line))) {
         const char *id = take_id(L, a, line);
         if (id) {
             /* its slot in the map of a million cadres is a cache miss:
@@ -633,7 +671,7 @@ static void start_cadre(loader *L, const cadre_xml_attr *attrs, size_t n,
             strmap_prefetch(&L->in->cadres, L->cadre_hash);
         }
     }
-    if ((a = need_attr(L, E_CADRE, attrs, n, "unit", line))) {
+    if ((a = need_attr(L, E_CADRE, A_UNIT, line))) {
         uint32_t u;
         if (!valid_id(a->value, a->len))
             take_id(L, a, line); /* reports it */
@@ -642,7 +680,7 @@ static void start_cadre(loader *L, const cadre_xml_attr *attrs, size_t n,
         else
             L->cadre_unit = take_id(L, a, line);
     }
-    if ((a = find_attr(attrs, n, "leader")))
+    if ((a = L->attr[A_LEADER]))
         take_bool(L, a, line, &L->cadre.leader);
 }
 
@@ -668,10 +706,9 @@ static void end_cadre(loader *L, unsigned long line)
 static void start_course(loader *L, const cadre_xml_attr *attrs, size_t n,
                          unsigned long line)
 {
-    static const char *const allowed[] = {"id", "type", "mode", "start",
-                                          "end", NULL};
+    static const attr_name allowed[] = {A_ID, A_TYPE, A_MODE, A_START, A_END, A_COUNT};
     cadre_records *r = L->recs;
-    check_attrs(L, E_COURSE, attrs, n, allowed, line);
+    take_attrs(L, E_COURSE, attrs, n, allowed, line);
     cadre_course c = {.id = "", .title = "", .organizer = "",
                       .mode = CADRE_MODE_NONE,
                       .first = (uint32_t)r->n_participants,
@@ -679,22 +716,22 @@ static void start_course(loader *L, const cadre_xml_attr *attrs, size_t n,
     L->seen = 0;
     const cadre_xml_attr *a;
     const char *id = NULL;
-    if ((a = need_attr(L, E_COURSE, attrs, n, "id", line)))
+    if ((a = need_attr(L, E_COURSE, A_ID, line)))
         id = take_id(L, a, line);
-    if ((a = need_attr(L, E_COURSE, attrs, n, "type", line))) {
+    if ((a = need_attr(L, E_COURSE, A_TYPE, line))) {
         int v = take_code(L, CADRE_CODE_COURSE_TYPE, "type", a->value, line);
         c.type = v < 0 ? CADRE_COURSE_KHAC : (uint8_t)v;
     }
-    if ((a = find_attr(attrs, n, "mode"))) {
+    if ((a = L->attr[A_MODE])) {
         int v = take_code(L, CADRE_CODE_MODE, "mode", a->value, line);
         c.mode = v < 0 ? CADRE_MODE_NONE : (uint8_t)v;
     }
     bool dates = true;
-    if ((a = need_attr(L, E_COURSE, attrs, n, "start", line)))
+    if ((a = need_attr(L, E_COURSE, A_START, line)))
         dates &= take_date_attr(L, a, line, &c.start);
     else
         dates = false;
-    if ((a = need_attr(L, E_COURSE, attrs, n, "end", line)))
+    if ((a = need_attr(L, E_COURSE, A_END, line)))
         dates &= take_date_attr(L, a, line, &c.end);
     else
         dates = false;
@@ -731,10 +768,9 @@ static void end_course(loader *L, unsigned long line)
 static void start_participant(loader *L, const cadre_xml_attr *attrs,
                               size_t n, unsigned long line)
 {
-    static const char *const allowed[] = {"cadre", "status", "grade", "score",
-                                          "certificate-no", "issued", NULL};
+    static const attr_name allowed[] = {A_CADRE, A_STATUS, A_GRADE, A_SCORE, A_CERTIFICATE_NO, A_ISSUED, A_COUNT};
     cadre_records *r = L->recs;
-    check_attrs(L, E_PARTICIPANT, attrs, n, allowed, line);
+    take_attrs(L, E_PARTICIPANT, attrs, n, allowed, line);
     cadre_participant p = {.cadre = CADRE_NONE, .course = L->course,
                            .grade = CADRE_GRADE_NONE,
                            .src = {L->file, (uint32_t)line}};
@@ -744,13 +780,13 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
     /* The cadre is looked up when the records are finished, with the
      * others: a million cadres' map misses the cache on each lookup, and
      * a batch of lookups can ask for their slots ahead. */
-    if ((a = need_attr(L, E_PARTICIPANT, attrs, n, "cadre", line)))
+    if ((a = need_attr(L, E_PARTICIPANT, A_CADRE, line)))
         cadre_ref = take_id(L, a, line);
     int status = -1;
-    if ((a = need_attr(L, E_PARTICIPANT, attrs, n, "status", line)))
+    if ((a = need_attr(L, E_PARTICIPANT, A_STATUS, line)))
         status = take_code(L, CADRE_CODE_STATUS, "status", a->value, line);
     p.status = status < 0 ? CADRE_STATUS_ENROLLED : (uint8_t)status;
-    if ((a = find_attr(attrs, n, "grade"))) {
+    if ((a = L->attr[A_GRADE])) {
         int g = take_code(L, CADRE_CODE_GRADE, "grade", a->value, line);
         if (g >= 0) {
             p.grade = (uint8_t)g;
@@ -761,7 +797,7 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
                     a->value, cadre_code_name(CADRE_CODE_STATUS, status));
         }
     }
-    if ((a = find_attr(attrs, n, "score"))) {
+    if ((a = L->attr[A_SCORE])) {
         int why = parse_score(a->value, &p.score_hundredths);
         p.has_score = why == SCORE_OK;
         if (why == SCORE_INVALID)
@@ -771,9 +807,9 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
             bad(L, line, "invalid score '%s' (at most two decimals)",
                 a->value);
     }
-    if ((a = find_attr(attrs, n, "issued")))
+    if ((a = L->attr[A_ISSUED]))
         take_date_attr(L, a, line, &p.issued);
-    if ((a = find_attr(attrs, n, "certificate-no"))) {
+    if ((a = L->attr[A_CERTIFICATE_NO])) {
         const char *no = take_text(L, a->value, a->len, E_PARTICIPANT,
                                    "certificate-no", line);
         if (no && !*no) {
@@ -807,15 +843,15 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
 static void start_leaf(loader *L, elem e, const cadre_xml_attr *attrs,
                        size_t n, unsigned long line)
 {
-    static const char *const none[] = {NULL};
-    static const char *const since[] = {"since", NULL};
-    static const char *const title[] = {"title", NULL};
-    static const char *const governing_body[] = {"governing-body", NULL};
-    const char *const *allowed = e == E_PARTY_MEMBER ? since
+    static const attr_name none[] = {A_COUNT};
+    static const attr_name since[] = {A_SINCE, A_COUNT};
+    static const attr_name title[] = {A_TITLE, A_COUNT};
+    static const attr_name governing_body[] = {A_GOVERNING_BODY, A_COUNT};
+    const attr_name *allowed = e == E_PARTY_MEMBER ? since
                                  : e == E_SIGNER     ? title
                                  : e == E_ORGANIZER  ? governing_body
                                                      : none;
-    check_attrs(L, e, attrs, n, allowed, line);
+    take_attrs(L, e, attrs, n, allowed, line);
     elem parent = L->open[2];
     if (L->seen & BIT(e))
         bad(L, line, "duplicate element <%s> in <%s>", elem_names[e],
@@ -824,13 +860,13 @@ static void start_leaf(loader *L, elem e, const cadre_xml_attr *attrs,
     const cadre_xml_attr *a;
     if (e == E_PARTY_MEMBER) {
         L->cadre.party_member = true;
-        if ((a = find_attr(attrs, n, "since")))
+        if ((a = L->attr[A_SINCE]))
             take_date_attr(L, a, line, &L->cadre.party_since);
-    } else if (e == E_SIGNER && (a = find_attr(attrs, n, "title"))) {
+    } else if (e == E_SIGNER && (a = L->attr[A_TITLE])) {
         const char *t = take_text(L, a->value, a->len, e, "title", line);
         if (t && *t)
             L->recs->courses[L->course].signer_title = t;
-    } else if (e == E_ORGANIZER && (a = find_attr(attrs, n, "governing-body"))) {
+    } else if (e == E_ORGANIZER && (a = L->attr[A_GOVERNING_BODY])) {
         const char *t = take_text(L, a->value, a->len, e, "governing-body",
                                   line);
         if (t && *t)
@@ -864,7 +900,7 @@ static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
     case E_COURSE: start_course(L, attrs, n, line); break;
     case E_PARTICIPANT: start_participant(L, attrs, n, line); break;
     case E_UNITS: case E_CADRES: case E_COURSES:
-        check_attrs(L, e, attrs, n, (const char *const[]){NULL}, line);
+        take_attrs(L, e, attrs, n, (const attr_name[]){A_COUNT}, line);
         break;
     default:
         start_leaf(L, e, attrs, n, line);

@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "arena.h"
+#include "bigmem.h"
 
 #define BLOCK_SIZE (1024 * 1024)
 
 struct arena_block {
     arena_block *next;        /* the block filled before this one */
+    size_t mapped;            /* its size from bigmem_alloc(), or 0 */
     alignas(max_align_t) char data[];
 };
 
@@ -18,7 +20,10 @@ void arena_release(arena *a)
 {
     for (arena_block *b = a->head, *next; b; b = next) {
         next = b->next;
-        free(b);
+        if (b->mapped)
+            bigmem_free(b, b->mapped);
+        else
+            free(b);
     }
     arena_init(a);
 }
@@ -31,10 +36,19 @@ void *arena_alloc(arena *a, size_t n)
         /* A string larger than a block gets a block of its own, kept
          * behind the current one so the current one goes on filling. */
         size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
-        arena_block *b = malloc(sizeof *b + size);
+        arena_block *b;
+        if (size == BLOCK_SIZE && a->head) {
+            /* an arena past its first block holds a province: its strings
+             * are read at random (the keys of the maps), on huge pages */
+            size = BIGMEM_PAGE - sizeof *b;
+            if ((b = bigmem_alloc(BIGMEM_PAGE)))
+                b->mapped = BIGMEM_PAGE;
+        } else if ((b = malloc(sizeof *b + size))) {
+            b->mapped = 0;
+        }
         if (!b)
             return NULL;
-        if (size != BLOCK_SIZE && a->head) {
+        if (size != BLOCK_SIZE && !b->mapped && a->head) {
             b->next = a->head->next;
             a->head->next = b;
             return b->data;

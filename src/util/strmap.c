@@ -1,8 +1,8 @@
 /* strmap.c - see strmap.h. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "bigmem.h"
 #include "strmap.h"
 
 /* FNV-1a: ids are short, and this is cheap and good enough for them. */
@@ -15,32 +15,21 @@ uint32_t strmap_hash(const char *s)
 }
 
 /* Tables of a province's ids (a million cadres: 32 MB) are read at
- * random: with 4 KB pages nearly every lookup also misses the TLB, which
- * on a virtual machine costs more than the cache miss.  Such tables are
- * mapped on their own and asked for huge pages. */
-#define BIG_TABLE (2u << 20)
-
+ * random: on huge pages (bigmem.h). */
 static strmap_slot *slots_new(size_t cap)
 {
     size_t bytes = cap * sizeof(strmap_slot);
-    if (bytes < BIG_TABLE)
-        return calloc(cap, sizeof(strmap_slot));
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE); /* a hint: fine if refused */
-#endif
-    return p;
+    return bytes < BIGMEM_PAGE ? calloc(cap, sizeof(strmap_slot))
+                               : bigmem_alloc(bytes);
 }
 
 static void slots_free(strmap_slot *slots, size_t cap)
 {
-    if (cap * sizeof(strmap_slot) < BIG_TABLE)
+    size_t bytes = cap * sizeof(strmap_slot);
+    if (bytes < BIGMEM_PAGE)
         free(slots);
     else
-        munmap(slots, cap * sizeof(strmap_slot));
+        bigmem_free(slots, bytes);
 }
 
 void strmap_init(strmap *m) { memset(m, 0, sizeof *m); }
