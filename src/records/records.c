@@ -37,6 +37,7 @@ struct cadre_records_internal {
     size_t n_pending, cap_pending;
     uint32_t as_of_file, issuer_file, place_file; /* who set them */
     uint32_t signer_file, signer_title_file;
+    size_t cap_files, cap_file_errors; /* of recs->files, file_errors */
     size_t *file_errors;      /* errors per file */
     size_t errors;            /* errors in all files */
 };
@@ -211,10 +212,10 @@ typedef struct loader {
     uint32_t course;         /* index of the course being read */
 } loader;
 
-static void bad(loader *L, unsigned long line, const char *fmt, ...)
+static void data_error(loader *L, unsigned long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void bad(loader *L, unsigned long line, const char *fmt, ...)
+static void data_error(loader *L, unsigned long line, const char *fmt, ...)
 {
     if (L->gave_up)
         return;
@@ -231,14 +232,14 @@ static void bad(loader *L, unsigned long line, const char *fmt, ...)
 
 static void out_of_memory(loader *L, unsigned long line)
 {
-    bad(L, line, "out of memory");
+    data_error(L, line, "out of memory");
     L->gave_up = true;
 }
 
-static void warn(loader *L, unsigned long line, const char *fmt, ...)
+static void data_warning(loader *L, unsigned long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void warn(loader *L, unsigned long line, const char *fmt, ...)
+static void data_warning(loader *L, unsigned long line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -250,13 +251,8 @@ static void warn(loader *L, unsigned long line, const char *fmt, ...)
  * memory. */
 static const char *keep_nfc(loader *L, const char *s, size_t len, bool nfc)
 {
-    if (nfc || cadre_text_is_nfc(s, len))
-        return arena_strndup(&L->in->strings, s, len);
-    size_t n;
-    char *copy = cadre_text_nfc(s, len, &n);
-    const char *kept = copy ? arena_strndup(&L->in->strings, copy, n) : NULL;
-    free(copy);
-    return kept;
+    return nfc ? arena_strndup(&L->in->strings, s, len)
+               : arena_strndup_nfc(&L->in->strings, s, len);
 }
 
 /* Tidy text in place as the format reads it (records.md, "Text"): white
@@ -278,10 +274,10 @@ static size_t tidy(loader *L, char *s, size_t len, elem e, const char *attr,
         if (!(folded & lookalikes[i].bit))
             continue;
         if (attr)
-            warn(L, line, "%s read as %s in attribute '%s' of <%s>",
+            data_warning(L, line, "%s read as %s in attribute '%s' of <%s>",
                  lookalikes[i].from, lookalikes[i].to, attr, elem_names[e]);
         else
-            warn(L, line, "%s read as %s in <%s>", lookalikes[i].from,
+            data_warning(L, line, "%s read as %s in <%s>", lookalikes[i].from,
                  lookalikes[i].to, elem_names[e]);
     }
     return len;
@@ -386,7 +382,7 @@ static const char *take_id(loader *L, const cadre_xml_attr *a,
                            unsigned long line)
 {
     if (!valid_id(a->value, a->len)) {
-        bad(L, line, "invalid id '%s' (1 to 64 of A-Z a-z 0-9 . _ -)",
+        data_error(L, line, "invalid id '%s' (1 to 64 of A-Z a-z 0-9 . _ -)",
             a->value);
         return NULL;
     }
@@ -402,7 +398,7 @@ static int take_code(loader *L, cadre_code_kind kind, const char *what,
 {
     int v = cadre_code_parse(kind, value);
     if (v < 0)
-        bad(L, line, "invalid %s '%s' (expected one of: %s)", what, value,
+        data_error(L, line, "invalid %s '%s' (expected one of: %s)", what, value,
             cadre_code_list(kind));
     return v;
 }
@@ -412,7 +408,7 @@ static bool take_date_attr(loader *L, const cadre_xml_attr *a,
 {
     if (cadre_date_parse(a->value, 0, out) == 0)
         return true;
-    bad(L, line, "invalid date '%s' in '%s' (expected YYYY-MM-DD)", a->value,
+    data_error(L, line, "invalid date '%s' in '%s' (expected YYYY-MM-DD)", a->value,
         a->name);
     return false;
 }
@@ -424,7 +420,7 @@ static bool take_bool(loader *L, const cadre_xml_attr *a, unsigned long line,
         *out = a->value[0] == 't';
         return true;
     }
-    bad(L, line, "invalid %s '%s' (expected one of: true, false)", a->name,
+    data_error(L, line, "invalid %s '%s' (expected one of: true, false)", a->name,
         a->value);
     return false;
 }
@@ -493,7 +489,7 @@ static void register_id(loader *L, strmap *map, const char *kind,
         out_of_memory(L, line);
     } else if (r == 0) {
         cadre_source s = first_of(L->recs, old);
-        bad(L, line, "duplicate %s id '%s' (first at %s:%u)", kind, id,
+        data_error(L, line, "duplicate %s id '%s' (first at %s:%u)", kind, id,
             L->recs->files[s.file], s.line);
     }
 }
@@ -538,7 +534,7 @@ static void take_attrs(loader *L, elem e, const cadre_xml_attr *attrs,
         if (*a != A_COUNT)
             L->attr[*a] = &attrs[i];
         else
-            bad(L, line, "unknown attribute '%s' on <%s>", name,
+            data_error(L, line, "unknown attribute '%s' on <%s>", name,
                 elem_names[e]);
     }
 }
@@ -550,7 +546,7 @@ static const cadre_xml_attr *need_attr(loader *L, elem e, attr_name name,
 {
     const cadre_xml_attr *a = L->attr[name];
     if (!a)
-        bad(L, line, "missing attribute '%s' on <%s>", attr_names[name],
+        data_error(L, line, "missing attribute '%s' on <%s>", attr_names[name],
             elem_names[e]);
     return a;
 }
@@ -565,7 +561,7 @@ static void root_text(loader *L, const cadre_xml_attr *a, const char **field,
     if (!v || !*v) {
         return; /* out of memory (reported), or nothing said */
     } else if (*field && strcmp(*field, v) != 0) {
-        bad(L, line, "%s '%s' disagrees with '%s' given in %s", a->name, v,
+        data_error(L, line, "%s '%s' disagrees with '%s' given in %s", a->name, v,
             *field, L->recs->files[*set_by]);
     } else if (!*field) {
         *field = v;
@@ -581,7 +577,7 @@ static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
     take_attrs(L, E_RECORDS, attrs, n, allowed, line);
     const cadre_xml_attr *v = need_attr(L, E_RECORDS, A_VERSION, line);
     if (v && strcmp(v->value, "1") != 0)
-        bad(L, line, "unsupported records version '%s' (expected 1)",
+        data_error(L, line, "unsupported records version '%s' (expected 1)",
             v->value);
     const cadre_xml_attr *a = L->attr[A_AS_OF];
     cadre_date d;
@@ -589,7 +585,7 @@ static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
         if (cadre_date_is_set(r->as_of) && cadre_date_compare(d, r->as_of)) {
             char was[CADRE_DATE_TEXT_MAX];
             cadre_date_format_iso(r->as_of, was, sizeof was);
-            bad(L, line, "as-of '%s' disagrees with '%s' given in %s",
+            data_error(L, line, "as-of '%s' disagrees with '%s' given in %s",
                 a->value, was, r->files[L->in->as_of_file]);
         } else if (!cadre_date_is_set(r->as_of)) {
             r->as_of = d;
@@ -622,7 +618,7 @@ static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
         const char *name = take_text(L, a->value, a->len, E_UNIT, "name",
                                      line);
         if (name && !*name)
-            bad(L, line, "empty attribute 'name' on <unit>");
+            data_error(L, line, "empty attribute 'name' on <unit>");
         else if (name)
             u.name = name;
     }
@@ -689,7 +685,7 @@ static void end_cadre(loader *L, unsigned long line)
     cadre_records *r = L->recs;
     for (elem e = E_FULL_NAME; e <= E_PARTY_MEMBER; e++)
         if ((cadre_required & BIT(e)) && !(L->seen & BIT(e)))
-            bad(L, line, "missing element <%s> in <cadre>", elem_names[e]);
+            data_error(L, line, "missing element <%s> in <cadre>", elem_names[e]);
     if (!RESERVE(r->cadres, L->in->cap_cadres, r->n_cadres)) {
         out_of_memory(L, line);
         return;
@@ -739,7 +735,7 @@ static void start_course(loader *L, const cadre_xml_attr *attrs, size_t n,
         char s[CADRE_DATE_TEXT_MAX], e[CADRE_DATE_TEXT_MAX];
         cadre_date_format_iso(c.start, s, sizeof s);
         cadre_date_format_iso(c.end, e, sizeof e);
-        bad(L, line, "course '%s' starts on %s, after it ends on %s",
+        data_error(L, line, "course '%s' starts on %s, after it ends on %s",
             id ? id : "", s, e);
     }
     if (!RESERVE(r->courses, L->in->cap_courses, r->n_courses)) {
@@ -761,7 +757,7 @@ static void end_course(loader *L, unsigned long line)
     cadre_course *c = &L->recs->courses[L->course];
     for (elem e = E_TITLE; e <= E_SIGNER; e++)
         if ((course_required & BIT(e)) && !(L->seen & BIT(e)))
-            bad(L, line, "missing element <%s> in <course>", elem_names[e]);
+            data_error(L, line, "missing element <%s> in <course>", elem_names[e]);
     c->count = (uint32_t)(L->recs->n_participants - c->first);
 }
 
@@ -791,7 +787,7 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
         if (g >= 0) {
             p.grade = (uint8_t)g;
             if (status >= 0 && status != CADRE_STATUS_COMPLETED)
-                bad(L, line,
+                data_error(L, line,
                     "grade '%s' given with status '%s' (a grade needs status "
                     "'completed')",
                     a->value, cadre_code_name(CADRE_CODE_STATUS, status));
@@ -801,10 +797,10 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
         int why = parse_score(a->value, &p.score_hundredths);
         p.has_score = why == SCORE_OK;
         if (why == SCORE_INVALID)
-            bad(L, line, "invalid score '%s' (a decimal from 0 to 10)",
+            data_error(L, line, "invalid score '%s' (a decimal from 0 to 10)",
                 a->value);
         else if (why == SCORE_TOO_PRECISE)
-            bad(L, line, "invalid score '%s' (at most two decimals)",
+            data_error(L, line, "invalid score '%s' (at most two decimals)",
                 a->value);
     }
     if ((a = L->attr[A_ISSUED]))
@@ -813,7 +809,7 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
         const char *no = take_text(L, a->value, a->len, E_PARTICIPANT,
                                    "certificate-no", line);
         if (no && !*no) {
-            bad(L, line, "empty attribute 'certificate-no' on <participant>");
+            data_error(L, line, "empty attribute 'certificate-no' on <participant>");
         } else if (no) {
             p.certificate_no = no;
             uint32_t old;
@@ -823,7 +819,7 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
                 out_of_memory(L, line);
             } else if (added == 0) {
                 cadre_source s = participant_src(r, old);
-                bad(L, line,
+                data_error(L, line,
                     "duplicate certificate number '%s' (first at %s:%u)",
                     p.certificate_no, r->files[s.file], s.line);
             }
@@ -854,7 +850,7 @@ static void start_leaf(loader *L, elem e, const cadre_xml_attr *attrs,
     take_attrs(L, e, attrs, n, allowed, line);
     elem parent = L->open[2];
     if (L->seen & BIT(e))
-        bad(L, line, "duplicate element <%s> in <%s>", elem_names[e],
+        data_error(L, line, "duplicate element <%s> in <%s>", elem_names[e],
             elem_names[parent]);
     L->seen |= BIT(e);
     const cadre_xml_attr *a;
@@ -885,10 +881,10 @@ static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
     L->open[depth] = e;
     if (e == E_UNKNOWN) {
         if (depth == 0) {
-            bad(L, line, "root element is <%s>, expected <records>", name);
+            data_error(L, line, "root element is <%s>, expected <records>", name);
             return 1;
         }
-        bad(L, line, "unknown element <%s> in <%s>", name,
+        data_error(L, line, "unknown element <%s> in <%s>", name,
             elem_names[parent]);
         L->skip_depth = depth;
         return L->gave_up;
@@ -915,7 +911,7 @@ static const char *need_text(loader *L, elem e, char *text, size_t len,
 {
     const char *k = take_text(L, text, len, e, NULL, line);
     if (k && !*k) {
-        bad(L, line, "empty <%s>", elem_names[e]);
+        data_error(L, line, "empty <%s>", elem_names[e]);
         return NULL;
     }
     return k;
@@ -938,7 +934,7 @@ static void end_cadre_field(loader *L, elem e, char *text, size_t len,
         return;
     case E_PARTY_MEMBER:
         if (!is_blank(text, len))
-            bad(L, line, "unexpected text in <%s>", name);
+            data_error(L, line, "unexpected text in <%s>", name);
         return;
     default:
         break;
@@ -947,9 +943,9 @@ static void end_cadre_field(loader *L, elem e, char *text, size_t len,
     const char *v = trim(text, &len);
     if (e == E_BIRTH_DATE) {
         if (!*v)
-            bad(L, line, "empty <%s>", name);
+            data_error(L, line, "empty <%s>", name);
         else if (cadre_date_parse(v, CADRE_DATE_YEAR_OK, &c->birth) < 0)
-            bad(L, line,
+            data_error(L, line,
                 "invalid date '%s' in <%s> (expected YYYY-MM-DD or YYYY)", v,
                 name);
         return;
@@ -968,7 +964,7 @@ static void end_cadre_field(loader *L, elem e, char *text, size_t len,
         if (codes[i].e != e)
             continue;
         if (!*v) {
-            bad(L, line, "empty <%s>", name);
+            data_error(L, line, "empty <%s>", name);
             return;
         }
         int code = take_code(L, codes[i].kind, name, v, line);
@@ -1022,7 +1018,7 @@ static int on_end(void *ctx, const char *name, char *text, size_t len,
     case E_RECORDS: case E_UNITS: case E_CADRES: case E_COURSES:
     case E_UNIT: case E_PARTICIPANT: case E_CADRE: case E_COURSE:
         if (!is_blank(text, len))
-            bad(L, line, "unexpected text in <%s>", elem_names[e]);
+            data_error(L, line, "unexpected text in <%s>", elem_names[e]);
         if (e == E_CADRE)
             end_cadre(L, line);
         else if (e == E_COURSE)
@@ -1042,16 +1038,10 @@ cadre_error cadre_records_load(cadre_records *recs, const char *path,
                                cadre_diags *diags)
 {
     struct cadre_records_internal *in = recs->in;
-    char **files = realloc(recs->files, (recs->n_files + 1) * sizeof *files);
-    if (files)
-        recs->files = files;
-    size_t *errs = realloc(in->file_errors,
-                           (recs->n_files + 1) * sizeof *errs);
-    if (errs)
-        in->file_errors = errs;
-    char *copy = strdup(path);
-    if (!files || !errs || !copy) {
-        free(copy);
+    bool room = GROW(recs->files, in->cap_files, recs->n_files + 1) &&
+                GROW(in->file_errors, in->cap_file_errors, recs->n_files + 1);
+    char *copy = room ? strdup(path) : NULL;
+    if (!copy) {
         cadre_diags_error(diags, NULL, 0, "out of memory reading '%s'", path);
         return CADRE_ENOMEM;
     }

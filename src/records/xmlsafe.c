@@ -85,7 +85,7 @@ static const bool control_lead[256] = {
     [0x7F] = 1, [0xC2] = 1,
 };
 
-static bool may_hold_control(const char *s, size_t len)
+static inline bool may_hold_control(const char *s, size_t len)
 {
     const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
     size_t i = 0;
@@ -441,30 +441,41 @@ static cadre_error io_error(cadre_diags *diags, const char *verb,
     return CADRE_EIO;
 }
 
-cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
-                            int max_depth, cadre_diags *diags)
+/* Open the file the user named for reading: a regular file only (a
+ * FIFO would wait for a writer, a device never end), noted as an input
+ * so that no output replaces it.  Its descriptor, or -1 after an error. */
+static int open_input(const char *path, cadre_diags *diags)
 {
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is
-     * refused below, as every file that is not a regular one. */
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
-        return io_error(diags, "open", path, errno);
+    if (fd < 0) {
+        io_error(diags, "open", path, errno);
+        return -1;
+    }
     struct stat st;
     int why = fstat(fd, &st) != 0 ? errno
               : S_ISDIR(st.st_mode) ? EISDIR
                                     : 0;
-    if (!why && !S_ISREG(st.st_mode)) {
-        close(fd);
+    if (!why && !S_ISREG(st.st_mode))
         cadre_diags_error(diags, NULL, 0,
                           "cannot read '%s': not a regular file", path);
-        return CADRE_EIO;
-    }
-    if (why) {
+    else if (why)
+        io_error(diags, "read", path, why);
+    if (why || !S_ISREG(st.st_mode)) {
         close(fd);
-        return io_error(diags, "read", path, why);
+        return -1;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     cadre_files_note_input(&st);
+    return fd;
+}
+
+cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
+                            int max_depth, cadre_diags *diags)
+{
+    int fd = open_input(path, diags);
+    if (fd < 0)
+        return CADRE_EIO;
     unsigned char *buf = malloc(READ_CHUNK);
     parser p = {.h = h, .path = path, .diags = diags, .max_depth = max_depth};
     p.stack = calloc((size_t)max_depth + 1, sizeof *p.stack);

@@ -13,7 +13,6 @@
 
 #include "util/arena.h"
 #include "cadre/template.h"
-#include "cadre/text.h"
 #include "records/xmlsafe.h"
 
 #define MAX_XML_DEPTH 32     /* elements nested in one file */
@@ -57,18 +56,11 @@ static char *keep(loader *ld, const char *s, size_t len)
 /* A copy of `len` bytes in NFC. */
 static char *keep_nfc(loader *ld, const char *s, size_t len)
 {
-    if (cadre_text_is_nfc(s, len))
-        return keep(ld, s, len);
-    size_t n;
-    char *nfc = cadre_text_nfc(s, len, &n);
-    if (!nfc) {
-        if (ld->status == CADRE_OK)
-            ld->status = CADRE_ENOMEM;
+    char *p = arena_strndup_nfc(&ld->t->in->mem, s, len);
+    if (!p && ld->status == CADRE_OK) {
+        ld->status = CADRE_ENOMEM;
         cadre_diags_error(ld->diags, ld->file, 0, "out of memory");
-        return NULL;
     }
-    char *p = keep(ld, nfc, n);
-    free(nfc);
     return p;
 }
 

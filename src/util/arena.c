@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadre/text.h"
 #include "arena.h"
 #include "bigmem.h"
 
@@ -76,4 +77,15 @@ char *arena_strndup(arena *a, const char *s, size_t len)
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
+}
+
+char *arena_strndup_nfc(arena *a, const char *s, size_t len)
+{
+    if (cadre_text_is_nfc(s, len))
+        return arena_strndup(a, s, len);
+    size_t n;
+    char *nfc = cadre_text_nfc(s, len, &n);
+    char *kept = nfc ? arena_strndup(a, nfc, n) : NULL;
+    free(nfc);
+    return kept;
 }

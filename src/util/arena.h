@@ -25,4 +25,7 @@ void *arena_alloc(arena *a, size_t n);
 /* A NUL-terminated copy of `len` bytes of `s`, or NULL. */
 char *arena_strndup(arena *a, const char *s, size_t len);
 
+/* The same in Unicode NFC (`s` valid UTF-8), or NULL when out of memory. */
+char *arena_strndup_nfc(arena *a, const char *s, size_t len);
+
 #endif
