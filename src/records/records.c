@@ -150,7 +150,11 @@ static elem child_of(elem parent, const char *name, const char **known)
 
 /* The attributes of the format. */
 typedef enum attr_name {
-    A_VERSION, A_AS_OF, A_ISSUER, A_PLACE, A_SIGNER, A_SIGNER_TITLE, A_ID, A_NAME, A_LEVEL, A_PARENT, A_UNIT, A_LEADER, A_TYPE, A_MODE, A_START, A_END, A_CADRE, A_STATUS, A_GRADE, A_SCORE, A_CERTIFICATE_NO, A_ISSUED, A_SINCE, A_TITLE, A_GOVERNING_BODY,
+    A_VERSION, A_AS_OF, A_ISSUER, A_PLACE, A_SIGNER, A_SIGNER_TITLE,
+    A_ID, A_NAME, A_LEVEL, A_PARENT, A_UNIT, A_LEADER,
+    A_TYPE, A_MODE, A_START, A_END,
+    A_CADRE, A_STATUS, A_GRADE, A_SCORE, A_CERTIFICATE_NO, A_ISSUED,
+    A_SINCE, A_TITLE, A_GOVERNING_BODY,
     A_COUNT /* ends a list of allowed ones */
 } attr_name;
 
@@ -204,7 +208,7 @@ typedef struct loader {
     const char *known_attr[A_COUNT]; /* ... and attribute name */
     const cadre_xml_attr *attr[A_COUNT]; /* the current element's, by name
                                             (take_attrs()) */
-    int skip_depth;          /* inside an unknown element at this depth, or -1 */
+    int skip_depth;          /* in an unknown element at this depth, or -1 */
     cadre_cadre cadre;       /* the cadre being read */
     const char *cadre_unit;  /* its unit's id, until resolved */
     uint32_t cadre_hash;     /* of its id, in the cadres' map */
@@ -266,11 +270,15 @@ static size_t tidy(loader *L, char *s, size_t len, elem e, const char *attr,
     len = cadre_text_tidy(s, len, &folded);
     *nfc = !(folded & CADRE_TIDY_NFC_UNKNOWN);
     folded &= ~(unsigned)CADRE_TIDY_NFC_UNKNOWN;
-    static const struct { unsigned bit; const char *from, *to; } lookalikes[] = {
+    static const struct {
+        unsigned bit;
+        const char *from, *to;
+    } lookalikes[] = {
         {CADRE_TIDY_ETH, "'Ð' (U+00D0)", "'Đ' (U+0110)"},
         {CADRE_TIDY_SMALL_ETH, "'ð' (U+00F0)", "'đ' (U+0111)"},
     };
-    for (size_t i = 0; folded && i < sizeof lookalikes / sizeof *lookalikes; i++) {
+    for (size_t i = 0; folded && i < sizeof lookalikes / sizeof *lookalikes;
+         i++) {
         if (!(folded & lookalikes[i].bit))
             continue;
         if (attr)
@@ -398,8 +406,8 @@ static int take_code(loader *L, cadre_code_kind kind, const char *what,
 {
     int v = cadre_code_parse(kind, value);
     if (v < 0)
-        data_error(L, line, "invalid %s '%s' (expected one of: %s)", what, value,
-            cadre_code_list(kind));
+        data_error(L, line, "invalid %s '%s' (expected one of: %s)", what,
+                   value, cadre_code_list(kind));
     return v;
 }
 
@@ -408,8 +416,8 @@ static bool take_date_attr(loader *L, const cadre_xml_attr *a,
 {
     if (cadre_date_parse(a->value, 0, out) == 0)
         return true;
-    data_error(L, line, "invalid date '%s' in '%s' (expected YYYY-MM-DD)", a->value,
-        a->name);
+    data_error(L, line, "invalid date '%s' in '%s' (expected YYYY-MM-DD)",
+               a->value, a->name);
     return false;
 }
 
@@ -420,8 +428,8 @@ static bool take_bool(loader *L, const cadre_xml_attr *a, unsigned long line,
         *out = a->value[0] == 't';
         return true;
     }
-    data_error(L, line, "invalid %s '%s' (expected one of: true, false)", a->name,
-        a->value);
+    data_error(L, line, "invalid %s '%s' (expected one of: true, false)",
+               a->name, a->value);
     return false;
 }
 
@@ -561,8 +569,8 @@ static void root_text(loader *L, const cadre_xml_attr *a, const char **field,
     if (!v || !*v) {
         return; /* out of memory (reported), or nothing said */
     } else if (*field && strcmp(*field, v) != 0) {
-        data_error(L, line, "%s '%s' disagrees with '%s' given in %s", a->name, v,
-            *field, L->recs->files[*set_by]);
+        data_error(L, line, "%s '%s' disagrees with '%s' given in %s", a->name,
+                   v, *field, L->recs->files[*set_by]);
     } else if (!*field) {
         *field = v;
         *set_by = L->file;
@@ -572,7 +580,9 @@ static void root_text(loader *L, const cadre_xml_attr *a, const char **field,
 static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
                           unsigned long line)
 {
-    static const attr_name allowed[] = {A_VERSION, A_AS_OF, A_ISSUER, A_PLACE, A_SIGNER, A_SIGNER_TITLE, A_COUNT};
+    static const attr_name allowed[] = {
+        A_VERSION, A_AS_OF, A_ISSUER, A_PLACE, A_SIGNER, A_SIGNER_TITLE,
+        A_COUNT};
     cadre_records *r = L->recs;
     take_attrs(L, E_RECORDS, attrs, n, allowed, line);
     const cadre_xml_attr *v = need_attr(L, E_RECORDS, A_VERSION, line);
@@ -605,7 +615,8 @@ static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
 static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
                        unsigned long line)
 {
-    static const attr_name allowed[] = {A_ID, A_NAME, A_LEVEL, A_PARENT, A_COUNT};
+    static const attr_name allowed[] = {A_ID, A_NAME, A_LEVEL, A_PARENT,
+                                        A_COUNT};
     cadre_records *r = L->recs;
     take_attrs(L, E_UNIT, attrs, n, allowed, line);
     cadre_unit u = {.id = "", .name = "", .parent = CADRE_NONE,
@@ -685,7 +696,8 @@ static void end_cadre(loader *L, unsigned long line)
     cadre_records *r = L->recs;
     for (elem e = E_FULL_NAME; e <= E_PARTY_MEMBER; e++)
         if ((cadre_required & BIT(e)) && !(L->seen & BIT(e)))
-            data_error(L, line, "missing element <%s> in <cadre>", elem_names[e]);
+            data_error(L, line, "missing element <%s> in <cadre>",
+                       elem_names[e]);
     if (!RESERVE(r->cadres, L->in->cap_cadres, r->n_cadres)) {
         out_of_memory(L, line);
         return;
@@ -702,7 +714,8 @@ static void end_cadre(loader *L, unsigned long line)
 static void start_course(loader *L, const cadre_xml_attr *attrs, size_t n,
                          unsigned long line)
 {
-    static const attr_name allowed[] = {A_ID, A_TYPE, A_MODE, A_START, A_END, A_COUNT};
+    static const attr_name allowed[] = {A_ID, A_TYPE, A_MODE, A_START, A_END,
+                                        A_COUNT};
     cadre_records *r = L->recs;
     take_attrs(L, E_COURSE, attrs, n, allowed, line);
     cadre_course c = {.id = "", .title = "", .organizer = "",
@@ -757,14 +770,17 @@ static void end_course(loader *L, unsigned long line)
     cadre_course *c = &L->recs->courses[L->course];
     for (elem e = E_TITLE; e <= E_SIGNER; e++)
         if ((course_required & BIT(e)) && !(L->seen & BIT(e)))
-            data_error(L, line, "missing element <%s> in <course>", elem_names[e]);
+            data_error(L, line, "missing element <%s> in <course>",
+                       elem_names[e]);
     c->count = (uint32_t)(L->recs->n_participants - c->first);
 }
 
 static void start_participant(loader *L, const cadre_xml_attr *attrs,
                               size_t n, unsigned long line)
 {
-    static const attr_name allowed[] = {A_CADRE, A_STATUS, A_GRADE, A_SCORE, A_CERTIFICATE_NO, A_ISSUED, A_COUNT};
+    static const attr_name allowed[] = {
+        A_CADRE, A_STATUS, A_GRADE, A_SCORE, A_CERTIFICATE_NO, A_ISSUED,
+        A_COUNT};
     cadre_records *r = L->recs;
     take_attrs(L, E_PARTICIPANT, attrs, n, allowed, line);
     cadre_participant p = {.cadre = CADRE_NONE, .course = L->course,
@@ -809,7 +825,8 @@ static void start_participant(loader *L, const cadre_xml_attr *attrs,
         const char *no = take_text(L, a->value, a->len, E_PARTICIPANT,
                                    "certificate-no", line);
         if (no && !*no) {
-            data_error(L, line, "empty attribute 'certificate-no' on <participant>");
+            data_error(L, line,
+                       "empty attribute 'certificate-no' on <participant>");
         } else if (no) {
             p.certificate_no = no;
             uint32_t old;
@@ -881,7 +898,8 @@ static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
     L->open[depth] = e;
     if (e == E_UNKNOWN) {
         if (depth == 0) {
-            data_error(L, line, "root element is <%s>, expected <records>", name);
+            data_error(L, line, "root element is <%s>, expected <records>",
+                       name);
             return 1;
         }
         data_error(L, line, "unknown element <%s> in <%s>", name,

@@ -251,7 +251,8 @@ size_t cadre_text_tidy(char *s, size_t len, unsigned *folded)
         gap = false;
         /* U+00D0 and U+00F0 are C3 90 and C3 B0; U+0110 and U+0111 are
          * C4 90 and C4 91: the same length, so in place. */
-        if (c == 0xC3 && r + 1 < len && (p[r + 1] == 0x90 || p[r + 1] == 0xB0)) {
+        if (c == 0xC3 && r + 1 < len &&
+            (p[r + 1] == 0x90 || p[r + 1] == 0xB0)) {
             bool small = p[r + 1] == 0xB0;
             found |= small ? CADRE_TIDY_SMALL_ETH : CADRE_TIDY_ETH;
             p[w++] = 0xC4;
