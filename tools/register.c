@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cadre/register.h"
+#include "cadre/verify.h"
 #include "common.h"
 
 static const char usage[] =
@@ -19,6 +20,10 @@ static const char usage[] =
     "  export -o FILE.xlsx     the sổ gốc and its appendix (phụ lục)\n"
     "  revoke NUMBER --reason TEXT --decision TEXT [--date YYYY-MM-DD]\n"
     "                          revoke a certificate (default date: today)\n"
+    "  export-revocations --sign-key KEY -o FILE\n"
+    "                          the revoked certificates as a revocation list\n"
+    "                          signed with KEY, for cadre-verify and the\n"
+    "                          verification page (docs/verify.md)\n"
     "  check DIR               is every PDF in DIR a certificate as issued?\n"
     "  import [-t TEMPLATE] [--course ID]... FILE...\n"
     "                          enter the certificate numbers records hold\n"
@@ -230,6 +235,68 @@ static int cmd_revoke(const struct call *c)
     return done(tool_status(err, false));
 }
 
+/* The revoked certificates, signed: what cadre-verify --revocations and
+ * the verification page read (verify.h). */
+static cadre_error write_revocations(cadre_register *reg, const cadre_key *key,
+                                     const char *out, size_t *n,
+                                     cadre_diags *diags)
+{
+    cadre_register_revocation *v = NULL;
+    cadre_revocations *list = cadre_revocations_new();
+    time_t now;
+    cadre_error err = list ? cadre_source_date_get(&now, diags) : CADRE_ENOMEM;
+    if (!err)
+        err = cadre_register_revocations(reg, &v, n, diags);
+    for (size_t i = 0; !err && i < *n; i++) {
+        cadre_revocation r = { v[i].number, v[i].date, v[i].decision,
+                               v[i].reason };
+        err = cadre_revocations_add(list, &r, diags);
+    }
+    /* the list's day in Vietnam, which keeps UTC+7 all year */
+    if (!err)
+        err = cadre_revocations_write(list, key,
+                                      cadre_date_from_days((long)((now + 7 * 3600) / 86400)),
+                                      out, diags);
+    cadre_register_revocations_free(v, *n);
+    cadre_revocations_free(list);
+    return err;
+}
+
+static int cmd_export_revocations(const struct call *c)
+{
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"sign-key", required_argument, NULL, 'k'},
+        {NULL, 0, NULL, 0}};
+    const char *out = NULL, *keyfile = NULL;
+    int opt;
+    while ((opt = next_option(c, "o:", longs)) != -1) {
+        if (opt == 'o')
+            out = optarg;
+        else if (opt == 'k')
+            keyfile = optarg;
+        else
+            return tool_bad_option(usage);
+    }
+    if (!out || !keyfile || optind != c->argc)
+        return tool_usage_error(usage, "export-revocations: give --sign-key "
+                                "KEY and -o FILE and nothing else");
+    cadre_key *key = cadre_key_load(keyfile, c->diags);
+    cadre_register *reg = NULL;
+    int status = TOOL_EXIT_USAGE;
+    if (key && open_register(c, &reg, &status)) {
+        size_t n = 0;
+        cadre_error err = write_revocations(reg, key, out, &n, c->diags);
+        status = tool_status(err, false);
+        if (!err)
+            printf("%s: %zu revoked certificate%s, signed with key %s\n", out,
+                   n, n == 1 ? "" : "s", cadre_key_id(key));
+    }
+    cadre_register_close(reg);
+    cadre_key_free(key);
+    return done(status);
+}
+
 static void check_one(const char *file, cadre_register_verdict v,
                       const cadre_register_entry *e, void *ctx)
 {
@@ -274,6 +341,7 @@ static const struct command {
     { "revoke", cmd_revoke },
     { "check", cmd_check },
     { "import", cmd_import },
+    { "export-revocations", cmd_export_revocations },
 };
 
 int main(int argc, char **argv)

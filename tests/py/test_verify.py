@@ -32,6 +32,7 @@ report = VERDICTS.report
 
 
 def tool(name, args, **kw):
+    """Run cadre-NAME with `args`; its CompletedProcess, text."""
     return subprocess.run([os.path.join(BIN, "cadre-" + name)] + args,
                           capture_output=True, text=True, **kw)
 
@@ -158,6 +159,7 @@ def run_tests(work):
             ("key id:       " + kid) in r.stdout, r.stdout + r.stderr)
         forgeries(work, texts[0], seed, pub, trusted)
     scans(work, combined, pub, key)
+    register_revocations(work, key, pub, trusted)
 
 
 def forgeries(work, text, seed, pub, trusted):
@@ -249,6 +251,46 @@ def scans(work, combined, pub, key):
            r.stdout.startswith(png + ": valid\n") and r.stderr ==
            "cadre-verify: cannot read '%s': not a PDF, PNG or JPEG file "
            "(told by its content)\n" % a4, r.stdout + r.stderr)
+
+
+def register_revocations(work, key, pub, trusted):
+    """Certificates sealed through a register (cadre-cert --register-db),
+    one revoked (cadre-register revoke) and the list exported signed
+    (export-revocations): read by sealfmt, and by cadre-verify, which
+    shows that one as revoked and the others valid."""
+    reg = os.path.join(work, "so-goc.sqlite")
+    out = os.path.join(work, "so-goc")
+    lst = os.path.join(work, "revocations.txt")
+    steps = [
+        tool("register", [reg, "create"]),
+        tool("cert", ["--course", "K1", "--sign-key", key, "--register-db",
+                      reg, "-o", out, RECORDS]),
+        tool("register", [reg, "revoke", "2/2019/CC", "--reason",
+                          "Cấp nhầm người", "--decision", "15/QĐ-TTBD",
+                          "--date", "2020-03-02"]),
+        tool("register", [reg, "export-revocations", "--sign-key", key,
+                          "-o", lst],
+             env=dict(os.environ, SOURCE_DATE_EPOCH="1583193600")),
+    ]
+    bad = [r for r in steps if r.returncode != 0]
+    if bad:
+        report("register-export-revocations", False, bad[0].stderr)
+        return
+    data = open(lst, "rb").read()
+    try:
+        entries = sealfmt.read_revocation_list(data, trusted)
+    except Exception as e:  # a list sealfmt cannot read is the failure
+        entries = repr(e)
+    report("register-export-revocations", entries ==
+           {"2/2019/CC": ("2020-03-02", "15/QĐ-TTBD", "Cấp nhầm người")} and
+           b"\ndate 2020-03-03\n" in data, repr(entries))
+    pdfs = sorted(os.path.join(out, f) for f in os.listdir(out))
+    r = tool("verify", ["-q", "--trusted", pub, "--revocations", lst] + pdfs)
+    want = ["%s page 1: %s" % (p, "revoked on 02/03/2020, decision "
+                               "'15/QĐ-TTBD', reason 'Cấp nhầm người'"
+                               if "2-2019-CC" in p else "valid") for p in pdfs]
+    report("verify-register-revoked", r.returncode == 1 and
+           r.stdout.splitlines() == want, r.stdout + r.stderr)
 
 
 if __name__ == "__main__":

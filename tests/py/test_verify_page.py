@@ -4,9 +4,9 @@ Chromium, Debian's: a seal read by zbarimg from a rendered certificate
 shows every field in Vietnamese; a seal with one changed letter, one made
 with another key and one cut short show invalid and no field; a revoked
 certificate shows revoked when the page is served (over HTTP from
-127.0.0.1) with its revocation list beside it, and a page opened from a
-file says it cannot fetch the list.  Forgeries and lists are made by
-tests/py/sealfmt.py, not by our code.  The page itself must fetch nothing
+127.0.0.1) with the list cadre-register export-revocations wrote beside it, and a page opened from a
+file says it cannot fetch the list, and a list changed after signing is
+refused.  Forgeries are made by tests/py/sealfmt.py, not by our code.  The page itself must fetch nothing
 (no external script, style or image; a Content-Security-Policy of
 default-src 'none').  Prints "ok NAME" / "FAIL NAME" lines."""
 import hashlib
@@ -146,11 +146,15 @@ def run_tests(work):
            "default-src 'none'" in refs.csp and kid in text,
            "references %r, CSP %r" % (refs.refs, refs.csp))
 
-    # A real seal: cadre-cert seals, poppler renders, zbarimg reads.
+    # A real seal: cadre-cert seals through a register, poppler renders,
+    # zbarimg reads.
+    key = os.path.join(keys, kid + ".key")
+    reg = os.path.join(work, "so-goc.sqlite")
     pdf = os.path.join(work, "c.pdf")
+    tool("register", [reg, "create"])
     r = tool("cert", ["--course", "K1", "--cadre", "DL0002", "--sign-key",
-                      os.path.join(keys, kid + ".key"), "--combined", pdf,
-                      RECORDS])
+                      key, "--register-db", reg, "-o",
+                      os.path.join(work, "so-goc"), "--combined", pdf, RECORDS])
     subprocess.run(["pdftoppm", "-png", "-r", "300", "-singlefile", pdf,
                     os.path.join(work, "c")], capture_output=True)
     qr = subprocess.run(["zbarimg", "-q", "--raw", os.path.join(work, "c.png")],
@@ -197,11 +201,16 @@ def run_tests(work):
                "fields" in p.hidden and not p.text("f-name"),
                "%s: %s" % (p.status(), p.text("verdict")))
 
-    # Served with its revocation list beside it.
-    lst = sealfmt.revocation_list(
-        [("2/2019/CC", "2020-01-15", "12/QĐ-TTBD", "Cấp trùng")], "2020-01-20",
-        seed)
-    open(os.path.join(site, "revocations.txt"), "wb").write(lst)
+    # Served with its revocation list beside it, as the register exports
+    # it after a revocation.
+    tool("register", [reg, "revoke", "2/2019/CC", "--reason", "Cấp trùng",
+                      "--decision", "12/QĐ-TTBD", "--date", "2020-01-15"])
+    r = tool("register", [reg, "export-revocations", "--sign-key", key, "-o",
+                          os.path.join(site, "revocations.txt")])
+    if r.returncode != 0:
+        report("served-revoked", False, r.stderr)
+        return
+    lst = open(os.path.join(site, "revocations.txt"), "rb").read()
     srv, base = serve(site)
     try:
         p = Page(dump_dom(base + "#" + frag, work))
