@@ -2,7 +2,6 @@
  * Drawing is in pdf_draw.c, pdf_image.c and pdf_text.c. */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,54 +13,6 @@
 #include "cadre/text.h"
 #include "pdf_internal.h"
 #include "util/grow.h"
-
-/* libharu calls this on every error.  Jumping back to the public function
- * is the only safe way out: without it libharu keeps going on a document
- * in an error state. */
-static void on_error(HPDF_STATUS status, HPDF_STATUS detail, void *data)
-{
-    cadre_pdf *pdf = data;
-    pdf->hpdf_status = status;
-    pdf->hpdf_detail = detail;
-    if (pdf->armed) {
-        pdf->armed = 0;
-        longjmp(pdf->jump, 1);
-    }
-}
-
-cadre_error pdf_fail(cadre_pdf *pdf, cadre_error err, const char *fmt, ...)
-{
-    pdf->armed = 0;
-    if (pdf->err != CADRE_OK)
-        return pdf->err;
-    pdf->err = err;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(pdf->msg, sizeof pdf->msg, fmt, ap);
-    va_end(ap);
-    return err;
-}
-
-cadre_error pdf_jumped(cadre_pdf *pdf, const char *what)
-{
-    cadre_error err = pdf->hpdf_status == HPDF_FAILD_TO_ALLOC_MEM
-                          ? CADRE_ENOMEM
-                          : pdf->hpdf_status == HPDF_FILE_IO_ERROR ? CADRE_EIO
-                                                                   : CADRE_EPDF;
-    return pdf_fail(pdf, err, "%s: libharu error 0x%04X (detail %u)", what,
-                    (unsigned)pdf->hpdf_status, (unsigned)pdf->hpdf_detail);
-}
-
-cadre_error pdf_ready(cadre_pdf *pdf)
-{
-    if (pdf->err)
-        return pdf->err;
-    if (!pdf->page || pdf->saved)
-        return pdf_fail(pdf, CADRE_EINVALID, pdf->saved
-                                                 ? "drawing after saving"
-                                                 : "drawing before the first page");
-    return CADRE_OK;
-}
 
 /* The settings of every document; false when libharu failed. */
 static bool setup(cadre_pdf *pdf)
@@ -88,7 +39,7 @@ cadre_pdf *cadre_pdf_new(cadre_pdf_fonts *fonts)
     pdf->fonts = fonts;
     pdf->level = Z_DEFAULT_COMPRESSION;
     pdf->fill = CADRE_PDF_NONE;
-    pdf->doc = HPDF_New(on_error, pdf);
+    pdf->doc = HPDF_New(pdf_on_error, pdf);
     if (!pdf->doc || !setup(pdf)) {
         cadre_pdf_free(pdf);
         return NULL;
@@ -187,12 +138,33 @@ static void *info_string(cadre_pdf *pdf, const char *nfc)
     return obj;
 }
 
+/* Add the properties to the Info dictionary: apart from
+ * cadre_pdf_set_info(), so that nothing it computed lives across the
+ * jump. */
+static cadre_error add_info(cadre_pdf *pdf, const char *const keys[3],
+                            char *const nfc[3])
+{
+    pdf->armed = 1;
+    if (setjmp(pdf->jump))
+        return pdf_jumped(pdf, "cannot set the document's properties");
+    for (int i = 0; i < 3; i++) {
+        if (!nfc[i])
+            continue;
+        void *s = info_string(pdf, nfc[i]);
+        if (!s)
+            return pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
+        HPDF_Dict_Add(pdf->doc->info, keys[i], s);
+    }
+    pdf->armed = 0;
+    return CADRE_OK;
+}
+
 cadre_error cadre_pdf_set_info(cadre_pdf *pdf, const char *title,
                                const char *author, const char *subject)
 {
     if (pdf->err)
         return pdf->err;
-    const char *keys[3] = { "Title", "Author", "Subject" };
+    const char *const keys[3] = { "Title", "Author", "Subject" };
     const char *values[3] = { title, author, subject };
     char *nfc[3] = { NULL, NULL, NULL };
     cadre_error err = CADRE_OK;
@@ -206,19 +178,8 @@ cadre_error cadre_pdf_set_info(cadre_pdf *pdf, const char *title,
         else if (!(nfc[i] = cadre_text_nfc(values[i], len, NULL)))
             err = pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
     }
-    pdf->armed = 1;
-    if (err == CADRE_OK && setjmp(pdf->jump))
-        err = pdf_jumped(pdf, "cannot set the document's properties");
-    for (int i = 0; i < 3 && err == CADRE_OK; i++) {
-        if (!nfc[i])
-            continue;
-        void *s = info_string(pdf, nfc[i]);
-        if (!s)
-            err = pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
-        else
-            HPDF_Dict_Add(pdf->doc->info, keys[i], s);
-    }
-    pdf->armed = 0;
+    if (err == CADRE_OK)
+        err = add_info(pdf, keys, nfc);
     for (int i = 0; i < 3; i++)
         free(nfc[i]);
     return err;

@@ -30,7 +30,7 @@
 
 struct pdf_doc_font *pdf_doc_font(cadre_pdf *pdf, int face, int which)
 {
-    const struct face *f = &pdf->fonts->faces[face];
+    const struct pdf_face *f = &pdf->fonts->faces[face];
     if (which == 1 && f->ttf[1] == f->ttf[0])
         which = 0;
     size_t slot = 2 * (size_t)face + (size_t)which;

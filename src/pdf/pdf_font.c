@@ -44,7 +44,7 @@ cadre_pdf_fonts *cadre_pdf_fonts_new(void)
     return fonts;
 }
 
-static void face_release(struct face *f)
+static void face_release(struct pdf_face *f)
 {
     free(f->family);
     free(f->label);
@@ -305,11 +305,11 @@ int cadre_pdf_fonts_add(cadre_pdf_fonts *fonts, const char *family,
     }
     bool have_sub = find_subset(&full, style, &sub);
 
-    struct face *grown = realloc(fonts->faces, (fonts->n + 1) * sizeof *grown);
+    struct pdf_face *grown = realloc(fonts->faces, (fonts->n + 1) * sizeof *grown);
     if (!grown)
         goto nomem;
     fonts->faces = grown;
-    struct face *f = &fonts->faces[fonts->n];
+    struct pdf_face *f = &fonts->faces[fonts->n];
     memset(f, 0, sizeof *f);
     f->style = style;
     f->family = strdup(family);

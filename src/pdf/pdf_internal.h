@@ -4,6 +4,7 @@
  * The modules, each using only those above it:
  *   pdf_ttf.c      TrueType files: characters, glyphs, advances, subsets
  *   pdf_font.c     font sets: fontconfig, Vietnamese coverage (pdf.h)
+ *   pdf_error.c    a document's errors: libharu's and ours
  *   pdf_content.c  a page's content stream, written by us and compressed
  *   pdf_embed.c    the fonts of one document: CIDs drawn, written at save
  *   pdf_draw.c     vector graphics and QR codes (pdf.h)
@@ -81,7 +82,7 @@ bool pdf_ttf_subset(const struct pdf_ttf *t, const uint16_t *glyphs,
 /* Font sets (pdf_font.c).                                             */
 
 /* One face: a file to draw with and the full font behind it. */
-struct face {
+struct pdf_face {
     char *family;             /* as asked for */
     int style;                /* cadre_pdf_style */
     char *label;              /* "Noto Serif Bold", for messages */
@@ -91,7 +92,7 @@ struct face {
 };
 
 struct cadre_pdf_fonts {
-    struct face *faces;
+    struct pdf_face *faces;
     size_t n;
 };
 
@@ -173,16 +174,19 @@ static inline double pdf_y(const cadre_pdf *pdf, double mm)
     return pdf->page_h - (mm * CADRE_PDF_PT_PER_MM + pdf->dy);
 }
 
-/* Record the first error of the document; returns it (pdf.c). */
+/* libharu's error callback; `data` is the document (pdf_error.c). */
+void pdf_on_error(HPDF_STATUS status, HPDF_STATUS detail, void *data);
+
+/* Record the first error of the document; returns it (pdf_error.c). */
 cadre_error pdf_fail(cadre_pdf *pdf, cadre_error err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Called by public functions after libharu jumped back: turn libharu's
- * status into our error and message (pdf.c). */
+ * status into our error and message (pdf_error.c). */
 cadre_error pdf_jumped(cadre_pdf *pdf, const char *what);
 
 /* The checks every drawing function starts with: no earlier error, a
- * page to draw on (pdf.c). */
+ * page to draw on (pdf_error.c). */
 cadre_error pdf_ready(cadre_pdf *pdf);
 
 /* Decode one code point of valid UTF-8 at *p and advance. */

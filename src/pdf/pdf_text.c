@@ -37,7 +37,7 @@ static const char *prepare(cadre_pdf *pdf, const char *text)
 /* Which file of the face prints all of `text`: 0 the subset, 1 the full
  * font, -1 neither (*missing the first code point lacking).  Control
  * characters print as spaces. */
-static int choose(const struct face *f, const char *text, uint32_t *missing)
+static int choose(const struct pdf_face *f, const char *text, uint32_t *missing)
 {
     int which = 0;
     const unsigned char *p = (const unsigned char *)text;
@@ -106,7 +106,7 @@ static bool run_init(cadre_pdf *pdf, const cadre_pdf_font *font,
     }
     if (!(r->text = prepare(pdf, text)))
         return false;
-    struct face *f = &pdf->fonts->faces[font->face];
+    struct pdf_face *f = &pdf->fonts->faces[font->face];
     uint32_t missing = 0;
     int which = choose(f, r->text, &missing);
     if (which < 0) {
