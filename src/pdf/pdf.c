@@ -1,7 +1,6 @@
 /* pdf.c - documents: pages, properties, bookmarks and saving (pdf.h).
  * Drawing is in pdf_draw.c, pdf_image.c and pdf_text.c. */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include <zlib.h>
 
+#include "cadre/date.h"
 #include "cadre/files.h"
 #include "cadre/text.h"
 #include "pdf_internal.h"
@@ -185,53 +185,36 @@ cadre_error cadre_pdf_set_info(cadre_pdf *pdf, const char *title,
     return err;
 }
 
-/* When the document is made: SOURCE_DATE_EPOCH when set (reproducible
- * builds), else now.  False with *why set when the variable is not a
- * number of seconds. */
-static bool creation_time(time_t *t, const char **why)
-{
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    if (!s || !*s) {
-        *t = time(NULL);
-        return true;
-    }
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    /* digits only, and a year the PDF date can write (before 10000) */
-    if (*end || errno || v < 0 || v > 253402300799LL || *s < '0' || *s > '9') {
-        *why = "SOURCE_DATE_EPOCH is not a number of seconds since 1970 "
-               "before the year 10000";
-        return false;
-    }
-    *t = (time_t)v;
-    return true;
-}
-
 void cadre_pdf_set_created(cadre_pdf *pdf, time_t t)
 {
     pdf->created = t;
 }
 
-/* CreationDate and ModDate, in UTC.  Must run while armed. */
+/* CreationDate and ModDate, in UTC: the document's own date when set,
+ * else SOURCE_DATE_EPOCH when set (cadre_source_date_get()), else now.
+ * Must run while armed. */
 static bool set_dates(cadre_pdf *pdf)
 {
     time_t t = pdf->created;
-    const char *why = NULL;
     struct tm tm;
-    if ((!t && !creation_time(&t, &why)) || !gmtime_r(&t, &tm)) {
-        pdf_fail(pdf, CADRE_EINVALID, "%s: '%s'",
-                 why ? why : "the date is out of range",
-                 getenv("SOURCE_DATE_EPOCH") ? getenv("SOURCE_DATE_EPOCH") : "");
+    cadre_diags d;
+    cadre_diags_init(&d, 1);
+    bool ok = (t || cadre_source_date_get(&t, &d) == CADRE_OK) &&
+              gmtime_r(&t, &tm);
+    if (!ok)
+        pdf_fail(pdf, CADRE_EINVALID, "%s",
+                 d.count ? d.items[0].message : "the date is out of range");
+    cadre_diags_release(&d);
+    if (!ok)
         return false;
-    }
-    char d[64];
-    snprintf(d, sizeof d, "D:%04d%02d%02d%02d%02d%02dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    char date[64];
+    snprintf(date, sizeof date, "D:%04d%02d%02d%02d%02d%02dZ",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
     HPDF_Dict_Add(pdf->doc->info, "CreationDate",
-                  HPDF_String_New(pdf->doc->mmgr, d, NULL));
+                  HPDF_String_New(pdf->doc->mmgr, date, NULL));
     HPDF_Dict_Add(pdf->doc->info, "ModDate",
-                  HPDF_String_New(pdf->doc->mmgr, d, NULL));
+                  HPDF_String_New(pdf->doc->mmgr, date, NULL));
     return true;
 }
 
