@@ -59,6 +59,7 @@ void cadre_pdf_free(cadre_pdf *pdf)
     free(pdf->content.b);
     free(pdf->packed.b);
     free(pdf->nfc);
+    free(pdf->words);
     free(pdf->lines);
     free(pdf);
 }

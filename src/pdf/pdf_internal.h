@@ -28,7 +28,8 @@
 
 #include "cadre/pdf.h"
 
-struct text_line; /* util/linebreak.h */
+struct line_word; /* util/linebreak.h */
+struct line_span;
 
 /* ------------------------------------------------------------------ */
 /* TrueType files (pdf_ttf.c).                                         */
@@ -160,7 +161,9 @@ struct cadre_pdf {
     int armed;
     HPDF_STATUS hpdf_status, hpdf_detail; /* libharu's codes, for messages */
     char *nfc;                 /* scratch: the NFC copy of the current text */
-    struct text_line *lines;   /* scratch: the lines of a text box */
+    struct line_word *words;   /* scratch: the words of a text box ... */
+    size_t words_cap;
+    struct line_span *lines;   /* ... and its lines */
     size_t lines_cap;
 };
 

@@ -6,6 +6,7 @@
 
 #include "cadre/text.h"
 #include "pdf_internal.h"
+#include "util/grow.h"
 #include "util/linebreak.h"
 
 /* ------------------------------------------------------------------ */
@@ -267,16 +268,19 @@ struct box_fit {
     size_t n;           /* lines */
 };
 
-/* Break the text into lines at most `max` units wide; false when out of
- * memory. */
+/* Break the text into lines at most `max` units wide (words wider cut
+ * between characters), into pdf->lines; false when out of memory. */
 static bool wrap(cadre_pdf *pdf, const struct run *r, double max, size_t *n)
 {
     struct line_breaker lb = { .measure = measure_units,
                                .ctx = (void *)r->ttf, .first = max,
-                               .width = max, .cut_words = true };
-    *n = break_lines(&lb, r->text, strlen(r->text), &pdf->lines,
-                     &pdf->lines_cap);
-    return *n > 0;
+                               .width = max, .cut = max };
+    size_t nw = line_words(&lb, r->text, strlen(r->text), &pdf->words,
+                           &pdf->words_cap);
+    if (nw == (size_t)-1 || !GROW(pdf->lines, pdf->lines_cap, nw + 1))
+        return false;
+    *n = line_fill(&lb, pdf->words, nw, pdf->lines, 0);
+    return true;
 }
 
 /* One line, shrunk from the font's size down to min-size (or further when
@@ -340,7 +344,7 @@ static bool draw_lines(cadre_pdf *pdf, const cadre_pdf_font *font,
     double left = pdf_x(pdf, box->x), full_w = box->w * CADRE_PDF_PT_PER_MM;
     double widest = 0, y = top;
     for (size_t i = 0; i < bf->n; i++) {
-        const struct text_line *l = &pdf->lines[i];
+        const struct line_span *l = &pdf->lines[i];
         double w = l->width * size / 1000, x = left;
         if (w > widest)
             widest = w;
@@ -349,8 +353,9 @@ static bool draw_lines(cadre_pdf *pdf, const cadre_pdf_font *font,
         else if (box->align == CADRE_PDF_RIGHT)
             x += full_w - w;
         y = top - bf->r->ascent * size - (double)i * bf->spacing * size;
-        if (l->len && !show(pdf, bf->r, font, size, x, y,
-                            bf->r->text + l->start, l->len))
+        if (l->end > l->start &&
+            !show(pdf, bf->r, font, size, x, y, bf->r->text + l->start,
+                  l->end - l->start))
             return false;
     }
     if (fit) {

@@ -143,34 +143,18 @@ static bool inside_char(const char *s, size_t i)
     return ((unsigned char)s[i] & 0xC0) == 0x80;
 }
 
-/* Bytes of the longest prefix of `len` bytes at `s` (whole characters,
- * at least one) that fits `maxw` mm; the whole does not. */
-static size_t fitting_prefix(layout *L, int face, double size, const char *s,
-                             size_t len, double maxw)
+/* The line breaker's measure (util/linebreak.h): mm at the layout's
+ * face and size. */
+struct measure_at {
+    layout *L;
+    int face;
+    double size;
+};
+
+static double measure_mm(void *ctx, const char *s, size_t len)
 {
-    size_t lo = 0, hi = len; /* lo fits (or is empty), hi does not */
-    for (;;) {
-        size_t mid = lo + (hi - lo) / 2;
-        while (mid > lo && inside_char(s, mid))
-            mid--;
-        if (mid == lo) {
-            mid = lo + (hi - lo) / 2 + 1;
-            while (mid < hi && inside_char(s, mid))
-                mid++;
-            if (mid >= hi)
-                break; /* no character boundary between lo and hi */
-        }
-        if (layout_width(L, face, size, s, mid) <= maxw)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    if (lo == 0) { /* not even one character fits: one anyway */
-        lo = 1;
-        while (lo < len && inside_char(s, lo))
-            lo++;
-    }
-    return lo;
+    const struct measure_at *m = ctx;
+    return layout_width(m->L, m->face, m->size, s, len);
 }
 
 /* The words of `s`, split at spaces, each measured.  A word wider than
@@ -180,54 +164,17 @@ static size_t fitting_prefix(layout *L, int face, double size, const char *s,
 static text_word *split_words(layout *L, int face, double size, const char *s,
                               double fit, size_t *nw)
 {
-    size_t len = strlen(s), n = 0, cap = 0;
+    struct measure_at m = { L, face, size };
+    struct line_breaker lb = { .measure = measure_mm, .ctx = &m,
+                               .cut = fit, .slack = 0.01 };
     text_word *w = NULL;
-    for (size_t i = 0; i < len;) {
-        while (i < len && s[i] == ' ')
-            i++;
-        size_t j = i;
-        while (j < len && s[j] != ' ')
-            j++;
-        for (bool cont = false; j > i; cont = true) {
-            if (!GROW(w, cap, n + 1)) {
-                L->oom = true;
-                *nw = n;
-                return w;
-            }
-            double width = layout_width(L, face, size, s + i, j - i);
-            size_t k = j - i;
-            if (width > fit + 0.01 && fit > 0) {
-                k = fitting_prefix(L, face, size, s + i, j - i, fit);
-                if (k < j - i)
-                    width = layout_width(L, face, size, s + i, k);
-            }
-            w[n++] = (text_word){ i, k, width, cont };
-            i += k;
-        }
-        i = j;
+    size_t cap = 0, n = line_words(&lb, s, strlen(s), &w, &cap);
+    if (n == (size_t)-1) {
+        L->oom = true;
+        n = 0;
     }
     *nw = n;
     return w;
-}
-
-/* Lines by filling each with as many words as fit: paragraphs. */
-static size_t fill_lines(const text_word *w, size_t n, double maxw,
-                         double indent, double space, text_line *ln)
-{
-    size_t nl = 0, i = 0;
-    while (i < n) {
-        size_t j = i + 1;
-        double lw = w[i].width;
-        double mw = maxw - (nl == 0 ? indent : 0);
-        while (j < n && !w[j].cont && lw + space + w[j].width <= mw) {
-            lw += space + w[j].width;
-            j++;
-        }
-        ln[nl++] = (text_line){ w[i].start, w[j - 1].start + w[j - 1].len,
-                                i, j, lw };
-        i = j;
-    }
-    return nl;
 }
 
 /* Words that begin a phrase in Vietnamese: a line broken before one does
@@ -280,53 +227,16 @@ static bool good_break(const char *s, const text_word *a, const text_word *b)
 #define BREAK_INSIDE 1e5 /* cost of a break that may split a word */
 #define ONE_LINE 6e4     /* cost of a line: one more line is cheaper than
                             a break inside a word, two more are not */
-#define PHRASE_WORDS 96  /* longer texts are filled line by line */
 
 /* Lines chosen as a whole (headings, titles, cells): as few and as even
- * as the width allows, broken between phrases where it can.  Returns the
- * number of lines, or 0 when out of memory. */
-static size_t phrase_lines(const char *s, const text_word *w, size_t n,
-                           double maxw, double indent, double space,
-                           text_line *ln)
+ * as the width allows, broken between phrases where it can. */
+static size_t phrase_lines(const struct line_breaker *lb, const char *s,
+                           const text_word *w, size_t n, text_line *ln)
 {
-    double best[PHRASE_WORDS + 1];
-    size_t next[PHRASE_WORDS + 1];
-    bool good[PHRASE_WORDS + 1];
+    bool good[LINE_BALANCE_MAX + 1];
     for (size_t j = 1; j < n; j++)
         good[j] = w[j].cont || good_break(s, &w[j - 1], &w[j]);
-    /* best[i]: words i.. laid out from the start of a line, the first
-     * line when i == 0 */
-    best[n] = 0;
-    for (size_t i = n; i-- > 0;) {
-        double mw = maxw - (i == 0 ? indent : 0), lw = -space;
-        best[i] = 1e300;
-        next[i] = i + 1;
-        for (size_t j = i + 1; j <= n; j++) {
-            if (j > i + 1 && w[j - 1].cont)
-                break; /* a piece of a cut word starts its own line */
-            lw += space + w[j - 1].width;
-            if (lw > mw && j > i + 1)
-                break;
-            double slack = mw - lw;
-            double c = ONE_LINE + best[j];
-            if (j < n)
-                c += slack * slack + (good[j] ? 0 : BREAK_INSIDE);
-            if (c < best[i]) {
-                best[i] = c;
-                next[i] = j;
-            }
-        }
-    }
-    size_t nl = 0;
-    for (size_t i = 0; i < n; i = next[i]) {
-        size_t j = next[i];
-        double lw = -space;
-        for (size_t k = i; k < j; k++)
-            lw += space + w[k].width;
-        ln[nl++] = (text_line){ w[i].start, w[j - 1].start + w[j - 1].len,
-                                i, j, lw };
-    }
-    return nl;
+    return line_balance(lb, w, n, good, ln);
 }
 
 size_t layout_wrap(layout *L, int face, double size, const char *s,
@@ -339,21 +249,19 @@ size_t layout_wrap(layout *L, int face, double size, const char *s,
     size_t n = *nw;
     *words = w;
     *lines = NULL;
-    double space = layout_width(L, face, size, " ", 1);
     text_line *ln = malloc((n + 1) * sizeof *ln);
     if (!ln) {
         L->oom = true;
         return 1;
     }
-    size_t nl;
-    if (!n) {
-        ln[0] = (text_line){ 0, 0, 0, 0, 0 };
-        nl = 1;
-    } else if (phrases && n > 1 && n <= PHRASE_WORDS) {
-        nl = phrase_lines(s, w, n, maxw, indent, space, ln);
-    } else {
-        nl = fill_lines(w, n, maxw, indent, space, ln);
-    }
+    struct measure_at m = { L, face, size };
+    struct line_breaker lb = { .measure = measure_mm, .ctx = &m,
+                               .first = maxw - indent, .width = maxw,
+                               .line_cost = ONE_LINE,
+                               .bad_break = BREAK_INSIDE };
+    size_t nl = phrases && n > 1 && n <= LINE_BALANCE_MAX
+                    ? phrase_lines(&lb, s, w, n, ln)
+                    : line_fill(&lb, w, n, ln, 0);
     *lines = ln;
     return nl;
 }

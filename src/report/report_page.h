@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "cadre/pdf.h"
+#include "util/linebreak.h"
 
 #define PT (25.4 / 72)   /* mm in a point */
 #define A4_W 210.0
@@ -75,20 +76,11 @@ typedef struct layout {
     bool oom;                 /* out of memory: stop and fail */
 } layout;
 
-/* A line of a wrapped text: bytes [start, end), words [w0, w1). */
-typedef struct text_line {
-    size_t start, end;
-    size_t w0, w1;
-    double width;  /* natural width, mm */
-} text_line;
-
-/* A word of a wrapped text: bytes [start, start + len). */
-typedef struct text_word {
-    size_t start, len;
-    double width;  /* mm */
-    bool cont;     /* a piece of a word too wide for a line, after its
-                      first: it starts a line */
-} text_word;
+/* A line of a wrapped text: bytes [start, end), words [w0, w1); and a
+ * word of it, bytes [start, start + len), `cont` for a piece of a word
+ * too wide for a line after its first (util/linebreak.h). */
+typedef struct line_span text_line;
+typedef struct line_word text_word;
 
 /* The current page. */
 static inline layout_page *layout_page_now(layout *L)

@@ -18,6 +18,7 @@
 
 #include "cadre/codes.h"
 #include "roster_cell.h"
+#include "util/linebreak.h"
 
 /* What is known of a text seen in a column. */
 struct seen {
@@ -92,8 +93,17 @@ static const char *render_col(row_cells *cs, size_t c,
     return k->buf;
 }
 
+/* The line breaker's measure (util/linebreak.h): the spreadsheet's
+ * character widths. */
+static double measure_chars(void *ctx, const char *s, size_t len)
+{
+    (void)ctx;
+    return xlsx_text_width_n(s, len);
+}
+
 /* Lines `s` (`len` bytes) takes in a column `width` wide, wrapping at
- * spaces as the spreadsheet does. */
+ * spaces as the spreadsheet does, a word longer than the column broken
+ * (50 lines are the most counted). */
 static int wrapped_lines(const char *s, size_t len, double width)
 {
     double usable = width - 1.2;
@@ -101,36 +111,14 @@ static int wrapped_lines(const char *s, size_t len, double width)
     /* no character is wider than 1.2: short texts need no measuring */
     if (!nl && (len * 1.2 <= usable || xlsx_text_width_n(s, len) <= usable))
         return 1;
-    int lines = 1;
-    double line = 0;
-    const char *p = s, *end = s + len;
-    while (p < end) {
-        if (*p == '\n') {
-            lines++;
-            line = 0;
-            p++;
-            continue;
-        }
-        const char *e = p;
-        while (e < end && *e != ' ' && *e != '\n')
-            e++;
-        double wd = xlsx_text_width_n(p, (size_t)(e - p));
-        if (line > 0 && line + 0.5 + wd > usable) {
-            lines++;
-            line = wd;
-        } else
-            line += (line > 0 ? 0.5 : 0) + wd;
-        /* a word longer than the column breaks (a column narrower than
-         * a character would break it without end: 50 lines are the most
-         * counted anyway) */
-        while (wd > usable && lines < 50) {
-            lines++;
-            wd -= usable;
-            line = wd;
-        }
-        p = e < end && *e == ' ' ? e + 1 : e;
-    }
-    return lines > 50 ? 50 : lines;
+    struct line_breaker lb = { .measure = measure_chars, .first = usable,
+                               .width = usable,
+                               .cut = usable > 0 ? usable : 0.01 };
+    struct line_word *w = NULL;
+    size_t cap = 0, n = line_words(&lb, s, len, &w, &cap);
+    size_t lines = n == (size_t)-1 ? 1 : line_fill(&lb, w, n, NULL, 50);
+    free(w);
+    return (int)lines;
 }
 
 /* Fill in what cell `out` needs to know of its text `s`. */
