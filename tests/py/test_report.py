@@ -630,6 +630,16 @@ def main():
     report("template-error-line", r.returncode == 1 and
            f"{bad_t}:5: error:" in r.stderr and
            not os.path.exists(os.path.join(tmp, "x.pdf")), r.stderr)
+    # --- the properties, as pdfinfo shows them: Vietnamese, not UTF-8
+    # bytes read as Latin-1, and dated ---
+    info = subprocess.run(["pdfinfo", "-enc", "UTF-8", out], capture_output=True,
+                          text=True).stdout
+    props = dict(l.split(":", 1) for l in info.splitlines() if ":" in l)
+    title = props.get("Title", "").strip()
+    report("info-title-vietnamese",
+           title == f"BÁO CÁO THỐNG KÊ CÔNG TÁC ĐÀO TẠO, BỒI DƯỠNG CÁN BỘ NĂM {YEAR}"
+           and "\u00a0" not in title and props.get("CreationDate", "").strip(),
+           info[:300])
     VERDICTS.poppler_clean(tmp)
 
 
