@@ -161,14 +161,16 @@ cadre_error cadre_roster_write(const cadre_roster *r,
         goto fail;
     }
     for (size_t i = 0; i < r->n_sheets; i++)
-        if ((err = plan_choose_rows(&j, &r->sheets[i], &j.plans[i])) != CADRE_OK ||
+        if ((err = plan_choose_rows(&j, &r->sheets[i], &j.plans[i])) !=
+                CADRE_OK ||
             (err = plan_lay_out(&j, &r->sheets[i], &j.plans[i])) != CADRE_OK)
             goto fail;
 
     if ((err = cadre_outfile_begin(&out, path, diags)) != CADRE_OK)
         goto fail;
     open = true;
-    if ((err = xlsx_book_open(&j.bk, out.tmp, path, created, diags)) != CADRE_OK)
+    if ((err = xlsx_book_open(&j.bk, out.tmp, path, created, diags)) !=
+        CADRE_OK)
         goto fail;
     set_props(&j, &r->props, props);
     for (size_t i = 0; i < r->n_sheets && err == CADRE_OK; i++) {

@@ -37,8 +37,8 @@ struct column_buffer {
     char yes_no[2][32];     /* true/false values as text, once formatted */
 };
 
-cadre_error row_cells_init(row_cells *cs, roster_job *j, const roster_sheet *sh,
-                          const double *width)
+cadre_error row_cells_init(row_cells *cs, roster_job *j,
+                           const roster_sheet *sh, const double *width)
 {
     static const int lxw_align[] = { LXW_ALIGN_NONE, LXW_ALIGN_LEFT,
                                      LXW_ALIGN_CENTER, LXW_ALIGN_RIGHT };
@@ -49,7 +49,8 @@ cadre_error row_cells_init(row_cells *cs, roster_job *j, const roster_sheet *sh,
     if (!cs->cf || !cs->col || !cs->row)
         return CADRE_ENOMEM;
     for (size_t c = 0; c < sh->n_cols; c++)
-        xlsx_colfmt_init(&j->bk, &cs->cf[c], lxw_align[sh->cols[c].align], true,
+        xlsx_colfmt_init(&j->bk, &cs->cf[c], lxw_align[sh->cols[c].align],
+                         true,
                        sh->cols[c].num_format);
     return CADRE_OK;
 }
@@ -125,7 +126,9 @@ static int wrapped_lines(const char *s, size_t len, double width)
 static void measure(row_cells *cs, size_t c, const char *s, cell_value *out)
 {
     size_t len = strlen(s);
-    out->lines = wrapped_lines(s, len, cs->width[c]);
+    /* widths are measured in 11-point text */
+    double width = cs->width[c] * 11 / cs->sh->font_size;
+    out->lines = wrapped_lines(s, len, width);
     out->safe = xlsx_text_safe(s, len);
 }
 
@@ -183,13 +186,21 @@ void cell_eval(row_cells *cs, size_t c, const cadre_env *env)
     case CADRE_V_DATE:
         if (!cadre_date_is_set(v.u.d))
             return;
-        if (cadre_date_is_year_only(v.u.d)) {
-            out->num = v.u.d.year; /* a year stays a year, not 1 January */
-            out->kind = CELL_YEAR;
-        } else {
+        if (xlsx_is_date(v.u.d)) {
             out->num = xlsx_excel_day(cadre_date_days(v.u.d));
             out->kind = CELL_DATE;
+            return;
         }
+        /* a year alone is what the person reads, "1976": as a number in
+         * a date column every sort and filter would take it for a day of
+         * 1905; a day Excel has no date for (before 1 March 1900) is its
+         * text as well */
+        if (!reserve(cs, c, CADRE_DATE_TEXT_MAX))
+            return;
+        cadre_date_format_short(v.u.d, cs->col[c].buf, cs->col[c].cap);
+        out->text = cs->col[c].buf;
+        out->kind = CELL_TEXT;
+        measure(cs, c, out->text, out);
         return;
     case CADRE_V_NULL:
         return;

@@ -30,8 +30,8 @@ typedef struct row_cells {
 
 /* Make the formats and buffers of sheet `sh`'s columns (widths in
  * `width`).  Returns CADRE_OK or CADRE_ENOMEM; release either way. */
-cadre_error row_cells_init(row_cells *cs, roster_job *j, const roster_sheet *sh,
-                          const double *width);
+cadre_error row_cells_init(row_cells *cs, roster_job *j,
+                           const roster_sheet *sh, const double *width);
 void row_cells_release(row_cells *cs);
 
 /* Evaluate column c of the row `env` binds into cs->row[c]. */

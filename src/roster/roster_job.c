@@ -56,6 +56,13 @@ void job_env(const roster_job *j, cadre_env *env)
     env->year = j->as_of.year;
 }
 
+void job_sheet_env(const roster_job *j, size_t si, cadre_env *env)
+{
+    job_env(j, env);
+    env->as_of = j->plans[si].day;
+    env->year = env->as_of.year;
+}
+
 void job_bind_row(const roster_job *j, const roster_sheet *sh,
                   uint32_t item, cadre_env *env)
 {
@@ -73,4 +80,26 @@ void job_bind_row(const roster_job *j, const roster_sheet *sh,
         env->unit = &r->units[item];
         break;
     }
+}
+
+const char *job_group_heading(roster_job *j, const roster_sheet *sh,
+                              size_t si, uint32_t item)
+{
+    const cadre_records *r = j->recs;
+    uint32_t key = job_group_key(j, sh, item);
+    cadre_env env;
+    job_sheet_env(j, si, &env);
+    if (sh->group == GROUP_COURSE)
+        env.course = &r->courses[key];
+    else if (sh->group == GROUP_UNIT)
+        env.unit = &r->units[key];
+    else
+        env.unit = &r->units[item];
+    if (sh->group_heading)
+        return job_render(j, sh->group_heading, &env);
+    if (sh->group == GROUP_COURSE)
+        return r->courses[key].title;
+    if (sh->group == GROUP_UNIT)
+        return r->units[key].name;
+    return cadre_code_label(CADRE_CODE_LEVEL, (int)key);
 }

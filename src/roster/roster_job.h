@@ -26,28 +26,43 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "roster_print.h"
 #include "roster_tmpl.h"
 #include "roster_xlsx.h"
 
 #define EXCEL_ROWS 1048576u /* rows in a sheet */
 #define SIGN_SPACE 4        /* blank rows for the signature and seal */
+#define SIGN_ROW_HEIGHT 18  /* ... each, points: 2.5 cm in all */
 
-/* The rows of one sheet, chosen and ordered, and where they land. */
+/* The rows of one sheet, chosen and ordered, and where they land.  A
+ * part is laid out as
+ *
+ *     title block                      rows 0 .. heading_row - 1
+ *     headings, the filter's buttons    .. head_rows - 1
+ *     data rows, filtered and sorted    per_part at most on a part
+ *   and after the last data row, on the last part only:
+ *     group totals, grand total        tail_rows
+ *     place-date line and signers      foot_rows
+ *
+ * so that sorting or filtering the data never moves a total. */
 typedef struct sheet_plan {
     uint32_t *items;      /* cadre, participant or unit indices */
-    size_t n;             /* how many */
+    size_t n;             /* how many: the data rows */
     size_t n_groups;      /* runs of equal group key */
-    bool grouped;         /* group rows written: two groups at least (one
-                             group would repeat the title and the total) */
-    bool totals;          /* a column has a total: "Cộng" rows */
-    uint32_t head_rows;   /* title block and headings, on every part */
+    bool grouped;         /* a "Cộng" row per group: two groups at least,
+                             with a key column and totals */
+    bool totals;          /* a column has a count or sum total */
+    cadre_date day;       /* the day the sheet speaks of: ages, as-of,
+                             the place-date line */
     uint32_t heading_row; /* first heading row */
-    uint32_t foot_rows;   /* place-date and signers, after the last part */
-    uint64_t body_rows;   /* data, group and total rows */
-    uint32_t per_part;    /* body rows a part holds */
+    uint32_t head_rows;   /* title block and headings, on every part */
+    uint32_t tail_rows;   /* group totals and the grand total */
+    uint32_t foot_rows;   /* place-date and signers */
+    uint32_t per_part;    /* data rows a part holds */
     size_t n_parts;       /* sheets the rows take */
     char **part_names;    /* tab names: the sheet's, then "name (2)" ... */
     double *width;        /* per column */
+    sheet_print print;    /* page set-up */
 } sheet_plan;
 
 /* State shared while a workbook is written. */
@@ -57,7 +72,8 @@ typedef struct roster_job {
     const cadre_roster_options *opt;  /* the caller's options (borrowed) */
     cadre_diags *diags;               /* where problems go (borrowed) */
     xlsx_book bk;                     /* the workbook */
-    cadre_date as_of;     /* the roster's day */
+    cadre_date as_of;     /* the roster's day: the option's, the
+                             records' as-of, or today */
     bool *unit_in;        /* per unit: selected (with the units below) */
     uint32_t *courses;    /* the --course indices */
     size_t n_courses;     /* how many */
@@ -83,9 +99,18 @@ const cadre_course *job_title_course(const roster_job *j);
 /* An environment with the roster's day and nothing bound. */
 void job_env(const roster_job *j, cadre_env *env);
 
+/* The same for sheet `si`, on its day. */
+void job_sheet_env(const roster_job *j, size_t si, cadre_env *env);
+
 /* Bind the objects of a row of `sh` standing for `item`. */
 void job_bind_row(const roster_job *j, const roster_sheet *sh,
                   uint32_t item, cadre_env *env);
+
+/* The text that names the group of `item` on sheet `si` (its
+ * group-heading, else the unit's name, the course's title or the level),
+ * in the job's scratch buffer like job_render(). */
+const char *job_group_heading(roster_job *j, const roster_sheet *sh,
+                              size_t si, uint32_t item);
 
 /* The group `item` belongs to on a grouped sheet (0 on others). */
 static inline uint32_t job_group_key(const roster_job *j,

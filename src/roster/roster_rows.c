@@ -105,7 +105,8 @@ static bool keep(roster_job *j, const roster_sheet *sh, uint32_t item)
     return cadre_expr_test(sh->where, &env);
 }
 
-cadre_error plan_choose_rows(roster_job *j, const roster_sheet *sh, sheet_plan *p)
+cadre_error plan_choose_rows(roster_job *j, const roster_sheet *sh,
+                             sheet_plan *p)
 {
     const cadre_records *r = j->recs;
     size_t max;

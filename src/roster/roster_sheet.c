@@ -1,10 +1,17 @@
 /*
- * roster_sheet.c - a sheet written top to bottom: on every part the title
- * block (issuer, national title and motto, titles), the headings, frozen
- * panes, filter and print titles; the body with group heading rows, data
- * rows (roster_cell.c) and "Cộng" rows whose SUM and COUNTA formulas
- * reach back over the parts; the counts of a statistics sheet as COUNTIFS
- * formulas; then "Tổng cộng", the place-date line and the signers.
+ * roster_sheet.c - a sheet written top to bottom (the layout is drawn in
+ * roster_job.h): on every part the title block (issuer, national title
+ * and motto, titles), the headings, frozen panes, the filter over the
+ * data rows alone and the page set-up; the data rows (roster_cell.c), the
+ * counts of a statistics sheet as COUNTIFS formulas; then, after the last
+ * data row, a "Cộng" row per group and "Tổng cộng", the place-date line
+ * and the signers, and the page breaks that keep them together.
+ *
+ * Totals count what the data rows show, not where they stand: a group's
+ * total counts the rows whose key column holds its key (COUNTIFS, SUMIFS),
+ * the grand total whole columns (COUNTA, SUM; one range per part), so a
+ * reader may sort and filter the rows and every formula still holds, at
+ * any number of rows, units or courses.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,68 +19,159 @@
 
 #include "cadre/text.h"
 #include "roster_cell.h"
+#include "roster_count.h"
 #include "roster_plan.h"
 #include "roster_sheet.h"
-
-/* A run of data rows on one part, for totals' formulas. */
-typedef struct row_run {
-    size_t part;
-    uint32_t first, last;
-} row_run;
-
-typedef struct row_runs {
-    row_run *v;
-    size_t n, cap;
-} row_runs;
 
 typedef struct sheet_writer {
     roster_job *j;
     const roster_sheet *sh;
     sheet_plan *p;
+    size_t si;            /* the sheet's index */
     lxw_worksheet *ws;    /* the part being written */
     size_t part;          /* its index */
     uint32_t row;         /* next row on it */
-    uint64_t body_done;   /* body rows written, all parts */
-    row_cells cells;       /* the data cells' formats and buffers */
-    double *g_count, *g_sum, *a_count, *a_sum; /* per column totals */
-    row_runs g_segs, a_segs;  /* data rows of the group, of the sheet */
+    size_t done;          /* data rows written, all parts */
+    row_cells cells;      /* the data cells' formats and buffers */
+    print_rows heights;   /* the part's rows, for its page breaks */
+    uint32_t *group_first;/* per group: the item of its first row */
+    double *tally;        /* per group and column, count then sum; the
+                             sheet's after the last group's */
     double *stats;        /* units sheets: counts per item and column */
-    char **count_tmpl;    /* ... per column: its formula (count_formula) */
+    char **count_tmpl;    /* ... per column: its formula with UNIT_MARK */
     uint16_t last_col;
     bool warned_formula;  /* a too long formula was reported already */
 } sheet_writer;
 
-static void row_runs_add(roster_job *j, row_runs *s, size_t part, uint32_t row)
+/* The count (k = 0) or sum (k = 1) of column c in group g; g = n_groups
+ * for the whole sheet. */
+static double *tally(sheet_writer *w, size_t g, int k, size_t c)
 {
-    if (s->n && s->v[s->n - 1].part == part && s->v[s->n - 1].last + 1 == row) {
-        s->v[s->n - 1].last = row;
-        return;
-    }
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4;
-        row_run *v = realloc(s->v, cap * sizeof *v);
-        if (!v) {
-            job_oom(j);
-            return;
-        }
-        s->v = v;
-        s->cap = cap;
-    }
-    s->v[s->n++] = (row_run){ part, row, row };
+    return &w->tally[(g * 2 + (size_t)k) * w->sh->n_cols + c];
 }
 
-/* Where the title block's left and right halves lie. */
-static void halves(const roster_sheet *sh, uint16_t *l_last, uint16_t *r_first)
+/* Set a row's height and note it for the page breaks. */
+static void row_height(sheet_writer *w, uint32_t row, double points)
 {
-    uint16_t n = (uint16_t)sh->n_cols;
+    if (points > 409)
+        points = 409;
+    if (points != PRINT_ROW_HEIGHT)
+        xlsx_row_height(&w->j->bk, w->ws, row, points);
+    print_rows_note(&w->heights, row, points);
+}
+
+/* Where the left and right halves of columns first..last lie. */
+static void halves(uint16_t first, uint16_t last, uint16_t *l_last,
+                   uint16_t *r_first)
+{
+    uint16_t n = (uint16_t)(last - first + 1);
     if (n < 2) {
-        *l_last = 0;
-        *r_first = 0;
+        *l_last = *r_first = first;
         return;
     }
-    *l_last = (uint16_t)(n * 2 / 5 > 0 ? n * 2 / 5 - 1 : 0);
-    *r_first = (uint16_t)(n - (n + 1) / 2 > *l_last ? n - (n + 1) / 2
-                                                    : *l_last + 1);
+    *l_last = (uint16_t)(first + (n * 2 / 5 > 0 ? n * 2 / 5 - 1 : 0));
+    *r_first = (uint16_t)(first + n - (n + 1) / 2);
+    if (*r_first <= *l_last)
+        *r_first = (uint16_t)(*l_last + 1);
+}
+
+static double span_width(const sheet_writer *w, uint16_t first, uint16_t last)
+{
+    double s = 0;
+    for (uint16_t c = first; c <= last; c++)
+        s += w->p->width[c];
+    return s;
+}
+
+static double lines_for(const char *s, double width)
+{
+    double l = xlsx_text_width(s) * 1.25 / (width > 1 ? width : 1) + 0.99;
+    return l < 1 ? 1 : (int)l;
+}
+
+/* The environment of the title block and footer: the sheet's day, the
+ * course a participants sheet speaks of, the unit of a one-unit roster. */
+static void title_env(const sheet_writer *w, cadre_env *env)
+{
+    const roster_job *j = w->j;
+    job_sheet_env(j, w->si, env);
+    if (w->sh->rows == ROWS_PARTICIPANTS)
+        env->course = job_title_course(j);
+    if (j->opt->n_units == 1) {
+        uint32_t u = cadre_records_find_unit(j->recs, j->opt->units[0]);
+        if (u != CADRE_NONE)
+            env->unit = &j->recs->units[u];
+    }
+}
+
+/* Issuer in capitals at top left, over two rows; the national title and
+ * motto at top right; the title lines under them.  On a sheet printed
+ * on several pages across they stand on the first, clear of the columns
+ * every page repeats. */
+static void write_title_block(sheet_writer *w)
+{
+    roster_job *j = w->j;
+    const roster_sheet *sh = w->sh;
+    const sheet_print *pr = &w->p->print;
+    xlsx_book *bk = &j->bk;
+    cadre_env env;
+    title_env(w, &env);
+    uint16_t t_first = pr->title_first, t_last = pr->title_last;
+    uint16_t i_last, n_first;
+    halves(pr->n_breaks && pr->repeat_cols ? 0 : t_first, t_last, &i_last,
+           &n_first);
+    if (pr->n_breaks && pr->repeat_cols) {
+        i_last = (uint16_t)(pr->repeat_cols - 1);
+        uint16_t unused;
+        halves(t_first, t_last, &unused, &n_first);
+        if (n_first <= i_last)
+            n_first = (uint16_t)(i_last + 1);
+    }
+    /* the national title whole on its line: 12-point bold capitals */
+    double national = xlsx_text_width("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") *
+                      12 / 11 * 1.1 + 2;
+    while (n_first > i_last + 1 && span_width(w, n_first, t_last) < national)
+        n_first--;
+    const char *issuer = sh->issuer ? job_render(j, sh->issuer, &env)
+                                    : (j->recs->issuer ? j->recs->issuer : "");
+    char *up = cadre_text_upper(issuer);
+    const char *shown = up ? up : issuer;
+    double il = lines_for(shown, span_width(w, 0, i_last) * 12 / 11);
+    double h = il > 2 ? il * 8.5 : 17;
+    row_height(w, 0, h);
+    if (n_first > i_last && n_first <= w->last_col)
+        xlsx_merged(bk, w->ws, 0, n_first, t_last,
+                    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                    bk->style[STYLE_NATIONAL]);
+    xlsx_text(bk, w->ws, 0, 0, shown, bk->style[STYLE_ISSUER]);
+    if (i_last > 0 || n_first > i_last)
+        xlsx_check(bk, worksheet_merge_range(w->ws, 0, 0, 1, i_last, shown,
+                                             bk->style[STYLE_ISSUER]),
+                   "merging cells");
+    free(up);
+    /* a row's height is set when the row is begun: constant_memory mode
+     * closes the rows above */
+    row_height(w, 1, h);
+    if (n_first > i_last && n_first <= w->last_col)
+        xlsx_merged(bk, w->ws, 1, n_first, t_last,
+                    "Độc lập - Tự do - Hạnh phúc", bk->style[STYLE_MOTTO]);
+    w->row = 3;
+    double all = span_width(w, t_first, t_last);
+    for (size_t i = 0; i < sh->n_titles; i++) {
+        const char *t = job_render(j, sh->titles[i], &env);
+        row_height(w, w->row, lines_for(t, all * 11 / 14) * 19);
+        xlsx_merged(bk, w->ws, w->row++, t_first, t_last, t,
+                    bk->style[STYLE_TITLE]);
+    }
+    for (size_t i = 0; i < sh->n_subtitles; i++)
+        xlsx_merged(bk, w->ws, w->row++, t_first, t_last,
+                    job_render(j, sh->subtitles[i], &env),
+                    bk->style[STYLE_SUBTITLE]);
+    if (sh->unit_of_count)
+        xlsx_merged(bk, w->ws, w->row, t_first, t_last,
+                    job_render(j, sh->unit_of_count, &env),
+                    bk->style[STYLE_UNIT_COUNT]);
+    w->row++;
 }
 
 static void write_headings(sheet_writer *w)
@@ -96,26 +194,27 @@ static void write_headings(sheet_writer *w)
     if (lines > 6)
         lines = 6;
     double height = lines * 15.5 + 4;
-    xlsx_row_height(&j->bk, w->ws, r0, two ? 20 : height);
+    row_height(w, r0, two ? 20 : height);
     for (size_t c = 0; c < sh->n_cols; c++) {
         const roster_column *col = &sh->cols[c];
         if (two && col->group >= 0) {
             if (c == 0 || sh->cols[c - 1].group != col->group) {
                 size_t e = c;
-                while (e + 1 < sh->n_cols && sh->cols[e + 1].group == col->group)
+                while (e + 1 < sh->n_cols &&
+                       sh->cols[e + 1].group == col->group)
                     e++;
                 xlsx_merged(&j->bk, w->ws, r0, (uint16_t)c, (uint16_t)e,
-                          sh->groups[col->group], h);
+                            sh->groups[col->group], h);
             }
         } else
             xlsx_text(&j->bk, w->ws, r0, (uint16_t)c, col->heading, h);
     }
     if (two) {
-        xlsx_row_height(&j->bk, w->ws, r0 + 1, height);
+        row_height(w, r0 + 1, height);
         for (size_t c = 0; c < sh->n_cols; c++) {
             if (sh->cols[c].group >= 0)
                 xlsx_text(&j->bk, w->ws, r0 + 1, (uint16_t)c,
-                        sh->cols[c].heading, h);
+                          sh->cols[c].heading, h);
             else
                 xlsx_blank(&j->bk, w->ws, r0 + 1, (uint16_t)c, h);
         }
@@ -123,200 +222,238 @@ static void write_headings(sheet_writer *w)
          * cells would close row r0 early */
         for (size_t c = 0; c < sh->n_cols; c++)
             if (sh->cols[c].group < 0)
-                xlsx_check(&j->bk, worksheet_merge_range(w->ws, r0, (uint16_t)c,
-                                                       r0 + 1, (uint16_t)c,
-                                                       sh->cols[c].heading, h),
-                         "merging cells");
+                xlsx_check(&j->bk,
+                           worksheet_merge_range(w->ws, r0, (uint16_t)c,
+                                                 r0 + 1, (uint16_t)c,
+                                                 sh->cols[c].heading, h),
+                           "merging cells");
     }
     w->row = r0 + sheet_heading_rows(sh);
 }
 
-static double lines_for(const char *s, double width)
-{
-    double l = xlsx_text_width(s) * 1.25 / (width > 1 ? width : 1) + 0.99;
-    return l < 1 ? 1 : (int)l;
-}
-
-/* The title block and headings at the top of each part; the frozen panes,
- * filter and print titles that go with them. */
+/* A part: its title block and headings; the panes frozen under the
+ * headings and right of the name column; the filter over its data rows
+ * alone; the page set-up. */
 static void begin_part(sheet_writer *w)
 {
     roster_job *j = w->j;
     const roster_sheet *sh = w->sh;
+    sheet_plan *p = w->p;
     xlsx_book *bk = &j->bk;
-    w->ws = xlsx_sheet_add(bk, w->p->part_names[w->part]);
-    if (!w->ws)
+    if (!(w->ws = xlsx_sheet_add(bk, p->part_names[w->part])))
         return;
     w->row = 0;
     for (size_t c = 0; c < sh->n_cols; c++)
         xlsx_check(bk, worksheet_set_column(w->ws, (uint16_t)c, (uint16_t)c,
-                                          w->p->width[c], NULL),
-                 "a column");
-    uint16_t l_last, r_first;
-    halves(sh, &l_last, &r_first);
-    double l_width = 0, all = 0;
-    for (size_t c = 0; c < sh->n_cols; c++) {
-        if (c <= l_last)
-            l_width += w->p->width[c];
-        all += w->p->width[c];
-    }
-
-    cadre_env env;
-    job_env(j, &env);
-    if (sh->rows == ROWS_PARTICIPANTS)
-        env.course = job_title_course(j);
-    if (j->opt->n_units == 1) {
-        uint32_t u = cadre_records_find_unit(j->recs, j->opt->units[0]);
-        if (u != CADRE_NONE)
-            env.unit = &j->recs->units[u];
-    }
-
-    /* issuer in capitals at top left, over two rows; the national title
-     * and motto at top right */
-    const char *issuer = sh->issuer ? job_render(j, sh->issuer, &env)
-                                    : (j->recs->issuer ? j->recs->issuer : "");
-    char *up = cadre_text_upper(issuer);
-    double il = lines_for(up ? up : issuer, l_width * 12 / 11);
-    xlsx_row_height(bk, w->ws, 0, il > 2 ? il * 8.5 : 17);
-    if (r_first > l_last)
-        xlsx_merged(bk, w->ws, 0, r_first, w->last_col,
-                  "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bk->style[STYLE_NATIONAL]);
-    xlsx_text(bk, w->ws, 0, 0, up ? up : issuer, bk->style[STYLE_ISSUER]);
-    if (l_last > 0 || r_first > l_last)
-        xlsx_check(bk, worksheet_merge_range(w->ws, 0, 0, 1, l_last,
-                                           up ? up : issuer,
-                                           bk->style[STYLE_ISSUER]),
-                 "merging cells");
-    free(up);
-    /* a row's height is set when the row is begun: constant_memory mode
-     * closes the rows above */
-    xlsx_row_height(bk, w->ws, 1, il > 2 ? il * 8.5 : 17);
-    if (r_first > l_last)
-        xlsx_merged(bk, w->ws, 1, r_first, w->last_col,
-                  "Độc lập - Tự do - Hạnh phúc", bk->style[STYLE_MOTTO]);
-    w->row = 3;
-    for (size_t i = 0; i < sh->n_titles; i++) {
-        const char *t = job_render(j, sh->titles[i], &env);
-        xlsx_row_height(bk, w->ws, w->row, lines_for(t, all * 11 / 14) * 19);
-        xlsx_merged(bk, w->ws, w->row++, 0, w->last_col, t, bk->style[STYLE_TITLE]);
-    }
-    for (size_t i = 0; i < sh->n_subtitles; i++)
-        xlsx_merged(bk, w->ws, w->row++, 0, w->last_col,
-                  job_render(j, sh->subtitles[i], &env), bk->style[STYLE_SUBTITLE]);
-    if (sh->unit_of_count)
-        xlsx_merged(bk, w->ws, w->row, 0, w->last_col,
-                  job_render(j, sh->unit_of_count, &env), bk->style[STYLE_UNIT_COUNT]);
-    w->row++;
+                                            p->width[c], NULL),
+                   "a column");
+    write_title_block(w);
     write_headings(w);
-
-    uint32_t hr = w->p->heading_row;
-    xlsx_check(bk, worksheet_repeat_rows(w->ws, hr, w->p->head_rows - 1),
-             "print titles");
-    worksheet_freeze_panes(w->ws, w->p->head_rows, 0);
-    part_rows ref = plan_part_rows(w->p, w->part);
-    uint32_t last = ref.last >= ref.first ? ref.last : w->p->head_rows - 1;
-    xlsx_check(bk, worksheet_autofilter(w->ws, w->p->head_rows - 1, 0, last,
-                                      w->last_col),
-             "autofilter");
+    print_setup(bk, w->ws, &p->print, p->heading_row, p->head_rows - 1);
+    lxw_col_t freeze = sh->name_col >= 0 && sh->name_col <= 3
+                           ? (lxw_col_t)(sh->name_col + 1) : 0;
+    worksheet_freeze_panes(w->ws, p->head_rows, freeze);
+    part_rows ref = plan_part_rows(p, w->part);
+    uint32_t last = ref.last >= ref.first ? ref.last : p->head_rows - 1;
+    xlsx_check(bk, worksheet_autofilter(w->ws, p->head_rows - 1, 0, last,
+                                        w->last_col),
+               "autofilter");
 }
 
-/* Move to the next body row, opening the next part when this one is
- * full. */
-static uint32_t next_body_row(sheet_writer *w)
+/* A part is done: its page breaks, the footer (from row `keep_from`)
+ * kept with the rows above it. */
+static void end_part(sheet_writer *w, uint32_t keep_from)
 {
-    if (w->body_done > 0 && w->body_done % w->p->per_part == 0) {
+    if (w->ws)
+        print_rows_break(&w->heights, &w->j->bk, w->ws, &w->p->print,
+                         w->p->heading_row, w->p->head_rows - 1, keep_from);
+    print_rows_release(&w->heights);
+}
+
+/* Move to the next data row, opening the next part when this one is
+ * full. */
+static uint32_t next_data_row(sheet_writer *w)
+{
+    if (w->done > 0 && w->done % w->p->per_part == 0) {
+        end_part(w, UINT32_MAX);
         w->part++;
         begin_part(w);
     }
-    w->body_done++;
+    w->done++;
     return w->row++;
 }
 
-/* SUM or COUNTA over runs of rows, on this part or others. */
-static void total_formula(sheet_writer *w, textbuf *b, const char *fn,
-                          const row_runs *s, uint16_t col)
+/* ------------------------------------------------------------------ */
+/* Totals.                                                             */
+
+/* The ranges of column `col` over the data rows of every part, as
+ * formula arguments: on this part A10:A509, on others 'Name (2)'!A10:A9. */
+static void add_range(sheet_writer *w, textbuf *b, size_t k, uint16_t col)
 {
     char cn[8], num[48];
+    part_rows ref = plan_part_rows(w->p, k);
     formula_col_name(col, cn, sizeof cn);
-    textbuf_puts(b, fn);
-    textbuf_puts(b, "(");
-    for (size_t i = 0; i < s->n; i++) {
-        if (i)
-            textbuf_puts(b, ",");
-        if (s->v[i].part != w->part)
-            formula_sheet_ref(b, w->p->part_names[s->v[i].part]);
-        snprintf(num, sizeof num, "%s%u:%s%u", cn, s->v[i].first + 1, cn,
-                 s->v[i].last + 1);
-        textbuf_puts(b, num);
-    }
-    if (s->n == 0)
-        textbuf_puts(b, "\"\"");
-    textbuf_puts(b, ")");
+    if (k != w->part)
+        formula_sheet_ref(b, ref.sheet);
+    snprintf(num, sizeof num, "%s%u:%s%u", cn, ref.first + 1, cn,
+             ref.last + 1);
+    textbuf_puts(b, num);
 }
 
-static void write_total(sheet_writer *w, const char *label, const double *count,
-                        const double *sum, const row_runs *s)
+/* Column c's total over the rows whose key column matches `key` (a
+ * criterion), or over all rows when it is NULL. */
+static void total_formula(sheet_writer *w, textbuf *b, size_t c,
+                          const char *key)
+{
+    bool sum = w->sh->cols[c].total == TOTAL_SUM;
+    uint16_t kc = (uint16_t)w->sh->key_col;
+    if (!key)
+        textbuf_puts(b, sum ? "SUM(" : "COUNTA(");
+    /* every part holds data rows: the parts are as many as they need */
+    for (size_t k = 0; k < w->p->n_parts; k++) {
+        if (key) {
+            if (k)
+                textbuf_puts(b, "+");
+            textbuf_puts(b, sum ? "SUMIFS(" : "COUNTIFS(");
+            if (!sum) {
+                add_range(w, b, k, kc);
+                textbuf_puts(b, ",");
+                textbuf_puts(b, key);
+                textbuf_puts(b, ",");
+            }
+            add_range(w, b, k, (uint16_t)c);
+            textbuf_puts(b, sum ? "," : ",\"<>\")");
+            if (sum) {
+                add_range(w, b, k, kc);
+                textbuf_puts(b, ",");
+                textbuf_puts(b, key);
+                textbuf_puts(b, ")");
+            }
+        } else {
+            if (k)
+                textbuf_puts(b, ",");
+            add_range(w, b, k, (uint16_t)c);
+        }
+    }
+    if (!key)
+        textbuf_puts(b, ")");
+}
+
+/* A total row: `label` in the label column, `key` (shown) in the key
+ * column, and for each total column its formula with the value `g`'s
+ * tally stored. */
+static bool is_total(const roster_column *c)
+{
+    return c->total == TOTAL_COUNT || c->total == TOTAL_SUM;
+}
+
+/* A total row: `label` in the label column, merged over the empty
+ * columns after it; `key_text` (a group's key, or NULL for the grand
+ * total) in the key column; and for each total column its formula, with
+ * the value of `g`'s tally stored. */
+static void write_total(sheet_writer *w, uint32_t row, const char *label,
+                        const char *key_text, size_t g)
 {
     roster_job *j = w->j;
     const roster_sheet *sh = w->sh;
-    uint32_t row = next_body_row(w);
+    textbuf crit = { 0 };
+    if (key_text)
+        formula_text_crit(&crit, key_text);
+    size_t l_first = sh->n_cols, l_last = 0;
+    for (size_t c = 0; c < sh->n_cols && l_first == sh->n_cols; c++)
+        if (sh->cols[c].total == TOTAL_LABEL)
+            l_first = l_last = c;
+    while (l_first < sh->n_cols && l_last + 1 < sh->n_cols &&
+           !is_total(&sh->cols[l_last + 1]) &&
+           !((int)l_last + 1 == sh->key_col && key_text))
+        l_last++;
+    double lines = 1;
+    if (l_first < sh->n_cols)
+        lines = lines_for(label, span_width(w, (uint16_t)l_first,
+                                            (uint16_t)l_last) *
+                                     11 / sh->font_size - 1);
+    if (key_text) { /* the key wraps as in the data rows */
+        cell_value *k = &w->cells.row[sh->key_col];
+        lines = k->lines > lines ? k->lines : lines;
+    }
+    row_height(w, row, lines > 1 ? lines * sh->font_size * 1.3 + 2
+                                 : PRINT_ROW_HEIGHT);
     for (size_t c = 0; c < sh->n_cols; c++) {
         const roster_column *col = &sh->cols[c];
-        lxw_format *bold = w->cells.cf[c].f[col->has_count ? CELL_COUNT : CELL_NUMBER][1];
-        if (col->total == TOTAL_LABEL)
-            xlsx_text(&j->bk, w->ws, row, (uint16_t)c, label,
-                    w->cells.cf[c].f[CELL_TEXT][1]);
-        else if ((col->total == TOTAL_COUNT ||
-                  col->total == TOTAL_SUM) && s->n == 0)
-            xlsx_number(&j->bk, w->ws, row, (uint16_t)c, 0, bold); /* no rows */
-        else if (col->total == TOTAL_COUNT || col->total == TOTAL_SUM) {
+        lxw_format *bold = w->cells.cf[c].f[col->has_count ? CELL_COUNT
+                                                           : CELL_NUMBER][1];
+        lxw_format *text = w->cells.cf[c].f[CELL_TEXT][1];
+        if (c == l_first)
+            xlsx_merged(&j->bk, w->ws, row, (uint16_t)l_first,
+                        (uint16_t)l_last, label, text);
+        else if (c > l_first && c <= l_last)
+            continue; /* in the label's merge */
+        else if ((int)c == sh->key_col && key_text) /* as the rows show it */
+            xlsx_text(&j->bk, w->ws, row, (uint16_t)c, key_text,
+                      w->cells.cf[c].f[CELL_TEXT][0]);
+        else if (!is_total(col))
+            xlsx_blank(&j->bk, w->ws, row, (uint16_t)c, text);
+        else if (w->p->n == 0)
+            xlsx_number(&j->bk, w->ws, row, (uint16_t)c, 0, bold);
+        else {
             textbuf b = { 0 };
-            bool is_sum = col->total == TOTAL_SUM;
-            total_formula(w, &b, is_sum ? "SUM" : "COUNTA", s, (uint16_t)c);
-            if (b.oom)
+            total_formula(w, &b, c, key_text ? crit.s : NULL);
+            if (b.oom || crit.oom)
                 job_oom(j);
             else
                 xlsx_formula(&j->bk, w->ws, row, (uint16_t)c, b.s,
-                           is_sum ? sum[c] : count[c], bold);
+                             *tally(w, g, col->total == TOTAL_SUM, c), bold);
             textbuf_release(&b);
-        } else
-            xlsx_blank(&j->bk, w->ws, row, (uint16_t)c, w->cells.cf[c].f[CELL_TEXT][1]);
+        }
     }
+    textbuf_release(&crit);
 }
 
-static void group_heading(sheet_writer *w, uint32_t item)
+/* After the data: a "Cộng" row per group, then "Tổng cộng". */
+static void write_totals(sheet_writer *w)
 {
     roster_job *j = w->j;
     const roster_sheet *sh = w->sh;
-    const cadre_records *r = j->recs;
-    cadre_env env;
-    job_env(j, &env);
-    uint32_t key = job_group_key(j, sh, item);
-    const char *text;
-    if (sh->group == GROUP_COURSE)
-        env.course = &r->courses[key];
-    else if (sh->group == GROUP_UNIT)
-        env.unit = &r->units[key];
-    else
-        env.unit = &r->units[item];
-    if (sh->group_heading)
-        text = job_render(j, sh->group_heading, &env);
-    else if (sh->group == GROUP_COURSE)
-        text = r->courses[key].title;
-    else if (sh->group == GROUP_UNIT)
-        text = r->units[key].name;
-    else
-        text = cadre_code_label(CADRE_CODE_LEVEL, (int)key);
-    uint32_t row = next_body_row(w);
-    xlsx_merged(&j->bk, w->ws, row, 0, w->last_col, text, j->bk.style[STYLE_GROUP]);
+    sheet_plan *p = w->p;
+    cadre_value vars[VAR_COUNT] = { { .type = CADRE_V_NUMBER },
+                                    { .type = CADRE_V_NUMBER } };
+    for (size_t g = 0; p->grouped && g < p->n_groups && !j->err; g++) {
+        uint32_t item = w->group_first[g];
+        cadre_env env;
+        job_sheet_env(j, w->si, &env);
+        env.vars = vars;
+        job_bind_row(j, sh, item, &env);
+        /* the key as the data rows show it, so the criterion matches */
+        cell_eval(&w->cells, (size_t)sh->key_col, &env);
+        const cell_value *k = &w->cells.row[sh->key_col];
+        char *key = strdup(k->kind == CELL_TEXT ? k->text : "");
+        const char *heading = job_group_heading(j, sh, w->si, item);
+        textbuf label = { 0 };
+        textbuf_puts(&label, sh->total_label);
+        textbuf_puts(&label, ": ");
+        textbuf_puts(&label, heading);
+        if (!key || label.oom)
+            job_oom(j);
+        else
+            write_total(w, w->row++, label.s, key, g);
+        free(key);
+        textbuf_release(&label);
+    }
+    if (p->totals && sh->grand_label && !j->err)
+        write_total(w, w->row++, sh->grand_label, NULL, p->n_groups);
 }
+
+/* ------------------------------------------------------------------ */
+/* The counts of a statistics sheet.                                   */
 
 /* A units sheet: the counts of every row, in one pass over the cadres of
  * the sheet it counts, in the records' order (the sheet's own order
  * would visit them scattered over memory). */
-static cadre_error count_stats(roster_job *j, const roster_sheet *sh, const sheet_plan *p,
-                               double **out)
+static cadre_error count_stats(sheet_writer *w)
 {
+    roster_job *j = w->j;
+    const roster_sheet *sh = w->sh;
+    const sheet_plan *p = w->p;
     const cadre_records *r = j->recs;
     const sheet_plan *over = &j->plans[sh->over_sheet];
     uint32_t *row_of = malloc((r->n_units ? r->n_units : 1) * sizeof *row_of);
@@ -353,7 +490,7 @@ static cadre_error count_stats(roster_job *j, const roster_sheet *sh, const shee
             minority = cadre_cadre_is_minority(c);
         }
         count_facts f;
-        count_facts_of(c, cadre_date_age(c->birth, j->as_of), minority, &f);
+        count_facts_of(c, cadre_date_age(c->birth, over->day), minority, &f);
         double *line = &counts[(size_t)row * sh->n_cols];
         for (size_t k = 0; k < nk; k++)
             if (count_cond_test(&sh->cols[kcols[k]].count, &f))
@@ -362,7 +499,7 @@ static cadre_error count_stats(roster_job *j, const roster_sheet *sh, const shee
     free(row_of);
     free(counted);
     free(kcols);
-    *out = counts;
+    w->stats = counts;
     return CADRE_OK;
 }
 
@@ -386,11 +523,8 @@ static const char *column_count_formula(sheet_writer *w, size_t c)
     for (size_t k = 0; k < n; k++)
         parts[k] = plan_part_rows(over, k);
     textbuf b = { 0 };
-    int cols[COUNT_FIELDS];
-    for (int f = 0; f < COUNT_FIELDS; f++)
-        cols[f] = col->over_col[f];
-    count_formula(&b, parts, n, sh->over_unit_col, UNIT_MARK, &col->count,
-                  cols);
+    count_formula(&b, parts, n, sh->over_key_col, UNIT_MARK, &col->count,
+                  col->over_col);
     free(parts);
     if (b.oom) {
         textbuf_release(&b);
@@ -399,8 +533,8 @@ static const char *column_count_formula(sheet_writer *w, size_t c)
     return w->count_tmpl[c] = b.s;
 }
 
-static void write_count(sheet_writer *w, uint32_t row, size_t c, uint32_t unit,
-                        double value)
+static void write_count(sheet_writer *w, uint32_t row, size_t c,
+                        uint32_t unit, double value)
 {
     roster_job *j = w->j;
     const roster_sheet *sh = w->sh;
@@ -410,16 +544,8 @@ static void write_count(sheet_writer *w, uint32_t row, size_t c, uint32_t unit,
         return;
     }
     textbuf crit = { 0 }, b = { 0 };
-    /* the unit's name as an exact-match criterion */
-    textbuf_puts(&crit, "\"=");
-    for (const char *s = j->recs->units[unit].name; *s; s++) {
-        if (*s == '*' || *s == '?' || *s == '~')
-            textbuf_puts(&crit, "~");
-        if (*s == '"')
-            textbuf_puts(&crit, "\"");
-        textbuf_add(&crit, s, 1);
-    }
-    textbuf_puts(&crit, "\"");
+    /* the unit by its id, which no other unit shares */
+    formula_text_crit(&crit, j->recs->units[unit].id);
     for (const char *s = tmpl, *m; !crit.oom; s = m + 1) {
         if (!(m = strchr(s, UNIT_MARK[0]))) {
             textbuf_puts(&b, s);
@@ -441,23 +567,24 @@ static void write_count(sheet_writer *w, uint32_t row, size_t c, uint32_t unit,
             w->warned_formula = true;
         }
         xlsx_formula(&j->bk, w->ws, row, (uint16_t)c, b.s, value,
-                   w->cells.cf[c].f[CELL_COUNT][0]);
+                     w->cells.cf[c].f[CELL_COUNT][0]);
     }
     textbuf_release(&crit);
     textbuf_release(&b);
 }
+
+/* ------------------------------------------------------------------ */
+/* Footer.                                                             */
 
 static void write_footer(sheet_writer *w)
 {
     roster_job *j = w->j;
     const roster_sheet *sh = w->sh;
     xlsx_book *bk = &j->bk;
-    uint16_t l_last, r_first;
-    halves(sh, &l_last, &r_first);
+    uint16_t l_last, r_first, f_first = w->p->print.foot_first;
+    halves(f_first, w->last_col, &l_last, &r_first);
     cadre_env env;
-    job_env(j, &env);
-    if (sh->rows == ROWS_PARTICIPANTS)
-        env.course = job_title_course(j);
+    title_env(w, &env);
     w->row++; /* a blank line under the table */
     char line[256];
     const char *pd;
@@ -465,14 +592,23 @@ static void write_footer(sheet_writer *w)
         pd = job_render(j, sh->place_date, &env);
     else {
         char date[CADRE_DATE_TEXT_MAX];
-        cadre_date_format_long(j->as_of, date, sizeof date);
+        cadre_date_format_long(w->p->day, date, sizeof date);
         snprintf(line, sizeof line, "%s%s%s", j->recs->place ? j->recs->place
                                                              : "",
                  j->recs->place ? ", " : "", date);
         pd = line;
     }
+    /* the place-date line whole on its line, in 12-point italics; the
+     * last signer's block shares its columns */
+    double need = xlsx_text_width(pd) * 12 / 11 + 2;
+    while (r_first > f_first && r_first > l_last + 1 &&
+           span_width(w, r_first, w->last_col) < need)
+        r_first--;
+    if (r_first <= l_last && l_last > f_first)
+        l_last = (uint16_t)(r_first - 1);
+    print_rows_note(&w->heights, w->row, PRINT_ROW_HEIGHT);
     xlsx_merged(bk, w->ws, w->row++, r_first, w->last_col, pd,
-              bk->style[STYLE_PLACE_DATE]);
+                bk->style[STYLE_PLACE_DATE]);
     if (!sh->n_signers)
         return;
     /* signer blocks: the last at the right half, the others spread over
@@ -482,134 +618,157 @@ static void write_footer(sheet_writer *w)
     first[n - 1] = r_first;
     last[n - 1] = w->last_col;
     if (n > 1) {
-        uint16_t span = (uint16_t)((l_last + 1) / (n - 1));
+        uint16_t span = (uint16_t)((l_last - f_first + 1) / (n - 1));
         if (span == 0)
             span = 1;
         for (size_t i = 0; i + 1 < n; i++) {
-            first[i] = (uint16_t)(i * span);
-            last[i] = (uint16_t)(i + 2 == n ? l_last : (i + 1) * span - 1);
+            first[i] = (uint16_t)(f_first + i * span);
+            last[i] = (uint16_t)(i + 2 == n ? l_last
+                                            : f_first + (i + 1) * span - 1);
             if (last[i] < first[i])
                 last[i] = first[i];
         }
     }
+    print_rows_note(&w->heights, w->row, PRINT_ROW_HEIGHT);
     for (size_t i = 0; i < n; i++)
         xlsx_merged(bk, w->ws, w->row, first[i], last[i],
-                  job_render(j, sh->signers[i].title, &env), bk->style[STYLE_SIGNER]);
+                    job_render(j, sh->signers[i].title, &env),
+                    bk->style[STYLE_SIGNER]);
+    /* room for the signature and the seal */
+    for (uint32_t k = 1; k <= SIGN_SPACE; k++)
+        row_height(w, w->row + k, SIGN_ROW_HEIGHT);
     w->row += 1 + SIGN_SPACE;
+    print_rows_note(&w->heights, w->row, PRINT_ROW_HEIGHT);
     for (size_t i = 0; i < n; i++) {
         if (!sh->signers[i].name)
             continue;
         xlsx_merged(bk, w->ws, w->row, first[i], last[i],
-                  job_render(j, sh->signers[i].name, &env),
-                  bk->style[STYLE_SIGNER_NAME]);
+                    job_render(j, sh->signers[i].name, &env),
+                    bk->style[STYLE_SIGNER_NAME]);
     }
     w->row++;
 }
 
-cadre_error sheet_write(roster_job *j, size_t si)
-{
-    const roster_sheet *sh = &j->r->sheets[si];
-    sheet_plan *p = &j->plans[si];
-    sheet_writer w = { .j = j, .sh = sh, .p = p,
-                 .last_col = (uint16_t)(sh->n_cols - 1) };
-    cadre_error err = CADRE_OK;
-    j->bk.font_size = sh->font_size;
-    w.g_count = calloc(sh->n_cols * 4, sizeof *w.g_count);
-    if ((err = row_cells_init(&w.cells, j, sh, p->width)) != CADRE_OK ||
-        !w.g_count) {
-        err = CADRE_ENOMEM;
-        goto done;
-    }
-    w.g_sum = w.g_count + sh->n_cols;
-    w.a_count = w.g_sum + sh->n_cols;
-    w.a_sum = w.a_count + sh->n_cols;
-    if (sh->rows == ROWS_UNITS && sh->over_sheet >= 0) {
-        if ((err = count_stats(j, sh, p, &w.stats)) != CADRE_OK)
-            goto done;
-        if (!(w.count_tmpl = calloc(sh->n_cols, sizeof *w.count_tmpl))) {
-            err = CADRE_ENOMEM;
-            goto done;
-        }
-    }
+/* ------------------------------------------------------------------ */
+/* The data rows.                                                      */
 
-    begin_part(&w);
-    bool grouped = p->grouped;
-    cadre_value vars[VAR_COUNT] = {
-        { .type = CADRE_V_NUMBER }, { .type = CADRE_V_NUMBER } };
-    size_t gseq = 0;
+/* One data row: its cells evaluated, its height, then its writes; the
+ * tallies of its group `g` and of the sheet. */
+static void write_data_row(sheet_writer *w, size_t i, size_t g,
+                           const cadre_env *env)
+{
+    const roster_sheet *sh = w->sh;
+    int lines = 1;
+    for (size_t c = 0; c < sh->n_cols; c++) {
+        if (sh->cols[c].has_count)
+            continue;
+        cell_eval(&w->cells, c, env);
+        if (w->cells.row[c].lines > lines)
+            lines = w->cells.row[c].lines;
+    }
+    uint32_t row = next_data_row(w);
+    /* neither Excel nor LibreOffice fits a wrapped row on opening */
+    double h = lines > 1 ? lines * sh->font_size * 1.3 + 2 : PRINT_ROW_HEIGHT;
+    row_height(w, row, h > sh->row_height ? h : sh->row_height);
+    for (size_t c = 0; c < sh->n_cols; c++) {
+        double num = 0;
+        bool filled = true;
+        if (sh->cols[c].has_count) {
+            num = w->stats[i * sh->n_cols + c];
+            write_count(w, row, c, w->p->items[i], num);
+        } else {
+            cell_write(&w->cells, w->ws, row, c);
+            filled = w->cells.row[c].kind >= 0;
+            if (w->cells.row[c].kind != CELL_TEXT)
+                num = w->cells.row[c].num;
+        }
+        *tally(w, g, 0, c) += filled;
+        *tally(w, g, 1, c) += num;
+        *tally(w, w->p->n_groups, 0, c) += filled;
+        *tally(w, w->p->n_groups, 1, c) += num;
+    }
+}
+
+static void write_data(sheet_writer *w)
+{
+    roster_job *j = w->j;
+    const roster_sheet *sh = w->sh;
+    sheet_plan *p = w->p;
+    cadre_value vars[VAR_COUNT] = { { .type = CADRE_V_NUMBER },
+                                    { .type = CADRE_V_NUMBER } };
+    size_t gseq = 0, g = 0;
     /* the objects a row binds are bound again for every row: the rest of
      * the environment stays */
     cadre_env env;
-    job_env(j, &env);
+    job_sheet_env(j, w->si, &env);
     env.vars = vars;
-    uint32_t key = p->n && grouped ? job_group_key(j, sh, p->items[0]) : 0;
-    bool new_group = true;
+    uint32_t key = p->n ? job_group_key(j, sh, p->items[0]) : 0;
     for (size_t i = 0; i < p->n && j->bk.err == CADRE_OK && !j->err; i++) {
         uint32_t item = p->items[i];
-        if (grouped && new_group) {
-            group_heading(&w, item);
+        uint32_t k = job_group_key(j, sh, item);
+        if (i == 0 || k != key) {
+            if (i > 0)
+                g++;
+            w->group_first[g] = item;
             gseq = 0;
-            w.g_segs.n = 0;
-            memset(w.g_count, 0, 2 * sh->n_cols * sizeof *w.g_count);
+            key = k;
         }
         vars[VAR_SEQ].u.n = (double)(i + 1);
         vars[VAR_GROUP_SEQ].u.n = (double)++gseq;
         job_bind_row(j, sh, item, &env);
-        int lines = 1;
-        for (size_t c = 0; c < sh->n_cols; c++) {
-            if (sh->cols[c].has_count)
-                continue;
-            cell_eval(&w.cells, c, &env);
-            if (w.cells.row[c].lines > lines)
-                lines = w.cells.row[c].lines;
-        }
-        uint32_t row = next_body_row(&w);
-        if (lines > 1) /* neither Excel nor LibreOffice fits it on opening */
-            xlsx_row_height(&j->bk, w.ws, row, lines * sh->font_size * 1.3 + 2);
-        row_runs_add(j, &w.g_segs, w.part, row);
-        row_runs_add(j, &w.a_segs, w.part, row);
-        for (size_t c = 0; c < sh->n_cols; c++) {
-            double num = 0;
-            if (sh->cols[c].has_count) {
-                num = w.stats[i * sh->n_cols + c];
-                write_count(&w, row, c, item, num);
-            } else {
-                cell_write(&w.cells, w.ws, row, c);
-                if (w.cells.row[c].kind != CELL_TEXT)
-                    num = w.cells.row[c].num;
-            }
-            bool filled = sh->cols[c].has_count || w.cells.row[c].kind >= 0;
-            w.g_count[c] += filled;
-            w.g_sum[c] += num;
-            w.a_count[c] += filled;
-            w.a_sum[c] += num;
-        }
-        /* the group of the next row, found once */
-        bool end_group = false;
-        if (grouped) {
-            uint32_t next = i + 1 < p->n ? job_group_key(j, sh, p->items[i + 1])
-                                         : key;
-            end_group = i + 1 == p->n || next != key;
-            new_group = next != key;
-            key = next;
-        }
-        if (end_group && p->totals)
-            write_total(&w, sh->total_label, w.g_count, w.g_sum, &w.g_segs);
+        write_data_row(w, i, g, &env);
     }
-    if (p->totals && sh->grand_label && j->bk.err == CADRE_OK && !j->err)
-        write_total(&w, sh->grand_label, w.a_count, w.a_sum, &w.a_segs);
-    if (j->bk.err == CADRE_OK && !j->err)
-        write_footer(&w);
-    err = j->err;
-done:
-    row_cells_release(&w.cells);
-    free(w.g_count);
-    free(w.stats);
-    for (size_t c = 0; w.count_tmpl && c < sh->n_cols; c++)
-        free(w.count_tmpl[c]);
-    free(w.count_tmpl);
-    free(w.g_segs.v);
-    free(w.a_segs.v);
-    return err;
 }
 
+/* What a sheet's writer holds; CADRE_ENOMEM when it cannot. */
+static cadre_error writer_init(sheet_writer *w, roster_job *j, size_t si)
+{
+    const roster_sheet *sh = &j->r->sheets[si];
+    sheet_plan *p = &j->plans[si];
+    *w = (sheet_writer){ .j = j, .sh = sh, .p = p, .si = si,
+                         .last_col = (uint16_t)(sh->n_cols - 1) };
+    j->bk.font_size = sh->font_size;
+    w->tally = calloc((p->n_groups + 1) * 2 * sh->n_cols, sizeof *w->tally);
+    w->group_first = calloc(p->n_groups + 1, sizeof *w->group_first);
+    if (row_cells_init(&w->cells, j, sh, p->width) != CADRE_OK ||
+        !w->tally || !w->group_first)
+        return CADRE_ENOMEM;
+    if (sh->rows == ROWS_UNITS && sh->over_sheet >= 0) {
+        if (count_stats(w) != CADRE_OK ||
+            !(w->count_tmpl = calloc(sh->n_cols, sizeof *w->count_tmpl)))
+            return CADRE_ENOMEM;
+    }
+    return CADRE_OK;
+}
+
+static void writer_release(sheet_writer *w)
+{
+    row_cells_release(&w->cells);
+    print_rows_release(&w->heights);
+    free(w->tally);
+    free(w->group_first);
+    free(w->stats);
+    for (size_t c = 0; w->count_tmpl && c < w->sh->n_cols; c++)
+        free(w->count_tmpl[c]);
+    free(w->count_tmpl);
+}
+
+cadre_error sheet_write(roster_job *j, size_t si)
+{
+    sheet_writer w;
+    cadre_error err = writer_init(&w, j, si);
+    if (err == CADRE_OK) {
+        begin_part(&w);
+        write_data(&w);
+        if (j->bk.err == CADRE_OK && !j->err)
+            write_totals(&w);
+        uint32_t foot = w.row;
+        if (j->bk.err == CADRE_OK && !j->err)
+            write_footer(&w);
+        if (j->bk.err == CADRE_OK && !j->err)
+            end_part(&w, foot);
+        err = j->err;
+    }
+    writer_release(&w);
+    return err;
+}

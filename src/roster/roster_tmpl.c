@@ -82,15 +82,56 @@ static bool value_is(const char *src, const char *want)
     return *w == '\0';
 }
 
-bool column_shows(const roster_column *c, int f)
+/* The column's value, when it is one placeholder: one of `values`. */
+static bool column_is(const roster_column *c, const char *const *values)
 {
-    return c->single && value_is(c->value_src, count_field_column(f));
+    for (size_t i = 0; c->single && values[i]; i++)
+        if (value_is(c->value_src, values[i]))
+            return true;
+    return false;
 }
 
-bool column_shows_unit(const roster_column *c)
+bool column_shows(const roster_column *c, int f)
 {
-    return c->single && (value_is(c->value_src, "{unit.name}") ||
-                         value_is(c->value_src, "{cadre.unit.name}"));
+    const char *v[] = { count_field_column(f), NULL };
+    return column_is(c, v);
+}
+
+/* The first column of `sh` whose value is one of `values`, or -1. */
+static int find_column(const roster_sheet *sh, const char *const *values)
+{
+    for (size_t i = 0; i < sh->n_cols; i++)
+        if (column_is(&sh->cols[i], values))
+            return (int)i;
+    return -1;
+}
+
+static const char *const unit_id_values[] = { "{unit.id}", "{cadre.unit.id}",
+                                              NULL };
+
+/* What shows a row's group, as its key: unit ids, not names, which
+ * repeat across districts. */
+static const char *const *group_key_values(int group)
+{
+    static const char *const course[] = { "{course.id}",
+                                          "{participant.course.id}", NULL };
+    static const char *const level[] = { "{unit.level}", NULL };
+    switch (group) {
+    case GROUP_UNIT: return unit_id_values;
+    case GROUP_COURSE: return course;
+    default: return level;
+    }
+}
+
+/* The column a row is known by: the label of its totals, else its name. */
+static int name_column(const roster_sheet *sh)
+{
+    static const char *const names[] = { "{cadre.full-name}", "{unit.name}",
+                                         NULL };
+    for (size_t i = 0; i < sh->n_cols; i++)
+        if (sh->cols[i].total == TOTAL_LABEL)
+            return (int)i;
+    return find_column(sh, names);
 }
 
 static int read_column(roster_sheet *sh, const cadre_tnode *n, int group,
@@ -135,7 +176,8 @@ static int read_column(roster_sheet *sh, const cadre_tnode *n, int group,
         bad++;
     } else {
         c->value_src = value;
-        c->value = text_of(value, row_roots(sh->rows), roster_row_vars, n, diags);
+        c->value = text_of(value, row_roots(sh->rows), roster_row_vars, n,
+                           diags);
         if (!c->value)
             bad++;
         else {
@@ -157,7 +199,8 @@ static int read_column(roster_sheet *sh, const cadre_tnode *n, int group,
     return bad;
 }
 
-static int read_footer(roster_sheet *sh, const cadre_tnode *n, cadre_diags *diags)
+static int read_footer(roster_sheet *sh, const cadre_tnode *n,
+                       cadre_diags *diags)
 {
     static const char *const allowed[] = { "place-date", NULL };
     static const char *const signer_attrs[] = { "title", NULL };
@@ -211,7 +254,7 @@ static int read_sheet_attrs(roster_sheet *sh, const cadre_tnode *n,
 {
     static const char *const allowed[] = { "name", "rows", "where",
         "group-by", "group-heading", "total-label", "grand-total", "sort",
-        "over", "font-size", NULL };
+        "over", "font-size", "row-height", NULL };
     static const int group_ok[][4] = {
         [ROWS_CADRES] = { 1, 1, 0, 0 },
         [ROWS_PARTICIPANTS] = { 1, 1, 1, 0 },
@@ -247,6 +290,8 @@ static int read_sheet_attrs(roster_sheet *sh, const cadre_tnode *n,
     }
     if (cadre_tnode_number(n, "font-size", 6, 36, &sh->font_size, diags))
         bad++;
+    if (cadre_tnode_number(n, "row-height", 1, 409, &sh->row_height, diags))
+        bad++;
     const char *where = cadre_tnode_attr(n, "where");
     if (where) {
         cadre_scope scope = { .roots = row_roots(sh->rows) };
@@ -264,6 +309,8 @@ static int read_sheet_attrs(roster_sheet *sh, const cadre_tnode *n,
     sh->total_label = cadre_tnode_attr(n, "total-label");
     if (!sh->total_label)
         sh->total_label = "Cộng";
+    if (!*sh->total_label)
+        sh->total_label = NULL;
     sh->grand_label = cadre_tnode_attr(n, "grand-total");
     if (!sh->grand_label)
         sh->grand_label = "Tổng cộng";
@@ -384,7 +431,7 @@ static int read_sheet(roster_sheet *sh, const cadre_tnode *n,
 {
     sh->node = n;
     sh->over_sheet = -1;
-    sh->over_unit_col = -1;
+    sh->over_key_col = -1;
     sh->font_size = 11;
     int bad = read_sheet_attrs(sh, n, diags);
     if (bad < 0)
@@ -392,6 +439,23 @@ static int read_sheet(roster_sheet *sh, const cadre_tnode *n,
     bad += read_sheet_body(sh, n, diags);
     if (sh->n_cols == 0) {
         cadre_tnode_error(n, diags, "a sheet needs at least one <column>");
+        bad++;
+    }
+    sh->name_col = name_column(sh);
+    sh->key_col = -1;
+    bool totals = false;
+    for (size_t i = 0; i < sh->n_cols; i++)
+        totals |= sh->cols[i].total == TOTAL_COUNT ||
+                  sh->cols[i].total == TOTAL_SUM;
+    /* a group's "Cộng" row counts the rows that show its key: rows keep
+     * their group however a reader sorts them */
+    if (sh->group != GROUP_NONE && sh->total_label && totals &&
+        (sh->key_col = find_column(sh, group_key_values(sh->group))) < 0) {
+        cadre_tnode_error(n, diags, "a sheet grouped by %s needs a column "
+                          "with value=\"%s\" for its '%s' rows (or "
+                          "total-label=\"\" for none)",
+                          group_names[sh->group],
+                          group_key_values(sh->group)[0], sh->total_label);
         bad++;
     }
     if (sh->rows == ROWS_UNITS && !sh->over) {
@@ -422,12 +486,10 @@ static int link_over(cadre_roster *r, roster_sheet *sh, cadre_diags *diags)
         return 1;
     }
     const roster_sheet *o = &r->sheets[sh->over_sheet];
-    for (size_t j = 0; j < o->n_cols && sh->over_unit_col < 0; j++)
-        if (column_shows_unit(&o->cols[j]))
-            sh->over_unit_col = (int)j;
-    if (sh->over_unit_col < 0) {
+    /* by id: the names of communes repeat across districts */
+    if ((sh->over_key_col = find_column(o, unit_id_values)) < 0) {
         cadre_tnode_error(sh->node, diags, "sheet '%s' needs a column with "
-                          "value=\"{unit.name}\" for the counts' formulas",
+                          "value=\"{unit.id}\" for the counts' formulas",
                           o->name);
         return 1;
     }
@@ -463,7 +525,8 @@ static void props_free(roster_props *p)
     cadre_tmpl_text_free(p->category);
 }
 
-static int read_props(roster_props *p, const cadre_tnode *n, cadre_diags *diags)
+static int read_props(roster_props *p, const cadre_tnode *n,
+                      cadre_diags *diags)
 {
     static const char *const allowed[] = { "title", "subject", "author",
         "company", "keywords", "comments", "category", NULL };

@@ -54,12 +54,19 @@ typedef struct roster_sheet {
     cadre_expr *where;          /* rows kept, or NULL: all */
     int group;                  /* enum sheet_group */
     cadre_tmpl_text *group_heading; /* group heading row, or NULL */
-    const char *total_label;    /* "Cộng" */
+    const char *total_label;    /* "Cộng", or NULL: no group totals */
     const char *grand_label;    /* "Tổng cộng", or NULL: no grand total */
     bool sort;                  /* Vietnamese name order (else file order) */
     const char *over;           /* units sheet: the cadre sheet counted */
     int over_sheet;             /* ... its index, or -1 */
-    int over_unit_col;          /* ... its column holding the unit name */
+    int over_key_col;           /* ... its column holding the unit id */
+    int key_col;                /* grouped sheets: the column showing the
+                                   group's key (unit or course id, level),
+                                   or -1 (no group totals) */
+    int name_col;               /* the column a row is known by (its
+                                   totals' label, or its name), or -1 */
+    double row_height;          /* least height of a data row, points, or
+                                   0 (room to sign in) */
     cadre_tmpl_text *issuer;    /* top left, upper-cased */
     cadre_tmpl_text **titles;   /* title lines, bold */
     size_t n_titles;
@@ -97,8 +104,5 @@ enum { VAR_SEQ, VAR_GROUP_SEQ, VAR_COUNT };
 /* True when the column's value shows field `f` (enum count_field) as
  * a COUNTIFS formula tests it. */
 bool column_shows(const roster_column *c, int f);
-
-/* True when the column's value shows the cadre's unit name. */
-bool column_shows_unit(const roster_column *c);
 
 #endif

@@ -10,13 +10,12 @@
 /* Excel's limit for one cell, in characters. */
 #define CELL_MAX 32767
 
-/* A serif face clerks know; LibreOffice and Excel without it substitute a
- * metric-compatible one (Liberation Serif) with Vietnamese. */
-#define FONT "Times New Roman"
 
-void xlsx_row_height(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, double points)
+void xlsx_row_height(xlsx_book *bk, lxw_worksheet *ws, uint32_t row,
+                     double points)
 {
-    xlsx_check(bk, worksheet_set_row(ws, row, points < 409 ? points : 409, NULL),
+    xlsx_check(bk, worksheet_set_row(ws, row, points < 409 ? points : 409,
+                                     NULL),
              "a row");
 }
 
@@ -36,7 +35,7 @@ static lxw_format *fmt(xlsx_book *bk, double size, bool bold)
         xlsx_check(bk, LXW_ERROR_MEMORY_MALLOC_FAILED, "format");
         return NULL;
     }
-    format_set_font_name(f, FONT);
+    format_set_font_name(f, XLSX_FONT);
     format_set_font_size(f, size);
     if (bold)
         format_set_bold(f);
@@ -90,8 +89,9 @@ static void make_styles(xlsx_book *bk)
         format_set_align(st[STYLE_SIGNER_NAME], LXW_ALIGN_CENTER);
 }
 
-cadre_error xlsx_book_open(xlsx_book *bk, const char *tmp_path, const char *path,
-                         time_t created, cadre_diags *diags)
+cadre_error xlsx_book_open(xlsx_book *bk, const char *tmp_path,
+                           const char *path, time_t created,
+                           cadre_diags *diags)
 {
     memset(bk, 0, sizeof *bk);
     bk->path = path;
@@ -215,17 +215,8 @@ void xlsx_colfmt_init(xlsx_book *bk, column_formats *cf, int align, bool wrap,
 lxw_worksheet *xlsx_sheet_add(xlsx_book *bk, const char *name)
 {
     lxw_worksheet *ws = workbook_add_worksheet(bk->wb, name);
-    if (!ws) {
+    if (!ws)
         xlsx_check(bk, LXW_ERROR_SHEETNAME_ALREADY_USED, "adding a sheet");
-        return NULL;
-    }
-    worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9); /* A4 */
-    worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.7);
-    worksheet_center_horizontally(ws);
-    xlsx_check(bk, worksheet_set_footer(ws, "&C&\"" FONT "\"&10Trang &P/&N"),
-             "footer");
     return ws;
 }
 
@@ -236,7 +227,7 @@ lxw_worksheet *xlsx_sheet_add(xlsx_book *bk, const char *name)
  * Continuation bytes count nothing: their character is counted. */
 static const double byte_width[256] = {
     [0x01 ... 0x1F] = 1.0, [' '] = 0.5, ['!' ... '@'] = 1.0,
-    ['A' ... 'Z'] = 1.15, ['[' ... '`'] = 1.0,
+    ['A' ... 'Z'] = 1.3, ['[' ... '`'] = 1.0,
     ['a' ... 'e'] = 0.9, ['f'] = 0.55, ['g' ... 'h'] = 0.9, ['i'] = 0.55,
     ['j'] = 0.55, ['k'] = 0.9, ['l'] = 0.55, ['m'] = 1.2,
     ['n' ... 'q'] = 0.9, ['r'] = 0.55, ['s'] = 0.9, ['t'] = 0.55,
@@ -244,6 +235,26 @@ static const double byte_width[256] = {
     ['{' ... 0x7F] = 1.0,
     [0xC0 ... 0xFF] = 0.95, /* a Vietnamese letter, mostly lower case */
 };
+
+/* True when the letter at `p` (a lead byte of two or three, `left` bytes
+ * to the end) is a Vietnamese capital: Latin-1's À..Þ, the even letters of
+ * Latin Extended-A (Ă Đ Ĩ Ũ) and Latin Extended Additional (Ạ..Ỹ), Ơ, Ư.
+ * Capitals are drawn about 1.4 times as wide as small letters. */
+static bool capital(const unsigned char *p, size_t left)
+{
+    unsigned cp;
+    if (p[0] < 0xE0 && left >= 2)
+        cp = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
+    else if (p[0] < 0xF0 && left >= 3)
+        cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+    else
+        return false;
+    if (cp >= 0xC0 && cp <= 0xDE)
+        return cp != 0xD7;
+    if ((cp >= 0x100 && cp <= 0x17F) || (cp >= 0x1EA0 && cp <= 0x1EF9))
+        return cp % 2 == 0;
+    return cp == 0x1A0 || cp == 0x1AF;
+}
 
 double xlsx_text_width_n(const char *s, size_t len)
 {
@@ -254,7 +265,9 @@ double xlsx_text_width_n(const char *s, size_t len)
             if (line > w)
                 w = line;
             line = 0;
-        } else
+        } else if (p[i] >= 0xC0 && capital(p + i, len - i))
+            line += byte_width['A'];
+        else
             line += byte_width[p[i]];
     }
     return line > w ? line : w;
@@ -331,8 +344,9 @@ void xlsx_text_safe_write(xlsx_book *bk, lxw_worksheet *ws, uint32_t row,
         xlsx_check(bk, worksheet_write_string(ws, row, col, s, f), "a cell");
 }
 
-void xlsx_merged(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t first,
-               uint16_t last, const char *s, lxw_format *f)
+void xlsx_merged(xlsx_book *bk, lxw_worksheet *ws, uint32_t row,
+                 uint16_t first, uint16_t last, const char *s,
+                 lxw_format *f)
 {
     if (bk->err != CADRE_OK)
         return;

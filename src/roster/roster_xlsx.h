@@ -16,7 +16,12 @@
 
 #include <xlsxwriter.h>
 
+#include "cadre/date.h"
 #include "cadre/error.h"
+
+/* A serif face clerks know; LibreOffice and Excel without it substitute a
+ * metric-compatible one (Liberation Serif) with Vietnamese. */
+#define XLSX_FONT "Times New Roman"
 
 /* Named formats every sheet shares. */
 enum xlsx_style {
@@ -35,7 +40,9 @@ enum xlsx_style {
 };
 
 /* What a data cell holds, for its number format. */
-enum cell_kind { CELL_TEXT, CELL_NUMBER, CELL_COUNT, CELL_DATE, CELL_YEAR, CELL_KINDS };
+enum cell_kind {
+    CELL_TEXT, CELL_NUMBER, CELL_COUNT, CELL_DATE, CELL_YEAR, CELL_KINDS
+};
 
 typedef struct xlsx_book {
     lxw_workbook *wb;         /* the workbook being written */
@@ -44,8 +51,9 @@ typedef struct xlsx_book {
     cadre_error err;          /* first failure; later writes are skipped */
     double font_size;         /* data and headings, points */
     lxw_format *style[STYLE_COUNT];
-    struct xlsx_format_key *fmts;   /* data formats made, to reuse: libxlsxwriter
-                                 hashes a duplicate format on every write */
+    struct xlsx_format_key *fmts; /* data formats made, to reuse:
+                                     libxlsxwriter hashes a duplicate format
+                                     on every write */
     size_t n_fmts, cap_fmts;
     bool warned_long;         /* a cut text was reported already */
     bool warned_invalid;      /* an invalid text was reported already */
@@ -59,8 +67,9 @@ typedef struct column_formats {
 /* Begin a workbook at `tmp_path` (shown as `path` in messages), in
  * constant_memory mode, created at `created`.  Returns CADRE_OK or
  * CADRE_EXLSX with a message. */
-cadre_error xlsx_book_open(xlsx_book *bk, const char *tmp_path, const char *path,
-                         time_t created, cadre_diags *diags);
+cadre_error xlsx_book_open(xlsx_book *bk, const char *tmp_path,
+                           const char *path, time_t created,
+                           cadre_diags *diags);
 
 /* Set the document properties; each may be NULL.  Strings are copied by
  * libxlsxwriter when the workbook is closed, so they must live until
@@ -81,8 +90,7 @@ void xlsx_check(xlsx_book *bk, lxw_error e, const char *what);
 void xlsx_colfmt_init(xlsx_book *bk, column_formats *cf, int align, bool wrap,
                     const char *num_format);
 
-/* Add a sheet named `name`, set up for A4 landscape printing, fit to one
- * page wide, "Trang &P/&N" in the footer. */
+/* Add a sheet named `name` (its printing: roster_print.h). */
 lxw_worksheet *xlsx_sheet_add(xlsx_book *bk, const char *name);
 
 /* Write text, after checking it is valid UTF-8 (a bad string is replaced
@@ -100,8 +108,9 @@ void xlsx_text_safe_write(xlsx_book *bk, lxw_worksheet *ws, uint32_t row,
                         uint16_t col, const char *s, lxw_format *f);
 
 /* Text across columns first..last of one row (merged when several). */
-void xlsx_merged(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t first,
-               uint16_t last, const char *s, lxw_format *f);
+void xlsx_merged(xlsx_book *bk, lxw_worksheet *ws, uint32_t row,
+                 uint16_t first, uint16_t last, const char *s,
+                 lxw_format *f);
 
 void xlsx_number(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
                double v, lxw_format *f);
@@ -115,12 +124,24 @@ void xlsx_formula(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, uint16_t col,
  * longest line when it has several). */
 /* Set a row's height in points, at most Excel's 409: a taller row is
  * refused or cut by spreadsheet programs. */
-void xlsx_row_height(xlsx_book *bk, lxw_worksheet *ws, uint32_t row, double points);
+void xlsx_row_height(xlsx_book *bk, lxw_worksheet *ws, uint32_t row,
+                     double points);
 
 double xlsx_text_width(const char *s);
 double xlsx_text_width_n(const char *s, size_t len);
 
+/* True when `d` is a day Excel stores as a date: a whole date from 1
+ * March 1900 (its serials before that count a 29 February 1900 that never
+ * was, and there are none before 1900). */
+static inline bool xlsx_is_date(cadre_date d)
+{
+    return d.month != 0 && (d.year > 1900 || (d.year == 1900 && d.month >= 3));
+}
+
 /* The Excel serial number of a day given as days since 1970-01-01. */
-static inline double xlsx_excel_day(long days) { return (double)days + 25569.0; }
+static inline double xlsx_excel_day(long days)
+{
+    return (double)days + 25569.0;
+}
 
 #endif

@@ -31,16 +31,8 @@ CADRE_SHEET = "Danh sách CBCCVC"
 STATS_SHEET = "Số lượng, chất lượng"
 
 VERDICTS = Verdicts("roster")
+check = VERDICTS.check
 report = VERDICTS.report
-
-
-def check(name, fn):
-    """Run one test; an exception is a failure with its message."""
-    try:
-        why = fn()
-        report(name, not why, why or "")
-    except Exception as e:  # a test that crashes has failed
-        report(name, False, f"{type(e).__name__}: {e}")
 
 
 def run(args, env=None):
@@ -118,7 +110,7 @@ QLNN = ["chuyen-vien-cao-cap", "chuyen-vien-chinh", "chuyen-vien", "can-su",
 AS_OF = datetime.date(2018, 12, 31)
 
 
-def make_records(path, n=75, long_position=False):
+def make_records(path, n=75, long_position=False, units=UNITS):
     """A district of n cadres with every kind of value; deterministic."""
     seed = 7
 
@@ -131,13 +123,14 @@ def make_records(path, n=75, long_position=False):
            '<records version="1" as-of="2018-12-31" '
            'issuer="Ban Tổ chức Huyện ủy Đình Lập" place="Đình Lập">',
            "<units>"]
-    for uid, name, level, parent in UNITS:
+    for uid, name, level, parent in units:
         p = f' parent="{parent}"' if parent else ""
         nm = name.replace("&", "&amp;").replace('"', "&quot;")
         out.append(f'<unit id="{uid}" name="{nm}" level="{level}"{p}/>')
     out.append("</units><cadres>")
     for i in range(n):
-        unit = [u for u in UNITS if u[0] != "EMPTY"][rnd(5)][0]
+        peopled = [u for u in units if u[0] != "EMPTY"]
+        unit = peopled[rnd(len(peopled))][0]
         name = " ".join(w for w in (FAMILY[rnd(len(FAMILY))],
                                     MIDDLE[rnd(len(MIDDLE))],
                                     GIVEN[rnd(len(GIVEN))]) if w)
@@ -151,6 +144,10 @@ def make_records(path, n=75, long_position=False):
             birth = "1958-12-31"
         if i == 7:
             birth = "1988-12-30"
+        if i == 8:  # before 1900: no Excel date
+            birth = "1899-05-01"
+        if i == 9:  # before 1 March 1900: Excel's serials count 29/02/1900
+            birth = "1900-02-10"
         eth = ETH[rnd(len(ETH))]
         pos = "Chuyên viên" if i % 4 else "Phó Chủ tịch Ủy ban nhân dân kiêm Chủ tịch Hội đồng"
         if long_position and i == 10:
@@ -186,8 +183,10 @@ def make_records(path, n=75, long_position=False):
             st = statuses[k % 4]
             extra = ""
             if st == "completed":
+                # C2's certificates were issued a few days after its end
+                issued = "2018-12-05" if cid == "C2" else "2018-11-30"
                 extra = (f' grade="{grades[k % 5]}" score="{5 + k % 5}.{k % 10}"'
-                         f' certificate-no="{k}/{cid}" issued="2018-11-30"')
+                         f' certificate-no="{k}/{cid}" issued="{issued}"')
             out.append(f'<participant cadre="T{k:04d}" status="{st}"{extra}/>')
         out.append("</course>")
     out.append("</courses></records>")
@@ -370,19 +369,31 @@ def matching(wb, here, ref, crit):
     return _matches[key]
 
 
+def criteria_rows(wb, here, args):
+    """The rows that every (range, criterion) pair of `args` accepts."""
+    rows = None
+    for a, c in zip(args[0::2], args[1::2]):
+        m = matching(wb, here, a, c.strip()[1:-1].replace('""', '"'))
+        rows = m if rows is None else rows & m
+    return rows
+
+
 def _evaluate(wb, here, formula):
     f = formula.lstrip("=")
     total = 0
     for fn, inner in re.findall(
-            r"(COUNTIFS|SUM|COUNTA)\(((?:[^()\"']|\"[^\"]*\"|'[^']*')*)\)", f):
+            r"(COUNTIFS|SUMIFS|SUM|COUNTA)\(((?:[^()\"']|\"[^\"]*\"|'[^']*')*)\)", f):
         args = split_args(inner)
-        if fn == "COUNTIFS":
-            crits = [a.strip()[1:-1].replace('""', '"') for a in args[1::2]]
-            rows = None
-            for a, c in zip(args[0::2], crits):
-                m = matching(wb, here, a, c)
-                rows = m if rows is None else rows & m
-            total += len(rows)
+        if fn == "SUMIFS":
+            values = sheet_range(wb, args[0], here)
+            for i in criteria_rows(wb, here, args[1:]):
+                v = values[i]
+                if isinstance(v, str) and v.startswith("="):
+                    v = evaluate(wb, here, v)
+                if isinstance(v, (int, float)):
+                    total += v
+        elif fn == "COUNTIFS":
+            total += len(criteria_rows(wb, here, args))
         else:
             for a in args:
                 for v in sheet_range(wb, a, here):
@@ -405,31 +416,78 @@ BY_ID = {c["id"]: c for c in CADRES}
 UNIT_NAME = {u["id"]: u["name"] for u in UNITS_X}
 
 
-def page_setup(ws, heading_row):
-    """What every sheet must have: A4 landscape, one page wide, headings
-    repeated, frozen below them, a filter on the data, page numbers."""
+def filter_rows(ws):
+    """First and last row of the autofilter."""
+    m = re.fullmatch(r"A(\d+):[A-Z]+(\d+)", ws.auto_filter.ref or "")
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+def page_setup(ws, heading_row, font=11):
+    """What every sheet must have: A4 landscape at a scale that prints its
+    type at 8 points or more, headings repeated, panes frozen below the
+    headings and right of the name column, a filter over the headings and
+    data rows, page numbers from 1."""
     ps = ws.page_setup
     problems = []
     if ps.orientation != "landscape":
         problems.append(f"orientation {ps.orientation}")
     if str(ps.paperSize) != "9":
         problems.append(f"paper {ps.paperSize}")
-    if not ws.sheet_properties.pageSetUpPr.fitToPage:
-        problems.append("not fit to page")
-    if ps.fitToWidth not in (None, 1) or ps.fitToHeight != 0:
-        problems.append(f"fit {ps.fitToWidth}x{ps.fitToHeight}")
+    pr = ws.sheet_properties.pageSetUpPr
+    if pr is not None and pr.fitToPage:
+        problems.append("fit to page (ignores the page breaks)")
+    scale = int(ps.scale or 100)
+    if scale * font / 100 < 8 - 1e-9:
+        problems.append(f"scale {scale}: type of {scale * font / 100} pt")
     rows = ws.print_title_rows or ""
     if not rows.startswith(f"${heading_row}:") and rows != f"${heading_row}:${heading_row}":
         problems.append(f"print titles {rows}")
     if not rows.endswith(f":${head_rows(ws)}"):
         problems.append(f"print titles end {rows}")
-    if ws.freeze_panes != f"A{head_rows(ws) + 1}":
+    m = re.fullmatch(r"([A-Z]+)(\d+)", ws.freeze_panes or "")
+    if not m or int(m.group(2)) != head_rows(ws) + 1:
         problems.append(f"panes {ws.freeze_panes}")
-    if not (ws.auto_filter.ref or "").startswith(f"A{head_rows(ws)}:"):
+    name = [c for c in range(1, ws.max_column + 1)
+            if ws.cell(head_rows(ws), c).value in ("Họ và tên", "Tên đơn vị")]
+    if m and name and openpyxl.utils.column_index_from_string(m.group(1)) != name[0] + 1:
+        problems.append(f"panes {ws.freeze_panes}: not right of the name column")
+    if filter_rows(ws)[0] != head_rows(ws):
         problems.append(f"filter {ws.auto_filter.ref}")
-    if "Trang &P/&N" not in (ws.oddFooter.center.text or ""):
+    if (ws.oddFooter.center.text or "").strip() != '&"Times New Roman"&10Trang &P' \
+            and "Trang &P" not in (ws.oddFooter.center.text or ""):
         problems.append(f"footer {ws.oddFooter.center.text}")
+    if not ps.useFirstPageNumber or int(ps.firstPageNumber or 1) != 1:
+        problems.append("page numbers do not start at 1")
     return "; ".join(problems) or None
+
+
+def table_rows(ws):
+    """The data rows (those the filter covers) and the total rows under
+    them, each as (row number, values)."""
+    rows = data_rows(ws, ws.max_column)
+    last = filter_rows(ws)[1]
+    return ([(r, v) for r, v in rows if r <= last],
+            [(r, v) for r, v in rows if r > last])
+
+
+def birth_cell(cell, birth):
+    """What a date cell must hold: a date Excel can store is a date shown
+    dd/mm/yyyy; a year alone is the text the person reads ("1976"), never
+    the number 1976 that sorting and filtering take for a day of 1905; a
+    day before 1 March 1900 (no Excel serial, or a wrong one) its text."""
+    if len(birth) == 4:
+        want = birth
+    elif birth < "1900-03-01":
+        y, m, d = birth.split("-")
+        want = f"{d}/{m}/{y}"
+    else:
+        if (cell.value != datetime.datetime.fromisoformat(birth) or
+                cell.number_format != "dd/mm/yyyy" or cell.data_type != "d"):
+            return f"date {cell.value!r} {cell.number_format}, expected {birth}"
+        return None
+    if cell.value != want or cell.data_type != "s":
+        return f"{cell.value!r} ({cell.data_type}), expected the text {want!r}"
+    return None
 
 
 def test_course():
@@ -450,38 +508,31 @@ def test_course():
     why = page_setup(ws, head_rows(ws))
     if why:
         return why
-    ncols = ws.max_column
     c_name, c_birth = col_index(ws, "Họ và tên"), col_index(ws, "Ngày sinh")
     c_gender, c_status = col_index(ws, "Giới tính"), col_index(ws, "Trạng thái")
     c_score, c_cert = col_index(ws, "Điểm"), col_index(ws, "Số chứng chỉ")
-    c_grade = col_index(ws, "Xếp loại")
-    rows = data_rows(ws, ncols)
+    c_grade, c_course = col_index(ws, "Xếp loại"), col_index(ws, "Mã lớp")
+    rows, totals = table_rows(ws)
     i = 0
     courses = {c["id"]: c for c in COURSES}
     for cid in ("C2", "C1"):  # the order given on the command line
         course = courses[cid]
-        r0, v = rows[i]
-        if not str(v[0]).startswith(course["title"]):
-            return f"row {r0}: group heading {v[0]!r} for {cid}"
-        i += 1
         parts = sorted(course["participants"],
                        key=lambda p: name_key(BY_ID[p["cadre"]]["full-name"],
                                               p["cadre"]))
-        for seq, p in enumerate(parts, 1):
+        for p in parts:
             r0, v = rows[i]
+            i += 1
             c = BY_ID[p["cadre"]]
-            if v[0] != seq or not isinstance(v[0], int):
-                return f"row {r0}: STT {v[0]!r}, expected {seq}"
-            if v[c_name - 1] != c["full-name"]:
-                return f"row {r0}: {v[c_name - 1]!r}, expected {c['full-name']!r}"
-            b = c["birth-date"]
-            cell = ws.cell(r0, c_birth)
-            if len(b) == 4:
-                if cell.value != int(b) or cell.number_format != "0":
-                    return f"row {r0}: year {cell.value!r} {cell.number_format}"
-            elif (cell.value != datetime.datetime.fromisoformat(b) or
-                  cell.number_format != "dd/mm/yyyy"):
-                return f"row {r0}: date {cell.value!r} {cell.number_format}"
+            if v[0] != i or not isinstance(v[0], int):
+                return f"row {r0}: STT {v[0]!r}, expected {i}"
+            if ws.cell(r0, 1).alignment.horizontal not in (None, "general", "right"):
+                return f"row {r0}: STT aligned {ws.cell(r0, 1).alignment.horizontal}"
+            if v[c_name - 1] != c["full-name"] or v[c_course - 1] != cid:
+                return f"row {r0}: {v[c_name - 1]!r} {v[c_course - 1]!r}, expected {c['full-name']!r} {cid}"
+            why = birth_cell(ws.cell(r0, c_birth), c["birth-date"])
+            if why:
+                return f"row {r0}: {why}"
             if v[c_gender - 1] != LABEL["gender"][c["gender"]]:
                 return f"row {r0}: gender {v[c_gender - 1]!r}"
             if v[c_status - 1] != LABEL["status"][p["status"]]:
@@ -490,27 +541,29 @@ def test_course():
                 if (not isinstance(v[c_score - 1], (int, float)) or
                         abs(v[c_score - 1] - float(p["score"])) > 1e-9):
                     return f"row {r0}: score {v[c_score - 1]!r} for {p['score']}"
+                if ws.cell(r0, c_score).alignment.horizontal not in (None, "general", "right"):
+                    return f"row {r0}: score aligned {ws.cell(r0, c_score).alignment.horizontal}"
                 if v[c_grade - 1] != LABEL["grade"][p["grade"]]:
                     return f"row {r0}: grade {v[c_grade - 1]!r}"
                 if v[c_cert - 1] != p["certificate-no"]:
                     return f"row {r0}: certificate {v[c_cert - 1]!r}"
             elif v[c_score - 1] is not None or v[c_grade - 1] is not None:
                 return f"row {r0}: a score or grade for {p['status']}"
-            i += 1
-        r0, v = rows[i]
-        if v[c_name - 1] != "Cộng" or not str(v[0]).startswith("=COUNTA("):
+    if i != len(rows):
+        return f"{len(rows) - i} data rows more than participants"
+    want = [(f"Cộng: {courses[cid]['title']}", cid,
+             len(courses[cid]["participants"])) for cid in ("C2", "C1")]
+    want.append(("Tổng cộng", None, sum(len(c["participants"]) for c in COURSES)))
+    got = []
+    for r0, v in totals:
+        label = str(v[c_name - 1])
+        if not str(v[0]).startswith(("=COUNTA(", "=COUNTIFS(")):
             return f"row {r0}: total row {v[:3]}"
-        if wv.cell(r0, 1).value != len(parts) or evaluate(wb, ws, v[0]) != len(parts):
-            return f"row {r0}: total {wv.cell(r0, 1).value} / {len(parts)}"
-        i += 1
-    r0, v = rows[i]
-    n = sum(len(c["participants"]) for c in COURSES)
-    if v[c_name - 1] != "Tổng cộng" or wv.cell(r0, 1).value != n or \
-            evaluate(wb, ws, v[0]) != n:
-        return f"row {r0}: grand total {v[:2]} {wv.cell(r0, 1).value}, expected {n}"
-    if i + 1 != len(rows):
-        return f"{len(rows) - i - 1} rows after the grand total"
-    return None
+        n = wv.cell(r0, 1).value
+        if n != evaluate(wb, ws, v[0]):
+            return f"row {r0}: stored {n}, formula gives {evaluate(wb, ws, v[0])}"
+        got.append((label.split(" (")[0], v[c_course - 1], n))
+    return None if got == want else f"totals {got}, expected {want}"
 
 
 # What each count column of the shipped statistics template means, written
@@ -551,6 +604,48 @@ def predicates():
     return p
 
 
+def check_cadre_sheets(wb, parts, cadres, units_x):
+    """The cadre sheet (and its continuation parts): one row per cadre,
+    units in file order, names in Vietnamese order in each, numbered
+    through; under the last part a "Cộng" row per unit, counting the rows
+    of the unit's id, and "Tổng cộng"."""
+    rows, totals = [], []
+    for ws in parts:
+        d, t = table_rows(ws)
+        rows += [(ws, r, v) for r, v in d]
+        totals += [(ws, r, v) for r, v in t]
+    ws0 = parts[0]
+    c_name, c_unit = col_index(ws0, "Họ và tên"), col_index(ws0, "Đơn vị")
+    c_id = col_index(ws0, "Mã đơn vị")
+    c_age, c_party = col_index(ws0, "Tuổi"), col_index(ws0, "Đảng viên")
+    want_totals = []
+    i = 0
+    for u in units_x:
+        mine = sorted((c for c in cadres if c["unit"] == u["id"]),
+                      key=lambda c: name_key(c["full-name"], c["id"]))
+        if mine:
+            want_totals.append((f"Cộng: {u['name']}", u["id"], len(mine)))
+        for c in mine:
+            ws, r0, v = rows[i]
+            i += 1
+            if (v[0], v[c_name - 1], v[c_unit - 1], v[c_id - 1]) != \
+                    (i, c["full-name"], u["name"], u["id"]):
+                return (f"{ws.title}!{r0}: {v[:2]} {v[c_unit - 1]!r}, "
+                        f"expected {i} {c['full-name']!r} of {u['id']}")
+            if v[c_age - 1] != age(c["birth-date"]) or not isinstance(v[c_age - 1], int):
+                return f"{ws.title}!{r0}: age {v[c_age - 1]!r}"
+            if v[c_party - 1] != ("Có" if c["party"] else "Không"):
+                return f"{ws.title}!{r0}: party {v[c_party - 1]!r}"
+    if i != len(rows):
+        return f"{len(rows) - i} data rows more than cadres"
+    if len(want_totals) < 2:
+        want_totals = []  # one unit: its total is the grand total
+    want_totals.append(("Tổng cộng", None, len(cadres)))
+    got = [(v[c_name - 1], v[c_id - 1], evaluate(wb, ws, v[0]))
+           for ws, r0, v in totals]
+    return None if got == want_totals else f"totals {got}, expected {want_totals}"
+
+
 def stats_columns(ws):
     """(column, heading, group heading) of the statistics sheet."""
     top, sub = head_rows(ws) - 1, head_rows(ws)
@@ -565,87 +660,37 @@ def stats_columns(ws):
     return out
 
 
-def check_cadre_sheets(wb, parts, cadres, units_x):
-    """The cadre sheet (and its continuation parts): grouped by unit in file
-    order, names in Vietnamese order in each, a Cộng row per unit."""
-    rows = []
-    for ws in parts:
-        ncols = ws.max_column
-        rows += [(ws, r, v) for r, v in data_rows(ws, ncols)]
-    ws0 = parts[0]
-    c_name, c_unit = col_index(ws0, "Họ và tên"), col_index(ws0, "Đơn vị")
-    c_age, c_party = col_index(ws0, "Tuổi"), col_index(ws0, "Đảng viên")
-    c_edu = col_index(ws0, "Trình độ chuyên môn")
-    i = 0
-    for u in units_x:
-        mine = sorted((c for c in cadres if c["unit"] == u["id"]),
-                      key=lambda c: name_key(c["full-name"], c["id"]))
-        if not mine:
-            continue
-        ws, r0, v = rows[i]
-        if v[0] != u["name"]:
-            return f"{ws.title}!{r0}: group {v[0]!r}, expected {u['name']!r}"
-        i += 1
-        for seq, c in enumerate(mine, 1):
-            ws, r0, v = rows[i]
-            if (v[0], v[c_name - 1], v[c_unit - 1]) != (seq, c["full-name"], u["name"]):
-                return f"{ws.title}!{r0}: {v[:2]} {v[c_unit - 1]!r}, expected {seq} {c['full-name']!r}"
-            if v[c_age - 1] != age(c["birth-date"]) or not isinstance(v[c_age - 1], int):
-                return f"{ws.title}!{r0}: age {v[c_age - 1]!r}"
-            if v[c_party - 1] != ("Có" if c["party"] else "Không"):
-                return f"{ws.title}!{r0}: party {v[c_party - 1]!r}"
-            i += 1
-        ws, r0, v = rows[i]
-        if v[c_name - 1] != "Cộng" or evaluate(wb, ws, v[0]) != len(mine):
-            return f"{ws.title}!{r0}: total {v[:2]}"
-        i += 1
-    ws, r0, v = rows[i]
-    if v[c_name - 1] != "Tổng cộng" or evaluate(wb, ws, v[0]) != len(cadres):
-        return f"{ws.title}!{r0}: grand total {v[:2]}"
-    return None
-
-
-def check_stats(path, cadres, units_x, expect=None):
+def check_stats(path, cadres, units_x, layout=True):
+    """The statistics sheet: one row per unit, huyện before xã in file
+    order, each count stored, its formula (evaluated here over the cadre
+    sheet's cells) and the test's own count agreeing; a "Cộng" row per
+    level and "Tổng cộng" under them."""
     wb = openpyxl.load_workbook(path)
     wv = openpyxl.load_workbook(path, data_only=True)
     ws, vs = wb[STATS_SHEET], wv[STATS_SHEET]
-    why = page_setup(ws, head_rows(ws) - 1)
+    why = layout and page_setup(ws, head_rows(ws) - 1, font=10)
     if why:
         return why
     preds = predicates()
     cols = stats_columns(ws)
-    counted = [(c, h, g) for c, h, g in cols if c > 2]
-    missing = [(h, g) for c, h, g in counted if (h, g) not in preds]
-    if missing:
-        return f"columns the test cannot count: {missing}"
-    rows = data_rows(ws, ws.max_column)
-    level_of = {u["name"]: u["level"] for u in units_x}
-    levels = {u["level"] for u in units_x}
-    # one level alone gets no heading row (it would repeat the total)
-    seen, sums, level = [], {}, levels.pop() if len(levels) == 1 else None
+    c_name = col_index(ws, "Tên đơn vị", head_rows(ws) - 1)
+    counted = [(c, h, g) for c, h, g in cols if (h, g) in preds]
+    if len(counted) < 20:
+        return f"only {len(counted)} columns the test can count"
+    rows, totals = table_rows(ws)
+    order = [u for u in units_x if u["level"] == "huyen"] + \
+            [u for u in units_x if u["level"] == "xa"]
+    if [v[c_name - 1] for _, v in rows] != [u["name"] for u in order]:
+        return f"units {[v[c_name - 1] for _, v in rows]}"
+    try:
+        c_id = col_index(ws, "Mã đơn vị", head_rows(ws) - 1)
+    except KeyError:
+        return "no column of unit ids"
+    if [v[c_id - 1] for _, v in rows] != [u["id"] for u in order]:
+        return f"unit ids {[v[c_id - 1] for _, v in rows]}"
     formulas = 0
-    for r0, v in rows:
-        name = v[1]
-        if v[0] in ("Cấp huyện", "Cấp xã"):
-            level = "huyen" if v[0] == "Cấp huyện" else "xa"
-            sums = {}
-            continue
-        if name in ("Cộng", "Tổng cộng"):
-            for c, h, g in counted:
-                want = (sum(n for (k, _), n in sums.items() if k == c)
-                        if name == "Cộng" else
-                        sum(preds[(h, g)](x) for x in cadres))
-                f = ws.cell(r0, c).value
-                if vs.cell(r0, c).value != want or evaluate(wb, ws, f) != want:
-                    return (f"row {r0} {name} {h}: stored {vs.cell(r0, c).value}, "
-                            f"formula gives {evaluate(wb, ws, f)}, expected {want}")
-                formulas += 1
-            continue
-        if level_of.get(name) != level:
-            return f"row {r0}: unit {name!r} under level {level}"
-        seen.append(name)
-        uid = [u["id"] for u in units_x if u["name"] == name][0]
-        mine = [x for x in cadres if x["unit"] == uid]
+    for (r0, v), u in zip(rows, order):
+        mine = [x for x in cadres if x["unit"] == u["id"]]
         for c, h, g in counted:
             want = sum(1 for x in mine if preds[(h, g)](x))
             f = ws.cell(r0, c).value
@@ -654,19 +699,26 @@ def check_stats(path, cadres, units_x, expect=None):
             got = vs.cell(r0, c).value
             ev = evaluate(wb, ws, f)
             if got != want or ev != want:
-                return (f"row {r0} {name} {h}/{g}: stored {got}, formula gives "
+                return (f"row {r0} {u['name']} {h}/{g}: stored {got}, formula gives "
                         f"{ev}, expected {want}")
-            sums[(c, r0)] = want
             formulas += 1
-            if expect and name in expect.get("rows", {}):
-                pass
-    order = [u["name"] for u in units_x if u["level"] == "huyen"] + \
-            [u["name"] for u in units_x if u["level"] == "xa"]
-    if seen != order:
-        return f"units {seen}, expected {order}"
-    if formulas == 0:
-        return "no formula checked"
-    return None
+    levels = [lv for lv in ("huyen", "xa") if any(u["level"] == lv for u in units_x)]
+    want_labels = ([f"Cộng: {'Cấp huyện' if lv == 'huyen' else 'Cấp xã'}"
+                    for lv in levels] if len(levels) > 1 else []) + ["Tổng cộng"]
+    if [v[c_name - 1] for _, v in totals] != want_labels:
+        return f"total rows {[v[c_name - 1] for _, v in totals]}"
+    for (r0, v), label in zip(totals, want_labels):
+        pick = (lambda x: True) if label == "Tổng cộng" else (
+            lambda x, lv=("huyen" if "huyện" in label else "xa"):
+            [u for u in units_x if u["id"] == x["unit"]][0]["level"] == lv)
+        for c, h, g in counted:
+            want = sum(preds[(h, g)](x) for x in cadres if pick(x))
+            f = ws.cell(r0, c).value
+            if vs.cell(r0, c).value != want or evaluate(wb, ws, f) != want:
+                return (f"row {r0} {label} {h}: stored {vs.cell(r0, c).value}, "
+                        f"formula gives {evaluate(wb, ws, f)}, expected {want}")
+            formulas += 1
+    return None if formulas else "no formula checked"
 
 
 def test_statistics():
@@ -699,7 +751,9 @@ def test_continuation():
         why = page_setup(ws, head_rows(ws))
         if why:
             return f"{ws.title}: {why}"
-    f = wb[STATS_SHEET].cell(head_rows(wb[STATS_SHEET]) + 2, 3).value
+    st = wb[STATS_SHEET]
+    total_col = [c for c, h, g in stats_columns(st) if (h, g) == ("Tổng số", None)][0]
+    f = st.cell(head_rows(st) + 2, total_col).value
     if f.count("COUNTIFS") < 2:
         return f"a count over one part only: {f}"
     return check_cadre_sheets(wb, parts, CADRES, UNITS_X) or \
@@ -766,7 +820,8 @@ def test_sample_figures():
         return why
     ws = openpyxl.load_workbook(out, data_only=True)[STATS_SHEET]
     cols = {(h, g): c for c, h, g in stats_columns(ws)}
-    rows = {v[1]: (r0, v) for r0, v in data_rows(ws, ws.max_column)}
+    c_name = col_index(ws, "Tên đơn vị", head_rows(ws) - 1)
+    rows = {v[c_name - 1]: (r0, v) for r0, v in data_rows(ws, ws.max_column)}
     _, tt = rows["Thị trấn Nông trường Thái Bình"]
     _, tot = rows["Tổng cộng"]
     got = (tt[cols[("Tổng số", None)] - 1],
@@ -795,7 +850,7 @@ def test_sample_course():
 CUSTOM = """<?xml version="1.0" encoding="UTF-8"?>
 <roster>
   <sheet name="Cán bộ" rows="cadres" sort="none" where="category != vien-chuc">
-    <column heading="Đơn vị" value="{unit.name}"/>
+    <column heading="Đơn vị" value="{unit.id}"/>
     <column heading="Họ và tên" value="{cadre.full-name}"/>
     <column heading="Dân tộc" value="{cadre.ethnicity}"/>
     <column heading="Lãnh đạo" value="{cadre.leader}"/>
@@ -864,6 +919,153 @@ def test_custom_counts():
     return None if checked >= 6 * 6 else f"only {checked} counts checked"
 
 
+def test_same_unit_names():
+    """Communes of different districts share names: every count goes by
+    the unit's id, so each unit's row counts its own cadres (by the name,
+    both rows of "Xã Bắc Xa" counted the cadres of both)."""
+    units = UNITS + [("BX2", "Xã Bắc Xa", "xa", None),
+                     ("TT2", "Thị trấn Đình Lập", "xa", "BX2")]
+    rec = os.path.join(TMP, "same-names.xml")
+    make_records(rec, n=90, units=units)
+    units_x, cadres, _ = parse([rec])
+    if len({u["id"] for u in units_x if u["name"] == "Xã Bắc Xa"}) != 2 or \
+            not any(c["unit"] == "BX2" for c in cadres):
+        return "the test's records lack two peopled units of one name"
+    out = os.path.join(TMP, "same-names.xlsx")
+    r = run(["-o", out, rec])
+    if r.returncode != 0 or r.stderr:
+        return f"exit {r.returncode}: {r.stderr}"
+    return check_stats(out, cadres, units_x, layout=False)
+
+
+def test_filter_data_rows():
+    """The autofilter covers the headings and the data rows only: no
+    merged group heading, no total row in it, the totals right under it."""
+    out = os.path.join(TMP, "filter.xlsx")
+    course = os.path.join(TMP, "filter-course.xlsx")
+    for args in (["-o", out, REC], ["--course", "C1", "--course", "C2",
+                                    "-o", course, REC]):
+        r = run(args)
+        if r.returncode != 0:
+            return f"exit {r.returncode}: {r.stderr}"
+    checked = 0
+    for path in (out, course):
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            first, last = filter_rows(ws)
+            if first != head_rows(ws):
+                return f"{ws.title}: filter {ws.auto_filter.ref}"
+            for m in ws.merged_cells.ranges:
+                if m.min_row <= last and m.max_row > first:
+                    return f"{ws.title}: merged {m.coord} inside the filter {ws.auto_filter.ref}"
+            for r0 in range(first + 1, last + 1):
+                for c in range(1, ws.max_column + 1):
+                    v = ws.cell(r0, c).value
+                    if isinstance(v, str) and v.startswith(("=COUNTA", "=SUM")):
+                        return f"{ws.title}!{r0}: a total {v} inside the filter"
+                    if v in ("Tổng cộng",) or str(v).startswith("Cộng"):
+                        return f"{ws.title}!{r0}: {v!r} inside the filter"
+            below = [ws.cell(last + 1, c).value for c in range(1, ws.max_column + 1)]
+            if not any(str(v).startswith(("Cộng", "Tổng cộng")) for v in below):
+                return f"{ws.title}!{last + 1}: no total under the data: {below}"
+            checked += 1
+    return None if checked == 3 else f"{checked} sheets checked"
+
+
+def sort_table(ws, col, reverse=True):
+    """Sort the rows the filter covers by column `col`, as a reader would
+    from the filter's button: whole rows move, formulas as they are."""
+    first, last = filter_rows(ws)
+    for m in list(ws.merged_cells.ranges):  # Excel sorts no merged rows
+        if m.min_row <= last and m.max_row > first:
+            ws.unmerge_cells(m.coord)
+    rows = [[ws.cell(r, c).value for c in range(1, ws.max_column + 1)]
+            for r in range(first + 1, last + 1)]
+    rows.sort(key=lambda v: str(v[col - 1]), reverse=reverse)
+    for r, vals in enumerate(rows, first + 1):
+        for c, v in enumerate(vals, 1):
+            ws.cell(r, c).value = v
+
+
+def test_sort_keeps_totals():
+    """Sorting the cadre sheet by name (and the statistics by unit name)
+    moves no total and changes no count: every formula, evaluated over
+    the sorted cells, gives the value stored before."""
+    out = os.path.join(TMP, "sort.xlsx")
+    r = run(["-o", out, REC])
+    if r.returncode != 0:
+        return f"exit {r.returncode}: {r.stderr}"
+    wb = openpyxl.load_workbook(out)
+    stored = openpyxl.load_workbook(out, data_only=True)
+    before = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    before[(ws.title, c.value)] = stored[ws.title][c.coordinate].value
+    sort_table(wb[CADRE_SHEET], col_index(wb[CADRE_SHEET], "Họ và tên"))
+    st = wb[STATS_SHEET]
+    sort_table(st, col_index(st, "Tên đơn vị", head_rows(st) - 1))
+    checked = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    try:
+                        got = evaluate(wb, ws, c.value)
+                    except RecursionError:
+                        return (f"{ws.title}!{c.coordinate}: after sorting, "
+                                "totals count each other in a cycle")
+                    if got != before[(ws.title, c.value)]:
+                        return (f"{ws.title}!{c.coordinate} {c.value[:60]}: "
+                                f"{got} after sorting, {before[(ws.title, c.value)]} before")
+                    checked += 1
+    return None if checked > 100 else f"{checked} formulas"
+
+
+def test_dated_by_course():
+    """A roster or register of a course is dated by its certificates' day
+    of issue (or its end), not the records' as-of; the statistics by the
+    as-of."""
+    want = {("C2", "course"): "Đình Lập, ngày 05 tháng 12 năm 2018",
+            ("C2", "register"): "Đình Lập, ngày 05 tháng 12 năm 2018",
+            ("C1", "register"): "Đình Lập, ngày 30 tháng 11 năm 2018",
+            (None, "statistics"): "Đình Lập, ngày 31 tháng 12 năm 2018"}
+    for (cid, kind), line in want.items():
+        out = os.path.join(TMP, f"dated-{kind}.xlsx")
+        r = run(["-t", kind] + (["--course", cid] if cid else []) +
+                ["-o", out, REC])
+        if r.returncode != 0:
+            return f"exit {r.returncode}: {r.stderr}"
+        ws = openpyxl.load_workbook(out).worksheets[-1]
+        texts = [c.value for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("Đình Lập, ")]
+        if texts != [line]:
+            return f"{kind} {cid}: {texts}, expected {line!r}"
+    return None
+
+
+def test_room_to_sign():
+    """The register leaves room to sign on each row (1 cm) and every
+    footer room for the signature and seal (2 cm) between the signer's
+    title and name."""
+    out = os.path.join(TMP, "sign.xlsx")
+    r = run(["-t", "register", "--course", "C1", "-o", out, REC])
+    if r.returncode != 0:
+        return f"exit {r.returncode}: {r.stderr}"
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    rows, _ = table_rows(ws)
+    short = [r0 for r0, _ in rows if (ws.row_dimensions[r0].height or 15) < 28]
+    if not rows or short:
+        return f"rows too short to sign in: {short[:5]}"
+    title = [c.row for row in ws.iter_rows() for c in row if c.value == "NGƯỜI LẬP SỔ"]
+    if not title:
+        return "no signer"
+    space = sum(ws.row_dimensions[r0].height or 15
+                for r0 in range(title[0] + 1, title[0] + 5))
+    return None if space >= 56 else f"{space} points to sign in"
+
+
 for name, fn in [("order-example", test_order_example),
                  ("custom-counts", test_custom_counts),
                  ("course", test_course), ("statistics", test_statistics),
@@ -872,6 +1074,11 @@ for name, fn in [("order-example", test_order_example),
                  ("reproducible", test_reproducible),
                  ("long-text", test_long_text),
                  ("sample-figures", test_sample_figures),
+                 ("same-unit-names", test_same_unit_names),
+                 ("filter-data-rows", test_filter_data_rows),
+                 ("sort-keeps-totals", test_sort_keeps_totals),
+                 ("dated-by-course", test_dated_by_course),
+                 ("room-to-sign", test_room_to_sign),
                  ("sample-course", test_sample_course)]:
     check(name, fn)
 

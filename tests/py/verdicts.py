@@ -32,6 +32,15 @@ class Verdicts:
         self.report(name, pdfs and r.returncode == 0 and not lines,
                     f"{len(pdfs)} PDFs; " + "; ".join(lines[:5]))
 
+    def check(self, name, fn):
+        """Run the test fn(): it returns why it failed, or None; an
+        exception is a failure with its message, not a traceback."""
+        try:
+            why = fn()
+            self.report(name, not why, why or "")
+        except Exception as e:
+            self.report(name, False, f"{type(e).__name__}: {e}")
+
     def status(self):
         """The test's exit status: 1 when anything failed."""
         return 1 if self.failed else 0
