@@ -81,25 +81,3 @@ void job_bind_row(const roster_job *j, const roster_sheet *sh,
         break;
     }
 }
-
-const char *job_group_heading(roster_job *j, const roster_sheet *sh,
-                              size_t si, uint32_t item)
-{
-    const cadre_records *r = j->recs;
-    uint32_t key = job_group_key(j, sh, item);
-    cadre_env env;
-    job_sheet_env(j, si, &env);
-    if (sh->group == GROUP_COURSE)
-        env.course = &r->courses[key];
-    else if (sh->group == GROUP_UNIT)
-        env.unit = &r->units[key];
-    else
-        env.unit = &r->units[item];
-    if (sh->group_heading)
-        return job_render(j, sh->group_heading, &env);
-    if (sh->group == GROUP_COURSE)
-        return r->courses[key].title;
-    if (sh->group == GROUP_UNIT)
-        return r->units[key].name;
-    return cadre_code_label(CADRE_CODE_LEVEL, (int)key);
-}

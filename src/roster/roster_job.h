@@ -106,12 +106,6 @@ void job_sheet_env(const roster_job *j, size_t si, cadre_env *env);
 void job_bind_row(const roster_job *j, const roster_sheet *sh,
                   uint32_t item, cadre_env *env);
 
-/* The text that names the group of `item` on sheet `si` (its
- * group-heading, else the unit's name, the course's title or the level),
- * in the job's scratch buffer like job_render(). */
-const char *job_group_heading(roster_job *j, const roster_sheet *sh,
-                              size_t si, uint32_t item);
-
 /* The group `item` belongs to on a grouped sheet (0 on others). */
 static inline uint32_t job_group_key(const roster_job *j,
                                      const roster_sheet *sh, uint32_t item)

@@ -339,42 +339,55 @@ static void total_formula(sheet_writer *w, textbuf *b, size_t c,
         textbuf_puts(b, ")");
 }
 
-/* A total row: `label` in the label column, `key` (shown) in the key
- * column, and for each total column its formula with the value `g`'s
- * tally stored. */
 static bool is_total(const roster_column *c)
 {
     return c->total == TOTAL_COUNT || c->total == TOTAL_SUM;
 }
 
-/* A total row: `label` in the label column, merged over the empty
- * columns after it; `key_text` (a group's key, or NULL for the grand
- * total) in the key column; and for each total column its formula, with
- * the value of `g`'s tally stored. */
+/* The columns of the label of a total row: the label column, and the
+ * empty columns after it (on a group's row, up to one that shows the
+ * group). */
+static void label_span(const sheet_writer *w, bool group, size_t *first,
+                       size_t *last)
+{
+    const roster_sheet *sh = w->sh;
+    *first = *last = sh->n_cols;
+    for (size_t c = 0; c < sh->n_cols && *first == sh->n_cols; c++)
+        if (sh->cols[c].total == TOTAL_LABEL)
+            *first = *last = c;
+    while (*first < sh->n_cols && *last + 1 < sh->n_cols &&
+           !is_total(&sh->cols[*last + 1]) &&
+           !(group && sh->cols[*last + 1].shows_group))
+        (*last)++;
+}
+
+/* A total row: `label` over its span; on a group's row (`env` binds its
+ * first row) the columns that show the group as its rows show them, the
+ * key among them; each total column's formula, with the value of `g`'s
+ * tally stored. */
 static void write_total(sheet_writer *w, uint32_t row, const char *label,
-                        const char *key_text, size_t g)
+                        const cadre_env *env, size_t g)
 {
     roster_job *j = w->j;
     const roster_sheet *sh = w->sh;
-    textbuf crit = { 0 };
-    if (key_text)
-        formula_text_crit(&crit, key_text);
-    size_t l_first = sh->n_cols, l_last = 0;
-    for (size_t c = 0; c < sh->n_cols && l_first == sh->n_cols; c++)
-        if (sh->cols[c].total == TOTAL_LABEL)
-            l_first = l_last = c;
-    while (l_first < sh->n_cols && l_last + 1 < sh->n_cols &&
-           !is_total(&sh->cols[l_last + 1]) &&
-           !((int)l_last + 1 == sh->key_col && key_text))
-        l_last++;
+    size_t l_first, l_last;
+    label_span(w, env != NULL, &l_first, &l_last);
     double lines = 1;
     if (l_first < sh->n_cols)
         lines = lines_for(label, span_width(w, (uint16_t)l_first,
                                             (uint16_t)l_last) *
                                      11 / sh->font_size - 1);
-    if (key_text) { /* the key wraps as in the data rows */
-        cell_value *k = &w->cells.row[sh->key_col];
-        lines = k->lines > lines ? k->lines : lines;
+    for (size_t c = 0; env && c < sh->n_cols; c++)
+        if (sh->cols[c].shows_group) {
+            cell_eval(&w->cells, c, env);
+            if (w->cells.row[c].lines > lines)
+                lines = w->cells.row[c].lines;
+        }
+    /* the key as the data rows show it, so that its criterion matches */
+    textbuf crit = { 0 };
+    if (env) {
+        const cell_value *k = &w->cells.row[sh->key_col];
+        formula_text_crit(&crit, k->kind == CELL_TEXT ? k->text : "");
     }
     row_height(w, row, lines > 1 ? lines * sh->font_size * 1.3 + 2
                                  : PRINT_ROW_HEIGHT);
@@ -388,16 +401,15 @@ static void write_total(sheet_writer *w, uint32_t row, const char *label,
                         (uint16_t)l_last, label, text);
         else if (c > l_first && c <= l_last)
             continue; /* in the label's merge */
-        else if ((int)c == sh->key_col && key_text) /* as the rows show it */
-            xlsx_text(&j->bk, w->ws, row, (uint16_t)c, key_text,
-                      w->cells.cf[c].f[CELL_TEXT][0]);
+        else if (env && col->shows_group)
+            cell_write(&w->cells, w->ws, row, c);
         else if (!is_total(col))
             xlsx_blank(&j->bk, w->ws, row, (uint16_t)c, text);
         else if (w->p->n == 0)
             xlsx_number(&j->bk, w->ws, row, (uint16_t)c, 0, bold);
         else {
             textbuf b = { 0 };
-            total_formula(w, &b, c, key_text ? crit.s : NULL);
+            total_formula(w, &b, c, env ? crit.s : NULL);
             if (b.oom || crit.oom)
                 job_oom(j);
             else
@@ -418,26 +430,11 @@ static void write_totals(sheet_writer *w)
     cadre_value vars[VAR_COUNT] = { { .type = CADRE_V_NUMBER },
                                     { .type = CADRE_V_NUMBER } };
     for (size_t g = 0; p->grouped && g < p->n_groups && !j->err; g++) {
-        uint32_t item = w->group_first[g];
         cadre_env env;
         job_sheet_env(j, w->si, &env);
         env.vars = vars;
-        job_bind_row(j, sh, item, &env);
-        /* the key as the data rows show it, so the criterion matches */
-        cell_eval(&w->cells, (size_t)sh->key_col, &env);
-        const cell_value *k = &w->cells.row[sh->key_col];
-        char *key = strdup(k->kind == CELL_TEXT ? k->text : "");
-        const char *heading = job_group_heading(j, sh, w->si, item);
-        textbuf label = { 0 };
-        textbuf_puts(&label, sh->total_label);
-        textbuf_puts(&label, ": ");
-        textbuf_puts(&label, heading);
-        if (!key || label.oom)
-            job_oom(j);
-        else
-            write_total(w, w->row++, label.s, key, g);
-        free(key);
-        textbuf_release(&label);
+        job_bind_row(j, sh, w->group_first[g], &env);
+        write_total(w, w->row++, sh->total_label, &env, g);
     }
     if (p->totals && sh->grand_label && !j->err)
         write_total(w, w->row++, sh->grand_label, NULL, p->n_groups);

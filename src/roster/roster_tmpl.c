@@ -123,6 +123,40 @@ static const char *const *group_key_values(int group)
     }
 }
 
+/* True when the value `src` is one placeholder naming a field of the
+ * group: "{unit.name}" on a sheet grouped by unit. */
+static bool of_group(const char *src, int group)
+{
+    static const char *const unit[] = { "{unit.", "{cadre.unit.", NULL };
+    static const char *const course[] = { "{course.", "{participant.course.",
+                                          NULL };
+    const char *const *heads = group == GROUP_UNIT ? unit : course;
+    char v[64];
+    size_t k = 0;
+    for (const char *p = src; *p && k + 1 < sizeof v; p++)
+        if (!isspace((unsigned char)*p))
+            v[k++] = *p;
+    v[k] = '\0';
+    if (strchr(v + 1, '{') || strchr(v, '|'))
+        return false;
+    for (size_t i = 0; heads[i]; i++)
+        if (strncmp(v, heads[i], strlen(heads[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Mark the columns a group's total row shows as its rows do: the unit's
+ * id and name, the course's title... */
+static void mark_group_columns(roster_sheet *sh)
+{
+    for (size_t i = 0; i < sh->n_cols; i++) {
+        roster_column *c = &sh->cols[i];
+        c->shows_group = c->single && (sh->group == GROUP_UNIT ||
+                                       sh->group == GROUP_COURSE) &&
+                         of_group(c->value_src, sh->group);
+    }
+}
+
 /* The column a row is known by: the label of its totals, else its name. */
 static int name_column(const roster_sheet *sh)
 {
@@ -253,7 +287,7 @@ static int read_sheet_attrs(roster_sheet *sh, const cadre_tnode *n,
                             cadre_diags *diags)
 {
     static const char *const allowed[] = { "name", "rows", "where",
-        "group-by", "group-heading", "total-label", "grand-total", "sort",
+        "group-by", "total-label", "grand-total", "sort",
         "over", "font-size", "row-height", NULL };
     static const int group_ok[][4] = {
         [ROWS_CADRES] = { 1, 1, 0, 0 },
@@ -297,13 +331,6 @@ static int read_sheet_attrs(roster_sheet *sh, const cadre_tnode *n,
         cadre_scope scope = { .roots = row_roots(sh->rows) };
         if (!(sh->where = cadre_expr_compile(where, &scope, n->file, n->line,
                                              diags)))
-            bad++;
-    }
-    const char *gh = cadre_tnode_attr(n, "group-heading");
-    if (gh) {
-        unsigned roots = sh->group == GROUP_COURSE ? CADRE_ROOT_COURSE
-                                                   : CADRE_ROOT_UNIT;
-        if (!(sh->group_heading = text_of(gh, roots, NULL, n, diags)))
             bad++;
     }
     sh->total_label = cadre_tnode_attr(n, "total-label");
@@ -443,6 +470,7 @@ static int read_sheet(roster_sheet *sh, const cadre_tnode *n,
     }
     sh->name_col = name_column(sh);
     sh->key_col = -1;
+    mark_group_columns(sh);
     bool totals = false;
     for (size_t i = 0; i < sh->n_cols; i++)
         totals |= sh->cols[i].total == TOTAL_COUNT ||
@@ -458,6 +486,8 @@ static int read_sheet(roster_sheet *sh, const cadre_tnode *n,
                           group_key_values(sh->group)[0], sh->total_label);
         bad++;
     }
+    if (sh->key_col >= 0)
+        sh->cols[sh->key_col].shows_group = true;
     if (sh->rows == ROWS_UNITS && !sh->over) {
         bool counts = false;
         for (size_t i = 0; i < sh->n_cols; i++)
@@ -629,7 +659,6 @@ char *cadre_roster_find_shipped(const char *kind)
 static void sheet_release(roster_sheet *sh)
 {
     cadre_expr_free(sh->where);
-    cadre_tmpl_text_free(sh->group_heading);
     cadre_tmpl_text_free(sh->issuer);
     cadre_tmpl_text_free(sh->unit_of_count);
     cadre_tmpl_text_free(sh->place_date);

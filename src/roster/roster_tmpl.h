@@ -40,6 +40,9 @@ typedef struct roster_column {
     int align;                  /* enum column_align */
     const char *num_format;     /* number format, or NULL: by value type */
     int total;                  /* enum column_total */
+    bool shows_group;           /* grouped sheets: the value is the
+                                   group's (its unit's or course's field):
+                                   shown on the group's total row too */
     const cadre_tnode *node;    /* where it was written */
 } roster_column;
 
@@ -53,7 +56,6 @@ typedef struct roster_sheet {
     int rows;                   /* enum sheet_rows */
     cadre_expr *where;          /* rows kept, or NULL: all */
     int group;                  /* enum sheet_group */
-    cadre_tmpl_text *group_heading; /* group heading row, or NULL */
     const char *total_label;    /* "Cộng", or NULL: no group totals */
     const char *grand_label;    /* "Tổng cộng", or NULL: no grand total */
     bool sort;                  /* Vietnamese name order (else file order) */

@@ -551,8 +551,8 @@ def test_course():
                 return f"row {r0}: a score or grade for {p['status']}"
     if i != len(rows):
         return f"{len(rows) - i} data rows more than participants"
-    want = [(f"Cộng: {courses[cid]['title']}", cid,
-             len(courses[cid]["participants"])) for cid in ("C2", "C1")]
+    want = [("Cộng", cid, len(courses[cid]["participants"]))
+            for cid in ("C2", "C1")]
     want.append(("Tổng cộng", None, sum(len(c["participants"]) for c in COURSES)))
     got = []
     for r0, v in totals:
@@ -562,7 +562,7 @@ def test_course():
         n = wv.cell(r0, 1).value
         if n != evaluate(wb, ws, v[0]):
             return f"row {r0}: stored {n}, formula gives {evaluate(wb, ws, v[0])}"
-        got.append((label.split(" (")[0], v[c_course - 1], n))
+        got.append((label, v[c_course - 1], n))
     return None if got == want else f"totals {got}, expected {want}"
 
 
@@ -624,7 +624,7 @@ def check_cadre_sheets(wb, parts, cadres, units_x):
         mine = sorted((c for c in cadres if c["unit"] == u["id"]),
                       key=lambda c: name_key(c["full-name"], c["id"]))
         if mine:
-            want_totals.append((f"Cộng: {u['name']}", u["id"], len(mine)))
+            want_totals.append(("Cộng", u["id"], u["name"], len(mine)))
         for c in mine:
             ws, r0, v = rows[i]
             i += 1
@@ -640,8 +640,8 @@ def check_cadre_sheets(wb, parts, cadres, units_x):
         return f"{len(rows) - i} data rows more than cadres"
     if len(want_totals) < 2:
         want_totals = []  # one unit: its total is the grand total
-    want_totals.append(("Tổng cộng", None, len(cadres)))
-    got = [(v[c_name - 1], v[c_id - 1], evaluate(wb, ws, v[0]))
+    want_totals.append(("Tổng cộng", None, None, len(cadres)))
+    got = [(v[c_name - 1], v[c_id - 1], v[c_unit - 1], evaluate(wb, ws, v[0]))
            for ws, r0, v in totals]
     return None if got == want_totals else f"totals {got}, expected {want_totals}"
 
@@ -702,14 +702,16 @@ def check_stats(path, cadres, units_x, layout=True):
                 return (f"row {r0} {u['name']} {h}/{g}: stored {got}, formula gives "
                         f"{ev}, expected {want}")
             formulas += 1
+    c_level = col_index(ws, "Cấp", head_rows(ws) - 1)
     levels = [lv for lv in ("huyen", "xa") if any(u["level"] == lv for u in units_x)]
-    want_labels = ([f"Cộng: {'Cấp huyện' if lv == 'huyen' else 'Cấp xã'}"
-                    for lv in levels] if len(levels) > 1 else []) + ["Tổng cộng"]
-    if [v[c_name - 1] for _, v in totals] != want_labels:
-        return f"total rows {[v[c_name - 1] for _, v in totals]}"
-    for (r0, v), label in zip(totals, want_labels):
+    want_labels = ([("Cộng", "Cấp huyện" if lv == "huyen" else "Cấp xã")
+                    for lv in levels] if len(levels) > 1 else []) + \
+        [("Tổng cộng", None)]
+    if [(v[c_name - 1], v[c_level - 1]) for _, v in totals] != want_labels:
+        return f"total rows {[(v[c_name - 1], v[c_level - 1]) for _, v in totals]}"
+    for (r0, v), (label, level) in zip(totals, want_labels):
         pick = (lambda x: True) if label == "Tổng cộng" else (
-            lambda x, lv=("huyen" if "huyện" in label else "xa"):
+            lambda x, lv=("huyen" if level == "Cấp huyện" else "xa"):
             [u for u in units_x if u["id"] == x["unit"]][0]["level"] == lv)
         for c, h, g in counted:
             want = sum(preds[(h, g)](x) for x in cadres if pick(x))
@@ -963,10 +965,10 @@ def test_filter_data_rows():
                     v = ws.cell(r0, c).value
                     if isinstance(v, str) and v.startswith(("=COUNTA", "=SUM")):
                         return f"{ws.title}!{r0}: a total {v} inside the filter"
-                    if v in ("Tổng cộng",) or str(v).startswith("Cộng"):
+                    if v in ("Tổng cộng", "Cộng"):
                         return f"{ws.title}!{r0}: {v!r} inside the filter"
             below = [ws.cell(last + 1, c).value for c in range(1, ws.max_column + 1)]
-            if not any(str(v).startswith(("Cộng", "Tổng cộng")) for v in below):
+            if not any(v in ("Cộng", "Tổng cộng") for v in below):
                 return f"{ws.title}!{last + 1}: no total under the data: {below}"
             checked += 1
     return None if checked == 3 else f"{checked} sheets checked"

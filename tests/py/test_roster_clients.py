@@ -316,7 +316,7 @@ def signatures_alone(doc):
     for page in doc:
         text = page.get_text()
         if "NGƯỜI LẬP" in text and "Tổng cộng" not in text and \
-                not re.search(r"\bCộng: ", text):
+                not re.search(r"^Cộng$", text, re.M):
             out.append(page.number + 1)
     return out
 
