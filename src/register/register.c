@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cadre/files.h"
+#include "cadre/text.h"
 #include "register_internal.h"
 
 /* "cdrg": PRAGMA application_id of a cadrekit register, so that another
@@ -248,6 +249,29 @@ cadre_date reg_today(void)
     long long t = sde ? strtoll(sde, &end, 10) : 0;
     time_t now = sde && *sde && !*end && t >= 0 ? (time_t)t : time(NULL);
     return cadre_date_from_days((long)(now / 86400));
+}
+
+char *reg_clean_text(const char *s, const char *what, cadre_diags *diags)
+{
+    size_t len = strlen(s), where = 0;
+    uint32_t cp = 0;
+    cadre_text_fault fault = cadre_text_check(s, len, &where, &cp);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n'))
+        len--;
+    while (len && (*s == ' ' || *s == '\t' || *s == '\n'))
+        s++, len--;
+    if (fault != CADRE_TEXT_OK || len == 0 || memchr(s, '\n', len) ||
+        memchr(s, '\t', len)) {
+        cadre_diags_error(diags, NULL, 0, "the %s %s", what,
+                          fault == CADRE_TEXT_BAD_UTF8 ? "is not valid UTF-8"
+                          : len == 0 ? "is empty"
+                                     : "holds a control character or a line break");
+        return NULL;
+    }
+    char *nfc = cadre_text_nfc(s, len, NULL);
+    if (!nfc)
+        cadre_diags_error(diags, NULL, 0, "out of memory");
+    return nfc;
 }
 
 char *reg_join(const char *dir, const char *name)

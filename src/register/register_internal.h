@@ -85,6 +85,11 @@ cadre_error reg_settle_dead(cadre_register *reg, cadre_diags *diags);
  * ".NAME.RUN.pending".  Caller frees. */
 char *reg_pending_name(const char *file_name, sqlite3_int64 run);
 
+/* A text the user gave (a reason, a decision) as the register keeps it:
+ * trimmed, NFC, on one line.  NULL after "the WHAT is empty" (or not
+ * UTF-8, or holds a control character).  Caller frees. */
+char *reg_clean_text(const char *s, const char *what, cadre_diags *diags);
+
 /* "a/b" (caller frees), NULL when out of memory. */
 char *reg_join(const char *dir, const char *name);
 

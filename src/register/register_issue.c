@@ -56,6 +56,8 @@ struct issue {
     char *dir;            /* o->dir, absolute */
     strmap numbers;       /* every certificate-no of the records */
     unsigned long seq;    /* the next number seq to try */
+    char *decision;       /* o->decision and o->reason as kept, or NULL */
+    char *reason;
 };
 
 static const cadre_participant *part(const struct issue *is, size_t i)
@@ -270,10 +272,10 @@ static cadre_error draw(struct issue *is, size_t i, sqlite3_int64 old,
     reg_bind_text(st, 16, f.v[F_END]);
     reg_bind_text(st, 17, f.v[F_GRADE]);
     reg_bind_date(st, 18, c->issued);
-    reg_bind_text(st, 19, is->o->decision);
+    reg_bind_text(st, 19, is->decision);
     if (old)
         sqlite3_bind_int64(st, 20, old);
-    reg_bind_text(st, 21, old ? is->o->reason : NULL);
+    reg_bind_text(st, 21, old ? is->reason : NULL);
     reg_bind_text(st, 22, is->dir);
     /* outside a run (an import), straight to issued */
     if (is->reg->run)
@@ -337,7 +339,8 @@ static cadre_error draw_all(struct issue *is)
              "ORDER BY id DESC LIMIT 1", is->diags);
     if (!err && !find)
         err = CADRE_EIO;
-    size_t refused = 0;
+    size_t refused = 0, busy = 0;
+    char first_busy[300] = "";
     bool *fresh = calloc(is->b->n ? is->b->n : 1, sizeof *fresh);
     if (!err && !fresh)
         err = CADRE_ENOMEM;
@@ -355,22 +358,29 @@ static cadre_error draw_all(struct issue *is)
             fresh[i] = true;
         } else if (!strcmp(status, "issued")) {
             err = adopt(is, i, find);
-        } else {
+        } else if (!strcmp(status, "revoked")) {
             snprintf(name, sizeof name, "certificate %s of %s '%s'",
                      reg_column_text(find, 2), cadre_of(is, i)->id,
                      cadre_of(is, i)->full_name);
-            cadre_diags_error(is->diags, NULL, 0, "%s %s", name,
-                              !strcmp(status, "revoked")
-                                  ? "was revoked: leave the cadre out, or "
-                                    "reissue it (--reissue --reason TEXT "
-                                    "--decision TEXT)"
-                                  : "is being issued by another process at "
-                                    "this moment");
+            cadre_diags_error(is->diags, NULL, 0, "%s was revoked: leave the "
+                              "cadre out, or reissue it (--reissue --reason "
+                              "TEXT --decision TEXT)", name);
             refused++;
+        } else if (busy++ == 0) {
+            snprintf(first_busy, sizeof first_busy, "%s of %s",
+                     reg_column_text(find, 2), cadre_of(is, i)->id);
         }
         sqlite3_reset(find);
     }
     sqlite3_finalize(find);
+    /* another run of the same course: once, not once per certificate */
+    if (busy)
+        cadre_diags_error(is->diags, NULL, 0, "%zu certificate%s of course %s "
+                          "(%s%s) %s being issued by another process at this "
+                          "moment: run again when it has finished", busy,
+                          busy == 1 ? "" : "s", is->b->course->id, first_busy,
+                          busy == 1 ? "" : ", ...", busy == 1 ? "is" : "are");
+    refused += busy;
     is->seq = cadre_cert_tmpl_number_start(is->t);
     for (size_t i = 0; i < is->b->n && !err && !refused; i++)
         if (fresh[i])
@@ -692,8 +702,13 @@ cadre_error cadre_register_issue(cadre_register *reg,
                           : "a reissue needs a reason and a decision");
         return CADRE_EINVALID;
     }
-    struct issue is = { reg, t, b, o, diags, NULL, NULL, { 0 }, 0 };
+    struct issue is = { reg, t, b, o, diags, NULL, NULL, { 0 }, 0, NULL, NULL };
     strmap_init(&is.numbers);
+    if ((o->decision && !(is.decision = reg_clean_text(o->decision, "decision", diags))) ||
+        (o->reason && !(is.reason = reg_clean_text(o->reason, "reason", diags)))) {
+        free(is.decision);
+        return CADRE_EINVALID;
+    }
     bool made = false;
     is.slots = calloc(b->n ? b->n : 1, sizeof *is.slots);
     bool *changed = calloc(b->n ? b->n : 1, sizeof *changed);
@@ -752,6 +767,8 @@ cadre_error cadre_register_issue(cadre_register *reg,
     free(is.slots);
     free(changed);
     free(is.dir);
+    free(is.decision);
+    free(is.reason);
     strmap_release(&is.numbers);
     return err;
 }
@@ -876,7 +893,8 @@ static cadre_error import_one(cadre_register *reg, const cadre_records *recs,
     cadre_register_issue_options o;
     cadre_register_issue_options_init(&o, NULL);
     struct slot slot = { 0 };
-    struct issue is = { reg, t, &one, &o, diags, &slot, NULL, { 0 }, 0 };
+    struct issue is = { reg, t, &one, &o, diags, &slot, NULL, { 0 }, 0,
+                        NULL, NULL };
     strmap_init(&is.numbers);
     *present = false;
     cadre_error err = reg_check_body(reg, course->organizer, diags);

@@ -147,7 +147,9 @@ cadre_error cadre_register_revoke(cadre_register *reg, const char *number,
 {
     if (!cadre_date_is_set(date))
         date = reg_today();
-    cadre_error err = reg_begin(reg, diags);
+    char *why = reg_clean_text(reason, "reason", diags);
+    char *decided = reg_clean_text(decision, "decision", diags);
+    cadre_error err = why && decided ? reg_begin(reg, diags) : CADRE_EINVALID;
     sqlite3_stmt *st = err ? NULL : reg_prepare(
         reg, "SELECT id, status FROM entry WHERE number = ?", diags);
     if (!err && !st)
@@ -186,13 +188,15 @@ cadre_error cadre_register_revoke(cadre_register *reg, const char *number,
         sqlite3_bind_int64(st, 1, id);
         if (k == 1) {
             reg_bind_date(st, 2, date);
-            reg_bind_text(st, 3, reason);
-            reg_bind_text(st, 4, decision);
+            reg_bind_text(st, 3, why);
+            reg_bind_text(st, 4, decided);
         }
         if (sqlite3_step(st) != SQLITE_DONE)
             err = reg_fail(reg, diags, "write");
         sqlite3_finalize(st);
     }
+    free(why);
+    free(decided);
     if (err) {
         reg_rollback(reg);
         return err;

@@ -115,6 +115,24 @@ static void foot(struct sheet *s)
     s->row++;
 }
 
+/* Make the row tall enough for the wrapped texts `t` (by column, NULL
+ * where none) before its cells are written: neither Excel nor
+ * LibreOffice fits a row to its text on opening. */
+static void fit_row(struct sheet *s, const char *const *t)
+{
+    double lines = 1;
+    for (uint16_t c = 0; c < s->n_cols; c++) {
+        if (!t[c] || !s->cols[c].wrap)
+            continue;
+        /* as the rosters measure: a little wider than the average letter */
+        double l = (int)(xlsx_text_width(t[c]) * 1.25 / s->cols[c].width + 0.99);
+        if (l > lines)
+            lines = l;
+    }
+    if (lines > 1)
+        xlsx_row_height(s->bk, s->ws, s->row, lines * s->bk->font_size * 1.3 + 2);
+}
+
 static void text(struct sheet *s, uint16_t c, const char *v)
 {
     if (v && *v)
@@ -188,6 +206,12 @@ static cadre_error book_rows(cadre_register *reg, struct sheet *s,
             snprintf(state, sizeof state, "Cấp lại thay số %s", was);
         else
             snprintf(state, sizeof state, "Đã cấp");
+        const char *wrapped[C_COUNT] = {
+            [C_NAME] = reg_column_text(st, 0), [C_PROGRAMME] = reg_column_text(st, 4),
+            [C_TIME] = when, [C_DECISION] = reg_column_text(st, 10),
+            [C_STATUS] = state,
+        };
+        fit_row(s, wrapped);
         number(s, C_STT, (double)stt);
         text(s, C_NAME, reg_column_text(st, 0));
         date(s, C_BIRTH, reg_column_date(st, 1));
@@ -221,6 +245,11 @@ static cadre_error appendix_rows(cadre_register *reg, struct sheet *s,
         return CADRE_EIO;
     int rc;
     for (long stt = 1; (rc = sqlite3_step(st)) == SQLITE_ROW; stt++) {
+        const char *wrapped[A_COUNT] = {
+            [A_NAME] = reg_column_text(st, 2), [A_REASON] = reg_column_text(st, 8),
+            [A_DECISION] = reg_column_text(st, 9),
+        };
+        fit_row(s, wrapped);
         number(s, A_STT, (double)stt);
         date(s, A_DATE, reg_column_date(st, 0));
         text(s, A_KIND, strcmp(reg_column_text(st, 1), "revoke") ? "Cấp lại"

@@ -246,6 +246,21 @@ def test_revoke(tmp):
            app[0][5] == "2/2019/CC" and app[0][9:] ==
            ("Hồ sơ không hợp lệ", "30/QĐ-TTBD ngày 10/7/2019"),
            f"{book} {app}")
+    # Gnumeric, an independent reader, shows the same: one CSV per sheet
+    csv = os.path.join(tmp, "so.csv")
+    g = run(["ssconvert", "-S", x, csv])
+    sheets = [open(f"{csv}.{k}", encoding="utf-8").read()
+              if os.path.exists(f"{csv}.{k}") else "" for k in (0, 1)]
+    report("revoke-in-gnumeric", g.returncode == 0 and
+           '"Đã thu hồi ngày 10/07/2019"' in sheets[0] and
+           "Thu hồi" in sheets[1] and "Hồ sơ không hợp lệ" in sheets[1],
+           g.stderr + sheets[0][-400:])
+    r = run([REG, reg, "revoke", "1/2019/CC", "--reason", "  ", "--decision", "y"])
+    r2 = run([REG, reg, "revoke", "1/2019/CC", "--reason", "a\nb", "--decision", "y"])
+    report("revoke-reason-checked", r.returncode == 1 and
+           "the reason is empty" in r.stderr and r2.returncode == 1 and
+           "line break" in r2.stderr and
+           listing(reg)[0][0]["status"] == "issued", r.stderr + r2.stderr)
     r = run([REG, reg, "revoke", "2/2019/CC", "--reason", "x", "--decision", "y"])
     r2 = run([REG, reg, "revoke", "9/2019/CC", "--reason", "x", "--decision", "y"])
     report("revoke-refused", r.returncode == 1 and "is revoked" in r.stderr and
@@ -333,6 +348,28 @@ def test_concurrent(tmp):
     report("concurrent-check-clean", r.returncode == 0 and
            integrity(reg) == "ok" and len(os.listdir(out)) == 40,
            r.stdout[-300:] + integrity(reg))
+
+
+def test_same_course_at_once(tmp):
+    """3 runs of one course at once: each certificate is drawn by one run;
+    a run that finds another drawing them says so, once, and writes
+    nothing."""
+    recs = records(os.path.join(tmp, "r.xml"), [("K1", 30)])
+    reg = new_register(tmp)
+    out = os.path.join(tmp, "out")
+    procs = [subprocess.Popen([CERT, "--course", "K1", "-o", out,
+                               "--register-db", reg, recs],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    errs = [p.communicate()[1] for p in procs]
+    ok = all(p.returncode == 0 or (
+        p.returncode == 1 and e.count("\n") == 1 and
+        "are being issued by another process at this moment" in e)
+        for p, e in zip(procs, errs))
+    rows, _ = listing(reg)
+    nums = sorted(seq_of(r["number"]) for r in rows)
+    report("same-course-at-once", ok and nums == list(range(1, 31)) and
+           run([REG, reg, "check", out]).returncode == 0, f"{errs} {nums}")
 
 
 def test_killed(tmp):
@@ -496,7 +533,8 @@ def test_usage(tmp):
 
 def main():
     for t in (test_issue_twice, test_reissue, test_revoke, test_check,
-              test_import, test_concurrent, test_killed, test_sealed,
+              test_import, test_concurrent, test_same_course_at_once,
+              test_killed, test_sealed,
               test_bad_registers,
               test_usage):
         with tempfile.TemporaryDirectory() as tmp:
