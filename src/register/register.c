@@ -137,6 +137,29 @@ sqlite3_stmt *reg_prepare(cadre_register *reg, const char *sql,
     return st;
 }
 
+sqlite3_stmt *reg_cached(cadre_register *reg, const char *sql,
+                         cadre_diags *diags)
+{
+    size_t i = 0;
+    for (; i < REG_CACHED && reg->cached[i].sql; i++)
+        if (reg->cached[i].sql == sql) {
+            sqlite3_clear_bindings(reg->cached[i].st);
+            return reg->cached[i].st;
+        }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(reg->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                           NULL) != SQLITE_OK) {
+        reg_fail(reg, diags, "read");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    if (i < REG_CACHED) {
+        reg->cached[i].sql = sql;
+        reg->cached[i].st = st;
+    }
+    return st; /* a full cache: leaked no more than once per call site */
+}
+
 cadre_error reg_exec(cadre_register *reg, const char *sql, cadre_diags *diags)
 {
     if (sqlite3_exec(reg->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -428,13 +451,21 @@ static bool file_is(const char *dir, const char *name, const char *sha)
 
 /* Decide for pending entry (id, dir, file_name, sha256 at `st`): true to
  * issue it (its PDF is complete at its name, moved there if need be),
- * false to delete it. */
-static bool complete(sqlite3_stmt *st, sqlite3_int64 run)
+ * false to delete it.  `moved`: the run itself moved its PDFs into place
+ * just now, having hashed them; a file there is the one it hashed. */
+static bool complete(sqlite3_stmt *st, sqlite3_int64 run, bool moved)
 {
     const char *dir = reg_column_text(st, 1), *name = reg_column_text(st, 2),
                *sha = reg_column_text(st, 3);
     if (!dir || !name || !sha)
         return false; /* died before its PDF was complete */
+    if (moved) {
+        char *path = reg_join(dir, name);
+        bool there = path && access(path, F_OK) == 0;
+        free(path);
+        if (there)
+            return true;
+    }
     if (file_is(dir, name, sha))
         return true;
     char *pending = reg_pending_name(name, run);
@@ -470,7 +501,7 @@ static void remove_leftovers(const char *dir, sqlite3_int64 run)
     closedir(d);
 }
 
-cadre_error reg_settle_run(cadre_register *reg, sqlite3_int64 run,
+cadre_error reg_settle_run(cadre_register *reg, sqlite3_int64 run, bool moved,
                            cadre_diags *diags)
 {
     sqlite3_stmt *st = reg_prepare(
@@ -498,7 +529,7 @@ cadre_error reg_settle_run(cadre_register *reg, sqlite3_int64 run,
             }
         }
         ids[n] = sqlite3_column_int64(st, 0);
-        done[n++] = complete(st, run);
+        done[n++] = complete(st, run, moved);
     }
     if (err == CADRE_OK && rc != SQLITE_DONE)
         err = reg_fail(reg, diags, "read");
@@ -559,7 +590,7 @@ cadre_error reg_settle_dead(cadre_register *reg, cadre_diags *diags)
     sqlite3_finalize(st);
     /* more than 64 at once: the next open settles the rest */
     for (size_t i = 0; i < n && !err; i++)
-        err = reg_settle_run(reg, dead[i], diags);
+        err = reg_settle_run(reg, dead[i], false, diags);
     return err;
 }
 
@@ -744,6 +775,8 @@ void cadre_register_close(cadre_register *reg)
 {
     if (!reg)
         return;
+    for (size_t i = 0; i < REG_CACHED; i++)
+        sqlite3_finalize(reg->cached[i].st);
     sqlite3_close(reg->db);
     free(reg->path);
     free(reg);

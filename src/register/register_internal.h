@@ -10,11 +10,19 @@
 
 #include "cadre/register.h"
 
+/* Statements prepared once per connection, for those run per
+ * certificate: found by the address of their SQL text. */
+#define REG_CACHED 8
+
 struct cadre_register {
     sqlite3 *db;          /* the connection: busy timeout, WAL */
     char *path;           /* as given, for messages */
     sqlite3_int64 run;    /* this process's row in `run` while it issues,
                              or 0 */
+    struct {
+        const char *sql;  /* a string literal: compared by address */
+        sqlite3_stmt *st;
+    } cached[REG_CACHED];
 };
 
 /* The columns of `entry` that make a cadre_register_entry, in the order
@@ -37,6 +45,13 @@ cadre_error reg_fail(cadre_register *reg, cadre_diags *diags, const char *what);
 /* Prepare `sql`; NULL after a message. */
 sqlite3_stmt *reg_prepare(cadre_register *reg, const char *sql,
                           cadre_diags *diags);
+
+/* The statement for `sql`, a string literal, prepared on first use and
+ * kept by `reg`: the caller binds, steps and then resets it
+ * (sqlite3_reset: a statement left stepping would hold the register's
+ * snapshot), never finalizes it.  NULL after a message. */
+sqlite3_stmt *reg_cached(cadre_register *reg, const char *sql,
+                         cadre_diags *diags);
 
 /* Run `sql` (no rows wanted). */
 cadre_error reg_exec(cadre_register *reg, const char *sql, cadre_diags *diags);
@@ -68,8 +83,10 @@ cadre_error reg_check_body(cadre_register *reg, const char *organizer,
  * it finishes or gives up), within a transaction: a pending certificate
  * whose complete PDF is on disk (at its name, or at its pending name,
  * then renamed) is issued; any other is deleted, freeing its numbers; the
- * run's pending files go, and so does the run. */
-cadre_error reg_settle_run(cadre_register *reg, sqlite3_int64 run,
+ * run's pending files go, and so does the run.  `moved`: this process's
+ * run, which has just moved the PDFs it hashed into place (a PDF at its
+ * name is not hashed again). */
+cadre_error reg_settle_run(cadre_register *reg, sqlite3_int64 run, bool moved,
                            cadre_diags *diags);
 
 /* Start this process's run (within a transaction): its row tells others

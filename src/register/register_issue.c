@@ -58,6 +58,11 @@ struct issue {
     unsigned long seq;    /* the next number seq to try */
     char *decision;       /* o->decision and o->reason as kept, or NULL */
     char *reason;
+    /* the next số vào sổ seq to try per year and type, within the
+     * transaction that draws: the first costs a walk of the year's
+     * entries, the next ones a lookup */
+    struct { int year; const char *type; long long next; } hint[8];
+    size_t n_hints;
 };
 
 static const cadre_participant *part(const struct issue *is, size_t i)
@@ -125,13 +130,13 @@ static cadre_error set_text(char **slot, const char *s, cadre_diags *diags)
 /* True when the register holds `number` (any state). */
 static int number_taken(struct issue *is, const char *number)
 {
-    sqlite3_stmt *st = reg_prepare(is->reg, "SELECT 1 FROM entry WHERE number = ?",
-                                   is->diags);
+    static const char sql[] = "SELECT 1 FROM entry WHERE number = ?";
+    sqlite3_stmt *st = reg_cached(is->reg, sql, is->diags);
     if (!st)
         return -1;
     reg_bind_text(st, 1, number);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         reg_fail(is->reg, is->diags, "read");
         return -1;
@@ -196,28 +201,58 @@ static cadre_error draw_number(struct issue *is, size_t i, const char *old)
     }
 }
 
-/* The smallest số vào sổ seq free for `year` and course type `type`. */
+/* The smallest số vào sổ seq free for `year` and course type `type`:
+ * the first gap of the register's, found once per transaction, then the
+ * next free one after it. */
 static long long free_register_seq(struct issue *is, int year,
                                    const char *type)
 {
-    sqlite3_stmt *st = reg_prepare(
-        is->reg,
+    static const char gap[] =
         "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM entry WHERE reg_year = ?1 "
         "AND reg_type = ?2 AND reg_seq = 1) THEN 1 ELSE (SELECT "
         "min(a.reg_seq) + 1 FROM entry a WHERE a.reg_year = ?1 AND "
         "a.reg_type = ?2 AND NOT EXISTS (SELECT 1 FROM entry b WHERE "
         "b.reg_year = ?1 AND b.reg_type = ?2 AND b.reg_seq = a.reg_seq + 1)) "
-        "END", is->diags);
-    if (!st)
+        "END";
+    static const char taken[] =
+        "SELECT 1 FROM entry WHERE reg_year = ?1 AND reg_type = ?2 AND "
+        "reg_seq = ?3";
+    size_t h = 0;
+    while (h < is->n_hints && (is->hint[h].year != year ||
+                               strcmp(is->hint[h].type, type)))
+        h++;
+    long long seq = h < is->n_hints ? is->hint[h].next : -1;
+    sqlite3_stmt *st;
+    if (seq < 0 && (st = reg_cached(is->reg, gap, is->diags))) {
+        sqlite3_bind_int(st, 1, year);
+        reg_bind_text(st, 2, type);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            seq = sqlite3_column_int64(st, 0);
+        else
+            reg_fail(is->reg, is->diags, "read");
+        sqlite3_reset(st);
+    }
+    /* the gap or the hint, or the first free one after it */
+    for (int rc = SQLITE_ROW; seq > 0 && rc == SQLITE_ROW; seq += rc == SQLITE_ROW) {
+        if (!(st = reg_cached(is->reg, taken, is->diags)))
+            return -1;
+        sqlite3_bind_int(st, 1, year);
+        reg_bind_text(st, 2, type);
+        sqlite3_bind_int64(st, 3, seq);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            reg_fail(is->reg, is->diags, "read");
+            return -1;
+        }
+    }
+    if (seq <= 0)
         return -1;
-    sqlite3_bind_int(st, 1, year);
-    reg_bind_text(st, 2, type);
-    long long seq = -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        seq = sqlite3_column_int64(st, 0);
-    else
-        reg_fail(is->reg, is->diags, "read");
-    sqlite3_finalize(st);
+    if (h == is->n_hints && h < sizeof is->hint / sizeof is->hint[0])
+        is->n_hints++;
+    if (h < is->n_hints) /* `type` is a code's name: it lives on */
+        is->hint[h].year = year, is->hint[h].type = type,
+        is->hint[h].next = seq + 1;
     return seq;
 }
 
@@ -243,15 +278,15 @@ static cadre_error draw(struct issue *is, size_t i, sqlite3_int64 old,
         return err;
     free(c->register_no);
     c->register_no = rno;
-    sqlite3_stmt *st = reg_prepare(
-        is->reg,
+    static const char sql[] =
         "INSERT INTO entry (status, number, register_no, reg_year, reg_type, "
         "reg_seq, cadre_id, full_name, gender, birth, ethnicity, unit, "
         "course_id, course_title, course_type, course_start, course_end, "
         "grade, issued, decision, replaces, reason, dir, run, entered) "
         "VALUES (?24, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
         "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", is->diags);
+        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+    sqlite3_stmt *st = reg_cached(is->reg, sql, is->diags);
     if (!st)
         return CADRE_EIO;
     reg_bind_text(st, 1, c->number);
@@ -287,7 +322,7 @@ static cadre_error draw(struct issue *is, size_t i, sqlite3_int64 old,
     } else {
         err = CADRE_EIO;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return err;
 }
 
@@ -326,6 +361,7 @@ static cadre_error draw_all(struct issue *is)
 {
     cadre_register *reg = is->reg;
     cadre_error err = reg_begin(reg, is->diags);
+    is->n_hints = 0; /* what others drew before this transaction counts */
     if (!err)
         err = reg_settle_dead(reg, is->diags);
     if (!err)
@@ -481,14 +517,15 @@ static int first_change(struct issue *is, size_t i, char *what, size_t size)
     struct fields f;
     record_fields(is, i, &f);
     /* the columns in the order of enum F_* */
-    sqlite3_stmt *st = reg_prepare(
-        is->reg, "SELECT full_name, gender, birth, ethnicity, unit, "
-                 "course_title, course_type, course_start, course_end, grade "
-                 "FROM entry WHERE id = ?", NULL);
+    static const char sql[] =
+        "SELECT full_name, gender, birth, ethnicity, unit, course_title, "
+        "course_type, course_start, course_end, grade FROM entry WHERE id = ?";
+    sqlite3_stmt *st = reg_cached(is->reg, sql, NULL);
     int changed = -1;
     if (st) {
         sqlite3_bind_int64(st, 1, is->slots[i].id);
-        for (int k = 0; sqlite3_step(st) == SQLITE_ROW && k < F_COUNT; k++) {
+        bool row = sqlite3_step(st) == SQLITE_ROW;
+        for (int k = 0; row && k < F_COUNT; k++) {
             const char *was = reg_column_text(st, k), *now = f.v[k];
             if ((was == NULL) == (now == NULL) && (!was || !strcmp(was, now)))
                 continue;
@@ -498,8 +535,8 @@ static int first_change(struct issue *is, size_t i, char *what, size_t size)
             changed = k;
             break;
         }
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     return changed;
 }
 
@@ -540,6 +577,7 @@ static cadre_error redraw(struct issue *is, const bool *changed)
 {
     cadre_date date = cadre_date_is_set(is->o->date) ? is->o->date : reg_today();
     cadre_error err = reg_begin(is->reg, is->diags);
+    is->n_hints = 0;
     for (size_t i = 0; i < is->b->n && !err; i++) {
         struct slot *s = &is->slots[i];
         s->render = changed[i];
@@ -632,7 +670,7 @@ static cadre_error end_run(struct issue *is, cadre_error err)
     cadre_diags *diags = err ? NULL : is->diags; /* one story is enough */
     cadre_error e = reg_begin(reg, diags);
     if (!e)
-        e = reg_settle_run(reg, reg->run, diags);
+        e = reg_settle_run(reg, reg->run, !err, diags);
     e = e ? (reg_rollback(reg), e) : reg_commit(reg, diags);
     reg->run = 0;
     sqlite3_stmt *st = err || e ? NULL : reg_prepare(
@@ -702,7 +740,7 @@ cadre_error cadre_register_issue(cadre_register *reg,
                           : "a reissue needs a reason and a decision");
         return CADRE_EINVALID;
     }
-    struct issue is = { reg, t, b, o, diags, NULL, NULL, { 0 }, 0, NULL, NULL };
+    struct issue is = { .reg = reg, .t = t, .b = b, .o = o, .diags = diags };
     strmap_init(&is.numbers);
     if ((o->decision && !(is.decision = reg_clean_text(o->decision, "decision", diags))) ||
         (o->reason && !(is.reason = reg_clean_text(o->reason, "reason", diags)))) {
@@ -776,8 +814,8 @@ cadre_error cadre_register_issue(cadre_register *reg,
 cadre_error reg_check_body(cadre_register *reg, const char *organizer,
                            cadre_diags *diags)
 {
-    sqlite3_stmt *st = reg_prepare(
-        reg, "SELECT value FROM meta WHERE key = 'body'", diags);
+    static const char sql[] = "SELECT value FROM meta WHERE key = 'body'";
+    sqlite3_stmt *st = reg_cached(reg, sql, diags);
     if (!st)
         return CADRE_EIO;
     int rc = sqlite3_step(st);
@@ -791,7 +829,7 @@ cadre_error reg_check_body(cadre_register *reg, const char *organizer,
     } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         err = reg_fail(reg, diags, "read");
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (err || rc == SQLITE_ROW)
         return err;
     st = reg_prepare(reg, "INSERT INTO meta (key, value) VALUES ('body', ?)",
@@ -876,31 +914,29 @@ static struct given *gather(const cadre_records *recs,
     return g;
 }
 
-/* Enter one number the records give; *present is set when the register
- * has it already for the same certificate. */
-static cadre_error import_one(cadre_register *reg, const cadre_records *recs,
-                              const cadre_cert_tmpl *t, const struct given *g,
-                              bool *present, cadre_diags *diags)
+/* Enter one number the records give, through `is` (whose one-cert batch
+ * is set to it here); *present is set when the register has it already
+ * for the same certificate. */
+static cadre_error import_one(struct issue *is, const struct given *g,
+                              bool *present)
 {
+    const cadre_records *recs = is->b->recs;
     const cadre_participant *p = &recs->participants[g->participant];
     const cadre_course *course = &recs->courses[g->course];
     const cadre_cadre *cadre = &recs->cadres[p->cadre];
-    cadre_cert cert = { .participant = g->participant,
-                        .issued = cadre_date_is_set(p->issued) ? p->issued
-                                                               : course->end };
-    cadre_cert_batch one = { .recs = recs, .course = course, .certs = &cert,
-                             .n = 1 };
-    cadre_register_issue_options o;
-    cadre_register_issue_options_init(&o, NULL);
-    struct slot slot = { 0 };
-    struct issue is = { reg, t, &one, &o, diags, &slot, NULL, { 0 }, 0,
-                        NULL, NULL };
-    strmap_init(&is.numbers);
+    cadre_cert *cert = is->b->certs;
+    free(cert->number);
+    free(cert->register_no);
+    *cert = (cadre_cert){ .participant = g->participant,
+                          .issued = cadre_date_is_set(p->issued) ? p->issued
+                                                                 : course->end };
+    is->b->course = course;
     *present = false;
-    cadre_error err = reg_check_body(reg, course->organizer, diags);
-    sqlite3_stmt *st = err ? NULL : reg_prepare(
-        reg, "SELECT number FROM entry WHERE course_id = ? AND cadre_id = ? "
-             "AND status = 'issued'", diags);
+    static const char sql[] =
+        "SELECT number FROM entry WHERE course_id = ? AND cadre_id = ? "
+        "AND status = 'issued'";
+    cadre_error err = reg_check_body(is->reg, course->organizer, is->diags);
+    sqlite3_stmt *st = err ? NULL : reg_cached(is->reg, sql, is->diags);
     if (!err && !st)
         err = CADRE_EIO;
     if (!err) {
@@ -910,22 +946,19 @@ static cadre_error import_one(cadre_register *reg, const cadre_records *recs,
         if (rc == SQLITE_ROW && !strcmp(reg_column_text(st, 0), p->certificate_no)) {
             *present = true;
         } else if (rc == SQLITE_ROW) {
-            cadre_diags_error(diags, cadre_records_file(recs, p->src),
+            cadre_diags_error(is->diags, cadre_records_file(recs, p->src),
                               p->src.line, "%s in course %s has the number "
                               "'%s' in the records and '%s' in the register",
                               cadre->id, course->id, p->certificate_no,
                               reg_column_text(st, 0));
             err = CADRE_EINVALID;
         } else if (rc != SQLITE_DONE) {
-            err = reg_fail(reg, diags, "read");
+            err = reg_fail(is->reg, is->diags, "read");
         }
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     if (!err && !*present)
-        err = draw(&is, 0, 0, NULL);
-    free(cert.number);
-    free(cert.register_no);
-    strmap_release(&is.numbers);
+        err = draw(is, 0, 0, NULL);
     return err;
 }
 
@@ -940,14 +973,24 @@ cadre_error cadre_register_import(cadre_register *reg,
     struct given *g = gather(recs, courses, n_courses, &n, diags);
     if (!g)
         return CADRE_EINVALID;
+    cadre_cert cert = { 0 };
+    cadre_cert_batch one = { .recs = recs, .certs = &cert, .n = 1 };
+    cadre_register_issue_options o;
+    cadre_register_issue_options_init(&o, NULL);
+    struct slot slot = { 0 };
+    struct issue is = { .reg = reg, .t = t, .b = &one, .o = &o,
+                        .diags = diags, .slots = &slot };
+    strmap_init(&is.numbers);
     /* one transaction: all the numbers or none */
     cadre_error err = reg_begin(reg, diags);
     for (size_t i = 0; i < n && !err; i++) {
         bool was = false;
-        err = import_one(reg, recs, t, &g[i], &was, diags);
+        err = import_one(&is, &g[i], &was);
         had += was;
         in += !was;
     }
+    free(cert.number);
+    free(cert.register_no);
     free(g);
     err = err ? (reg_rollback(reg), err) : reg_commit(reg, diags);
     if (entered)

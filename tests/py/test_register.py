@@ -52,7 +52,7 @@ def records(path, courses, rename=None, numbers=None):
             cadres.append(
                 f'<cadre id="{kid}" unit="U"><full-name>{name}</full-name>'
                 f'<gender>{"nu" if i % 2 else "nam"}</gender>'
-                f'<birth-date>{1970 + i}-0{1 + i % 9}-1{i % 10}</birth-date>'
+                f'<birth-date>{1970 + i % 30}-0{1 + i % 9}-1{i % 10}</birth-date>'
                 f'<ethnicity>Tày</ethnicity><category>cong-chuc</category>'
                 f'<education>dai-hoc</education>'
                 f'<political-theory>trung-cap</political-theory></cadre>')
@@ -317,6 +317,16 @@ def test_import(tmp):
     report("imported-numbers-kept-new-drawn", r.returncode == 0 and
            got == ["1/2019/CC", "120/2018/CC", "121/2018/CC"] and
            run([REG, reg, "check", out]).returncode == 0, r.stderr + str(got))
+    # an imported certificate has no PDF to compare: its fields are
+    moved = open(recs, encoding="utf-8").read().replace(
+        "1970-01-10", "1970-01-11")
+    with open(os.path.join(tmp, "moved.xml"), "w", encoding="utf-8") as f:
+        f.write(moved)
+    r = run([CERT, "--course", "K1", "-o", os.path.join(tmp, "o2"),
+             "--register-db", reg, os.path.join(tmp, "moved.xml")])
+    report("imported-field-change-refused", r.returncode == 1 and
+           "120/2018/CC" in r.stderr and "birth date '1970-01-10'" in r.stderr
+           and "'1970-01-11'" in r.stderr, r.stderr)
     other = records(os.path.join(tmp, "o.xml"), [("K1", 3)],
                     numbers={"K1-0": "999/2018/CC"})
     r = run([REG, reg, "import", other])
