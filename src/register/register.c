@@ -732,8 +732,8 @@ cadre_error cadre_register_open(cadre_register **out, const char *path,
 {
     *out = NULL;
     struct stat st;
-    if (stat(path, &st) != 0 || S_ISDIR(st.st_mode)) {
-        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    int e = stat(path, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (e) {
         if (e == ENOENT)
             cadre_diags_error(diags, NULL, 0, "cannot open register '%s': %s "
                               "(make one with 'cadre-register %s create')",

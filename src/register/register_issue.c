@@ -152,17 +152,25 @@ static cadre_error draw_number(struct issue *is, size_t i, const char *old)
     cadre_cert *c = &is->b->certs[i];
     const char *given = part(is, i)->certificate_no;
     if (given && (!old || strcmp(given, old))) {
-        int taken = number_taken(is, given);
-        if (taken < 0)
+        static const char sql[] =
+            "SELECT cadre_id, course_id, status FROM entry WHERE number = ?";
+        sqlite3_stmt *st = reg_cached(is->reg, sql, is->diags);
+        if (!st)
             return CADRE_EIO;
-        if (taken) {
+        reg_bind_text(st, 1, given);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
             cadre_diags_error(is->diags, NULL, 0,
                               "the records give %s in course %s the number "
-                              "'%s', which the register holds for another "
-                              "certificate", cadre_of(is, i)->id,
-                              is->b->course->id, given);
-            return CADRE_EINVALID;
-        }
+                              "'%s', which the register holds for %s in "
+                              "course %s (%s)", cadre_of(is, i)->id,
+                              is->b->course->id, given, reg_column_text(st, 0),
+                              reg_column_text(st, 1), reg_column_text(st, 2));
+        else if (rc != SQLITE_DONE)
+            reg_fail(is->reg, is->diags, "read");
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return rc == SQLITE_ROW ? CADRE_EINVALID : CADRE_EIO;
         return set_text(&c->number, given, is->diags);
     }
     char *prev = NULL;
@@ -933,8 +941,9 @@ static cadre_error import_one(struct issue *is, const struct given *g,
     is->b->course = course;
     *present = false;
     static const char sql[] =
-        "SELECT number FROM entry WHERE course_id = ? AND cadre_id = ? "
-        "AND status = 'issued'";
+        "SELECT number FROM entry WHERE course_id = ?1 AND cadre_id = ?2 "
+        "AND (status = 'issued' OR number = ?3) ORDER BY number = ?3 DESC "
+        "LIMIT 1";
     cadre_error err = reg_check_body(is->reg, course->organizer, is->diags);
     sqlite3_stmt *st = err ? NULL : reg_cached(is->reg, sql, is->diags);
     if (!err && !st)
@@ -942,6 +951,7 @@ static cadre_error import_one(struct issue *is, const struct given *g,
     if (!err) {
         reg_bind_text(st, 1, course->id);
         reg_bind_text(st, 2, cadre->id);
+        reg_bind_text(st, 3, p->certificate_no);
         int rc = sqlite3_step(st);
         if (rc == SQLITE_ROW && !strcmp(reg_column_text(st, 0), p->certificate_no)) {
             *present = true;
