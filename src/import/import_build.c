@@ -161,6 +161,7 @@ void imp_builder_release(imp_builder *bd)
     free(bd->taken);
     free(bd->group_unit);
     free(bd->unit_key);
+    free(bd->last_name);
     free(bd->out.units);
     free(bd->out.cadres);
     free(bd->out.parts);
@@ -321,7 +322,8 @@ static uint32_t units_named(imp_builder *bd, const char *f, size_t *n)
  * apart units of one name under different parents.  CADRE_NONE after an
  * error. */
 static uint32_t match_unit(imp_builder *bd, const char *name,
-                           const char *parent_name, const char *where)
+                           const char *parent_name, const imp_file *file,
+                           uint32_t row, uint32_t col)
 {
     const char *f = folded(bd, name);
     if (!f)
@@ -359,6 +361,8 @@ static uint32_t match_unit(imp_builder *bd, const char *name,
     const char *k = keep(bd, key);
     if (k)
         strmap_put(&bd->unit_keys, k, 0, NULL);
+    char where[1100];
+    imp_loc(file, row, col, 0, where, sizeof where);
     if (n == 0) {
         cadre_diags_error(bd->diags, where, 0, "unit '%s' is none of the "
                           "units of '%s' (every row naming it)", name,
@@ -389,11 +393,9 @@ static uint32_t group_unit(imp_builder *bd, const imp_batch *b, int32_t g,
     const imp_group *gr = &b->groups[g];
     uint32_t u;
     if (bd->recs) {
-        char where[1100];
-        imp_loc(r->file, gr->row, 0, 0, where, sizeof where);
         const char *parent = gr->parent >= 0 ? b->groups[gr->parent].name
                                              : NULL;
-        u = match_unit(bd, gr->name, parent, where);
+        u = match_unit(bd, gr->name, parent, r->file, gr->row, 0);
     } else {
         uint32_t parent = group_unit(bd, b, gr->parent, r);
         u = make_unit(bd, gr->name, parent);
@@ -402,22 +404,30 @@ static uint32_t group_unit(imp_builder *bd, const imp_batch *b, int32_t g,
     return u;
 }
 
+/* The unit a name in a unit column (or the title) means.  The rows of a
+ * unit follow each other: the last name's answer is kept. */
+static uint32_t named_unit(imp_builder *bd, const char *name,
+                           const imp_rec *r, uint32_t col)
+{
+    if (bd->last_name && strcmp(bd->last_name, name) == 0)
+        return bd->last_unit;
+    uint32_t u = bd->recs ? match_unit(bd, name, NULL, r->file, r->row, col)
+                          : make_unit(bd, name, CADRE_NONE);
+    free(bd->last_name);
+    bd->last_name = strdup(name);
+    bd->last_unit = u;
+    return u;
+}
+
 static uint32_t unit_of(imp_builder *bd, const imp_batch *b,
                         const imp_rec *r)
 {
-    char where[1100];
-    if (r->has[F_UNIT]) {
-        rec_loc(r, r->col[F_UNIT], where, sizeof where);
-        return bd->recs ? match_unit(bd, r->text[F_UNIT], NULL, where)
-                        : make_unit(bd, r->text[F_UNIT], CADRE_NONE);
-    }
+    if (r->has[F_UNIT])
+        return named_unit(bd, r->text[F_UNIT], r, r->col[F_UNIT]);
     if (r->group >= 0)
         return group_unit(bd, b, r->group, r);
-    if (b->title_unit) {
-        rec_loc(r, 0, where, sizeof where);
-        return bd->recs ? match_unit(bd, b->title_unit, NULL, where)
-                        : make_unit(bd, b->title_unit, CADRE_NONE);
-    }
+    if (b->title_unit)
+        return named_unit(bd, b->title_unit, r, 0);
     return CADRE_NONE;
 }
 
@@ -439,6 +449,24 @@ static bool start_batch(imp_builder *bd, const imp_batch *b)
     if (!bd->out.place && b->place)
         bd->out.place = keep(bd, b->place);
     return true;
+}
+
+/* What a made id is made of: the folded name, the birth date and the
+ * unit ("nguyenvanan|1971-05-14|XA-BAC-SON"). */
+static const char *cadre_key(const cadre_cadre *c, const char *unit,
+                             char *key, size_t size)
+{
+    size_t n = imp_fold_heading(c->full_name, strlen(c->full_name), key,
+                                size - 80);
+    key[n++] = '|';
+    n += imp_date_iso(c->birth, key + n);
+    key[n++] = '|';
+    size_t u = strlen(unit);
+    if (u > size - n - 1)
+        u = size - n - 1;
+    memcpy(key + n, unit, u);
+    key[n + u] = '\0';
+    return key;
 }
 
 void imp_builder_add_cadres(imp_builder *bd, const imp_batch *b,
@@ -491,14 +519,11 @@ void imp_builder_add_cadres(imp_builder *bd, const imp_batch *b,
         }
         c->id = given ? keep(bd, given) : NULL;
         /* what a made id is made of */
-        char key[2048], date[CADRE_DATE_TEXT_MAX];
-        cadre_date_format_iso(c->birth, date, sizeof date);
-        char nf[1024];
-        imp_fold_heading(c->full_name, strlen(c->full_name), nf, sizeof nf);
-        snprintf(key, sizeof key, "%s|%s|%s", nf, date,
-                 bd->unit_key ? bd->unit_key[unit]
-                              : bd->recs ? o->units[unit].id : "");
-        bd->keys[o->n_cadres] = keep(bd, key);
+        char key[2048];
+        bd->keys[o->n_cadres] = keep(bd, cadre_key(c, bd->unit_key
+                                          ? bd->unit_key[unit]
+                                          : o->units[unit].id, key,
+                                          sizeof key));
         bd->srcs[o->n_cadres] = (imp_src){r->file, r->row, r->col[F_ID]};
         o->n_cadres++;
     }

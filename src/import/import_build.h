@@ -31,6 +31,8 @@ typedef struct imp_builder {
     const char **unit_key;   /* made units: each one's key */
     size_t cap_unit_key;
     uint32_t *group_unit;    /* this batch's groups: their unit */
+    char *last_name;         /* the last unit name looked up ... */
+    uint32_t last_unit;      /* ... and its unit */
     /* cadres */
     const char **keys;       /* what each made id is made of */
     size_t cap_keys;

@@ -156,6 +156,14 @@ size_t imp_fold_heading(const char *s, size_t len, char *buf, size_t size);
 size_t imp_fold_value(const char *s, size_t len, char *buf, size_t size,
                       uint32_t *ends, size_t max_ends, size_t *n_ends);
 
+/* Parse the whole of `s` as a number with a '.' decimal, in any locale;
+ * false when it is none. */
+bool imp_number(const char *s, double *out);
+
+/* "1971-05-14", or "1971" for a year alone, into buf (11 bytes or more);
+ * returns the length. */
+size_t imp_date_iso(cadre_date d, char *buf);
+
 /* The "A1" name of a column (0 -> "A"). */
 void imp_col_name(uint32_t col, char *buf, size_t size);
 

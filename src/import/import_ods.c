@@ -405,9 +405,8 @@ static cadre_error read_table(ods *o, xmlTextReaderPtr r, imp_sink *sink)
                 } else if (strcmp(type, "float") == 0 ||
                            strcmp(type, "percentage") == 0 ||
                            strcmp(type, "currency") == 0) {
-                    char *end;
-                    double d = strtod(value, &end);
-                    if (has_value && end != value) {
+                    double d;
+                    if (has_value && imp_number(value, &d)) {
                         c = imp_rowbuf_add(&rb, col + k, IMP_NUMBER, NULL, 0);
                         if (c)
                             c->num = d;

@@ -50,6 +50,14 @@ typedef struct group {
     int32_t index;  /* in the batch's groups */
 } group;
 
+/* The last texts a field's values were matched from, and their codes:
+ * a column says "Nam", "Đại học" thousands of times. */
+#define VCACHE 4
+typedef struct vcache {
+    char text[VCACHE][40];
+    int code[VCACHE];
+} vcache;
+
 typedef struct table {
     const imp_tmpl *t;
     imp_file *f;
@@ -70,6 +78,7 @@ typedef struct table {
     size_t cap_rows;
     cadre_error status;
     size_t data_errors;
+    vcache values[F_COUNT];
     char loc[1100];
 } table;
 
@@ -684,14 +693,10 @@ static const imp_cell *first_text(const imp_row *r, size_t *at)
 }
 
 /* A place-date line ("Đình Lập, ngày 31 tháng 12 năm 2018") or a
- * signer's title: the table has ended. */
-static bool is_footer(table *tb, const imp_row *r)
+ * signer's title: the table has ended.  `c` is the row's first text,
+ * `w` its words folded. */
+static bool is_footer(table *tb, const imp_cell *c, const char *w)
 {
-    const imp_cell *c = first_text(r, NULL);
-    if (!c)
-        return false;
-    char w[1024];
-    fold_words(c->text, c->len, w, sizeof w);
     const char *d = strstr(w, "ngay");
     if (d && (d == w || d[-1] == ' ') && strstr(d, "thang") &&
         strstr(d, "nam")) {
@@ -715,29 +720,39 @@ static bool is_footer(table *tb, const imp_row *r)
     return false;
 }
 
-/* "Cộng", "Tổng cộng: 25", "Tổng số" in one of the first cells. */
-static bool is_total(table *tb, const imp_row *r)
+/* Words `w` are a total's label: "Cộng", "Tổng cộng: 25", "Tổng số". */
+static bool total_words(const table *tb, const char *w)
 {
-    size_t at = 0;
-    for (int k = 0; k < 2; k++) {
-        const imp_cell *c = first_text(r, &at);
-        if (!c)
-            return false;
-        char w[1024];
-        fold_words(c->text, c->len, w, sizeof w);
-        for (size_t i = 0; i < tb->t->n_totals; i++) {
-            size_t end;
-            if (!starts_with_words(w, tb->t->totals[i], &end))
-                continue;
-            /* what follows may only be a count */
-            const char *rest = w + end;
-            while (*rest == ' ' || (*rest >= '0' && *rest <= '9'))
-                rest++;
-            if (!*rest || strncmp(rest, "nguoi", 5) == 0)
-                return true;
-        }
+    for (size_t i = 0; i < tb->t->n_totals; i++) {
+        size_t end;
+        if (!starts_with_words(w, tb->t->totals[i], &end))
+            continue;
+        /* what follows may only be a count */
+        const char *rest = w + end;
+        while (*rest == ' ' || (*rest >= '0' && *rest <= '9'))
+            rest++;
+        if (!*rest || strncmp(rest, "nguoi", 5) == 0)
+            return true;
     }
     return false;
+}
+
+/* A total row: its first text says so, or the text after a short one
+ * ("A" | "Cộng"). */
+static bool is_total(table *tb, const imp_row *r, const imp_cell *first,
+                     const char *w)
+{
+    if (total_words(tb, w))
+        return true;
+    if (first->len > 4)
+        return false;
+    size_t at = (size_t)(first - r->cells) + 1;
+    const imp_cell *c = first_text(r, &at);
+    if (!c)
+        return false;
+    char w2[1024];
+    fold_words(c->text, c->len, w2, sizeof w2);
+    return total_words(tb, w2);
 }
 
 /* A numbering prefix: "I.", "II)", "1.", "1.2.", "A.", "a)"; its style
@@ -981,6 +996,24 @@ static bool is_mark(const imp_cell *c)
     return c->type == IMP_TEXT || c->type == IMP_DATE;
 }
 
+/* imp_tmpl_value() through the field's cache. */
+static int match_value(table *tb, int field, const char *text)
+{
+    vcache *vc = &tb->values[field];
+    size_t n = strlen(text);
+    if (n >= sizeof vc->text[0])
+        return imp_tmpl_value(&tb->t->f[field], text, n);
+    for (int i = 0; i < VCACHE; i++)
+        if (vc->text[i][0] && strcmp(vc->text[i], text) == 0)
+            return vc->code[i];
+    int v = imp_tmpl_value(&tb->t->f[field], text, n);
+    memmove(&vc->text[1], &vc->text[0], sizeof vc->text[0] * (VCACHE - 1));
+    memmove(&vc->code[1], &vc->code[0], sizeof vc->code[0] * (VCACHE - 1));
+    memcpy(vc->text[0], text, n + 1);
+    vc->code[0] = v;
+    return v;
+}
+
 /* Read one data row into a record. */
 static void read_record(table *tb, const imp_row *r)
 {
@@ -1035,7 +1068,9 @@ static void read_record(table *tb, const imp_row *r)
             }
             continue;
         }
-        const char *text = cell_text(tb, c, nbuf, sizeof nbuf);
+        /* numbers as text only for the fields that read text */
+        const char *text = d->kind == K_DATE || d->kind == K_DAY ? ""
+                           : cell_text(tb, c, nbuf, sizeof nbuf);
         switch (d->kind) {
         case K_TEXT:
         case K_ID:
@@ -1057,7 +1092,7 @@ static void read_record(table *tb, const imp_row *r)
                 rec->has[f] = true;
             break;
         case K_CODE: {
-            int v = imp_tmpl_value(d, text, strlen(text));
+            int v = match_value(tb, f, text);
             if (v < 0) {
                 value_error(tb, r->row, c, f, text);
                 break;
@@ -1076,7 +1111,7 @@ static void read_record(table *tb, const imp_row *r)
                      (c->num == 0 || c->num == 1))
                 v = (int)c->num;
             else if (c->type == IMP_TEXT)
-                v = imp_tmpl_value(d, text, strlen(text));
+                v = match_value(tb, f, text);
             /* a date: the day the person joined the Party */
             bool dated = d->kind == K_PARTY && v < 0 &&
                          (c->type != IMP_TEXT ||
@@ -1097,7 +1132,6 @@ static void read_record(table *tb, const imp_row *r)
         }
         case K_SCORE: {
             double v;
-            char *end;
             char tmp[64];
             if (c->type == IMP_NUMBER) {
                 v = c->num;
@@ -1106,8 +1140,7 @@ static void read_record(table *tb, const imp_row *r)
                 char *comma = strchr(tmp, ',');
                 if (comma)
                     *comma = '.';
-                v = strtod(tmp, &end);
-                if (end == tmp || *end)
+                if (!imp_number(tmp, &v))
                     v = -1;
             }
             if (!(v >= 0 && v <= 10)) {
@@ -1348,13 +1381,18 @@ static void data_row(table *tb, const imp_row *r)
         b->skipped++;
         return;
     }
-    if (is_footer(tb, r)) {
+    /* the row's first text, folded once for the footer and total tests */
+    const imp_cell *first = first_text(r, NULL);
+    char w[1024] = "";
+    if (first)
+        fold_words(first->text, first->len, w, sizeof w);
+    if (first && is_footer(tb, first, w)) {
         tb->state = S_FOOTER;
         b->skipped++;
         tb->prev_group = false;
         return;
     }
-    if (is_total(tb, r)) {
+    if (first && is_total(tb, r, first, w)) {
         b->skipped++;
         tb->prev_group = false;
         return;

@@ -2,6 +2,8 @@
  * import_text.c - cell text as records want it (one space between words,
  * NFC), and the folded forms headings and values are matched in.
  */
+#define _GNU_SOURCE /* strtod_l: numbers in the file's form, whatever the locale */
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +72,17 @@ static size_t next_cp(const unsigned char *s, size_t n, uint32_t *cp)
     return 1;
 }
 
+/* A character Windows-1252 has at 0x80-0x9F. */
+static bool is_cp1252_high(uint32_t cp)
+{
+    if (cp < 0x152)
+        return false;
+    for (int i = 0; i < 32; i++)
+        if (cp1252_high[i] == cp)
+            return true;
+    return false;
+}
+
 static bool is_space(uint32_t cp)
 {
     return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
@@ -89,7 +102,9 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
     const unsigned char *p = (const unsigned char *)s;
     size_t start = out->len;
     int flags = 0;
-    bool space = false, latin = false, simple = true;
+    /* mojibake needs a symbol of Windows-1252's upper half (0x80-0xBF)
+     * after a letter: without one the check is not run */
+    bool space = false, latin = false, symbol = false, simple = true;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         if (p[i] > 0x20 && p[i] < 0x7F) {
@@ -125,6 +140,8 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
         }
         if (cp >= 0xC0 && cp <= 0xFF)
             latin = true;
+        else if ((cp >= 0xA1 && cp <= 0xBF) || is_cp1252_high(cp))
+            symbol = true;
         if (!(cp < 0x300 || (cp >= 0x1EA0 && cp <= 0x1EF9) ||
               (cp >= 0x2010 && cp <= 0x2027) || cp == 0x20AB))
             simple = false;
@@ -159,7 +176,7 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
     }
     if (!out->cap && !imp_buf_add(out, "", 0))
         return -1;
-    if (latin && imp_is_mojibake(out->p + start, n))
+    if (latin && symbol && imp_is_mojibake(out->p + start, n))
         flags |= IMP_T_MOJIBAKE;
     return flags;
 }
@@ -274,4 +291,43 @@ void imp_col_name(uint32_t col, char *buf, size_t size)
         buf[i++] = tmp[--n];
     if (size)
         buf[i] = '\0';
+}
+
+size_t imp_date_iso(cadre_date d, char *buf)
+{
+    /* the records' form, written often enough that snprintf shows */
+    size_t n = 0;
+    if (!cadre_date_is_set(d)) {
+        buf[0] = '\0';
+        return 0;
+    }
+    unsigned y = (unsigned)d.year;
+    buf[n++] = (char)('0' + y / 1000 % 10);
+    buf[n++] = (char)('0' + y / 100 % 10);
+    buf[n++] = (char)('0' + y / 10 % 10);
+    buf[n++] = (char)('0' + y % 10);
+    if (!cadre_date_is_year_only(d)) {
+        buf[n++] = '-';
+        buf[n++] = (char)('0' + d.month / 10);
+        buf[n++] = (char)('0' + d.month % 10);
+        buf[n++] = '-';
+        buf[n++] = (char)('0' + d.day / 10);
+        buf[n++] = (char)('0' + d.day % 10);
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+bool imp_number(const char *s, double *out)
+{
+    /* files write numbers with a dot whatever the user's locale says */
+    static locale_t c_locale;
+    if (!c_locale && !(c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)))
+        return false;
+    char *end;
+    double d = strtod_l(s, &end, c_locale);
+    if (end == s || *end)
+        return false;
+    *out = d;
+    return true;
 }

@@ -4,6 +4,7 @@
  * to a temporary file renamed over the target only when complete
  * (files.h).
  */
+#define _GNU_SOURCE /* the unlocked stdio calls: one thread writes */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,10 @@
 #include "cadre/codes.h"
 #include "cadre/files.h"
 #include "import_internal.h"
+
+#define fputs fputs_unlocked
+#define fputc fputc_unlocked
+#define fwrite fwrite_unlocked
 
 static void esc(FILE *fp, const char *s, bool attr)
 {
@@ -34,21 +39,24 @@ static void esc(FILE *fp, const char *s, bool attr)
     fwrite(run, 1, (size_t)(s - run), fp);
 }
 
+/* fputs, not fprintf: a province's records are millions of these */
 static void attr(FILE *fp, const char *name, const char *value)
 {
     if (!value)
         return;
-    fprintf(fp, " %s=\"", name);
+    fputc(' ', fp);
+    fputs(name, fp);
+    fputs("=\"", fp);
     esc(fp, value, true);
     fputc('"', fp);
 }
 
 static void date_attr(FILE *fp, const char *name, cadre_date d)
 {
-    char buf[CADRE_DATE_TEXT_MAX];
+    char buf[16];
     if (!cadre_date_is_set(d))
         return;
-    cadre_date_format_iso(d, buf, sizeof buf);
+    imp_date_iso(d, buf);
     attr(fp, name, buf);
 }
 
@@ -56,9 +64,13 @@ static void elem(FILE *fp, const char *name, const char *text)
 {
     if (!text)
         return;
-    fprintf(fp, "      <%s>", name);
+    fputs("      <", fp);
+    fputs(name, fp);
+    fputc('>', fp);
     esc(fp, text, false);
-    fprintf(fp, "</%s>\n", name);
+    fputs("</", fp);
+    fputs(name, fp);
+    fputs(">\n", fp);
 }
 
 static void write_units(FILE *fp, const cadre_unit *u, size_t n)
@@ -84,7 +96,7 @@ static void write_cadres(FILE *fp, const cadre_cadre *c, size_t n,
     if (!n)
         return;
     fputs("  <cadres>\n", fp);
-    char date[CADRE_DATE_TEXT_MAX];
+    char date[16];
     for (size_t i = 0; i < n; i++) {
         fputs("    <cadre", fp);
         attr(fp, "id", c[i].id);
@@ -94,7 +106,7 @@ static void write_cadres(FILE *fp, const cadre_cadre *c, size_t n,
         fputs(">\n", fp);
         elem(fp, "full-name", c[i].full_name);
         elem(fp, "gender", cadre_code_name(CADRE_CODE_GENDER, c[i].gender));
-        cadre_date_format_iso(c[i].birth, date, sizeof date);
+        imp_date_iso(c[i].birth, date);
         elem(fp, "birth-date", date);
         elem(fp, "ethnicity", c[i].ethnicity);
         elem(fp, "position", c[i].position);

@@ -10,8 +10,6 @@
  * the first pass reports them, and the table asks for a second pass only
  * when one of them covers a cell it reads (import_table.c).
  */
-#define _GNU_SOURCE /* strtod_l: numbers in the file's form, whatever the locale */
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +43,6 @@ typedef struct xlsx {
     imp_buf val;               /* a node's text, or a string's plain text */
     imp_buf segs;              /* a rich string's segments */
     imp_buf tmp;               /* a cell's decoded text */
-    locale_t c_locale;
 } xlsx;
 
 static const xmlChar *lname(xmlTextReaderPtr r)
@@ -67,6 +64,16 @@ static bool is(const xmlChar *a, const char *b)
     return strcmp((const char *)a, b) == 0;
 }
 
+/* strlcpy: attribute values are copied often (snprintf showed) */
+static void copy_text(char *buf, size_t size, const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+}
+
 /* The value of the attribute with local name `name` of the current
  * element, copied into buf (empty when absent). */
 static const char *attr(xmlTextReaderPtr r, const char *name, char *buf,
@@ -78,7 +85,7 @@ static const char *attr(xmlTextReaderPtr r, const char *name, char *buf,
     do {
         if (is(lname(r), name)) {
             const xmlChar *v = xmlTextReaderConstValue(r);
-            snprintf(buf, size, "%s", v ? (const char *)v : "");
+            copy_text(buf, size, v ? (const char *)v : "");
             break;
         }
     } while (xmlTextReaderMoveToNextAttribute(r) == 1);
@@ -657,9 +664,8 @@ static int finish_cell(xlsx *x, sheet_state *st, uint32_t col, int style,
         return c ? 0 : -1;
     }
     default: {
-        char *end;
-        double d = strtod_l(v, &end, x->c_locale);
-        if (end == v) {
+        double d;
+        if (!imp_number(v, &d)) {
             c = imp_rowbuf_add(rb, col, IMP_TEXT, v, x->val.len);
             return c ? 0 : -1;
         }
@@ -728,7 +734,7 @@ static cadre_error read_sheet(xlsx *x, imp_sink *sink)
                         } else if (a == nm.s) {
                             style = to_int(av);
                         } else if (a == nm.t) {
-                            snprintf(type, sizeof type, "%s", av);
+                            copy_text(type, sizeof type, av);
                         }
                     } while (xmlTextReaderMoveToNextAttribute(r) == 1);
                     xmlTextReaderMoveToElement(r);
@@ -845,8 +851,6 @@ static void release(xlsx *x)
     imp_buf_free(&x->tmp);
     imp_buf_free(&x->val);
     imp_buf_free(&x->segs);
-    if (x->c_locale)
-        freelocale(x->c_locale);
 }
 
 cadre_error imp_xlsx_read(imp_file *f, const char *sheet, imp_sink *sink,
@@ -858,11 +862,6 @@ cadre_error imp_xlsx_read(imp_file *f, const char *sheet, imp_sink *sink,
     x.diags = diags;
     if (!f->merges_known)
         imp_merges_free(&f->merges);
-    x.c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    if (!x.c_locale) {
-        cadre_diags_error(diags, f->path, 0, "out of memory");
-        return CADRE_ENOMEM;
-    }
     if (!imp_zip_open(&x.zp, f->path, diags)) {
         release(&x);
         return CADRE_EIO;

@@ -707,6 +707,137 @@ def test_sheet_option():
         return f"the first sheet has no table: {err}"
 
 
+def test_xls_merged_headings_by_xlwt():
+    """xlwt's merged cells (MERGEDCELLS records) over Nam | Nữ."""
+    import xlwt
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("DS")
+    h1 = ["STT", "Họ và tên", "Ngày, tháng, năm sinh", None, "Dân tộc",
+          "Chức vụ", "Đơn vị", "Đối tượng", "Trình độ", None, None,
+          "Đảng viên", "Lãnh đạo"]
+    for c, v in enumerate(h1):
+        if c in (2, 8):
+            ws.write_merge(0, 0, c, c + (1 if c == 2 else 2), v)
+        elif v is not None:
+            ws.write_merge(0, 1, c, c, v)
+    for c, v in enumerate([None, None, "Nam", "Nữ", None, None, None, None,
+                           "Chuyên môn", "LLCT", "QLNN"]):
+        if v:
+            ws.write(1, c, v)
+    date = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    for i, p in enumerate(PEOPLE):
+        male = p[2] == "Nam"
+        row = [i + 1, p[0], p[1] if male else None,
+               None if male else p[1]] + list(p[3:])
+        for c, v in enumerate(row):
+            if v is None:
+                continue
+            if isinstance(v, datetime.date):
+                ws.write(i + 2, c, v, date)
+            else:
+                ws.write(i + 2, c, v)
+    p = path("merged.xls")
+    wb.save(p)
+    recs, err = imported([p])
+    if "warning: column" in err:
+        return f"a heading was not recognised: {err}"
+    return check_truth(recs)
+
+
+def test_rich_text_runs_by_font():
+    """A name in two runs, one in .VnTime: each run decoded by its font
+    (ODS spans from odfpy; XLSX shared strings with runs from LibreOffice)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import FontFace, Style, TextProperties
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P, Span
+    doc = OpenDocumentSpreadsheet()
+    doc.fontfacedecls.addElement(FontFace(name=".VnTime", fontfamily=".VnTime"))
+    vn = Style(name="T1", family="text")
+    vn.addElement(TextProperties(fontname=".VnTime"))
+    doc.automaticstyles.addElement(vn)
+    t = Table(name="DS")
+    rows = standard_rows(title=False, footer=False)
+    for r, row in enumerate(rows):
+        tr = TableRow()
+        for c, v in enumerate(row):
+            if r == 1 and c == 1:
+                tc = TableCell(valuetype="string")
+                para = P(text="Hoàng ")
+                para.addElement(Span(stylename=vn, text=tc_("Văn Minh")))
+                tc.addElement(para)
+            elif isinstance(v, int):
+                tc = TableCell(valuetype="float", value=v)
+                tc.addElement(P(text=str(v)))
+            elif v:
+                # dates as text: odfpy writes no date style, and an
+                # unformatted serial is no date
+                text = v.strftime("%d/%m/%Y") if isinstance(
+                    v, datetime.date) else v
+                tc = TableCell(valuetype="string")
+                tc.addElement(P(text=text))
+            else:
+                tc = TableCell()
+            tr.addElement(tc)
+        t.addElement(tr)
+    doc.spreadsheet.addElement(t)
+    p = path("rich.ods")
+    doc.save(p)
+    recs, _ = imported([p])
+    check_truth(recs)
+    x = soffice(p, "xlsx")
+    with zipfile.ZipFile(x) as z:
+        sst = z.read("xl/sharedStrings.xml").decode()
+    if "<r>" not in sst or ".VnTime" not in sst:
+        return "LibreOffice wrote no rich-text run with its font"
+    recs, _ = imported([x])
+    return check_truth(recs)
+
+
+def tc_(s):
+    return tc(s)
+
+
+def test_booleans_title_unit_and_options():
+    """TRUE in a leader column; "Đơn vị: ..." in the title for a table
+    without a unit column; --as-of, --issuer and --place over the file's."""
+    rows = standard_rows(footer=True)
+    k = HEADINGS.index("Đơn vị")
+    for r in rows:
+        if len(r) > k:
+            del r[k]
+    rows[3] = ["Đơn vị: UBND xã Bắc Sơn"]
+    lead = HEADINGS.index("Lãnh đạo, quản lý") - 1
+    for r in rows[7:13]:
+        r[lead] = bool(r[lead])
+    recs, _ = imported([write_xlsx("title-unit.xlsx", rows)], "--as-of",
+                       "2019-01-01", "--issuer", "UBND huyện Đình Lập",
+                       "--place", "Đình Lập, Lạng Sơn")
+    units = {c["unit"] for c in recs["cadres"]}
+    expect(units, {"UBND xã Bắc Sơn"}, "the title's unit")
+    expect(recs["root"], {"version": "1", "as-of": "2019-01-01",
+                          "issuer": "UBND huyện Đình Lập",
+                          "place": "Đình Lập, Lạng Sơn"}, "the options")
+    got = by_name(recs)
+    expect(got["Hoàng Văn Minh"]["leader"], True, "TRUE is a leader")
+    expect(got["Nguyễn Thị Hương"]["leader"], False, "FALSE is none")
+
+
+def test_refuse_encrypted_xls():
+    """An .xls whose workbook stream says FILEPASS (RC4 encryption)."""
+    import struct
+    def rec(t, data):
+        return struct.pack("<HH", t, len(data)) + data
+    book = (rec(0x0809, struct.pack("<HHHHII", 0x0600, 5, 0, 0, 0, 0)) +
+            rec(0x002F, b"\x01\x00" + b"\0" * 52) + rec(0x000A, b""))
+    p = path("encrypted.xls")
+    with open(p, "wb") as f:
+        f.write(ole_file({"Workbook": book.ljust(4200, b"\0")}))
+    err = failed([p], status=2)
+    if "refused: the workbook is encrypted (password-protected)" not in err:
+        return f"encrypted XLS: {err}"
+
+
 # ---------------------------------------------------------- ids, units --
 
 def test_stable_ids():
@@ -865,11 +996,14 @@ def test_vni_cells_by_font():
     rows[2][1] = vni("Nguyễn Thị Hương")
     rows[3][5] = vni("Kế toán trưởng")
     fonts = {(2, 2): "VNI-Times", (3, 2): "VNI-Helve", (4, 6): "VNI-Times"}
-    recs, _ = imported([write_xlsx("vni.xlsx", rows, fonts=fonts)])
-    got = by_name(recs)
-    if "Nguyễn Thị Hương" not in got or "Hoàng Văn Minh" not in got:
-        return f"VNI names not decoded: {sorted(got)}"
-    expect(got["Lương Thị Ánh"]["position"], "Kế toán trưởng", "VNI position")
+    for p in (write_xlsx("vni.xlsx", rows, fonts=fonts),
+              write_xls("vni.xls", rows, fonts=fonts)):
+        recs, _ = imported([p])
+        got = by_name(recs)
+        if "Nguyễn Thị Hương" not in got or "Hoàng Văn Minh" not in got:
+            return f"{p}: VNI names not decoded: {sorted(got)}"
+        expect(got["Lương Thị Ánh"]["position"], "Kế toán trưởng",
+               "VNI position")
 
 
 def test_csv_legacy_encodings():
@@ -1206,6 +1340,24 @@ def test_participants_matched():
     recs, _ = imported([recs_file, p], "-t", "participants", "--course",
                        "TC-2018")
     expect(len(recs["courses"]["TC-2018"]), 3, "records among the FILEs")
+
+
+def test_participants_values_checked():
+    recs_file = course_records()
+    body = [[1, "Hoàng Văn Minh", "14/05/1971", None, "Thôi học", "Khá",
+             None, None, None],
+            [2, "Lương Thị Ánh", "28/02/1990", None, "Hoàn thành", "Giỏi",
+             "11", None, None]]
+    err = failed([write_xlsx("class-values.xlsx", class_list(body),
+                             sheet="DS")],
+                 "-t", "participants", "--course", "TC-2018", "--records",
+                 recs_file)
+    for want in ["class-values.xlsx:DS!F3: error: a grade (Khá) for a "
+                 "participant who is withdrawn, not completed",
+                 "class-values.xlsx:DS!G4: error: score '11' is not a number "
+                 "from 0 to 10"]:
+        if want not in err:
+            return f"missing {want!r}: {err}"
 
 
 def test_participants_ambiguous_and_unmatched():
