@@ -45,6 +45,8 @@ typedef struct imp_buf {
 } imp_buf;
 
 bool imp_buf_add(imp_buf *b, const void *s, size_t n);
+/* Make room for `n` more bytes (and the NUL). */
+bool imp_buf_reserve(imp_buf *b, size_t n);
 bool imp_buf_addc(imp_buf *b, char c);
 void imp_buf_free(imp_buf *b);
 

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE /* strtod_l: numbers in the file's form, whatever the locale */
 #include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,20 +16,27 @@
 
 bool imp_buf_add(imp_buf *b, const void *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return false;
-        b->p = p;
-        b->cap = cap;
-    }
+    if (!imp_buf_reserve(b, n))
+        return false;
     if (n)
         memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
+    return true;
+}
+
+bool imp_buf_reserve(imp_buf *b, size_t n)
+{
+    if (b->len + n + 1 <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        return false;
+    b->p = p;
+    b->cap = cap;
     return true;
 }
 
@@ -102,6 +110,13 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
     const unsigned char *p = (const unsigned char *)s;
     size_t start = out->len;
     int flags = 0;
+    /* room for the worst case once (a byte read as Windows-1252 becomes
+     * three), then written directly: this runs for every text cell */
+    if (len > SIZE_MAX / 4 || !imp_buf_add(out, NULL, 0) ||
+        (out->cap < out->len + 3 * len + 1 &&
+         !imp_buf_reserve(out, 3 * len + 1)))
+        return -1;
+    char *o = out->p + out->len;
     /* mojibake needs a symbol of Windows-1252's upper half (0x80-0xBF)
      * after a letter: without one the check is not run */
     bool space = false, latin = false, symbol = false, simple = true;
@@ -112,17 +127,18 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
             size_t j = i + 1;
             while (j < len && p[j] > 0x20 && p[j] < 0x7F)
                 j++;
-            if (space && out->len > start && !imp_buf_addc(out, ' '))
-                return -1;
+            if (space && o > out->p + start)
+                *o++ = ' ';
             space = false;
-            if (!imp_buf_add(out, p + i, j - i))
-                return -1;
+            memcpy(o, p + i, j - i);
+            o += j - i;
             i = j;
             continue;
         }
         size_t k = next_cp(p + i, len - i, &cp);
-        if (k == 1 && p[i] >= 0x80)
-            simple = false; /* a byte read as Windows-1252 */
+        bool raw = k == 1 && p[i] >= 0x80; /* a byte read as Windows-1252 */
+        if (raw)
+            simple = false;
         i += k;
         if (is_space(cp)) {
             space = true;
@@ -137,6 +153,7 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
         if (cp == 0xD0 || cp == 0xF0) {
             cp = cp == 0xD0 ? 0x110 : 0x111;
             flags |= IMP_T_LOOKALIKE;
+            raw = true; /* written anew */
         }
         if (cp >= 0xC0 && cp <= 0xFF)
             latin = true;
@@ -145,14 +162,18 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
         if (!(cp < 0x300 || (cp >= 0x1EA0 && cp <= 0x1EF9) ||
               (cp >= 0x2010 && cp <= 0x2027) || cp == 0x20AB))
             simple = false;
-        if (space && out->len > start && !imp_buf_addc(out, ' '))
-            return -1;
+        if (space && o > out->p + start)
+            *o++ = ' ';
         space = false;
-        unsigned char enc[4];
-        utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)cp, enc);
-        if (!imp_buf_add(out, enc, (size_t)n))
-            return -1;
+        if (raw) {
+            o += utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)o);
+        } else {
+            memcpy(o, p + i - k, k); /* valid UTF-8: as it is */
+            o += k;
+        }
     }
+    out->len = (size_t)(o - out->p);
+    out->p[out->len] = '\0';
     size_t n = out->len - start;
     if (n > IMP_MAX_CELL_TEXT) {
         flags |= IMP_T_TOO_LONG;
