@@ -70,6 +70,16 @@ static size_t next_cp(const unsigned char *s, size_t n, uint32_t *cp)
         *cp = s[0];
         return 1;
     }
+    /* two and three bytes, every Vietnamese letter: decoded here */
+    if (s[0] >= 0xC2 && s[0] <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+        return 2;
+    }
+    if (s[0] == 0xE1 && n >= 3 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *cp = 0x1000 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+        return 3;
+    }
     utf8proc_int32_t c;
     utf8proc_ssize_t k = utf8proc_iterate(s, (utf8proc_ssize_t)n, &c);
     if (k > 0) {
@@ -136,10 +146,22 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
             continue;
         }
         size_t k = next_cp(p + i, len - i, &cp);
-        bool raw = k == 1 && p[i] >= 0x80; /* a byte read as Windows-1252 */
+        i += k;
+        if ((cp >= 0x1EA0 && cp <= 0x1EF9) ||
+            (cp >= 0xC0 && cp <= 0x1B0 && cp != 0xD0 && cp != 0xF0 &&
+             k == 2)) {
+            /* a Vietnamese letter (most of the non-ASCII ones) */
+            latin |= cp <= 0xFF;
+            if (space && o > out->p + start)
+                *o++ = ' ';
+            space = false;
+            memcpy(o, p + i - k, k);
+            o += k;
+            continue;
+        }
+        bool raw = k == 1 && p[i - 1] >= 0x80; /* read as Windows-1252 */
         if (raw)
             simple = false;
-        i += k;
         if (is_space(cp)) {
             space = true;
             continue;
@@ -204,7 +226,44 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
 
 /* The letters of a code point folded for headings: ASCII lower case, or
  * nothing.  Returns the number of bytes written (0 to 2). */
+/* The base letters of U+00C0-U+01BF and U+1EA0-U+1EFF (every Vietnamese
+ * letter), lower case, made once from utf8proc's decompositions: folding
+ * runs on every name. */
+static char fold_latin[0x100], fold_viet[0x60];
+static bool fold_ready;
+
+static size_t fold_slow(uint32_t cp, char *out);
+
+static void fold_init(void)
+{
+    for (uint32_t c = 0; c < 0x100; c++) {
+        char o[2];
+        fold_latin[c] = fold_slow(0xC0 + c, o) == 1 ? o[0] : 0;
+    }
+    for (uint32_t c = 0; c < 0x60; c++) {
+        char o[2];
+        fold_viet[c] = fold_slow(0x1EA0 + c, o) == 1 ? o[0] : 0;
+    }
+    fold_ready = true;
+}
+
 static size_t fold_ascii(uint32_t cp, char *out)
+{
+    if (cp >= 0xC0 && cp < 0x1C0 && cp != 0xC6 && cp != 0xE6 &&
+        cp != 0xDF && (fold_ready || (fold_init(), true)) &&
+        fold_latin[cp - 0xC0]) {
+        out[0] = fold_latin[cp - 0xC0];
+        return 1;
+    }
+    if (cp >= 0x1EA0 && cp < 0x1F00 && (fold_ready || (fold_init(), true)) &&
+        fold_viet[cp - 0x1EA0]) {
+        out[0] = fold_viet[cp - 0x1EA0];
+        return 1;
+    }
+    return fold_slow(cp, out);
+}
+
+static size_t fold_slow(uint32_t cp, char *out)
 {
     if (cp < 0x80) {
         if (cp >= 'A' && cp <= 'Z')

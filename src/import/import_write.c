@@ -4,7 +4,6 @@
  * to a temporary file renamed over the target only when complete
  * (files.h).
  */
-#define _GNU_SOURCE /* the unlocked stdio calls: one thread writes */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +13,51 @@
 #include "cadre/files.h"
 #include "import_internal.h"
 
-#define fputs fputs_unlocked
-#define fputc fputc_unlocked
-#define fwrite fwrite_unlocked
+/* The output, through a buffer of our own: a province's records are
+ * millions of short strings, and stdio's per-call cost showed. */
+typedef struct wr {
+    FILE *fp;
+    size_t n;            /* bytes in buf */
+    bool failed;         /* a write failed (errno kept in err) */
+    int err;
+    char buf[1 << 16];
+} wr;
 
-static void esc(FILE *fp, const char *s, bool attr)
+static void wflush(wr *w)
+{
+    if (w->n && !w->failed && fwrite(w->buf, 1, w->n, w->fp) != w->n) {
+        w->failed = true;
+        w->err = errno ? errno : EIO;
+    }
+    w->n = 0;
+}
+
+static void wput(wr *w, const char *s, size_t n)
+{
+    if (w->n + n > sizeof w->buf) {
+        wflush(w);
+        if (n > sizeof w->buf) {
+            if (!w->failed && fwrite(s, 1, n, w->fp) != n) {
+                w->failed = true;
+                w->err = errno ? errno : EIO;
+            }
+            return;
+        }
+    }
+    memcpy(w->buf + w->n, s, n);
+    w->n += n;
+}
+
+static void wputs(wr *w, const char *s) { wput(w, s, strlen(s)); }
+
+static void wputc(wr *w, char c)
+{
+    if (w->n == sizeof w->buf)
+        wflush(w);
+    w->buf[w->n++] = c;
+}
+
+static void esc(wr *w, const char *s, bool attr)
 {
     const char *run = s;
     for (; *s; s++) {
@@ -32,112 +71,111 @@ static void esc(FILE *fp, const char *s, bool attr)
         }
         if (!rep)
             continue;
-        fwrite(run, 1, (size_t)(s - run), fp);
-        fputs(rep, fp);
+        wput(w, run, (size_t)(s - run));
+        wputs(w, rep);
         run = s + 1;
     }
-    fwrite(run, 1, (size_t)(s - run), fp);
+    wput(w, run, (size_t)(s - run));
 }
 
-/* fputs, not fprintf: a province's records are millions of these */
-static void attr(FILE *fp, const char *name, const char *value)
+static void attr(wr *w, const char *name, const char *value)
 {
     if (!value)
         return;
-    fputc(' ', fp);
-    fputs(name, fp);
-    fputs("=\"", fp);
-    esc(fp, value, true);
-    fputc('"', fp);
+    wputc(w, ' ');
+    wputs(w, name);
+    wputs(w, "=\"");
+    esc(w, value, true);
+    wputc(w, '"');
 }
 
-static void date_attr(FILE *fp, const char *name, cadre_date d)
+static void date_attr(wr *w, const char *name, cadre_date d)
 {
     char buf[16];
     if (!cadre_date_is_set(d))
         return;
     imp_date_iso(d, buf);
-    attr(fp, name, buf);
+    attr(w, name, buf);
 }
 
-static void elem(FILE *fp, const char *name, const char *text)
+static void elem(wr *w, const char *name, const char *text)
 {
     if (!text)
         return;
-    fputs("      <", fp);
-    fputs(name, fp);
-    fputc('>', fp);
-    esc(fp, text, false);
-    fputs("</", fp);
-    fputs(name, fp);
-    fputs(">\n", fp);
+    wputs(w, "      <");
+    wputs(w, name);
+    wputc(w, '>');
+    esc(w, text, false);
+    wputs(w, "</");
+    wputs(w, name);
+    wputs(w, ">\n");
 }
 
-static void write_units(FILE *fp, const cadre_unit *u, size_t n)
+static void write_units(wr *w, const cadre_unit *u, size_t n)
 {
     if (!n)
         return;
-    fputs("  <units>\n", fp);
+    wputs(w, "  <units>\n");
     for (size_t i = 0; i < n; i++) {
-        fputs("    <unit", fp);
-        attr(fp, "id", u[i].id);
-        attr(fp, "name", u[i].name);
-        attr(fp, "level", cadre_code_name(CADRE_CODE_LEVEL, u[i].level));
+        wputs(w, "    <unit");
+        attr(w, "id", u[i].id);
+        attr(w, "name", u[i].name);
+        attr(w, "level", cadre_code_name(CADRE_CODE_LEVEL, u[i].level));
         if (u[i].parent != CADRE_NONE)
-            attr(fp, "parent", u[u[i].parent].id);
-        fputs("/>\n", fp);
+            attr(w, "parent", u[u[i].parent].id);
+        wputs(w, "/>\n");
     }
-    fputs("  </units>\n", fp);
+    wputs(w, "  </units>\n");
 }
 
-static void write_cadres(FILE *fp, const cadre_cadre *c, size_t n,
+static void write_cadres(wr *w, const cadre_cadre *c, size_t n,
                          const cadre_unit *units)
 {
     if (!n)
         return;
-    fputs("  <cadres>\n", fp);
+    wputs(w, "  <cadres>\n");
     char date[16];
     for (size_t i = 0; i < n; i++) {
-        fputs("    <cadre", fp);
-        attr(fp, "id", c[i].id);
-        attr(fp, "unit", units[c[i].unit].id);
+        wputs(w, "    <cadre");
+        attr(w, "id", c[i].id);
+        attr(w, "unit", units[c[i].unit].id);
         if (c[i].leader)
-            attr(fp, "leader", "true");
-        fputs(">\n", fp);
-        elem(fp, "full-name", c[i].full_name);
-        elem(fp, "gender", cadre_code_name(CADRE_CODE_GENDER, c[i].gender));
+            attr(w, "leader", "true");
+        wputs(w, ">\n");
+        elem(w, "full-name", c[i].full_name);
+        elem(w, "gender", cadre_code_name(CADRE_CODE_GENDER, c[i].gender));
         imp_date_iso(c[i].birth, date);
-        elem(fp, "birth-date", date);
-        elem(fp, "ethnicity", c[i].ethnicity);
-        elem(fp, "position", c[i].position);
-        elem(fp, "category",
+        elem(w, "birth-date", date);
+        elem(w, "ethnicity", c[i].ethnicity);
+        elem(w, "position", c[i].position);
+        elem(w, "category",
              cadre_code_name(CADRE_CODE_CATEGORY, c[i].category));
-        elem(fp, "education",
+        elem(w, "education",
              cadre_code_name(CADRE_CODE_EDUCATION, c[i].education));
-        elem(fp, "political-theory",
+        elem(w, "political-theory",
              cadre_code_name(CADRE_CODE_POLITICAL_THEORY,
                              c[i].political_theory));
-        elem(fp, "state-management",
+        elem(w, "state-management",
              cadre_code_name(CADRE_CODE_STATE_MANAGEMENT,
                              c[i].state_management));
         if (c[i].party_member) {
-            fputs("      <party-member", fp);
-            date_attr(fp, "since", c[i].party_since);
-            fputs("/>\n", fp);
+            wputs(w, "      <party-member");
+            date_attr(w, "since", c[i].party_since);
+            wputs(w, "/>\n");
         }
-        fputs("    </cadre>\n", fp);
+        wputs(w, "    </cadre>\n");
     }
-    fputs("  </cadres>\n", fp);
+    wputs(w, "  </cadres>\n");
 }
 
-static void write_participant(FILE *fp, const cadre_participant *p,
+static void write_participant(wr *w, const cadre_participant *p,
                               const cadre_records *recs)
 {
-    fputs("      <participant", fp);
-    attr(fp, "cadre", recs->cadres[p->cadre].id);
-    attr(fp, "status", cadre_code_name(CADRE_CODE_STATUS, p->status));
+    wputs(w, "      <participant");
+    attr(w, "cadre", recs->cadres[p->cadre].id);
+    attr(w, "status", cadre_code_name(CADRE_CODE_STATUS, p->status));
     if (p->grade != CADRE_GRADE_NONE)
-        attr(fp, "grade", cadre_code_name(CADRE_CODE_GRADE, p->grade));
+        attr(w, "grade", cadre_code_name(CADRE_CODE_GRADE, p->grade));
     if (p->has_score) {
         /* at most two decimals, as the records hold them */
         char buf[32];
@@ -148,53 +186,53 @@ static void write_participant(FILE *fp, const cadre_participant *p,
             snprintf(buf, sizeof buf, "%ld.%ld", h / 100, (h % 100) / 10);
         else
             snprintf(buf, sizeof buf, "%ld.%02ld", h / 100, h % 100);
-        attr(fp, "score", buf);
+        attr(w, "score", buf);
     }
-    attr(fp, "certificate-no", p->certificate_no);
-    date_attr(fp, "issued", p->issued);
-    fputs("/>\n", fp);
+    attr(w, "certificate-no", p->certificate_no);
+    date_attr(w, "issued", p->issued);
+    wputs(w, "/>\n");
 }
 
-static void write_courses(FILE *fp, const imp_out *o)
+static void write_courses(wr *w, const imp_out *o)
 {
     const cadre_records *recs = o->recs;
     if (!recs->n_courses)
         return;
-    fputs("  <courses>\n", fp);
+    wputs(w, "  <courses>\n");
     for (size_t i = 0; i < recs->n_courses; i++) {
         const cadre_course *c = &recs->courses[i];
-        fputs("    <course", fp);
-        attr(fp, "id", c->id);
-        attr(fp, "type", cadre_code_name(CADRE_CODE_COURSE_TYPE, c->type));
+        wputs(w, "    <course");
+        attr(w, "id", c->id);
+        attr(w, "type", cadre_code_name(CADRE_CODE_COURSE_TYPE, c->type));
         if (c->mode != CADRE_MODE_NONE)
-            attr(fp, "mode", cadre_code_name(CADRE_CODE_MODE, c->mode));
-        date_attr(fp, "start", c->start);
-        date_attr(fp, "end", c->end);
-        fputs(">\n", fp);
-        elem(fp, "title", c->title);
+            attr(w, "mode", cadre_code_name(CADRE_CODE_MODE, c->mode));
+        date_attr(w, "start", c->start);
+        date_attr(w, "end", c->end);
+        wputs(w, ">\n");
+        elem(w, "title", c->title);
         if (c->organizer) {
-            fputs("      <organizer", fp);
-            attr(fp, "governing-body", c->governing_body);
-            fputc('>', fp);
-            esc(fp, c->organizer, false);
-            fputs("</organizer>\n", fp);
+            wputs(w, "      <organizer");
+            attr(w, "governing-body", c->governing_body);
+            wputc(w, '>');
+            esc(w, c->organizer, false);
+            wputs(w, "</organizer>\n");
         }
-        elem(fp, "location", c->location);
+        elem(w, "location", c->location);
         if (c->signer) {
-            fputs("      <signer", fp);
-            attr(fp, "title", c->signer_title);
-            fputc('>', fp);
-            esc(fp, c->signer, false);
-            fputs("</signer>\n", fp);
+            wputs(w, "      <signer");
+            attr(w, "title", c->signer_title);
+            wputc(w, '>');
+            esc(w, c->signer, false);
+            wputs(w, "</signer>\n");
         }
         for (uint32_t k = 0; k < c->count; k++)
-            write_participant(fp, &recs->participants[c->first + k], recs);
+            write_participant(w, &recs->participants[c->first + k], recs);
         if (i == o->course)
             for (size_t k = 0; k < o->n_parts; k++)
-                write_participant(fp, &o->parts[k], recs);
-        fputs("    </course>\n", fp);
+                write_participant(w, &o->parts[k], recs);
+        wputs(w, "    </course>\n");
     }
-    fputs("  </courses>\n", fp);
+    wputs(w, "  </courses>\n");
 }
 
 cadre_error imp_write(const imp_out *o, const char *path, cadre_diags *diags)
@@ -203,39 +241,42 @@ cadre_error imp_write(const imp_out *o, const char *path, cadre_diags *diags)
     cadre_error err = cadre_outfile_begin(&of, path, diags);
     if (err != CADRE_OK)
         return err;
-    FILE *fp = fopen(of.tmp, "w");
-    if (!fp) {
+    wr *w = calloc(1, sizeof *w);
+    if (w)
+        w->fp = fopen(of.tmp, "w");
+    if (!w || !w->fp) {
         cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
-                          strerror(errno));
+                          strerror(w ? errno : ENOMEM));
+        free(w);
         cadre_outfile_abort(&of);
         return CADRE_EIO;
     }
-    static char buf[1 << 16];
-    setvbuf(fp, buf, _IOFBF, sizeof buf);
     const cadre_records *recs = o->recs;
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
-    fputs("<!-- written by cadre-import -->\n", fp);
-    fputs("<records version=\"1\"", fp);
-    date_attr(fp, "as-of", recs ? recs->as_of : o->as_of);
-    attr(fp, "issuer", recs ? recs->issuer : o->issuer);
-    attr(fp, "place", recs ? recs->place : o->place);
+    wputs(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    wputs(w, "<!-- written by cadre-import -->\n");
+    wputs(w, "<records version=\"1\"");
+    date_attr(w, "as-of", recs ? recs->as_of : o->as_of);
+    attr(w, "issuer", recs ? recs->issuer : o->issuer);
+    attr(w, "place", recs ? recs->place : o->place);
     if (recs) {
-        attr(fp, "signer", recs->signer);
-        attr(fp, "signer-title", recs->signer_title);
+        attr(w, "signer", recs->signer);
+        attr(w, "signer-title", recs->signer_title);
     }
-    fputs(">\n", fp);
+    wputs(w, ">\n");
     if (recs) {
-        write_units(fp, recs->units, recs->n_units);
-        write_cadres(fp, recs->cadres, recs->n_cadres, recs->units);
-        write_courses(fp, o);
+        write_units(w, recs->units, recs->n_units);
+        write_cadres(w, recs->cadres, recs->n_cadres, recs->units);
+        write_courses(w, o);
     } else {
-        write_units(fp, o->units, o->n_units);
-        write_cadres(fp, o->cadres, o->n_cadres, o->units);
+        write_units(w, o->units, o->n_units);
+        write_cadres(w, o->cadres, o->n_cadres, o->units);
     }
-    fputs("</records>\n", fp);
-    int e = ferror(fp) ? (errno ? errno : EIO) : 0;
-    if (fclose(fp) != 0 && !e)
-        e = errno;
+    wputs(w, "</records>\n");
+    wflush(w);
+    int e = w->failed ? w->err : ferror(w->fp) ? EIO : 0;
+    if (fclose(w->fp) != 0 && !e)
+        e = errno ? errno : EIO;
+    free(w);
     if (e) {
         cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
                           strerror(e));
