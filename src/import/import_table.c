@@ -465,6 +465,14 @@ static bool is_subheading(const imp_tmpl *t, const saved_row *head,
     return false;
 }
 
+static const char *text_at(const saved_row *r, uint32_t col)
+{
+    for (size_t i = 0; r && i < r->n; i++)
+        if (r->cells[i].col == col && r->cells[i].text && !r->cells[i].copy)
+            return r->cells[i].text;
+    return NULL;
+}
+
 /* Build the column map from the heading row (and the child row). */
 static bool build_map(const imp_tmpl *t, const saved_row *head,
                       const saved_row *sub, colmap **out, size_t *n_out)
@@ -496,6 +504,23 @@ static bool build_map(const imp_tmpl *t, const saved_row *head,
         m[c->col].field = match_child(t, parent, c->text, &m[c->col].split);
         /* the parent's own column is its first child's */
     }
+    /* "Nam" | "Nữ" beside a birth-date column of their own: the gender
+     * marked, not the birth date split by gender */
+    bool plain_birth = false;
+    for (uint32_t c = 0; c < max; c++)
+        plain_birth |= m[c].field == F_BIRTH_DATE && m[c].split < 0;
+    for (uint32_t c = 0; plain_birth && c < max; c++) {
+        if (m[c].field != F_BIRTH_DATE || m[c].split < 0)
+            continue;
+        const char *h = text_at(sub, c);
+        if (!h)
+            h = text_at(head, c);
+        char fold[512];
+        int code;
+        if (h && imp_fold_heading(h, strlen(h), fold, sizeof fold) &&
+            imp_tmpl_split(t, F_GENDER, fold, &code) == F_GENDER)
+            m[c] = (colmap){F_GENDER, code};
+    }
     /* a parent's columns that no child names are not the parent's */
     if (sub) {
         for (size_t i = 0; i < head->n; i++) {
@@ -521,13 +546,6 @@ static bool build_map(const imp_tmpl *t, const saved_row *head,
     return true;
 }
 
-static const char *text_at(const saved_row *r, uint32_t col)
-{
-    for (size_t i = 0; r && i < r->n; i++)
-        if (r->cells[i].col == col && r->cells[i].text && !r->cells[i].copy)
-            return r->cells[i].text;
-    return NULL;
-}
 
 /* The headings a field is looked for under, for a message. */
 static void headings_of(const imp_fdef *f, char *buf, size_t size)
@@ -1029,8 +1047,10 @@ static void read_record(table *tb, const imp_row *r)
     rec->group = tb->depth > 0 ? tb->stack[tb->depth - 1].index : -1;
     size_t errors = tb->data_errors;
     const imp_cell *family = NULL, *given = NULL, *bsplit = NULL;
-    int bsplit_code = -1, cat_split = -1;
-    const imp_cell *cat_cell = NULL;
+    int bsplit_code = -1;
+    /* split columns of code fields (category, gender): the marked one */
+    const imp_cell *mark[F_COUNT] = {NULL};
+    int mark_code[F_COUNT];
     char nbuf[64];
     for (size_t i = 0; i < r->n; i++) {
         const imp_cell *c = &r->cells[i];
@@ -1058,13 +1078,13 @@ static void read_record(table *tb, const imp_row *r)
                 bsplit = c;
                 bsplit_code = m->split;
             } else {
-                if (cat_cell) {
+                if (mark[f]) {
                     cell_error(tb, r->row, c, "%s marked in two columns",
                                imp_field_name(f));
                     continue;
                 }
-                cat_cell = c;
-                cat_split = m->split;
+                mark[f] = c;
+                mark_code[f] = m->split;
             }
             continue;
         }
@@ -1187,13 +1207,15 @@ static void read_record(table *tb, const imp_row *r)
         rec->code[F_GENDER] = bsplit_code;
         rec->has[F_GENDER] = true;
     }
-    if (cat_cell) {
-        if (rec->has[F_CATEGORY] && rec->code[F_CATEGORY] != cat_split)
-            cell_error(tb, r->row, cat_cell, "the category is marked here "
-                       "and written otherwise in its column");
-        rec->code[F_CATEGORY] = cat_split;
-        rec->has[F_CATEGORY] = true;
-        rec->col[F_CATEGORY] = cat_cell->col;
+    for (int f = 0; f < F_COUNT; f++) {
+        if (!mark[f])
+            continue;
+        if (rec->has[f] && rec->code[f] != mark_code[f])
+            cell_error(tb, r->row, mark[f], "the %s is marked here and "
+                       "written otherwise in its column", imp_field_name(f));
+        rec->code[f] = mark_code[f];
+        rec->has[f] = true;
+        rec->col[f] = mark[f]->col;
     }
     /* empty cells of fields that say what empty means */
     for (int f = 0; f < F_COUNT; f++) {
