@@ -171,6 +171,10 @@ cadre_error cadre_import_run(const cadre_import_options *opts,
         }
         imp_batch b;
         imp_batch_init(&b);
+        b.on_rec = parts ? imp_builder_on_participant : imp_builder_on_cadre;
+        b.on_restart = imp_builder_restart;
+        b.ctx = &bd;
+        imp_builder_begin_file(&bd, (uint32_t)i);
         cadre_error e = imp_table_read(t, f, o.sheet, &b, diags);
         status = worse(status, read_class(e));
         if (e == CADRE_ENOMEM) {
@@ -183,11 +187,9 @@ cadre_error cadre_import_run(const cadre_import_options *opts,
                             "skipped (totals, group headings, notes, the "
                             "footer)", b.skipped,
                             b.skipped == 1 ? "row" : "rows");
-        if (parts)
-            imp_builder_add_participants(&bd, &b);
-        else
-            imp_builder_add_cadres(&bd, &b, (uint32_t)i);
+        imp_builder_end_file(&bd, &b, f);
         imp_batch_release(&b);
+        arena_release(&b.mem);
     }
     cadre_error e = imp_builder_finish(&bd);
     if (e != CADRE_OK)

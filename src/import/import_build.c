@@ -88,7 +88,7 @@ cadre_error imp_builder_init(imp_builder *bd, const cadre_import_options *o,
 {
     memset(bd, 0, sizeof *bd);
     bd->o = o;
-    bd->diags = diags;
+    bd->diags = bd->real_diags = diags;
     arena_init(&bd->mem);
     strmap_init(&bd->unit_keys);
     strmap_init(&bd->unit_ids);
@@ -155,7 +155,6 @@ void imp_builder_release(imp_builder *bd)
     strmap_release(&bd->by_name);
     free(bd->unit_out);
     free(bd->name_next);
-    free(bd->keys);
     free(bd->srcs);
     free(bd->cadre_next);
     free(bd->taken);
@@ -388,6 +387,15 @@ static uint32_t group_unit(imp_builder *bd, const imp_batch *b, int32_t g,
 {
     if (g < 0)
         return CADRE_NONE;
+    /* the groups of this file, resolved once each (CADRE_NONE - 1: not
+     * yet) */
+    while (bd->n_group_unit <= (size_t)g) {
+        if (!GROW(bd->group_unit, bd->cap_group_unit, bd->n_group_unit + 1)) {
+            bd->status = CADRE_ENOMEM;
+            return CADRE_NONE;
+        }
+        bd->group_unit[bd->n_group_unit++] = CADRE_NONE - 1;
+    }
     if (bd->group_unit[g] != CADRE_NONE - 1)
         return bd->group_unit[g];
     const imp_group *gr = &b->groups[g];
@@ -433,24 +441,6 @@ static uint32_t unit_of(imp_builder *bd, const imp_batch *b,
 
 /* -------------------------------------------------------------- cadres */
 
-static bool start_batch(imp_builder *bd, const imp_batch *b)
-{
-    free(bd->group_unit);
-    bd->group_unit = malloc((b->n_groups ? b->n_groups : 1) *
-                            sizeof *bd->group_unit);
-    if (!bd->group_unit) {
-        bd->status = CADRE_ENOMEM;
-        return false;
-    }
-    for (size_t i = 0; i < b->n_groups; i++)
-        bd->group_unit[i] = CADRE_NONE - 1; /* not yet resolved */
-    if (!cadre_date_is_set(bd->out.as_of) && cadre_date_is_set(b->as_of))
-        bd->out.as_of = b->as_of;
-    if (!bd->out.place && b->place)
-        bd->out.place = keep(bd, b->place);
-    return true;
-}
-
 /* What a made id is made of: the folded name, the birth date and the
  * unit ("nguyenvanan|1971-05-14|XA-BAC-SON"). */
 static const char *cadre_key(const cadre_cadre *c, const char *unit,
@@ -469,71 +459,110 @@ static const char *cadre_key(const cadre_cadre *c, const char *unit,
     return key;
 }
 
-void imp_builder_add_cadres(imp_builder *bd, const imp_batch *b,
-                            uint32_t file)
+static const char *unit_key_of(const imp_builder *bd, uint32_t unit)
 {
-    if (!start_batch(bd, b))
-        return;
+    return bd->unit_key ? bd->unit_key[unit] : bd->out.units[unit].id;
+}
+
+void imp_builder_begin_file(imp_builder *bd, uint32_t file)
+{
+    bd->file = file;
+    bd->mark_cadres = bd->out.n_cadres;
+    bd->mark_units = bd->out.n_units;
+    bd->mark_parts = bd->out.n_parts;
+    bd->mark_errors = bd->errors;
+    bd->bad_ids = 0;
+    bd->n_group_unit = 0;
+    free(bd->last_name);
+    bd->last_name = NULL;
+}
+
+void imp_builder_restart(void *ctx)
+{
+    imp_builder *bd = ctx;
     imp_out *o = &bd->out;
-    size_t bad_ids = 0;
-    char first_bad[1200] = "";
-    for (size_t i = 0; i < b->n && bd->status == CADRE_OK; i++) {
-        const imp_rec *r = &b->recs[i];
-        uint32_t unit = unit_of(bd, b, r);
-        if (unit == CADRE_NONE)
-            continue;
-        if (!GROW(o->cadres, o->cap_cadres, o->n_cadres + 1) ||
-            !GROW(bd->keys, bd->cap_keys, o->n_cadres + 1) ||
-            !GROW(bd->srcs, bd->cap_srcs, o->n_cadres + 1)) {
+    for (size_t k = bd->mark_parts; k < o->n_parts; k++)
+        bd->taken[o->parts[k].cadre] = 0;
+    o->n_parts = bd->mark_parts;
+    o->n_cadres = bd->mark_cadres;
+    /* the units this file made, and the names they are found by */
+    for (size_t u = 0; bd->unit_out && bd->recs && u < bd->recs->n_units; u++)
+        if (bd->unit_out[u] != CADRE_NONE && bd->unit_out[u] >= bd->mark_units)
+            bd->unit_out[u] = CADRE_NONE;
+    o->n_units = bd->mark_units;
+    strmap_release(&bd->unit_keys);
+    strmap_release(&bd->unit_ids);
+    for (size_t u = 0; bd->unit_key && u < o->n_units; u++)
+        if (strmap_put(&bd->unit_keys, bd->unit_key[u], (uint32_t)u, NULL) < 0 ||
+            strmap_put(&bd->unit_ids, o->units[u].id, (uint32_t)u, NULL) < 0)
             bd->status = CADRE_ENOMEM;
-            return;
-        }
-        cadre_cadre *c = &o->cadres[o->n_cadres];
-        memset(c, 0, sizeof *c);
-        c->full_name = keep(bd, r->text[F_FULL_NAME]);
-        c->ethnicity = r->has[F_ETHNICITY] ? keep(bd, r->text[F_ETHNICITY])
-                                           : NULL;
-        c->position = r->has[F_POSITION] ? keep(bd, r->text[F_POSITION])
-                                         : NULL;
-        c->unit = unit;
-        c->birth = r->date[F_BIRTH_DATE];
-        c->gender = (uint8_t)r->code[F_GENDER];
-        c->category = (uint8_t)r->code[F_CATEGORY];
-        c->education = (uint8_t)r->code[F_EDUCATION];
-        c->political_theory = (uint8_t)r->code[F_POLITICAL];
-        c->state_management = r->has[F_STATE] ? (uint8_t)r->code[F_STATE]
-                                              : CADRE_QLNN_CHUA_DAO_TAO;
-        c->leader = r->has[F_LEADER] && r->code[F_LEADER];
-        c->party_member = r->has[F_PARTY] && r->code[F_PARTY];
-        if (c->party_member)
-            c->party_since = r->date[F_PARTY];
-        c->src = (cadre_source){file, r->row};
-        const char *given = r->has[F_ID] ? r->text[F_ID] : NULL;
-        if (given && !valid_id(given)) {
-            if (!bad_ids++) {
-                char w[1100];
-                rec_loc(r, r->col[F_ID], w, sizeof w);
-                snprintf(first_bad, sizeof first_bad, "'%s' at %s", given, w);
-            }
-            given = NULL;
-        }
-        c->id = given ? keep(bd, given) : NULL;
-        /* what a made id is made of */
-        char key[2048];
-        bd->keys[o->n_cadres] = keep(bd, cadre_key(c, bd->unit_key
-                                          ? bd->unit_key[unit]
-                                          : o->units[unit].id, key,
-                                          sizeof key));
-        bd->srcs[o->n_cadres] = (imp_src){r->file, r->row, r->col[F_ID]};
-        o->n_cadres++;
-    }
-    if (bad_ids)
-        cadre_diags_add(bd->diags, CADRE_SEV_WARNING, b->n ?
-                        b->recs[0].file->path : NULL, 0,
+    bd->errors = bd->mark_errors;
+    imp_builder_begin_file(bd, bd->file);
+}
+
+void imp_builder_end_file(imp_builder *bd, const imp_batch *b,
+                          const imp_file *f)
+{
+    if (!cadre_date_is_set(bd->out.as_of) && cadre_date_is_set(b->as_of))
+        bd->out.as_of = b->as_of;
+    if (!bd->out.place && b->place)
+        bd->out.place = keep(bd, b->place);
+    if (bd->bad_ids)
+        cadre_diags_add(bd->diags, CADRE_SEV_WARNING, f->path, 0,
                         "%zu %s not records ids (1 to 64 of A-Z a-z 0-9 . _ -),"
-                        " the first %s: %s made for them", bad_ids,
-                        bad_ids == 1 ? "id is" : "ids are", first_bad,
-                        bad_ids == 1 ? "an id is" : "ids are");
+                        " the first %s: %s made for them", bd->bad_ids,
+                        bd->bad_ids == 1 ? "id is" : "ids are", bd->first_bad,
+                        bd->bad_ids == 1 ? "an id is" : "ids are");
+    bd->bad_ids = 0;
+}
+
+void imp_builder_on_cadre(void *ctx, const imp_batch *b, const imp_rec *r,
+                          cadre_diags *diags)
+{
+    imp_builder *bd = ctx;
+    bd->diags = diags;
+    imp_out *o = &bd->out;
+    uint32_t unit = bd->status == CADRE_OK ? unit_of(bd, b, r) : CADRE_NONE;
+    bd->diags = bd->real_diags;
+    if (unit == CADRE_NONE)
+        return;
+    if (!GROW(o->cadres, o->cap_cadres, o->n_cadres + 1) ||
+        !GROW(bd->srcs, bd->cap_srcs, o->n_cadres + 1)) {
+        bd->status = CADRE_ENOMEM;
+        return;
+    }
+    cadre_cadre *c = &o->cadres[o->n_cadres];
+    memset(c, 0, sizeof *c);
+    c->full_name = keep(bd, r->text[F_FULL_NAME]);
+    c->ethnicity = r->has[F_ETHNICITY] ? keep(bd, r->text[F_ETHNICITY])
+                                       : NULL;
+    c->position = r->has[F_POSITION] ? keep(bd, r->text[F_POSITION]) : NULL;
+    c->unit = unit;
+    c->birth = r->date[F_BIRTH_DATE];
+    c->gender = (uint8_t)r->code[F_GENDER];
+    c->category = (uint8_t)r->code[F_CATEGORY];
+    c->education = (uint8_t)r->code[F_EDUCATION];
+    c->political_theory = (uint8_t)r->code[F_POLITICAL];
+    c->state_management = r->has[F_STATE] ? (uint8_t)r->code[F_STATE]
+                                          : CADRE_QLNN_CHUA_DAO_TAO;
+    c->leader = r->has[F_LEADER] && r->code[F_LEADER];
+    c->party_member = r->has[F_PARTY] && r->code[F_PARTY];
+    if (c->party_member)
+        c->party_since = r->date[F_PARTY];
+    c->src = (cadre_source){bd->file, r->row};
+    const char *given = r->has[F_ID] ? r->text[F_ID] : NULL;
+    if (given && !valid_id(given)) {
+        if (!bd->bad_ids++) {
+            char w[1100];
+            rec_loc(r, r->col[F_ID], w, sizeof w);
+            snprintf(bd->first_bad, sizeof bd->first_bad, "'%s' at %s",
+                     given, w);
+        }
+        given = NULL;
+    }
+    c->id = given ? keep(bd, given) : NULL;
+    bd->srcs[o->n_cadres] = (imp_src){r->file, r->row, r->col[F_ID]};
+    o->n_cadres++;
 }
 
 /* Give every cadre its id: those the files give first (a duplicate is an
@@ -567,7 +596,10 @@ static void assign_ids(imp_builder *bd)
     for (size_t i = 0; i < o->n_cadres && bd->status == CADRE_OK; i++) {
         if (o->cadres[i].id)
             continue;
-        const char *key = bd->keys[i];
+        char kbuf[2048];
+        const char *key = cadre_key(&o->cadres[i],
+                                    unit_key_of(bd, o->cadres[i].unit), kbuf,
+                                    sizeof kbuf);
         char id[80], base[48];
         imp_hash_id("CB", key, strlen(key), 0, base, sizeof base);
         snprintf(id, sizeof id, "%s", base);
@@ -584,8 +616,10 @@ static void assign_ids(imp_builder *bd)
                             "the same name, birth date and unit as at %s: "
                             "imported twice, as %s and %s", b,
                             o->cadres[twin].id, id);
-        } else if (strmap_put(&made, key, (uint32_t)i, NULL) < 0) {
-            bd->status = CADRE_ENOMEM;
+        } else {
+            const char *k = keep(bd, key);
+            if (!k || strmap_put(&made, k, (uint32_t)i, NULL) < 0)
+                bd->status = CADRE_ENOMEM;
         }
         o->cadres[i].id = keep(bd, id);
         if (o->cadres[i].id &&
@@ -762,89 +796,97 @@ static bool cert_taken(const imp_builder *bd, const char *no, uint32_t skip)
     return false;
 }
 
-void imp_builder_add_participants(imp_builder *bd, const imp_batch *b)
+/* One row of a class list: its cadre found, its values checked. */
+static void add_participant(imp_builder *bd, const imp_batch *b,
+                            const imp_rec *r)
 {
-    if (!start_batch(bd, b))
-        return;
     const cadre_records *recs = bd->recs;
     const cadre_course *course = &recs->courses[bd->out.course];
     imp_out *o = &bd->out;
-    for (size_t i = 0; i < b->n && bd->status == CADRE_OK; i++) {
-        const imp_rec *r = &b->recs[i];
-        uint32_t c = find_cadre(bd, b, r);
-        if (c == CADRE_NONE)
-            continue;
-        char where[1100];
-        rec_loc(r, r->has[F_ID] ? r->col[F_ID] : r->col[F_FULL_NAME], where,
-                sizeof where);
-        cadre_participant p;
-        memset(&p, 0, sizeof p);
-        p.cadre = c;
-        p.course = bd->out.course;
-        p.grade = r->has[F_GRADE] ? (uint8_t)r->code[F_GRADE]
-                                  : CADRE_GRADE_NONE;
-        if (r->has[F_STATUS])
-            p.status = (uint8_t)r->code[F_STATUS];
-        else
-            p.status = r->has[F_GRADE] || r->has[F_CERT_NO]
-                           ? CADRE_STATUS_COMPLETED : CADRE_STATUS_ENROLLED;
-        if (p.grade != CADRE_GRADE_NONE && p.status != CADRE_STATUS_COMPLETED) {
-            char g[1100];
-            rec_loc(r, r->col[F_GRADE], g, sizeof g);
-            cadre_diags_error(bd->diags, g, 0, "a grade (%s) for a "
-                              "participant who is %s, not completed",
-                              cadre_code_label(CADRE_CODE_GRADE, p.grade),
-                              cadre_code_name(CADRE_CODE_STATUS, p.status));
-            bd->errors++;
-            continue;
-        }
-        p.has_score = r->has[F_SCORE];
-        p.score_hundredths = (uint16_t)r->score;
-        p.certificate_no = r->has[F_CERT_NO] ? keep(bd, r->text[F_CERT_NO])
-                                             : NULL;
-        p.issued = r->has[F_ISSUED] ? r->date[F_ISSUED] : (cadre_date){0};
-        p.src = (cadre_source){0, r->row};
-        if (bd->taken[c]) {
-            cadre_diags_error(bd->diags, where, 0, "cadre %s (%s) is on the "
-                              "list twice (also row %u)", recs->cadres[c].id,
-                              recs->cadres[c].full_name, bd->taken[c]);
-            bd->errors++;
-            continue;
-        }
-        bd->taken[c] = r->row;
-        /* already a participant of the course: the same, or an error */
-        bool there = false;
-        for (uint32_t k = 0; k < course->count; k++) {
-            const cadre_participant *q = &recs->participants[course->first + k];
-            if (q->cadre != c)
-                continue;
-            there = true;
-            if (!same_participant(q, &p)) {
-                cadre_diags_error(bd->diags, where, 0, "cadre %s (%s) is "
-                                  "already a participant of %s, with other "
-                                  "values (status %s)", recs->cadres[c].id,
-                                  recs->cadres[c].full_name, course->id,
-                                  cadre_code_name(CADRE_CODE_STATUS,
-                                                  q->status));
-                bd->errors++;
-            }
-        }
-        if (there)
-            continue;
-        if (p.certificate_no && cert_taken(bd, p.certificate_no, UINT32_MAX)) {
-            char g[1100];
-            rec_loc(r, r->col[F_CERT_NO], g, sizeof g);
-            cadre_diags_error(bd->diags, g, 0, "certificate number '%s' is "
-                              "already used", p.certificate_no);
-            bd->errors++;
-            continue;
-        }
-        if (!GROW(o->parts, o->cap_parts, o->n_parts + 1)) {
-            bd->status = CADRE_ENOMEM;
-            return;
-        }
-        o->parts[o->n_parts++] = p;
+    uint32_t c = find_cadre(bd, b, r);
+    if (c == CADRE_NONE)
+        return;
+    char where[1100];
+    rec_loc(r, r->has[F_ID] ? r->col[F_ID] : r->col[F_FULL_NAME], where,
+            sizeof where);
+    cadre_participant p;
+    memset(&p, 0, sizeof p);
+    p.cadre = c;
+    p.course = bd->out.course;
+    p.grade = r->has[F_GRADE] ? (uint8_t)r->code[F_GRADE]
+                              : CADRE_GRADE_NONE;
+    if (r->has[F_STATUS])
+        p.status = (uint8_t)r->code[F_STATUS];
+    else
+        p.status = r->has[F_GRADE] || r->has[F_CERT_NO]
+                       ? CADRE_STATUS_COMPLETED : CADRE_STATUS_ENROLLED;
+    if (p.grade != CADRE_GRADE_NONE && p.status != CADRE_STATUS_COMPLETED) {
+        char g[1100];
+        rec_loc(r, r->col[F_GRADE], g, sizeof g);
+        cadre_diags_error(bd->diags, g, 0, "a grade (%s) for a "
+                          "participant who is %s, not completed",
+                          cadre_code_label(CADRE_CODE_GRADE, p.grade),
+                          cadre_code_name(CADRE_CODE_STATUS, p.status));
+        bd->errors++;
+        return;
     }
+    p.has_score = r->has[F_SCORE];
+    p.score_hundredths = (uint16_t)r->score;
+    p.certificate_no = r->has[F_CERT_NO] ? keep(bd, r->text[F_CERT_NO])
+                                         : NULL;
+    p.issued = r->has[F_ISSUED] ? r->date[F_ISSUED] : (cadre_date){0};
+    p.src = (cadre_source){0, r->row};
+    if (bd->taken[c]) {
+        cadre_diags_error(bd->diags, where, 0, "cadre %s (%s) is on the "
+                          "list twice (also row %u)", recs->cadres[c].id,
+                          recs->cadres[c].full_name, bd->taken[c]);
+        bd->errors++;
+        return;
+    }
+    bd->taken[c] = r->row;
+    /* already a participant of the course: the same, or an error */
+    bool there = false;
+    for (uint32_t k = 0; k < course->count; k++) {
+        const cadre_participant *q = &recs->participants[course->first + k];
+        if (q->cadre != c)
+            continue;
+        there = true;
+        if (!same_participant(q, &p)) {
+            cadre_diags_error(bd->diags, where, 0, "cadre %s (%s) is "
+                              "already a participant of %s, with other "
+                              "values (status %s)", recs->cadres[c].id,
+                              recs->cadres[c].full_name, course->id,
+                              cadre_code_name(CADRE_CODE_STATUS,
+                                              q->status));
+            bd->errors++;
+        }
+    }
+    if (there)
+        return;
+    if (p.certificate_no && cert_taken(bd, p.certificate_no, UINT32_MAX)) {
+        char g[1100];
+        rec_loc(r, r->col[F_CERT_NO], g, sizeof g);
+        cadre_diags_error(bd->diags, g, 0, "certificate number '%s' is "
+                          "already used", p.certificate_no);
+        bd->errors++;
+        return;
+    }
+    if (!GROW(o->parts, o->cap_parts, o->n_parts + 1)) {
+        bd->status = CADRE_ENOMEM;
+        return;
+    }
+    o->parts[o->n_parts++] = p;
+}
+
+void imp_builder_on_participant(void *ctx, const imp_batch *b,
+                                const imp_rec *r, cadre_diags *diags)
+{
+    imp_builder *bd = ctx;
+    if (bd->status == CADRE_OK) {
+        bd->diags = diags;
+        add_participant(bd, b, r);
+    }
+    bd->diags = bd->real_diags;
 }
 
 cadre_error imp_builder_finish(imp_builder *bd)

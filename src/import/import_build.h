@@ -17,7 +17,9 @@ typedef struct imp_src {
 
 typedef struct imp_builder {
     const cadre_import_options *o;
-    cadre_diags *diags;
+    cadre_diags *diags;      /* where messages go now ... */
+    cadre_diags *real_diags; /* ... and where they go but during a file's
+                                first pass */
     cadre_error status;      /* out of memory */
     size_t errors;           /* data errors found here */
     imp_out out;             /* what is written */
@@ -30,12 +32,16 @@ typedef struct imp_builder {
     strmap unit_ids;         /* made units: id -> index */
     const char **unit_key;   /* made units: each one's key */
     size_t cap_unit_key;
-    uint32_t *group_unit;    /* this batch's groups: their unit */
+    uint32_t *group_unit;    /* this file's groups: their unit */
+    size_t n_group_unit, cap_group_unit;
     char *last_name;         /* the last unit name looked up ... */
     uint32_t last_unit;      /* ... and its unit */
+    /* the file being read, and what to go back to if it is read again */
+    uint32_t file;
+    size_t mark_cadres, mark_units, mark_parts, mark_errors;
+    size_t bad_ids;          /* ids of this file that are no records ids */
+    char first_bad[1200];    /* the first, where */
     /* cadres */
-    const char **keys;       /* what each made id is made of */
-    size_t cap_keys;
     imp_src *srcs;           /* where each cadre was read */
     size_t cap_srcs;
     strmap ids;              /* id -> cadre */
@@ -52,10 +58,17 @@ cadre_error imp_builder_init(imp_builder *bd, const cadre_import_options *o,
 void imp_builder_release(imp_builder *bd);
 /* Participants: find the course and index the cadres. */
 cadre_error imp_builder_course(imp_builder *bd);
-/* Add the rows of one file; `file` is its index, for sources. */
-void imp_builder_add_cadres(imp_builder *bd, const imp_batch *b,
-                            uint32_t file);
-void imp_builder_add_participants(imp_builder *bd, const imp_batch *b);
+/* Before a file (its index, for the records' sources), and after it. */
+void imp_builder_begin_file(imp_builder *bd, uint32_t file);
+void imp_builder_end_file(imp_builder *bd, const imp_batch *b,
+                          const imp_file *f);
+/* imp_batch's callbacks: a data row made a cadre, or a participant; the
+ * file read again (what its first pass added is undone). */
+void imp_builder_on_cadre(void *ctx, const imp_batch *b, const imp_rec *r,
+                          cadre_diags *diags);
+void imp_builder_on_participant(void *ctx, const imp_batch *b,
+                                const imp_rec *r, cadre_diags *diags);
+void imp_builder_restart(void *ctx);
 /* Choose the ids; CADRE_OK, CADRE_EINVALID (errors found), or ENOMEM. */
 cadre_error imp_builder_finish(imp_builder *bd);
 

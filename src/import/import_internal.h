@@ -393,24 +393,33 @@ typedef struct imp_group {
     uint32_t row;          /* where it stands */
 } imp_group;
 
-/* What the table hands on: every data row of one file, in order. */
+/* What the table knows of one file besides its rows, and where each
+ * data row goes as it is read (never all held). */
 typedef struct imp_batch {
-    imp_rec *recs;
-    size_t n, cap;
-    imp_group *groups;     /* every group row, in order */
+    imp_group *groups;     /* every group row so far, in order */
     size_t n_groups, cap_groups;
-    arena mem;             /* the texts */
+    arena mem;             /* their names, and the texts below */
     cadre_date as_of;      /* "Tính đến ngày ..." in the title block */
     const char *place;     /* the place of the footer's place-date line */
     const char *title_unit;/* "Đơn vị: ..." in the title block */
     size_t skipped;        /* non-empty rows skipped */
+    size_t n_recs;         /* data rows handed on */
+    /* A data row without error, valid during the call; its problems go
+     * to `diags` (a first pass's are held back). */
+    void (*on_rec)(void *ctx, const struct imp_batch *b, const imp_rec *r,
+                   cadre_diags *diags);
+    /* The file is read again (its merged ranges change what the first
+     * pass read): forget what on_rec was given for it. */
+    void (*on_restart)(void *ctx);
+    void *ctx;
 } imp_batch;
 
 void imp_batch_init(imp_batch *b);
 void imp_batch_release(imp_batch *b);
 
-/* Read file `f` through template `t` into `b`.  Data errors go to
- * `diags` with their cells.  Returns CADRE_OK, CADRE_EINVALID (data
+/* Read file `f` through template `t`, each data row to b->on_rec (set
+ * by the caller, with b initialised).  Data errors go to `diags` with
+ * their cells.  Returns CADRE_OK, CADRE_EINVALID (data
  * errors), or a reader's failure. */
 cadre_error imp_table_read(const imp_tmpl *t, imp_file *f, const char *sheet,
                            imp_batch *b, cadre_diags *diags);

@@ -79,6 +79,9 @@ typedef struct table {
     cadre_error status;
     size_t data_errors;
     vcache values[F_COUNT];
+    imp_rec rec;          /* the data row being read */
+    imp_buf rowtext;      /* its texts (offsets in text_off until done) */
+    size_t text_off[F_COUNT];
     char loc[1100];
 } table;
 
@@ -129,10 +132,13 @@ void imp_batch_init(imp_batch *b)
 
 void imp_batch_release(imp_batch *b)
 {
-    free(b->recs);
     free(b->groups);
     arena_release(&b->mem);
-    memset(b, 0, sizeof *b);
+    b->groups = NULL;
+    b->n_groups = b->cap_groups = b->skipped = b->n_recs = 0;
+    b->as_of = (cadre_date){0};
+    b->place = b->title_unit = NULL;
+    arena_init(&b->mem); /* the callbacks stay: a second pass uses them */
 }
 
 static const char *keep(table *tb, const char *s, size_t n)
@@ -1033,15 +1039,24 @@ static int match_value(table *tb, int field, const char *text)
 }
 
 /* Read one data row into a record. */
+/* A text of the row being read, kept until it is handed on. */
+static bool rec_text(table *tb, int f, const char *s, size_t n)
+{
+    tb->text_off[f] = tb->rowtext.len;
+    if (!imp_buf_add(&tb->rowtext, s, n) || !imp_buf_addc(&tb->rowtext, '\0')) {
+        tb->status = CADRE_ENOMEM;
+        return false;
+    }
+    tb->rec.has[f] = true;
+    return true;
+}
+
 static void read_record(table *tb, const imp_row *r)
 {
     imp_batch *b = tb->b;
-    if (!GROW(b->recs, b->cap, b->n + 1)) {
-        tb->status = CADRE_ENOMEM;
-        return;
-    }
-    imp_rec *rec = &b->recs[b->n];
+    imp_rec *rec = &tb->rec;
     memset(rec, 0, sizeof *rec);
+    tb->rowtext.len = 0;
     rec->file = tb->f;
     rec->row = r->row;
     rec->group = tb->depth > 0 ? tb->stack[tb->depth - 1].index : -1;
@@ -1102,8 +1117,7 @@ static void read_record(table *tb, const imp_row *r)
                 given = c;
                 continue;
             }
-            rec->text[f] = keep(tb, text, strlen(text));
-            rec->has[f] = rec->text[f] != NULL;
+            rec_text(tb, f, text, strlen(text));
             break;
         case K_DATE:
         case K_DAY:
@@ -1188,8 +1202,7 @@ static void read_record(table *tb, const imp_row *r)
             return;
         }
         snprintf(joined, n, "%s%s%s", fs, *fs && *gs ? " " : "", gs);
-        rec->text[F_FULL_NAME] = keep(tb, joined, strlen(joined));
-        rec->has[F_FULL_NAME] = rec->text[F_FULL_NAME] != NULL;
+        rec_text(tb, F_FULL_NAME, joined, strlen(joined));
         rec->col[F_FULL_NAME] = family ? family->col : given->col;
         free(joined);
     }
@@ -1262,8 +1275,14 @@ static void read_record(table *tb, const imp_row *r)
                  "(Đơn vị ...) and no group row above this row names one");
     }
     /* a row with an error is not handed on: it would only add errors */
-    if (tb->status == CADRE_OK && tb->data_errors == errors)
-        b->n++;
+    if (tb->status != CADRE_OK || tb->data_errors != errors)
+        return;
+    for (int f = 0; f < F_COUNT; f++)
+        if (rec->has[f] && (tb->t->f[f].kind == K_TEXT ||
+                            tb->t->f[f].kind == K_ID))
+            rec->text[f] = tb->rowtext.p + tb->text_off[f];
+    b->n_recs++;
+    b->on_rec(b->ctx, b, rec, tb->diags);
 }
 
 /* ---------------------------------------------------------------- rows */
@@ -1510,6 +1529,7 @@ static void table_release(table *tb)
     free_saved(&tb->sub);
     free(tb->cols);
     free(tb->data_rows);
+    imp_buf_free(&tb->rowtext);
     memset(tb, 0, sizeof *tb);
 }
 
@@ -1556,7 +1576,7 @@ cadre_error imp_table_read(const imp_tmpl *t, imp_file *f, const char *sheet,
         table_release(&tb);
         cadre_diags_release(&first);
         imp_batch_release(b);
-        imp_batch_init(b);
+        b->on_restart(b->ctx);
         f->merges_known = true;
         err = one_pass(t, f, sheet, b, diags, &tb);
     } else if (may_repeat) {
