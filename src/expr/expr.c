@@ -131,12 +131,12 @@ static const struct func funcs[] = {
     { FN_HAS, 1, { X_ANY, 0, 0 }, X_BOOL, 0, "has" },
 };
 
-static const char *const agg_names[] = {
+const char *const expr_agg_names[] = {
     [AGG_COUNT] = "count", [AGG_PEOPLE] = "people", [AGG_SUM] = "sum",
     [AGG_AVG] = "avg", [AGG_MIN] = "min", [AGG_MAX] = "max",
 };
 
-static const char *const coll_names[] = {
+const char *const expr_coll_names[] = {
     [COLL_CADRES] = "cadres", [COLL_PARTICIPANTS] = "participants",
     [COLL_COURSES] = "courses", [COLL_UNITS] = "units",
 };
@@ -221,7 +221,7 @@ typedef struct compiler {
     const char *src;    /* the expression */
     size_t len;         /* its length */
     size_t pos;         /* lexer position */
-    int nest;           /* parse_or() calls open: nesting depth */
+    int nest;           /* expr_parse_or() calls open: nesting depth */
     struct token tok;   /* current token */
     const char *file;   /* for messages */
     unsigned long line;
@@ -245,10 +245,10 @@ typedef struct sctx {
     int coll;       /* COLL_* inside an aggregate's where, else -1 */
 } sctx;
 
-static void err(compiler *c, const char *fmt, ...)
+void expr_error(compiler *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void err(compiler *c, const char *fmt, ...)
+void expr_error(compiler *c, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -270,9 +270,9 @@ static void err(compiler *c, const char *fmt, ...)
                       (int)q, c->quote, ell);
 }
 
-static void oom(compiler *c)
+void expr_oom(compiler *c)
 {
-    err(c, "out of memory");
+    expr_error(c, "out of memory");
 }
 
 /* ------------------------------------------------------------------ */
@@ -286,7 +286,7 @@ static struct {
     { "where", T_WHERE }, { "true", T_TRUE }, { "false", T_FALSE },
 };
 
-static void next(compiler *c)
+void expr_lex_next(compiler *c)
 {
     const char *s = c->src;
     size_t i = c->pos, n = c->len;
@@ -322,7 +322,7 @@ static void next(compiler *c)
             } else if (cadre_date_parse(buf, 0, &t->date) != 0) {
                 t->len = 10;
                 c->pos = j;
-                err(c, "invalid date '%s'", buf);
+                expr_error(c, "invalid date '%s'", buf);
                 t->t = T_BAD;
                 return;
             } else {
@@ -343,10 +343,10 @@ static void next(compiler *c)
             t->len = j - i;
             c->pos = j;
             if (memchr(s + i, '-', j - i))
-                err(c, "bad number '%.*s' (put spaces around '-' to "
-                    "subtract)", (int)(j - i), s + i);
+                expr_error(c, "bad number '%.*s' (put spaces around '-' to "
+                           "subtract)", (int)(j - i), s + i);
             else
-                err(c, "bad number '%.*s'", (int)(j - i), s + i);
+                expr_error(c, "bad number '%.*s'", (int)(j - i), s + i);
             t->t = T_BAD;
             return;
         }
@@ -370,7 +370,7 @@ static void next(compiler *c)
         if (j >= n) {
             t->len = n - i;
             c->pos = n;
-            err(c, "unterminated string");
+            expr_error(c, "unterminated string");
             t->t = T_BAD;
             return;
         }
@@ -426,7 +426,7 @@ static void next(compiler *c)
                 j++;
             t->len = j - i;
             c->pos = j;
-            err(c, "unexpected character '%.*s'", (int)(j - i), s + i);
+            expr_error(c, "unexpected character '%.*s'", (int)(j - i), s + i);
             return;
         }
     }
@@ -443,7 +443,7 @@ static uint32_t anew(compiler *c, enum akind kind)
         uint32_t cap = c->cap_ast ? c->cap_ast * 2 : 32;
         struct anode *p = realloc(c->ast, cap * sizeof *p);
         if (!p) {
-            oom(c);
+            expr_oom(c);
             return CADRE_ENONE;
         }
         c->ast = p;
@@ -465,7 +465,7 @@ static int alist_push(compiler *c, uint32_t v)
         uint32_t cap = c->cap_alist ? c->cap_alist * 2 : 16;
         uint32_t *p = realloc(c->alist, cap * sizeof *p);
         if (!p) {
-            oom(c);
+            expr_oom(c);
             return -1;
         }
         c->alist = p;
@@ -487,7 +487,7 @@ static uint32_t deepen(compiler *c, uint32_t i, uint32_t x, uint32_t y)
     if (y != CADRE_ENONE && c->ast[y].depth > d)
         d = c->ast[y].depth;
     if (d + 1 > MAX_DEPTH) {
-        err(c, "expression nested too deeply");
+        expr_error(c, "expression nested too deeply");
         return CADRE_ENONE;
     }
     if (d + 1 > c->ast[i].depth)
@@ -495,7 +495,7 @@ static uint32_t deepen(compiler *c, uint32_t i, uint32_t x, uint32_t y)
     return i;
 }
 
-static const char *tok_phrase(compiler *c, char *buf, size_t size)
+const char *expr_token_phrase(compiler *c, char *buf, size_t size)
 {
     if (c->tok.t == T_END)
         return "the end";
@@ -504,7 +504,7 @@ static const char *tok_phrase(compiler *c, char *buf, size_t size)
     return buf;
 }
 
-static uint32_t parse_or(compiler *c);
+uint32_t expr_parse_or(compiler *c);
 
 static uint32_t expect_rp(compiler *c, uint32_t node)
 {
@@ -513,20 +513,21 @@ static uint32_t expect_rp(compiler *c, uint32_t node)
         return CADRE_ENONE;
     if (c->tok.t != T_RP) {
         if (c->tok.t == T_END)
-            err(c, "unbalanced parentheses: missing ')'");
+            expr_error(c, "unbalanced parentheses: missing ')'");
         else
-            err(c, "expected ')' or ',', found %s",
-                tok_phrase(c, buf, sizeof buf));
+            expr_error(c, "expected ')' or ',', found %s",
+                expr_token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     }
-    next(c);
+    expr_lex_next(c);
     return node;
 }
 
 static int coll_lookup(const char *s, size_t len)
 {
     for (int i = 0; i < 4; i++)
-        if (strlen(coll_names[i]) == len && memcmp(coll_names[i], s, len) == 0)
+        if (strlen(expr_coll_names[i]) == len &&
+            memcmp(expr_coll_names[i], s, len) == 0)
             return i;
     return -1;
 }
@@ -534,7 +535,8 @@ static int coll_lookup(const char *s, size_t len)
 static int agg_lookup(const char *s, size_t len)
 {
     for (int i = 0; i < 6; i++)
-        if (strlen(agg_names[i]) == len && memcmp(agg_names[i], s, len) == 0)
+        if (strlen(expr_agg_names[i]) == len &&
+            memcmp(expr_agg_names[i], s, len) == 0)
             return i;
     return -1;
 }
@@ -553,38 +555,38 @@ static uint32_t parse_agg(compiler *c, int fn, size_t start, size_t len)
                                                 c->tok.len)
                                   : -1;
     if (coll < 0) {
-        err(c, "%s() needs what to count first: cadres, participants, "
-            "courses or units, not %s", agg_names[fn],
-            tok_phrase(c, buf, sizeof buf));
+        expr_error(c, "%s() needs what to count first: cadres, participants, "
+            "courses or units, not %s", expr_agg_names[fn],
+            expr_token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     }
     c->ast[n].op2 = (uint8_t)coll;
-    next(c);
+    expr_lex_next(c);
     uint32_t where = CADRE_ENONE, value = CADRE_ENONE;
     if (c->tok.t == T_WHERE) {
-        next(c);
-        where = parse_or(c);
+        expr_lex_next(c);
+        where = expr_parse_or(c);
         if (where == CADRE_ENONE)
             return CADRE_ENONE;
     }
     unsigned nargs = 1;
     if (c->tok.t == T_COMMA) {
-        next(c);
-        value = parse_or(c);
+        expr_lex_next(c);
+        value = expr_parse_or(c);
         if (value == CADRE_ENONE)
             return CADRE_ENONE;
         nargs++;
         while (c->tok.t == T_COMMA && !c->failed) {
-            next(c);
-            if (parse_or(c) == CADRE_ENONE)
+            expr_lex_next(c);
+            if (expr_parse_or(c) == CADRE_ENONE)
                 return CADRE_ENONE;
             nargs++;
         }
     }
     unsigned want = fn == AGG_COUNT || fn == AGG_PEOPLE ? 1 : 2;
     if (!c->failed && c->tok.t == T_RP && nargs != want) {
-        err(c, "wrong number of arguments to '%s' (expected %u, got %u)",
-            agg_names[fn], want, nargs);
+        expr_error(c, "wrong number of arguments to '%s' (expected %u, "
+                   "got %u)", expr_agg_names[fn], want, nargs);
         return CADRE_ENONE;
     }
     c->ast[n].a = where;
@@ -604,13 +606,13 @@ static uint32_t parse_primary(compiler *c)
         n = anew(c, A_NUM);
         if (n != CADRE_ENONE)
             c->ast[n].num = c->tok.num;
-        next(c);
+        expr_lex_next(c);
         return n;
     case T_DATE:
         n = anew(c, A_DATE);
         if (n != CADRE_ENONE)
             c->ast[n].date = c->tok.date;
-        next(c);
+        expr_lex_next(c);
         return n;
     case T_STR:
         n = anew(c, A_STR);
@@ -618,18 +620,18 @@ static uint32_t parse_primary(compiler *c)
             c->ast[n].start++;
             c->ast[n].len -= 2;
         }
-        next(c);
+        expr_lex_next(c);
         return n;
     case T_TRUE:
     case T_FALSE:
         n = anew(c, A_BOOL);
         if (n != CADRE_ENONE)
             c->ast[n].b = c->tok.t == T_TRUE;
-        next(c);
+        expr_lex_next(c);
         return n;
     case T_LP: {
-        next(c);
-        uint32_t inner = parse_or(c);
+        expr_lex_next(c);
+        uint32_t inner = expr_parse_or(c);
         if (inner == CADRE_ENONE)
             return inner;
         return expect_rp(c, inner);
@@ -637,10 +639,10 @@ static uint32_t parse_primary(compiler *c)
     case T_NAME: {
         size_t start = c->tok.start, len = c->tok.len;
         n = anew(c, A_NAME);
-        next(c);
+        expr_lex_next(c);
         if (n == CADRE_ENONE || c->tok.t != T_LP)
             return n;
-        next(c);
+        expr_lex_next(c);
         int fn = agg_lookup(c->src + start, len);
         if (fn >= 0) {
             c->n_ast--; /* reuse the slot for the aggregate */
@@ -652,7 +654,7 @@ static uint32_t parse_primary(compiler *c)
         uint32_t count = 0;
         if (c->tok.t != T_RP) {
             for (;;) {
-                uint32_t arg = parse_or(c);
+                uint32_t arg = expr_parse_or(c);
                 if (arg == CADRE_ENONE)
                     return CADRE_ENONE;
                 if (count < 8)
@@ -660,11 +662,12 @@ static uint32_t parse_primary(compiler *c)
                 count++;
                 if (c->tok.t != T_COMMA)
                     break;
-                next(c);
+                expr_lex_next(c);
             }
         }
         if (count > 8) {
-            err(c, "too many arguments to '%.*s'", (int)len, c->src + start);
+            expr_error(c, "too many arguments to '%.*s'", (int)len,
+                       c->src + start);
             return CADRE_ENONE;
         }
         c->ast[n].first = c->n_alist;
@@ -678,15 +681,16 @@ static uint32_t parse_primary(compiler *c)
     }
     case T_END:
         if (c->tok.start == 0)
-            err(c, "empty expression");
+            expr_error(c, "empty expression");
         else
-            err(c, "the expression ends too early");
+            expr_error(c, "the expression ends too early");
         return CADRE_ENONE;
     case T_BAD:
-        err(c, "unexpected %s", tok_phrase(c, buf, sizeof buf));
+        expr_error(c, "unexpected %s", expr_token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     default:
-        err(c, "expected a value, found %s", tok_phrase(c, buf, sizeof buf));
+        expr_error(c, "expected a value, found %s",
+                   expr_token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     }
 }
@@ -698,7 +702,7 @@ static bool nest_in(compiler *c)
 {
     if (++c->nest <= MAX_DEPTH)
         return true;
-    err(c, "expression nested too deeply");
+    expr_error(c, "expression nested too deeply");
     return false;
 }
 
@@ -706,7 +710,7 @@ static uint32_t parse_unary(compiler *c)
 {
     if (c->tok.t == T_MINUS) {
         uint32_t n = anew(c, A_NEG);
-        next(c);
+        expr_lex_next(c);
         if (!nest_in(c))
             return CADRE_ENONE;
         uint32_t a = parse_unary(c);
@@ -735,7 +739,7 @@ static uint32_t parse_binary(compiler *c, int level)
         else
             break;
         uint32_t n = anew(c, A_ARITH);
-        next(c);
+        expr_lex_next(c);
         uint32_t right = level == 0 ? parse_binary(c, 1) : parse_unary(c);
         if (n == CADRE_ENONE || right == CADRE_ENONE)
             return CADRE_ENONE;
@@ -756,7 +760,7 @@ static uint32_t parse_cmp(compiler *c)
     if (c->tok.t == T_CMP) {
         uint32_t n = anew(c, A_CMP);
         int op = c->tok.op;
-        next(c);
+        expr_lex_next(c);
         uint32_t right = parse_binary(c, 0);
         if (n == CADRE_ENONE || right == CADRE_ENONE)
             return CADRE_ENONE;
@@ -764,7 +768,7 @@ static uint32_t parse_cmp(compiler *c)
         c->ast[n].a = left;
         c->ast[n].b2 = right;
         if (c->tok.t == T_CMP) {
-            err(c, "comparisons do not chain: write 'a < b and b < c'");
+            expr_error(c, "comparisons do not chain: write 'a < b and b < c'");
             return CADRE_ENONE;
         }
         return deepen(c, n, left, right);
@@ -773,7 +777,7 @@ static uint32_t parse_cmp(compiler *c)
     if (c->tok.t == T_NOT) {
         size_t save = c->pos;
         struct token tok = c->tok;
-        next(c);
+        expr_lex_next(c);
         if (c->tok.t != T_IN) {
             c->pos = save;
             c->tok = tok;
@@ -784,29 +788,29 @@ static uint32_t parse_cmp(compiler *c)
     if (c->tok.t != T_IN)
         return left;
     uint32_t n = anew(c, A_IN);
-    next(c);
+    expr_lex_next(c);
     if (n == CADRE_ENONE)
         return n;
     if (c->tok.t != T_LP) {
-        err(c, "expected '(' after 'in', found %s",
-            tok_phrase(c, buf, sizeof buf));
+        expr_error(c, "expected '(' after 'in', found %s",
+            expr_token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     }
-    next(c);
+    expr_lex_next(c);
     uint32_t items[64];
     uint32_t count = 0;
     for (;;) {
-        uint32_t item = parse_or(c);
+        uint32_t item = expr_parse_or(c);
         if (item == CADRE_ENONE)
             return CADRE_ENONE;
         if (count == 64) {
-            err(c, "too many values after 'in' (at most 64)");
+            expr_error(c, "too many values after 'in' (at most 64)");
             return CADRE_ENONE;
         }
         items[count++] = item;
         if (c->tok.t != T_COMMA)
             break;
-        next(c);
+        expr_lex_next(c);
     }
     c->ast[n].op = negate;
     c->ast[n].a = left;
@@ -825,7 +829,7 @@ static uint32_t parse_not(compiler *c)
 {
     if (c->tok.t == T_NOT) {
         uint32_t n = anew(c, A_NOT);
-        next(c);
+        expr_lex_next(c);
         if (!nest_in(c))
             return CADRE_ENONE;
         uint32_t a = parse_not(c);
@@ -843,7 +847,7 @@ static uint32_t parse_and(compiler *c)
     uint32_t left = parse_not(c);
     while (left != CADRE_ENONE && !c->failed && c->tok.t == T_AND) {
         uint32_t n = anew(c, A_AND);
-        next(c);
+        expr_lex_next(c);
         uint32_t right = parse_not(c);
         if (n == CADRE_ENONE || right == CADRE_ENONE)
             return CADRE_ENONE;
@@ -854,14 +858,14 @@ static uint32_t parse_and(compiler *c)
     return c->failed ? CADRE_ENONE : left;
 }
 
-static uint32_t parse_or(compiler *c)
+uint32_t expr_parse_or(compiler *c)
 {
     if (!nest_in(c))
         return CADRE_ENONE;
     uint32_t left = parse_and(c);
     while (left != CADRE_ENONE && !c->failed && c->tok.t == T_OR) {
         uint32_t n = anew(c, A_OR);
-        next(c);
+        expr_lex_next(c);
         uint32_t right = parse_and(c);
         if (n == CADRE_ENONE || right == CADRE_ENONE)
             return CADRE_ENONE;
@@ -883,7 +887,7 @@ static uint32_t enew(compiler *c, int op, int type)
         uint32_t cap = x->cap_nodes ? x->cap_nodes * 2 : 16;
         cadre_enode *p = realloc(x->nodes, cap * sizeof *p);
         if (!p) {
-            oom(c);
+            expr_oom(c);
             return CADRE_ENONE;
         }
         x->nodes = p;
@@ -919,13 +923,13 @@ static const char *keep_string(compiler *c, const char *s, size_t len)
     cadre_expr *x = c->x;
     char **p = realloc(x->lits, (x->n_lits + 1) * sizeof *p);
     if (!p) {
-        oom(c);
+        expr_oom(c);
         return NULL;
     }
     x->lits = p;
     char *copy;
     if (cadre_text_check(s, len, NULL, NULL) != CADRE_TEXT_OK) {
-        err(c, "invalid text in a string");
+        expr_error(c, "invalid text in a string");
         return NULL;
     }
     if (cadre_text_is_nfc(s, len)) {
@@ -938,7 +942,7 @@ static const char *keep_string(compiler *c, const char *s, size_t len)
         copy = cadre_text_nfc(s, len, NULL);
     }
     if (!copy) {
-        oom(c);
+        expr_oom(c);
         return NULL;
     }
     x->lits[x->n_lits++] = copy;
@@ -972,7 +976,7 @@ static const char *phrase(compiler *c, uint32_t i, char *buf, size_t size)
     return cadre_xtype_phrase(N(c, i)->type, N(c, i)->kind, buf, size);
 }
 
-static bool is_record(int t) { return t >= X_CADRE; }
+static bool xtype_is_record(int t) { return t >= X_CADRE; }
 
 static bool streq(const char *a, const char *s, size_t len)
 {
@@ -1056,8 +1060,8 @@ static int resolve(compiler *c, const char *s, size_t len, const sctx *sc,
             continue;
         if (!(sc->roots & (1u << r))) {
             if (build)
-                err(c, "unknown name '%.*s' (there is no %s here)",
-                    (int)len, s, root_names[r]);
+                expr_error(c, "unknown name '%.*s' (there is no %s here)",
+                           (int)len, s, root_names[r]);
             return R_UNBOUND;
         }
         uint32_t n = CADRE_ENONE;
@@ -1070,7 +1074,7 @@ static int resolve(compiler *c, const char *s, size_t len, const sctx *sc,
             const char *end = memchr(seg, '.', (size_t)(s + len - seg));
             if (!end)
                 end = s + len;
-            if (!is_record(type) ||
+            if (!xtype_is_record(type) ||
                 !has_member(type, seg, (size_t)(end - seg)))
                 return R_UNKNOWN; /* the caller reports it, with hints */
             if (build) {
@@ -1156,7 +1160,8 @@ static int resolve(compiler *c, const char *s, size_t len, const sctx *sc,
                 if (w > 0 && (size_t)w < sizeof list - used)
                     used += (size_t)w;
             }
-            err(c, "ambiguous name '%.*s' (write %s)", (int)len, s, list);
+            expr_error(c, "ambiguous name '%.*s' (write %s)", (int)len, s,
+                       list);
         }
         return R_AMBIGUOUS;
     }
@@ -1182,16 +1187,16 @@ static void unknown_name(compiler *c, const char *s, size_t len,
         if (s[k] != '-')
             continue;
         if (resolve(c, s, k, sc, false, &dummy) == R_OK) {
-            err(c, "unknown name '%.*s' (to subtract, put spaces around "
-                "'-': '%.*s - %.*s')", (int)len, s, (int)k, s,
-                (int)(len - k - 1), s + k + 1);
+            expr_error(c, "unknown name '%.*s' (to subtract, put spaces "
+                       "around '-': '%.*s - %.*s')", (int)len, s, (int)k, s,
+                       (int)(len - k - 1), s + k + 1);
             return;
         }
     }
-    err(c, "unknown name '%.*s'", (int)len, s);
+    expr_error(c, "unknown name '%.*s'", (int)len, s);
 }
 
-static uint32_t check(compiler *c, uint32_t ai, const sctx *sc);
+uint32_t expr_check(compiler *c, uint32_t ai, const sctx *sc);
 static int code_order(int a, int b);
 static bool apply_op(int op, int order);
 
@@ -1237,9 +1242,10 @@ static uint32_t check_against(compiler *c, uint32_t ai, uint32_t other,
         }
         if (a->kind == A_STR || is_code_word(c, ai, sc)) {
             char buf[64];
-            err(c, "'%.*s' is not %s (expected one of: %s)", (int)a->len, s,
-                cadre_xtype_phrase(X_CODE, o->kind, buf, sizeof buf),
-                cadre_code_list((cadre_code_kind)o->kind));
+            expr_error(c, "'%.*s' is not %s (expected one of: %s)",
+                       (int)a->len, s,
+                       cadre_xtype_phrase(X_CODE, o->kind, buf, sizeof buf),
+                       cadre_code_list((cadre_code_kind)o->kind));
             return CADRE_ENONE;
         }
     }
@@ -1256,10 +1262,11 @@ static uint32_t check_against(compiler *c, uint32_t ai, uint32_t other,
                 return n;
             }
         }
-        err(c, "'%.*s' is not a date (write 2019-07-05)", (int)a->len, s);
+        expr_error(c, "'%.*s' is not a date (write 2019-07-05)",
+                   (int)a->len, s);
         return CADRE_ENONE;
     }
-    return check(c, ai, sc);
+    return expr_check(c, ai, sc);
 }
 
 /* A word in some list of codes ("completed" is a status as well as a
@@ -1292,11 +1299,11 @@ static int check_pair(compiler *c, uint32_t la, uint32_t ra, const sctx *sc,
                       uint32_t *l, uint32_t *r)
 {
     if (is_weak(c, la, sc) && !is_weak(c, ra, sc)) {
-        if ((*r = check(c, ra, sc)) == CADRE_ENONE)
+        if ((*r = expr_check(c, ra, sc)) == CADRE_ENONE)
             return -1;
         *l = check_against(c, la, *r, sc);
     } else {
-        if ((*l = check(c, la, sc)) == CADRE_ENONE)
+        if ((*l = expr_check(c, la, sc)) == CADRE_ENONE)
             return -1;
         *r = check_against(c, ra, *l, sc);
     }
@@ -1313,21 +1320,22 @@ static int comparable(compiler *c, uint32_t l, uint32_t r, int op)
 {
     char b1[64], b2[64];
     const cadre_enode *a = N(c, l), *b = N(c, r);
-    if (is_record(a->type) || is_record(b->type)) {
-        err(c, "cannot compare %s with %s (compare one of their fields, "
-            "such as unit.id)", phrase(c, l, b1, sizeof b1),
-            phrase(c, r, b2, sizeof b2));
+    if (xtype_is_record(a->type) || xtype_is_record(b->type)) {
+        expr_error(c, "cannot compare %s with %s (compare one of their "
+                   "fields, such as unit.id)", phrase(c, l, b1, sizeof b1),
+                   phrase(c, r, b2, sizeof b2));
         return -1;
     }
     if (a->type == X_ANY || b->type == X_ANY)
         return 0;
     if (!same_type(a, b)) {
-        err(c, "cannot compare %s with %s", phrase(c, l, b1, sizeof b1),
-            phrase(c, r, b2, sizeof b2));
+        expr_error(c, "cannot compare %s with %s", phrase(c, l, b1, sizeof b1),
+                   phrase(c, r, b2, sizeof b2));
         return -1;
     }
     if (a->type == X_BOOL && op != OP_EQ && op != OP_NE) {
-        err(c, "cannot order true/false values with '%s'", op_names[op]);
+        expr_error(c, "cannot order true/false values with '%s'",
+                   op_names[op]);
         return -1;
     }
     return 0;
@@ -1422,7 +1430,7 @@ static uint32_t check_in(compiler *c, const struct anode *a, const sctx *sc)
         unknown_name(c, c->src + c->ast[a->a].start, c->ast[a->a].len, sc);
         return CADRE_ENONE;
     }
-    if ((l = check(c, a->a, sc)) == CADRE_ENONE)
+    if ((l = expr_check(c, a->a, sc)) == CADRE_ENONE)
         return l;
     uint32_t items[64];
     bool all_codes = N(c, l)->type == X_CODE;
@@ -1455,7 +1463,7 @@ static uint32_t check_in(compiler *c, const struct anode *a, const sctx *sc)
     N(c, n)->c = a->count;
     for (uint32_t k = 0; k < a->count; k++) {
         if (args_push(c->x, items[k]) != 0) {
-            oom(c);
+            expr_oom(c);
             return CADRE_ENONE;
         }
         if (N(c, items[k])->type == X_ANY)
@@ -1468,10 +1476,10 @@ static uint32_t check_arith(compiler *c, const struct anode *a,
                             const sctx *sc)
 {
     char b1[64], b2[64];
-    uint32_t l = check(c, a->a, sc);
+    uint32_t l = expr_check(c, a->a, sc);
     if (l == CADRE_ENONE)
         return l;
-    uint32_t r = check(c, a->b2, sc);
+    uint32_t r = expr_check(c, a->b2, sc);
     if (r == CADRE_ENONE)
         return r;
     int lt = N(c, l)->type, rt = N(c, r)->type;
@@ -1498,8 +1506,8 @@ static uint32_t check_arith(compiler *c, const struct anode *a,
         kind = ARITH_DYN;
         type = X_ANY;
     } else {
-        err(c, "cannot use '%c' on %s and %s", a->op,
-            phrase(c, l, b1, sizeof b1), phrase(c, r, b2, sizeof b2));
+        expr_error(c, "cannot use '%c' on %s and %s", a->op,
+                   phrase(c, l, b1, sizeof b1), phrase(c, r, b2, sizeof b2));
         return CADRE_ENONE;
     }
     uint32_t n = enew(c, E_ARITH, type);
@@ -1526,50 +1534,51 @@ static uint32_t check_call(compiler *c, const struct anode *a,
         if (streq(funcs[i].name, name, a->len))
             f = &funcs[i];
     if (!f) {
-        err(c, "unknown function '%.*s'", (int)a->len, name);
+        expr_error(c, "unknown function '%.*s'", (int)a->len, name);
         return CADRE_ENONE;
     }
     if (a->count != f->nargs) {
-        err(c, "wrong number of arguments to '%s' (expected %u, got %u)",
-            f->name, f->nargs, a->count);
+        expr_error(c, "wrong number of arguments to '%s' (expected %u, "
+                   "got %u)", f->name, f->nargs, a->count);
         return CADRE_ENONE;
     }
     uint32_t args[3];
     const uint32_t *aa = c->alist + a->first;
     int type = f->type, kind = 0;
     if (f->id == FN_IF) {
-        if ((args[0] = check(c, aa[0], sc)) == CADRE_ENONE)
+        if ((args[0] = expr_check(c, aa[0], sc)) == CADRE_ENONE)
             return CADRE_ENONE;
         if (check_pair(c, aa[1], aa[2], sc, &args[1], &args[2]) != 0)
             return CADRE_ENONE;
         const cadre_enode *x = N(c, args[1]), *y = N(c, args[2]);
-        if (is_record(x->type) || is_record(y->type)) {
-            err(c, "the branches of 'if' must be values, not records");
+        if (xtype_is_record(x->type) || xtype_is_record(y->type)) {
+            expr_error(c, "the branches of 'if' must be values, not records");
             return CADRE_ENONE;
         }
         if (x->type != X_ANY && y->type != X_ANY && !same_type(x, y)) {
             char b2[64];
-            err(c, "the branches of 'if' differ: %s and %s",
-                phrase(c, args[1], b1, sizeof b1),
-                phrase(c, args[2], b2, sizeof b2));
+            expr_error(c, "the branches of 'if' differ: %s and %s",
+                       phrase(c, args[1], b1, sizeof b1),
+                       phrase(c, args[2], b2, sizeof b2));
             return CADRE_ENONE;
         }
         type = x->type == X_ANY || y->type == X_ANY ? X_ANY : x->type;
         kind = x->kind;
     } else {
         for (unsigned k = 0; k < f->nargs; k++)
-            if ((args[k] = check(c, aa[k], sc)) == CADRE_ENONE)
+            if ((args[k] = expr_check(c, aa[k], sc)) == CADRE_ENONE)
                 return CADRE_ENONE;
     }
     for (unsigned k = 0; k < f->nargs; k++) {
         int want = f->args[k], got = N(c, args[k])->type;
-        bool ok = want == X_ANY ? !is_record(got)
+        bool ok = want == X_ANY ? !xtype_is_record(got)
                                 : got == want || got == X_ANY;
         if (!ok) {
             char b2[64];
-            err(c, "argument %u of '%s' must be %s, not %s", k + 1, f->name,
-                cadre_xtype_phrase(want, 0, b2, sizeof b2),
-                phrase(c, args[k], b1, sizeof b1));
+            expr_error(c, "argument %u of '%s' must be %s, not %s", k + 1,
+                       f->name,
+                       cadre_xtype_phrase(want, 0, b2, sizeof b2),
+                       phrase(c, args[k], b1, sizeof b1));
             return CADRE_ENONE;
         }
     }
@@ -1585,7 +1594,7 @@ static uint32_t check_call(compiler *c, const struct anode *a,
     N(c, n)->c = f->nargs;
     for (unsigned k = 0; k < f->nargs; k++)
         if (args_push(c->x, args[k]) != 0) {
-            oom(c);
+            expr_oom(c);
             return CADRE_ENONE;
         }
     return n;
@@ -1625,32 +1634,34 @@ static uint32_t check_agg(compiler *c, const struct anode *a,
         break;
     }
     if (a->op == AGG_PEOPLE && a->op2 != COLL_PARTICIPANTS) {
-        err(c, "people() counts the distinct cadres among participants; "
-            "write count(%s ...)", coll_names[a->op2]);
+        expr_error(c, "people() counts the distinct cadres among "
+                   "participants; write count(%s ...)",
+                   expr_coll_names[a->op2]);
         return CADRE_ENONE;
     }
     uint32_t where = CADRE_ENONE, value = CADRE_ENONE;
     if (a->a != CADRE_ENONE) {
-        if ((where = check(c, a->a, &sc)) == CADRE_ENONE)
+        if ((where = expr_check(c, a->a, &sc)) == CADRE_ENONE)
             return where;
         int t = N(c, where)->type;
         if (t != X_BOOL && t != X_ANY) {
-            err(c, "the condition after '%s where' must be true or false, "
-                "not %s", coll_names[a->op2],
-                phrase(c, where, b1, sizeof b1));
+            expr_error(c, "the condition after '%s where' must be true or "
+                       "false, not %s", expr_coll_names[a->op2],
+                       phrase(c, where, b1, sizeof b1));
             return CADRE_ENONE;
         }
     }
     int type = X_NUMBER, flags = 0;
     if (a->b2 != CADRE_ENONE) {
-        if ((value = check(c, a->b2, &sc)) == CADRE_ENONE)
+        if ((value = expr_check(c, a->b2, &sc)) == CADRE_ENONE)
             return value;
         int t = N(c, value)->type;
         bool dates = a->op == AGG_MIN || a->op == AGG_MAX;
         if (t != X_NUMBER && t != X_ANY && !(dates && t == X_DATE)) {
-            err(c, "%s() needs %s to add up, not %s", agg_names[a->op],
-                dates ? "numbers or dates" : "numbers",
-                phrase(c, value, b1, sizeof b1));
+            expr_error(c, "%s() needs %s to add up, not %s",
+                       expr_agg_names[a->op],
+                       dates ? "numbers or dates" : "numbers",
+                       phrase(c, value, b1, sizeof b1));
             return CADRE_ENONE;
         }
         if (dates) {
@@ -1673,19 +1684,19 @@ static uint32_t check_bool(compiler *c, uint32_t ai, const sctx *sc,
                            const char *what)
 {
     char b1[64];
-    uint32_t n = check(c, ai, sc);
+    uint32_t n = expr_check(c, ai, sc);
     if (n == CADRE_ENONE)
         return n;
     int t = N(c, n)->type;
     if (t != X_BOOL && t != X_ANY) {
-        err(c, "'%s' needs true/false on each side, not %s", what,
-            phrase(c, n, b1, sizeof b1));
+        expr_error(c, "'%s' needs true/false on each side, not %s", what,
+                   phrase(c, n, b1, sizeof b1));
         return CADRE_ENONE;
     }
     return n;
 }
 
-static uint32_t check(compiler *c, uint32_t ai, const sctx *sc)
+uint32_t expr_check(compiler *c, uint32_t ai, const sctx *sc)
 {
     char b1[64];
     const struct anode *a = &c->ast[ai];
@@ -1725,10 +1736,10 @@ static uint32_t check(compiler *c, uint32_t ai, const sctx *sc)
         return res == R_OK ? n : CADRE_ENONE;
     }
     case A_NEG:
-        if ((l = check(c, a->a, sc)) == CADRE_ENONE)
+        if ((l = expr_check(c, a->a, sc)) == CADRE_ENONE)
             return l;
         if (N(c, l)->type != X_NUMBER && N(c, l)->type != X_ANY) {
-            err(c, "cannot negate %s", phrase(c, l, b1, sizeof b1));
+            expr_error(c, "cannot negate %s", phrase(c, l, b1, sizeof b1));
             return CADRE_ENONE;
         }
         n = enew(c, E_NEG, N(c, l)->type);
@@ -1782,7 +1793,7 @@ static uint32_t check(compiler *c, uint32_t ai, const sctx *sc)
 /* ------------------------------------------------------------------ */
 /* Compiling: the public entry points.                                 */
 
-static void top_context(const cadre_scope *scope, sctx *sc)
+void expr_check_context(const cadre_scope *scope, sctx *sc)
 {
     unsigned r = scope ? scope->roots : 0;
     memset(sc, 0, sizeof *sc);
@@ -1823,19 +1834,19 @@ cadre_expr *cadre_expr_compile_any(const char *src, size_t len,
         cadre_diags_error(diags, file, line, "out of memory");
         return NULL;
     }
-    next(&c);
-    uint32_t root = c.failed ? CADRE_ENONE : parse_or(&c);
+    expr_lex_next(&c);
+    uint32_t root = c.failed ? CADRE_ENONE : expr_parse_or(&c);
     if (root != CADRE_ENONE && !c.failed && c.tok.t != T_END) {
         if (c.tok.t == T_RP)
-            err(&c, "unbalanced parentheses: unexpected ')'");
+            expr_error(&c, "unbalanced parentheses: unexpected ')'");
         else
-            err(&c, "unexpected %s after the expression",
-                tok_phrase(&c, buf, sizeof buf));
+            expr_error(&c, "unexpected %s after the expression",
+                expr_token_phrase(&c, buf, sizeof buf));
     }
     if (!c.failed) {
         sctx sc;
-        top_context(scope, &sc);
-        uint32_t n = check(&c, root, &sc);
+        expr_check_context(scope, &sc);
+        uint32_t n = expr_check(&c, root, &sc);
         if (n != CADRE_ENONE)
             c.x->root = n;
     }
@@ -1912,7 +1923,7 @@ cadre_expr *cadre_expr_compile(const char *src, const cadre_scope *scope,
         cadre_expr_free(e);
         return NULL;
     }
-    if (is_record(t) && cadre_expr_root_show(e) != 0) {
+    if (xtype_is_record(t) && cadre_expr_root_show(e) != 0) {
         cadre_diags_error(diags, file, line, "out of memory");
         cadre_expr_free(e);
         return NULL;
@@ -1923,7 +1934,7 @@ cadre_expr *cadre_expr_compile(const char *src, const cadre_scope *scope,
 cadre_vtype cadre_expr_type(const cadre_expr *e)
 {
     int t = e->nodes[e->root].type;
-    return is_record(t) ? CADRE_V_STRING : (cadre_vtype)t;
+    return xtype_is_record(t) ? CADRE_V_STRING : (cadre_vtype)t;
 }
 
 bool cadre_expr_is_year(const cadre_expr *e)
