@@ -1,7 +1,8 @@
 /*
- * expr_internal.h (internal) - the compiled form of an expression, shared
- * by the compiler and evaluator (expr.c) and the text templates
- * (expr_text.c).
+ * expr_internal.h (internal) - the compiled form of an expression: made by
+ * the checker (expr_check.c), evaluated by expr_eval.c, and read by the
+ * text templates (expr_text.c), the conditions a roster writes as
+ * formulas (expr_cond.c) and the booklet's aggregate plans (expr_plan.c).
  *
  * A compiled expression is a tree kept in one array of fixed-size nodes,
  * children referred to by index: no pointer chasing across the heap and
@@ -145,6 +146,27 @@ cadre_code_kind cadre_expr_code_kind(const cadre_expr *e);
 
 /* True when the root yields a year (printed without grouping). */
 bool cadre_expr_root_is_year(const cadre_expr *e);
+
+/* Whether a static type is one of the records. */
+static inline bool xtype_is_record(int t) { return t >= X_CADRE; }
+
+/* Rank of a code: a smaller index is a higher level. */
+static inline int code_order(int a, int b)
+{
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+static inline bool apply_op(int op, int order)
+{
+    switch (op) {
+    case OP_EQ: return order == 0;
+    case OP_NE: return order != 0;
+    case OP_LT: return order < 0;
+    case OP_LE: return order <= 0;
+    case OP_GT: return order > 0;
+    default: return order >= 0;
+    }
+}
 
 /* Messages name types this way: "a number", "an education code". */
 const char *cadre_xtype_phrase(int xtype, int kind, char *buf, size_t size);
