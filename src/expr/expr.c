@@ -54,7 +54,6 @@ cadre_expr *cadre_expr_compile_any(const char *src, size_t len,
                                    unsigned long line, const char *quote,
                                    cadre_diags *diags)
 {
-    char buf[80];
     compiler c;
     memset(&c, 0, sizeof c);
     c.src = src ? src : "";
@@ -70,19 +69,9 @@ cadre_expr *cadre_expr_compile_any(const char *src, size_t len,
         cadre_diags_error(diags, file, line, "out of memory");
         return NULL;
     }
-    expr_lex_next(&c);
-    uint32_t root = c.failed ? CADRE_ENONE : expr_parse_or(&c);
-    if (root != CADRE_ENONE && !c.failed && c.tok.t != T_END) {
-        if (c.tok.t == T_RP)
-            expr_error(&c, "unbalanced parentheses: unexpected ')'");
-        else
-            expr_error(&c, "unexpected %s after the expression",
-                expr_token_phrase(&c, buf, sizeof buf));
-    }
+    uint32_t root = expr_parse(&c);
     if (!c.failed) {
-        sctx sc;
-        expr_check_context(scope, &sc);
-        uint32_t n = expr_check(&c, root, &sc);
+        uint32_t n = expr_check(&c, root);
         if (n != CADRE_ENONE)
             c.x->root = n;
     }

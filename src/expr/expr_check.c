@@ -168,6 +168,16 @@ static int args_push(cadre_expr *x, uint32_t v)
     return 0;
 }
 
+/* Lookup context: which records are bound, and where bare names go. */
+typedef struct lookup {
+    unsigned roots; /* 1 << X_* of every bound record */
+    int prio[4];    /* bare names: prio[0] first, then one of the rest */
+    int nprio;
+    int coll;       /* COLL_* inside an aggregate's where, else -1 */
+} lookup;
+
+static uint32_t check(compiler *c, uint32_t ai, const lookup *sc);
+
 /* Keep a copy of a string literal, in NFC, for the expression's life. */
 static const char *keep_string(compiler *c, const char *s, size_t len)
 {
@@ -297,7 +307,7 @@ enum { R_OK, R_UNKNOWN, R_AMBIGUOUS, R_UNBOUND, R_FAIL };
  * *out (errors other than "unknown" are reported); without, only say
  * whether it is a name.
  */
-static int resolve(compiler *c, const char *s, size_t len, const sctx *sc,
+static int resolve(compiler *c, const char *s, size_t len, const lookup *sc,
                    bool build, uint32_t *out)
 {
     const char *dot = memchr(s, '.', len);
@@ -429,7 +439,7 @@ static int resolve(compiler *c, const char *s, size_t len, const sctx *sc,
 /* Report an unknown name, with a hint when it looks like a subtraction
  * written without spaces ("year-1"). */
 static void unknown_name(compiler *c, const char *s, size_t len,
-                         const sctx *sc)
+                         const lookup *sc)
 {
     uint32_t dummy;
     for (size_t k = len; k-- > 1;) {
@@ -453,7 +463,7 @@ static bool is_bare(compiler *c, uint32_t ai)
 
 /* A bare word that is not a name: a code word, settled by what it is
  * compared with. */
-static bool is_code_word(compiler *c, uint32_t ai, const sctx *sc)
+static bool is_code_word(compiler *c, uint32_t ai, const lookup *sc)
 {
     uint32_t dummy;
     return is_bare(c, ai) &&
@@ -464,7 +474,7 @@ static bool is_code_word(compiler *c, uint32_t ai, const sctx *sc)
 /* Check `ai` where it meets a value like node `other`: a bare word or a
  * string becomes a code of other's list, a string a date. */
 static uint32_t check_against(compiler *c, uint32_t ai, uint32_t other,
-                              const sctx *sc)
+                              const lookup *sc)
 {
     const struct anode *a = &c->ast[ai];
     const cadre_enode *o = N(c, other);
@@ -511,7 +521,7 @@ static uint32_t check_against(compiler *c, uint32_t ai, uint32_t other,
                    (int)a->len, s);
         return CADRE_ENONE;
     }
-    return expr_check(c, ai, sc);
+    return check(c, ai, sc);
 }
 
 /* A word in some list of codes ("completed" is a status as well as a
@@ -532,7 +542,7 @@ static bool in_some_list(compiler *c, uint32_t ai)
 
 /* An operand whose meaning may depend on the other side: a string, a
  * word that is not a name, or a name that is also a code word. */
-static bool is_weak(compiler *c, uint32_t ai, const sctx *sc)
+static bool is_weak(compiler *c, uint32_t ai, const lookup *sc)
 {
     return c->ast[ai].kind == A_STR ||
            (is_bare(c, ai) && (is_code_word(c, ai, sc) || in_some_list(c, ai)));
@@ -540,15 +550,15 @@ static bool is_weak(compiler *c, uint32_t ai, const sctx *sc)
 
 /* Check the two operands of a comparison (or of if's branches) so that
  * a code word on either side takes the list of the other. */
-static int check_pair(compiler *c, uint32_t la, uint32_t ra, const sctx *sc,
+static int check_pair(compiler *c, uint32_t la, uint32_t ra, const lookup *sc,
                       uint32_t *l, uint32_t *r)
 {
     if (is_weak(c, la, sc) && !is_weak(c, ra, sc)) {
-        if ((*r = expr_check(c, ra, sc)) == CADRE_ENONE)
+        if ((*r = check(c, ra, sc)) == CADRE_ENONE)
             return -1;
         *l = check_against(c, la, *r, sc);
     } else {
-        if ((*l = expr_check(c, la, sc)) == CADRE_ENONE)
+        if ((*l = check(c, la, sc)) == CADRE_ENONE)
             return -1;
         *r = check_against(c, ra, *l, sc);
     }
@@ -668,14 +678,14 @@ static uint32_t fuse_cmp(compiler *c, uint32_t l, uint32_t r, int op)
     return n;
 }
 
-static uint32_t check_in(compiler *c, const struct anode *a, const sctx *sc)
+static uint32_t check_in(compiler *c, const struct anode *a, const lookup *sc)
 {
     uint32_t l;
     if (is_code_word(c, a->a, sc)) {
         unknown_name(c, c->src + c->ast[a->a].start, c->ast[a->a].len, sc);
         return CADRE_ENONE;
     }
-    if ((l = expr_check(c, a->a, sc)) == CADRE_ENONE)
+    if ((l = check(c, a->a, sc)) == CADRE_ENONE)
         return l;
     uint32_t items[64];
     bool all_codes = N(c, l)->type == X_CODE;
@@ -718,13 +728,13 @@ static uint32_t check_in(compiler *c, const struct anode *a, const sctx *sc)
 }
 
 static uint32_t check_arith(compiler *c, const struct anode *a,
-                            const sctx *sc)
+                            const lookup *sc)
 {
     char b1[64], b2[64];
-    uint32_t l = expr_check(c, a->a, sc);
+    uint32_t l = check(c, a->a, sc);
     if (l == CADRE_ENONE)
         return l;
-    uint32_t r = expr_check(c, a->b2, sc);
+    uint32_t r = check(c, a->b2, sc);
     if (r == CADRE_ENONE)
         return r;
     int lt = N(c, l)->type, rt = N(c, r)->type;
@@ -770,7 +780,7 @@ static uint32_t check_arith(compiler *c, const struct anode *a,
 }
 
 static uint32_t check_call(compiler *c, const struct anode *a,
-                           const sctx *sc)
+                           const lookup *sc)
 {
     char b1[64];
     const char *name = c->src + a->start;
@@ -791,7 +801,7 @@ static uint32_t check_call(compiler *c, const struct anode *a,
     const uint32_t *aa = c->alist + a->first;
     int type = f->type, kind = 0;
     if (f->id == FN_IF) {
-        if ((args[0] = expr_check(c, aa[0], sc)) == CADRE_ENONE)
+        if ((args[0] = check(c, aa[0], sc)) == CADRE_ENONE)
             return CADRE_ENONE;
         if (check_pair(c, aa[1], aa[2], sc, &args[1], &args[2]) != 0)
             return CADRE_ENONE;
@@ -811,7 +821,7 @@ static uint32_t check_call(compiler *c, const struct anode *a,
         kind = x->kind;
     } else {
         for (unsigned k = 0; k < f->nargs; k++)
-            if ((args[k] = expr_check(c, aa[k], sc)) == CADRE_ENONE)
+            if ((args[k] = check(c, aa[k], sc)) == CADRE_ENONE)
                 return CADRE_ENONE;
     }
     for (unsigned k = 0; k < f->nargs; k++) {
@@ -846,10 +856,10 @@ static uint32_t check_call(compiler *c, const struct anode *a,
 }
 
 static uint32_t check_agg(compiler *c, const struct anode *a,
-                          const sctx *outer)
+                          const lookup *outer)
 {
     char b1[64];
-    sctx sc = *outer;
+    lookup sc = *outer;
     sc.coll = a->op2;
     switch (a->op2) {
     case COLL_CADRES:
@@ -886,7 +896,7 @@ static uint32_t check_agg(compiler *c, const struct anode *a,
     }
     uint32_t where = CADRE_ENONE, value = CADRE_ENONE;
     if (a->a != CADRE_ENONE) {
-        if ((where = expr_check(c, a->a, &sc)) == CADRE_ENONE)
+        if ((where = check(c, a->a, &sc)) == CADRE_ENONE)
             return where;
         int t = N(c, where)->type;
         if (t != X_BOOL && t != X_ANY) {
@@ -898,7 +908,7 @@ static uint32_t check_agg(compiler *c, const struct anode *a,
     }
     int type = X_NUMBER, flags = 0;
     if (a->b2 != CADRE_ENONE) {
-        if ((value = expr_check(c, a->b2, &sc)) == CADRE_ENONE)
+        if ((value = check(c, a->b2, &sc)) == CADRE_ENONE)
             return value;
         int t = N(c, value)->type;
         bool dates = a->op == AGG_MIN || a->op == AGG_MAX;
@@ -925,11 +935,11 @@ static uint32_t check_agg(compiler *c, const struct anode *a,
     return n;
 }
 
-static uint32_t check_bool(compiler *c, uint32_t ai, const sctx *sc,
+static uint32_t check_bool(compiler *c, uint32_t ai, const lookup *sc,
                            const char *what)
 {
     char b1[64];
-    uint32_t n = expr_check(c, ai, sc);
+    uint32_t n = check(c, ai, sc);
     if (n == CADRE_ENONE)
         return n;
     int t = N(c, n)->type;
@@ -941,7 +951,7 @@ static uint32_t check_bool(compiler *c, uint32_t ai, const sctx *sc,
     return n;
 }
 
-uint32_t expr_check(compiler *c, uint32_t ai, const sctx *sc)
+static uint32_t check(compiler *c, uint32_t ai, const lookup *sc)
 {
     char b1[64];
     const struct anode *a = &c->ast[ai];
@@ -981,7 +991,7 @@ uint32_t expr_check(compiler *c, uint32_t ai, const sctx *sc)
         return res == R_OK ? n : CADRE_ENONE;
     }
     case A_NEG:
-        if ((l = expr_check(c, a->a, sc)) == CADRE_ENONE)
+        if ((l = check(c, a->a, sc)) == CADRE_ENONE)
             return l;
         if (N(c, l)->type != X_NUMBER && N(c, l)->type != X_ANY) {
             expr_error(c, "cannot negate %s", phrase(c, l, b1, sizeof b1));
@@ -1035,7 +1045,7 @@ uint32_t expr_check(compiler *c, uint32_t ai, const sctx *sc)
     return CADRE_ENONE;
 }
 
-void expr_check_context(const cadre_scope *scope, sctx *sc)
+static void top_context(const cadre_scope *scope, lookup *sc)
 {
     unsigned r = scope ? scope->roots : 0;
     memset(sc, 0, sizeof *sc);
@@ -1053,4 +1063,11 @@ void expr_check_context(const cadre_scope *scope, sctx *sc)
     for (int i = 0; i < 4; i++)
         if (sc->roots & (1u << order[i]))
             sc->prio[sc->nprio++] = order[i];
+}
+
+uint32_t expr_check(compiler *c, uint32_t root)
+{
+    lookup sc;
+    top_context(c->scope, &sc);
+    return check(c, root, &sc);
 }

@@ -64,7 +64,7 @@ typedef struct compiler {
     const char *src;    /* the expression */
     size_t len;         /* its length */
     size_t pos;         /* lexer position */
-    int nest;           /* expr_parse_or() calls open: nesting depth */
+    int nest;           /* parse_or() calls open: nesting depth */
     struct token tok;   /* current token */
     const char *file;   /* for messages */
     unsigned long line;
@@ -80,14 +80,8 @@ typedef struct compiler {
     cadre_expr *x;      /* what is being built */
 } compiler;
 
-/* Lookup context: which records are bound, and where bare names go. */
-typedef struct sctx {
-    unsigned roots; /* 1 << X_* of every bound record */
-    int prio[4];    /* bare names: prio[0] first, then one of the rest */
-    int nprio;
-    int coll;       /* COLL_* inside an aggregate's where, else -1 */
-} sctx;
-
+/* Report an error at the expression's file and line, quoting it (only
+ * the first error: after it c->failed stops every stage). */
 void expr_error(compiler *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -97,18 +91,18 @@ void expr_oom(compiler *c);
 /* The lexer (expr_lex.c): read the next token into c->tok. */
 void expr_lex_next(compiler *c);
 
-/* The parser (expr_parse.c): the next token quoted for a message, and
- * the syntax tree of an expression from the current token on. */
-const char *expr_token_phrase(compiler *c, char *buf, size_t size);
-uint32_t expr_parse_or(compiler *c);
+/* The parser (expr_parse.c): the syntax tree of the whole source, its
+ * root in c->ast; CADRE_ENONE or c->failed after an error was reported. */
+uint32_t expr_parse(compiler *c);
 
-/* Names of aggregates (AGG_*) and collections (COLL_*), as written. */
+/* The checker (expr_check.c): the checked nodes of syntax tree `root`
+ * into c->x, in the scope c->scope; returns the checked root, or
+ * CADRE_ENONE after an error was reported. */
+uint32_t expr_check(compiler *c, uint32_t root);
+
+/* Names of aggregates (AGG_*) and collections (COLL_*), as written: the
+ * parser reads them, the checker's messages name them. */
 extern const char *const expr_agg_names[];
 extern const char *const expr_coll_names[];
-
-/* The checker (expr_check.c): the lookup context at the top of an
- * expression of `scope`, and the checked node of syntax node `ai`. */
-void expr_check_context(const cadre_scope *scope, sctx *sc);
-uint32_t expr_check(compiler *c, uint32_t ai, const sctx *sc);
 
 #endif

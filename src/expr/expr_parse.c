@@ -80,7 +80,7 @@ static uint32_t deepen(compiler *c, uint32_t i, uint32_t x, uint32_t y)
     return i;
 }
 
-const char *expr_token_phrase(compiler *c, char *buf, size_t size)
+static const char *token_phrase(compiler *c, char *buf, size_t size)
 {
     if (c->tok.t == T_END)
         return "the end";
@@ -88,6 +88,8 @@ const char *expr_token_phrase(compiler *c, char *buf, size_t size)
              c->src + c->tok.start);
     return buf;
 }
+
+static uint32_t parse_or(compiler *c);
 
 static uint32_t expect_rp(compiler *c, uint32_t node)
 {
@@ -99,7 +101,7 @@ static uint32_t expect_rp(compiler *c, uint32_t node)
             expr_error(c, "unbalanced parentheses: missing ')'");
         else
             expr_error(c, "expected ')' or ',', found %s",
-                expr_token_phrase(c, buf, sizeof buf));
+                token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     }
     expr_lex_next(c);
@@ -140,7 +142,7 @@ static uint32_t parse_agg(compiler *c, int fn, size_t start, size_t len)
     if (coll < 0) {
         expr_error(c, "%s() needs what to count first: cadres, participants, "
             "courses or units, not %s", expr_agg_names[fn],
-            expr_token_phrase(c, buf, sizeof buf));
+            token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     }
     c->ast[n].op2 = (uint8_t)coll;
@@ -148,20 +150,20 @@ static uint32_t parse_agg(compiler *c, int fn, size_t start, size_t len)
     uint32_t where = CADRE_ENONE, value = CADRE_ENONE;
     if (c->tok.t == T_WHERE) {
         expr_lex_next(c);
-        where = expr_parse_or(c);
+        where = parse_or(c);
         if (where == CADRE_ENONE)
             return CADRE_ENONE;
     }
     unsigned nargs = 1;
     if (c->tok.t == T_COMMA) {
         expr_lex_next(c);
-        value = expr_parse_or(c);
+        value = parse_or(c);
         if (value == CADRE_ENONE)
             return CADRE_ENONE;
         nargs++;
         while (c->tok.t == T_COMMA && !c->failed) {
             expr_lex_next(c);
-            if (expr_parse_or(c) == CADRE_ENONE)
+            if (parse_or(c) == CADRE_ENONE)
                 return CADRE_ENONE;
             nargs++;
         }
@@ -214,7 +216,7 @@ static uint32_t parse_primary(compiler *c)
         return n;
     case T_LP: {
         expr_lex_next(c);
-        uint32_t inner = expr_parse_or(c);
+        uint32_t inner = parse_or(c);
         if (inner == CADRE_ENONE)
             return inner;
         return expect_rp(c, inner);
@@ -237,7 +239,7 @@ static uint32_t parse_primary(compiler *c)
         uint32_t count = 0;
         if (c->tok.t != T_RP) {
             for (;;) {
-                uint32_t arg = expr_parse_or(c);
+                uint32_t arg = parse_or(c);
                 if (arg == CADRE_ENONE)
                     return CADRE_ENONE;
                 if (count < 8)
@@ -269,11 +271,11 @@ static uint32_t parse_primary(compiler *c)
             expr_error(c, "the expression ends too early");
         return CADRE_ENONE;
     case T_BAD:
-        expr_error(c, "unexpected %s", expr_token_phrase(c, buf, sizeof buf));
+        expr_error(c, "unexpected %s", token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     default:
         expr_error(c, "expected a value, found %s",
-                   expr_token_phrase(c, buf, sizeof buf));
+                   token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     }
 }
@@ -376,14 +378,14 @@ static uint32_t parse_cmp(compiler *c)
         return n;
     if (c->tok.t != T_LP) {
         expr_error(c, "expected '(' after 'in', found %s",
-            expr_token_phrase(c, buf, sizeof buf));
+            token_phrase(c, buf, sizeof buf));
         return CADRE_ENONE;
     }
     expr_lex_next(c);
     uint32_t items[64];
     uint32_t count = 0;
     for (;;) {
-        uint32_t item = expr_parse_or(c);
+        uint32_t item = parse_or(c);
         if (item == CADRE_ENONE)
             return CADRE_ENONE;
         if (count == 64) {
@@ -441,7 +443,7 @@ static uint32_t parse_and(compiler *c)
     return c->failed ? CADRE_ENONE : left;
 }
 
-uint32_t expr_parse_or(compiler *c)
+static uint32_t parse_or(compiler *c)
 {
     if (!nest_in(c))
         return CADRE_ENONE;
@@ -458,4 +460,19 @@ uint32_t expr_parse_or(compiler *c)
     }
     c->nest--;
     return c->failed ? CADRE_ENONE : left;
+}
+
+uint32_t expr_parse(compiler *c)
+{
+    char buf[80];
+    expr_lex_next(c);
+    uint32_t root = c->failed ? CADRE_ENONE : parse_or(c);
+    if (root != CADRE_ENONE && !c->failed && c->tok.t != T_END) {
+        if (c->tok.t == T_RP)
+            expr_error(c, "unbalanced parentheses: unexpected ')'");
+        else
+            expr_error(c, "unexpected %s after the expression",
+                       token_phrase(c, buf, sizeof buf));
+    }
+    return root;
 }
