@@ -49,10 +49,10 @@ void expr_oom(compiler *c)
 /* ------------------------------------------------------------------ */
 /* Compiling: the public entry points.                                 */
 
-cadre_expr *cadre_expr_compile_any(const char *src, size_t len,
-                                   const cadre_scope *scope, const char *file,
-                                   unsigned long line, const char *quote,
-                                   cadre_diags *diags)
+cadre_expr *expr_compile_any(const char *src, size_t len,
+                             const cadre_scope *scope, const char *file,
+                             unsigned long line, const char *quote,
+                             cadre_diags *diags)
 {
     compiler c;
     memset(&c, 0, sizeof c);
@@ -84,17 +84,17 @@ cadre_expr *cadre_expr_compile_any(const char *src, size_t len,
     return c.x;
 }
 
-int cadre_expr_xtype(const cadre_expr *e)
+int expr_xtype(const cadre_expr *e)
 {
     return e->nodes[e->root].type;
 }
 
-cadre_code_kind cadre_expr_code_kind(const cadre_expr *e)
+cadre_code_kind expr_code_kind(const cadre_expr *e)
 {
     return (cadre_code_kind)e->nodes[e->root].kind;
 }
 
-bool cadre_expr_root_is_year(const cadre_expr *e)
+bool expr_root_is_year(const cadre_expr *e)
 {
     return (e->nodes[e->root].flags & NF_YEAR) != 0;
 }
@@ -121,12 +121,12 @@ static int wrap_root(cadre_expr *e, int op, int type, int aux, int kind)
     return 0;
 }
 
-int cadre_expr_root_gender(cadre_expr *e)
+int expr_root_gender(cadre_expr *e)
 {
     return wrap_root(e, E_FIELD, X_CODE, F_CADRE_GENDER, CADRE_CODE_GENDER);
 }
 
-int cadre_expr_root_show(cadre_expr *e)
+int expr_root_show(cadre_expr *e)
 {
     return wrap_root(e, E_SHOW, X_STRING, 0, 0);
 }
@@ -136,11 +136,11 @@ cadre_expr *cadre_expr_compile(const char *src, const cadre_scope *scope,
                                cadre_diags *diags)
 {
     size_t len = src ? strlen(src) : 0;
-    cadre_expr *e = cadre_expr_compile_any(src, len, scope, file, line, NULL,
-                                           diags);
+    cadre_expr *e = expr_compile_any(src, len, scope, file, line, NULL,
+                                     diags);
     if (!e)
         return NULL;
-    int t = cadre_expr_xtype(e);
+    int t = expr_xtype(e);
     if (t == X_PARTICIPANT) {
         cadre_diags_error(diags, file, line,
                           "'%s' is a participant: name one of its fields, "
@@ -148,7 +148,7 @@ cadre_expr *cadre_expr_compile(const char *src, const cadre_scope *scope,
         cadre_expr_free(e);
         return NULL;
     }
-    if (xtype_is_record(t) && cadre_expr_root_show(e) != 0) {
+    if (xtype_is_record(t) && expr_root_show(e) != 0) {
         cadre_diags_error(diags, file, line, "out of memory");
         cadre_expr_free(e);
         return NULL;
@@ -164,7 +164,7 @@ cadre_vtype cadre_expr_type(const cadre_expr *e)
 
 bool cadre_expr_is_year(const cadre_expr *e)
 {
-    return cadre_expr_root_is_year(e);
+    return expr_root_is_year(e);
 }
 
 void cadre_expr_free(cadre_expr *e)

@@ -210,7 +210,7 @@ static const char *keep_string(compiler *c, const char *s, size_t len)
     return copy;
 }
 
-const char *cadre_xtype_phrase(int xtype, int kind, char *buf, size_t size)
+const char *expr_xtype_phrase(int xtype, int kind, char *buf, size_t size)
 {
     switch (xtype) {
     case X_ANY: return "a value";
@@ -234,7 +234,7 @@ const char *cadre_xtype_phrase(int xtype, int kind, char *buf, size_t size)
 
 static const char *phrase(compiler *c, uint32_t i, char *buf, size_t size)
 {
-    return cadre_xtype_phrase(N(c, i)->type, N(c, i)->kind, buf, size);
+    return expr_xtype_phrase(N(c, i)->type, N(c, i)->kind, buf, size);
 }
 
 static bool streq(const char *a, const char *s, size_t len)
@@ -499,7 +499,7 @@ static uint32_t check_against(compiler *c, uint32_t ai, uint32_t other,
             char buf[64];
             expr_error(c, "'%.*s' is not %s (expected one of: %s)",
                        (int)a->len, s,
-                       cadre_xtype_phrase(X_CODE, o->kind, buf, sizeof buf),
+                       expr_xtype_phrase(X_CODE, o->kind, buf, sizeof buf),
                        cadre_code_list((cadre_code_kind)o->kind));
             return CADRE_ENONE;
         }
@@ -832,7 +832,7 @@ static uint32_t check_call(compiler *c, const struct anode *a,
             char b2[64];
             expr_error(c, "argument %u of '%s' must be %s, not %s", k + 1,
                        f->name,
-                       cadre_xtype_phrase(want, 0, b2, sizeof b2),
+                       expr_xtype_phrase(want, 0, b2, sizeof b2),
                        phrase(c, args[k], b1, sizeof b1));
             return CADRE_ENONE;
         }

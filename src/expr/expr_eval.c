@@ -22,9 +22,9 @@ void cadre_env_init(cadre_env *env, const cadre_records *recs)
 /* ------------------------------------------------------------------ */
 /* Evaluation.                                                         */
 
-static void ev(const cadre_expr *x, uint32_t i, const cadre_env *env,
-               cadre_value *out);
-static bool evb(const cadre_expr *x, uint32_t i, const cadre_env *env);
+static void eval_value(const cadre_expr *x, uint32_t i, const cadre_env *env,
+                       cadre_value *out);
+static bool eval_test(const cadre_expr *x, uint32_t i, const cadre_env *env);
 
 static cadre_date as_of(const cadre_env *env)
 {
@@ -43,7 +43,8 @@ static const cadre_cadre *env_cadre(const cadre_env *env)
 }
 
 /* The record node `i` stands for, or NULL when none is bound. */
-static const void *evo(const cadre_expr *x, uint32_t i, const cadre_env *env)
+static const void *eval_record(const cadre_expr *x, uint32_t i,
+                               const cadre_env *env)
 {
     const cadre_enode *n = &x->nodes[i];
     const cadre_records *r = env->records;
@@ -68,7 +69,7 @@ static const void *evo(const cadre_expr *x, uint32_t i, const cadre_env *env)
         }
     }
     /* E_NAV */
-    const void *o = evo(x, n->a, env);
+    const void *o = eval_record(x, n->a, env);
     if (!o || !r)
         return NULL;
     switch (n->aux) {
@@ -172,8 +173,8 @@ static uint32_t course_completed(const cadre_records *r, const cadre_course *c)
     return k;
 }
 
-static void field(const cadre_enode *n, const void *o, const cadre_env *env,
-                  cadre_value *out)
+static void eval_field(const cadre_enode *n, const void *o,
+                       const cadre_env *env, cadre_value *out)
 {
     const cadre_cadre *c = o;
     const cadre_unit *u = o;
@@ -341,21 +342,21 @@ static inline bool fcmp(const cadre_expr *x, const cadre_enode *n,
              env->records)
         o = &env->records->units[env->cadre->unit];
     else
-        o = evo(x, n->a, env);
+        o = eval_record(x, n->a, env);
     if (!o)
         return n->aux;
     unsigned code = ((const uint8_t *)o)[n->c];
     return code < 32 ? (n->k.mask >> code) & 1u : n->aux;
 }
 
-static bool evb(const cadre_expr *x, uint32_t i, const cadre_env *env)
+static bool eval_test(const cadre_expr *x, uint32_t i, const cadre_env *env)
 {
     const cadre_enode *n = &x->nodes[i];
     /* "a and b and c": a loop, with field tests inline (direct branches
      * predict better than the switch's jump table) */
     while (n->op == E_AND || n->op == E_OR) {
         const cadre_enode *l = &x->nodes[n->a];
-        bool v = l->op == E_FCMP ? fcmp(x, l, env) : evb(x, n->a, env);
+        bool v = l->op == E_FCMP ? fcmp(x, l, env) : eval_test(x, n->a, env);
         if (v != (n->op == E_AND))
             return v;
         n = &x->nodes[n->b];
@@ -364,10 +365,10 @@ static bool evb(const cadre_expr *x, uint32_t i, const cadre_env *env)
         return fcmp(x, n, env);
     switch (n->op) {
     case E_NOT:
-        return !evb(x, n->a, env);
+        return !eval_test(x, n->a, env);
     case E_INMASK: {
         cadre_value v;
-        ev(x, n->a, env, &v);
+        eval_value(x, n->a, env, &v);
         if (v.type != CADRE_V_CODE || v.u.code < 0 || v.u.code >= 32)
             return n->aux;
         return (n->k.mask >> v.u.code) & 1u;
@@ -380,12 +381,12 @@ static bool evb(const cadre_expr *x, uint32_t i, const cadre_env *env)
         break;
     }
     cadre_value v;
-    ev(x, (uint32_t)(n - x->nodes), env, &v);
+    eval_value(x, (uint32_t)(n - x->nodes), env, &v);
     return truthy(&v);
 }
 
-static void arith(const cadre_enode *n, const cadre_value *a,
-                  const cadre_value *b, cadre_value *out)
+static void eval_arith(const cadre_enode *n, const cadre_value *a,
+                       const cadre_value *b, cadre_value *out)
 {
     if (a->type == CADRE_V_NUMBER && b->type == CADRE_V_NUMBER) {
         double r;
@@ -435,8 +436,8 @@ static void arith(const cadre_enode *n, const cadre_value *a,
     set_null(out);
 }
 
-static void call(const cadre_expr *x, const cadre_enode *n,
-                 const cadre_env *env, cadre_value *out)
+static void eval_call(const cadre_expr *x, const cadre_enode *n,
+                      const cadre_env *env, cadre_value *out)
 {
     const uint32_t *args = x->args + n->b;
     cadre_value a, b;
@@ -444,8 +445,8 @@ static void call(const cadre_expr *x, const cadre_enode *n,
     case FN_RUNS_IN:
     case FN_ENDS_IN:
     case FN_STARTS_IN: {
-        const cadre_course *c = evo(x, args[0], env);
-        ev(x, args[1], env, &b);
+        const cadre_course *c = eval_record(x, args[0], env);
+        eval_value(x, args[1], env, &b);
         /* Years are 1..9999; beyond int the conversion is undefined. */
         if (!c || b.type != CADRE_V_NUMBER || !(b.u.n > -100000) ||
             !(b.u.n < 100000)) {
@@ -462,14 +463,14 @@ static void call(const cadre_expr *x, const cadre_enode *n,
         return;
     }
     case FN_YEAR:
-        ev(x, args[0], env, &a);
+        eval_value(x, args[0], env, &a);
         if (a.type == CADRE_V_DATE)
             set_num(out, a.u.d.year);
         else
             set_null(out);
         return;
     case FN_AGE: {
-        ev(x, args[0], env, &a);
+        eval_value(x, args[0], env, &a);
         int age = a.type == CADRE_V_DATE ? cadre_date_age(a.u.d, as_of(env))
                                          : -1;
         if (age < 0)
@@ -479,11 +480,12 @@ static void call(const cadre_expr *x, const cadre_enode *n,
         return;
     }
     case FN_IF:
-        ev(x, evb(x, args[0], env) ? args[1] : args[2], env, out);
+        eval_value(x, eval_test(x, args[0], env) ? args[1] : args[2], env,
+                   out);
         return;
     case FN_PERCENT:
-        ev(x, args[0], env, &a);
-        ev(x, args[1], env, &b);
+        eval_value(x, args[0], env, &a);
+        eval_value(x, args[1], env, &b);
         if (a.type != CADRE_V_NUMBER || b.type != CADRE_V_NUMBER ||
             b.u.n == 0)
             set_num(out, 0);
@@ -491,7 +493,7 @@ static void call(const cadre_expr *x, const cadre_enode *n,
             set_num(out, a.u.n / b.u.n * 100);
         return;
     case FN_HAS:
-        ev(x, args[0], env, &a);
+        eval_value(x, args[0], env, &a);
         set_bool(out, a.type != CADRE_V_NULL &&
                           !(a.type == CADRE_V_STRING && a.u.s[0] == '\0'));
         return;
@@ -500,21 +502,21 @@ static void call(const cadre_expr *x, const cadre_enode *n,
 }
 
 /* What an aggregate gathers while it walks. */
-struct acc {
+struct agg_acc {
     double sum;        /* sum of values */
     size_t count;      /* items (count) or values (sum, avg) */
     cadre_value best;  /* min or max so far */
 };
 
-static void take(const cadre_expr *x, const cadre_enode *n,
-                 const cadre_env *env, struct acc *acc)
+static void agg_take(const cadre_expr *x, const cadre_enode *n,
+                 const cadre_env *env, struct agg_acc *acc)
 {
     if (n->b == CADRE_ENONE) {
         acc->count++;
         return;
     }
     cadre_value v;
-    ev(x, n->b, env, &v);
+    eval_value(x, n->b, env, &v);
     if (v.type != CADRE_V_NUMBER && v.type != CADRE_V_DATE)
         return;
     if (n->aux == AGG_SUM || n->aux == AGG_AVG) {
@@ -569,7 +571,7 @@ static bool seen_before(const cadre_expr *x, const cadre_enode *n,
         e->course = &r->courses[p->course];
         e->cadre = &r->cadres[p->cadre];
         e->unit = &r->units[e->cadre->unit];
-        found = n->a == CADRE_ENONE || evb(x, n->a, e);
+        found = n->a == CADRE_ENONE || eval_test(x, n->a, e);
     }
     e->participant = keep;
     e->course = keep_course;
@@ -582,7 +584,7 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
                       const cadre_env *env, cadre_value *out)
 {
     const cadre_records *r = env->records;
-    struct acc acc = { 0, 0, { .type = CADRE_V_NULL } };
+    struct agg_acc acc = { 0, 0, { .type = CADRE_V_NULL } };
     cadre_env e = *env;
     uint32_t wu = env->within_unit, wc = env->within_course;
     if (!r) {
@@ -601,8 +603,8 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
                 continue;
             e.cadre = c;
             e.unit = &r->units[c->unit];
-            if (n->a == CADRE_ENONE || evb(x, n->a, &e))
-                take(x, n, &e, &acc);
+            if (n->a == CADRE_ENONE || eval_test(x, n->a, &e))
+                agg_take(x, n, &e, &acc);
         }
         break;
     case COLL_PARTICIPANTS: {
@@ -623,7 +625,7 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
             e.course = &r->courses[p->course];
             e.cadre = c;
             e.unit = &r->units[c->unit];
-            if (n->a != CADRE_ENONE && !evb(x, n->a, &e))
+            if (n->a != CADRE_ENONE && !eval_test(x, n->a, &e))
                 continue;
             if (n->aux == AGG_PEOPLE) {
                 if (seen) {
@@ -634,7 +636,7 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
                     continue;
                 }
             }
-            take(x, n, &e, &acc);
+            agg_take(x, n, &e, &acc);
         }
         free(seen);
         break;
@@ -648,8 +650,8 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
                 !course_counts(env, k, wu))
                 continue;
             e.course = k;
-            if (n->a == CADRE_ENONE || evb(x, n->a, &e))
-                take(x, n, &e, &acc);
+            if (n->a == CADRE_ENONE || eval_test(x, n->a, &e))
+                agg_take(x, n, &e, &acc);
         }
         break;
     default:
@@ -657,8 +659,8 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
             if (!unit_counts(env, (uint32_t)i, wu))
                 continue;
             e.unit = &r->units[i];
-            if (n->a == CADRE_ENONE || evb(x, n->a, &e))
-                take(x, n, &e, &acc);
+            if (n->a == CADRE_ENONE || eval_test(x, n->a, &e))
+                agg_take(x, n, &e, &acc);
         }
         break;
     }
@@ -682,8 +684,8 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
     }
 }
 
-static void ev(const cadre_expr *x, uint32_t i, const cadre_env *env,
-               cadre_value *out)
+static void eval_value(const cadre_expr *x, uint32_t i, const cadre_env *env,
+                       cadre_value *out)
 {
     const cadre_enode *n = &x->nodes[i];
     cadre_value a, b;
@@ -703,10 +705,10 @@ static void ev(const cadre_expr *x, uint32_t i, const cadre_env *env,
         set_null(out);
         return;
     case E_FIELD:
-        field(n, evo(x, n->a, env), env, out);
+        eval_field(n, eval_record(x, n->a, env), env, out);
         return;
     case E_SHOW: {
-        const void *o = evo(x, n->a, env);
+        const void *o = eval_record(x, n->a, env);
         if (!o) {
             set_null(out);
             return;
@@ -749,19 +751,19 @@ static void ev(const cadre_expr *x, uint32_t i, const cadre_env *env,
     case E_OR:
     case E_NOT:
     case E_INMASK:
-        set_bool(out, evb(x, i, env));
+        set_bool(out, eval_test(x, i, env));
         return;
     case E_CMP:
-        ev(x, n->a, env, &a);
-        ev(x, n->b, env, &b);
+        eval_value(x, n->a, env, &a);
+        eval_value(x, n->b, env, &b);
         set_bool(out, cmp_op(n->aux, &a, &b));
         return;
     case E_IN: {
         bool found = false;
-        ev(x, n->a, env, &a);
+        eval_value(x, n->a, env, &a);
         if (a.type != CADRE_V_NULL) {
             for (uint32_t k = 0; k < n->c && !found; k++) {
-                ev(x, x->args[n->b + k], env, &b);
+                eval_value(x, x->args[n->b + k], env, &b);
                 found = cmp_op(OP_EQ, &a, &b);
             }
         }
@@ -769,19 +771,19 @@ static void ev(const cadre_expr *x, uint32_t i, const cadre_env *env,
         return;
     }
     case E_NEG:
-        ev(x, n->a, env, &a);
+        eval_value(x, n->a, env, &a);
         if (a.type == CADRE_V_NUMBER)
             set_num(out, -a.u.n);
         else
             set_null(out);
         return;
     case E_ARITH:
-        ev(x, n->a, env, &a);
-        ev(x, n->b, env, &b);
-        arith(n, &a, &b, out);
+        eval_value(x, n->a, env, &a);
+        eval_value(x, n->b, env, &b);
+        eval_arith(n, &a, &b, out);
         return;
     case E_CALL:
-        call(x, n, env, out);
+        eval_call(x, n, env, out);
         return;
     case E_AGG:
         if (env->aggs && env->aggs->value(env->aggs->data, x, i, out))
@@ -797,10 +799,10 @@ static void ev(const cadre_expr *x, uint32_t i, const cadre_env *env,
 void cadre_expr_eval(const cadre_expr *e, const cadre_env *env,
                      cadre_value *out)
 {
-    ev(e, e->root, env, out);
+    eval_value(e, e->root, env, out);
 }
 
 bool cadre_expr_test(const cadre_expr *e, const cadre_env *env)
 {
-    return evb(e, e->root, env);
+    return eval_test(e, e->root, env);
 }

@@ -127,25 +127,25 @@ struct cadre_expr {
 /* Compile `len` bytes of `src`, allowing a record as the result (its
  * xtype is then X_CADRE .. X_PARTICIPANT).  `quote` is what messages
  * quote as the subject ("in '{cadre.x|upper}'"); NULL quotes `src`. */
-cadre_expr *cadre_expr_compile_any(const char *src, size_t len,
-                                   const cadre_scope *scope, const char *file,
-                                   unsigned long line, const char *quote,
-                                   cadre_diags *diags);
+cadre_expr *expr_compile_any(const char *src, size_t len,
+                             const cadre_scope *scope, const char *file,
+                             unsigned long line, const char *quote,
+                             cadre_diags *diags);
 
 /* The static type of the root, as an enum cadre_xtype. */
-int cadre_expr_xtype(const cadre_expr *e);
+int expr_xtype(const cadre_expr *e);
 
 /* Replace the root, a record of type X_CADRE, by its gender (for the
  * ong-ba filter); or a record of any type by its name or title.  Returns
  * 0, or -1 when out of memory. */
-int cadre_expr_root_gender(cadre_expr *e);
-int cadre_expr_root_show(cadre_expr *e);
+int expr_root_gender(cadre_expr *e);
+int expr_root_show(cadre_expr *e);
 
 /* The kind of code the root yields (when its xtype is X_CODE). */
-cadre_code_kind cadre_expr_code_kind(const cadre_expr *e);
+cadre_code_kind expr_code_kind(const cadre_expr *e);
 
 /* True when the root yields a year (printed without grouping). */
-bool cadre_expr_root_is_year(const cadre_expr *e);
+bool expr_root_is_year(const cadre_expr *e);
 
 /* Whether a static type is one of the records. */
 static inline bool xtype_is_record(int t) { return t >= X_CADRE; }
@@ -169,6 +169,6 @@ static inline bool apply_op(int op, int order)
 }
 
 /* Messages name types this way: "a number", "an education code". */
-const char *cadre_xtype_phrase(int xtype, int kind, char *buf, size_t size);
+const char *expr_xtype_phrase(int xtype, int kind, char *buf, size_t size);
 
 #endif

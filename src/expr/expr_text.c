@@ -275,8 +275,8 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
         terr(diags, file, line, quote, qlen, "empty placeholder");
         goto fail;
     }
-    seg->e = cadre_expr_compile_any(xs, (size_t)(xe - xs), scope, file, line,
-                                    quote, diags);
+    seg->e = expr_compile_any(xs, (size_t)(xe - xs), scope, file, line,
+                              quote, diags);
     if (!seg->e)
         goto fail;
 
@@ -291,8 +291,8 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
             goto fail;
         }
     }
-    int type = cadre_expr_xtype(seg->e);
-    int kind = type == X_CODE ? (int)cadre_expr_code_kind(seg->e) : 0;
+    int type = expr_xtype(seg->e);
+    int kind = type == X_CODE ? (int)expr_code_kind(seg->e) : 0;
     for (const char *p = bar; p < end;) {
         const char *q = next_bar(p + 1, end), *fe;
         const char *fs = trim(p + 1, q, &fe);
@@ -345,7 +345,7 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
 
         /* types: the first ong-ba may take a cadre */
         if (d->id == FL_ONG_BA && type == X_CADRE) {
-            if (cadre_expr_root_gender(seg->e) != 0) {
+            if (expr_root_gender(seg->e) != 0) {
                 cadre_diags_error(diags, file, line, "out of memory");
                 goto fail;
             }
@@ -359,7 +359,7 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
             goto fail;
         }
         if (type >= X_CADRE) {
-            if (cadre_expr_root_show(seg->e) != 0) {
+            if (expr_root_show(seg->e) != 0) {
                 cadre_diags_error(diags, file, line, "out of memory");
                 goto fail;
             }
@@ -370,15 +370,15 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
             kind != CADRE_CODE_GENDER)
             ok = false;
         if (!ok) {
-            const char *need = cadre_xtype_phrase(d->takes, 0, tb,
-                                                  sizeof tb);
+            const char *need = expr_xtype_phrase(d->takes, 0, tb,
+                                                 sizeof tb);
             if (d->id == FL_ONG_BA)
                 need = "a gender or a cadre";
             else if (d->id == FL_LABEL || d->id == FL_CODE)
                 need = "a code";
             terr(diags, file, line, quote, qlen,
                  "filter '%s' needs %s, not %s", d->name, need,
-                 cadre_xtype_phrase(type, kind, tb2, sizeof tb2));
+                 expr_xtype_phrase(type, kind, tb2, sizeof tb2));
             goto fail;
         }
         if (d->id == FL_DEFAULT) {
@@ -395,7 +395,7 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
              "such as participant.status");
         goto fail;
     }
-    if (type >= X_CADRE && cadre_expr_root_show(seg->e) != 0) {
+    if (type >= X_CADRE && expr_root_show(seg->e) != 0) {
         cadre_diags_error(diags, file, line, "out of memory");
         goto fail;
     }
@@ -661,7 +661,7 @@ static void render_seg(const struct seg *seg, const cadre_env *env,
     struct state st;
     st.heap = NULL;
     cadre_expr_eval(seg->e, env, &st.v);
-    st.year = cadre_expr_root_is_year(seg->e);
+    st.year = expr_root_is_year(seg->e);
     for (uint32_t i = 0; i < seg->n_filters; i++)
         apply(&st, &seg->filters[i]);
     const char *s = text_of(&st);
