@@ -16,6 +16,7 @@
 
 #include "cadre/expr.h"
 #include "expr_compile.h"
+#include "util/grow.h"
 
 #define QUOTE_MAX 160  /* longest subject quoted in a message, in bytes */
 
@@ -101,14 +102,8 @@ bool expr_root_is_year(const cadre_expr *e)
 
 static int wrap_root(cadre_expr *e, int op, int type, int aux, int kind)
 {
-    if (e->n_nodes == e->cap_nodes) {
-        uint32_t cap = e->cap_nodes * 2 + 1;
-        cadre_enode *p = realloc(e->nodes, cap * sizeof *p);
-        if (!p)
-            return -1;
-        e->nodes = p;
-        e->cap_nodes = cap;
-    }
+    if (!GROW(e->nodes, e->cap_nodes, e->n_nodes + 1))
+        return -1;
     cadre_enode *n = &e->nodes[e->n_nodes];
     memset(n, 0, sizeof *n);
     n->op = (uint8_t)op;

@@ -11,6 +11,7 @@
 
 #include "cadre/text.h"
 #include "expr_compile.h"
+#include "util/grow.h"
 
 /* ------------------------------------------------------------------ */
 /* Tables: records' fields, navigations, globals, functions.           */
@@ -134,15 +135,9 @@ static const char *const op_names[] = {
 static uint32_t enew(compiler *c, int op, int type)
 {
     cadre_expr *x = c->x;
-    if (x->n_nodes == x->cap_nodes) {
-        uint32_t cap = x->cap_nodes ? x->cap_nodes * 2 : 16;
-        cadre_enode *p = realloc(x->nodes, cap * sizeof *p);
-        if (!p) {
-            expr_oom(c);
-            return CADRE_ENONE;
-        }
-        x->nodes = p;
-        x->cap_nodes = cap;
+    if (!GROW(x->nodes, x->cap_nodes, x->n_nodes + 1)) {
+        expr_oom(c);
+        return CADRE_ENONE;
     }
     cadre_enode *n = &x->nodes[x->n_nodes];
     memset(n, 0, sizeof *n);
@@ -156,14 +151,8 @@ static cadre_enode *N(compiler *c, uint32_t i) { return &c->x->nodes[i]; }
 
 static int args_push(cadre_expr *x, uint32_t v)
 {
-    if (x->n_args == x->cap_args) {
-        uint32_t cap = x->cap_args ? x->cap_args * 2 : 8;
-        uint32_t *p = realloc(x->args, cap * sizeof *p);
-        if (!p)
-            return -1;
-        x->args = p;
-        x->cap_args = cap;
-    }
+    if (!GROW(x->args, x->cap_args, x->n_args + 1))
+        return -1;
     x->args[x->n_args++] = v;
     return 0;
 }
@@ -182,12 +171,10 @@ static uint32_t check(compiler *c, uint32_t ai, const lookup *sc);
 static const char *keep_string(compiler *c, const char *s, size_t len)
 {
     cadre_expr *x = c->x;
-    char **p = realloc(x->lits, (x->n_lits + 1) * sizeof *p);
-    if (!p) {
+    if (!GROW(x->lits, x->cap_lits, x->n_lits + 1)) {
         expr_oom(c);
         return NULL;
     }
-    x->lits = p;
     char *copy;
     if (cadre_text_check(s, len, NULL, NULL) != CADRE_TEXT_OK) {
         expr_error(c, "invalid text in a string");

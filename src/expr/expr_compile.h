@@ -74,9 +74,11 @@ typedef struct compiler {
     bool failed;        /* an error was reported: stop */
     const cadre_scope *scope;
     struct anode *ast;  /* syntax tree */
-    uint32_t n_ast, cap_ast;
+    uint32_t n_ast;     /* nodes used */
+    size_t cap_ast;     /* nodes allocated */
     uint32_t *alist;    /* children lists of the syntax tree */
-    uint32_t n_alist, cap_alist;
+    uint32_t n_alist;   /* entries used */
+    size_t cap_alist;   /* entries allocated */
     cadre_expr *x;      /* what is being built */
 } compiler;
 

@@ -14,6 +14,7 @@
 #define CADRE_EXPR_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cadre/expr.h"
@@ -115,13 +116,14 @@ typedef struct cadre_enode {
 struct cadre_expr {
     cadre_enode *nodes; /* the tree; the root is nodes[root] */
     uint32_t n_nodes;   /* nodes used */
-    uint32_t cap_nodes; /* nodes allocated */
+    size_t cap_nodes;   /* nodes allocated */
     uint32_t *args;     /* children lists of E_IN and E_CALL */
     uint32_t n_args;    /* entries used */
-    uint32_t cap_args;  /* entries allocated */
+    size_t cap_args;    /* entries allocated */
     uint32_t root;      /* index of the root node */
     char **lits;        /* the string literals, each NUL-terminated */
     uint32_t n_lits;    /* literals kept */
+    size_t cap_lits;    /* entries allocated */
 };
 
 /* Compile `len` bytes of `src`, allowing a record as the result (its

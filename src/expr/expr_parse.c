@@ -4,10 +4,10 @@
  * to the tightest.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "expr_compile.h"
+#include "util/grow.h"
 
 const char *const expr_agg_names[] = {
     [AGG_COUNT] = "count", [AGG_PEOPLE] = "people", [AGG_SUM] = "sum",
@@ -24,15 +24,9 @@ const char *const expr_coll_names[] = {
 
 static uint32_t anew(compiler *c, enum akind kind)
 {
-    if (c->n_ast == c->cap_ast) {
-        uint32_t cap = c->cap_ast ? c->cap_ast * 2 : 32;
-        struct anode *p = realloc(c->ast, cap * sizeof *p);
-        if (!p) {
-            expr_oom(c);
-            return CADRE_ENONE;
-        }
-        c->ast = p;
-        c->cap_ast = cap;
+    if (!GROW(c->ast, c->cap_ast, c->n_ast + 1)) {
+        expr_oom(c);
+        return CADRE_ENONE;
     }
     struct anode *a = &c->ast[c->n_ast];
     memset(a, 0, sizeof *a);
@@ -46,15 +40,9 @@ static uint32_t anew(compiler *c, enum akind kind)
 
 static int alist_push(compiler *c, uint32_t v)
 {
-    if (c->n_alist == c->cap_alist) {
-        uint32_t cap = c->cap_alist ? c->cap_alist * 2 : 16;
-        uint32_t *p = realloc(c->alist, cap * sizeof *p);
-        if (!p) {
-            expr_oom(c);
-            return -1;
-        }
-        c->alist = p;
-        c->cap_alist = cap;
+    if (!GROW(c->alist, c->cap_alist, c->n_alist + 1)) {
+        expr_oom(c);
+        return -1;
     }
     c->alist[c->n_alist++] = v;
     return 0;

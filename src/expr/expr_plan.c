@@ -7,6 +7,7 @@
 
 #include "expr_internal.h"
 #include "expr_plan.h"
+#include "util/grow.h"
 
 _Static_assert((int)CADRE_AGG_MAX == (int)AGG_MAX &&
                (int)CADRE_COLL_UNITS == (int)COLL_UNITS,
@@ -122,14 +123,8 @@ static int split(cadre_agg_plan *p, const cadre_expr *x, uint32_t i,
     if (n->op == E_AND && depth < MAX_AND_DEPTH)
         return split(p, x, n->a, cap, depth + 1) < 0 ? -1
                : split(p, x, n->b, cap, depth + 1);
-    if (p->n_parts == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        cadre_expr *v = realloc(p->views, (c + 1) * sizeof *v);
-        if (!v)
-            return -1;
-        p->views = v;
-        *cap = c;
-    }
+    if (!GROW(p->views, *cap, p->n_parts + 1))
+        return -1;
     p->views[p->n_parts] = *x;
     p->views[p->n_parts++].root = i;
     return 0;
@@ -147,14 +142,9 @@ int cadre_agg_plan_init(cadre_agg_plan *p, const cadre_expr *e, uint32_t agg)
     if (n->a != CADRE_ENONE && split(p, e, n->a, &cap, 0) < 0)
         goto fail;
     /* the value's view goes last, after every part */
-    cadre_expr *v = realloc(p->views, (p->n_parts + 1) * sizeof *v);
     p->parts = calloc(p->n_parts + 1, sizeof *p->parts);
-    if (!v || !p->parts) {
-        if (v)
-            p->views = v;
+    if (!p->parts || !GROW(p->views, cap, p->n_parts + 1))
         goto fail;
-    }
-    p->views = v;
     for (size_t k = 0; k < p->n_parts; k++)
         p->parts[k] = (cadre_agg_part){ &p->views[k],
                                         reads(e, p->views[k].root) };
