@@ -31,6 +31,7 @@ typedef struct booklet_table {
     char *title;           /* may be NULL */
     char *note;
     size_t n_cols;         /* number, stub, then the leaves */
+    size_t lead;           /* columns before the leaves (number, stub) */
     double *weights;       /* relative widths, n_cols */
     int *align;            /* per column: enum report_align */
     heading_cell *head;    /* heading cells */

@@ -312,6 +312,7 @@ static booklet_table *table_start(build_ctx *ctx, const report_table *t,
     if (!bt)
         return NULL;
     size_t lead = lead_cols(t);
+    bt->lead = lead;
     bt->n_cols = lead + t->n_leaves;
     bt->weights = calloc(bt->n_cols, sizeof *bt->weights);
     bt->align = calloc(bt->n_cols, sizeof *bt->align);

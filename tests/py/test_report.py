@@ -144,6 +144,66 @@ def table_row(doc, label):
     return None
 
 
+def table_rows(doc, title):
+    """The figures of the table titled `title` row by row, its parts (a
+    table too wide for the page is printed in parts of columns) joined:
+    each page's row numbering the columns says which columns it holds."""
+    parts = {}  # first column number -> rows of figures
+    for page in doc:
+        if title not in page.get_text():
+            continue
+        first = None
+        for _, words in page_lines(page):
+            if words[:2] == ["A", "B"] and len(words) > 2 and words[2].isdigit():
+                first = int(words[2])  # a part's heading (or its repeat)
+                parts.setdefault(first, [])
+                continue
+            if first is None:
+                continue
+            nums = []
+            for w in reversed(words):
+                if not re.fullmatch(r"\d[\d.]*", w):
+                    break
+                nums.insert(0, int(w.replace(".", "")))
+            if len(nums) >= 2 and len(nums) < len(words):
+                parts[first].append(nums)
+                if words[0] == "Tổng":  # the total row ends the part
+                    first = None
+    rows = None
+    for first in sorted(parts):
+        if rows is None:
+            rows = [list(r) for r in parts[first]]
+        else:
+            if len(parts[first]) != len(rows):
+                return None
+            for r, more in zip(rows, parts[first]):
+                r.extend(more)
+    return rows
+
+
+def text_across_columns(page):
+    """Words that a table's vertical rule runs through: a figure wider
+    than its column, or wrapped into the next."""
+    rules = []
+    for d in page.get_drawings():
+        if d.get("color") != (0.0, 0.0, 0.0):
+            continue
+        for item in d["items"]:
+            if item[0] == "l" and abs(item[1].x - item[2].x) < 0.01:
+                rules.append((item[1].x, min(item[1].y, item[2].y),
+                              max(item[1].y, item[2].y)))
+            elif item[0] == "re":
+                r = item[1]
+                rules += [(r.x0, r.y0, r.y1), (r.x1, r.y0, r.y1)]
+    bad = []
+    for w in page.get_text("words"):
+        x0, y0, x1, y1 = w[:4]
+        mid = (y0 + y1) / 2
+        if any(x0 + 0.5 < x < x1 - 0.5 and a < mid < b for x, a, b in rules):
+            bad.append(w[4])
+    return bad
+
+
 def text_across_rules(page):
     """Lines of text that a table's horizontal rule runs through: a cell
     drawn taller than the row measured for it (its last line over the
@@ -446,16 +506,41 @@ def main():
                for a in article) and (len(tt), tt_tc, tt_sc) == (18, 9, 4),
            "the sample district no longer reproduces the article")
 
+    # --- Biểu 1: every group of columns that splits the cadres adds up to
+    # the total, on every row; figures never cross a column's rule; no
+    # table set under 8 pt ---
+    rows = table_rows(doc, "Biểu 1.")
+    groups = [(4, 7), (7, 14), (14, 19), (19, 24), (24, 29)]
+    wrong = [r for r in rows or []
+             if len(r) != 29 or any(sum(r[a:b]) != r[0] for a, b in groups)]
+    report("table-parts-add-up", rows and len(rows) > 20 and not wrong,
+           f"{len(rows or [])} rows, e.g. {wrong[:2]}")
+    crossing, small = [], []
+    for page in doc:
+        t = page.get_text()
+        if not re.search(r"Biểu \d", t):
+            continue
+        crossing += [(page.number + 1, w) for w in text_across_columns(page)]
+        if "Biểu đồ" in t:
+            continue
+        for b in page.get_text("dict")["blocks"]:
+            for line in b.get("lines", []):
+                for sp in line["spans"]:
+                    if sp["size"] < 7.95 and sp["text"].strip():
+                        small.append((page.number + 1, sp["text"], round(sp["size"], 1)))
+    report("table-figures-in-columns", not crossing, f"{crossing[:5]}")
+    report("table-type-8pt", not small, f"{small[:5]}")
+
     # --- the quantity-and-quality table's grand total, column by column ---
     allc = list(cadres.values())
     want = [len(allc), sum(c["gender"] == "nu" for c in allc),
             sum(c["party"] for c in allc), sum(minority(c) for c in allc)]
     want += [sum(c["category"] == x for c in allc)
              for x in ("can-bo", "cong-chuc", "vien-chuc")]
-    want += [sum(c["education"] == x for c in allc) for x in EDU[:6]]
-    want += [sum(c["pol"] == x for c in allc) for x in POL[:4]]
-    want += [sum(c["qlnn"] == x for c in allc) for x in QLNN[:3]]
-    got = table_row(doc, "Tổng cộng toàn huyện")
+    want += [sum(c["education"] == x for c in allc) for x in EDU]
+    want += [sum(c["pol"] == x for c in allc) for x in POL]
+    want += [sum(c["qlnn"] == x for c in allc) for x in QLNN]
+    got = rows[-1] if rows else None
     report("table-total", got is not None and got[:len(want)] == want,
            f"got {got and got[:len(want)]}, want {want}")
     got = table_row(doc, "Thị trấn Nông trường Thái Bình")
@@ -558,7 +643,8 @@ def main():
     pages = [p for p in doc if "Biểu 1." in p.get_text()]
     cont = [p for p in pages if "(tiếp theo)" in p.get_text()]
     report("table-continues", len(pages) > 1 and len(cont) == len(pages) - 1
-           and all("Trình độ chuyên môn" in p.get_text() and
+           and all(("Trình độ chuyên môn" in p.get_text() or
+                    "Lý luận chính trị" in p.get_text()) and
                    p.rect.width > p.rect.height for p in pages),
            f"{len(pages)} pages, {len(cont)} continued")
 
@@ -605,7 +691,7 @@ def main():
     t2 = subprocess.run(["pdftotext", out2, "-"], capture_output=True,
                         text=True).stdout if r.returncode == 0 else ""
     d2 = fitz.open(out2) if t2 else None
-    got = table_row(d2, "Tổng cộng Thị trấn") if t2 else None
+    got = (table_rows(d2, "Biểu 1.") or [None])[-1] if t2 else None
     report("one-unit", r.returncode == 0 and got and got[0] == len(tt),
            r.stderr.strip() or f"total {got and got[0]}")
     # a booklet of one township names it, not "toàn huyện"
