@@ -303,55 +303,76 @@ static void contents_fill(layout *L, const char *title, size_t first_page,
     L->n_pages = keep_n;
 }
 
+/* The lines `s` takes in the signer's column, none when empty. */
+static double signer_lines(layout *L, int face, const char *s, double w)
+{
+    return s && *s ? (double)layout_count_lines(L, face, 13, s, w) : 0;
+}
+
+/* Draw `s` centred in the column from `y` (nothing when empty); returns
+ * the y under it. */
+static double signer_text(layout *L, int face, const char *s, double x,
+                          double w, double y)
+{
+    if (!s || !*s)
+        return y;
+    double lh = line_height(13);
+    size_t nl = layout_draw_wrapped(L, face, 13, s, x, y + 13 * PT, w, lh,
+                                    TEXT_CENTER, 0, 0x000000);
+    return y + (double)nl * lh;
+}
+
+/* "Nơi nhận:" and its lines (split at '|'), small, in the left column
+ * from `y`; returns the y under them. */
+static double recipients(layout *L, const char *s, double w, double y)
+{
+    bool first = true;
+    while (*s) {
+        const char *e = strchr(s, '|');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        char *line = strndup(s, n);
+        if (!line) {
+            L->oom = true;
+            break;
+        }
+        double fs = first ? 12 : 11;
+        size_t nl = layout_draw_wrapped(L, first ? FACE_BOLD_ITALIC
+                                                 : FACE_REGULAR,
+                                        fs, line, L->left, y + fs * PT, w,
+                                        line_height(11), TEXT_LEFT, 0,
+                                        0x000000);
+        free(line);
+        y += (double)nl * line_height(11);
+        first = false;
+        s += n;
+        if (*s == '|')
+            s++;
+    }
+    return y;
+}
+
+/* The place and date, the signer's title and role, room for the
+ * signature and the seal, the signer's name; the recipients beside. */
 static void signer(layout *L, const booklet *b)
 {
     if (!b->place_date && !b->sign_title && !b->sign_role && !b->sign_name)
         return;
-    double colw = (L->right - L->left) / 2;
-    double cx = L->right - colw;
-    double lh = line_height(13);
-    layout_ensure(L, lh * 5 + 28);
+    double colw = (L->right - L->left) / 2, cx = L->right - colw;
+    double lines = signer_lines(L, FACE_ITALIC, b->place_date, colw) +
+                   signer_lines(L, FACE_BOLD, b->sign_title, colw) +
+                   signer_lines(L, FACE_BOLD, b->sign_role, colw) +
+                   signer_lines(L, FACE_BOLD, b->sign_name, colw);
+    layout_ensure(L, line_height(13) * lines + 32);
     L->y += 4;
-    double y = L->y;
-    if (b->place_date) {
-        layout_draw_wrapped(L, FACE_ITALIC, 13, b->place_date, cx, y + 13 * PT, colw, lh,
-                        TEXT_CENTER, 0, 0x000000);
-        y += lh;
-    }
+    double y = signer_text(L, FACE_ITALIC, b->place_date, cx, colw, L->y);
     double top = y;
-    if (b->sign_title) {
-        size_t nl = layout_draw_wrapped(L, FACE_BOLD, 13, b->sign_title, cx,
-                                    y + 13 * PT, colw, lh, TEXT_CENTER, 0, 0);
-        y += (double)nl * lh;
-    }
-    if (b->sign_role) {
-        size_t nl = layout_draw_wrapped(L, FACE_BOLD, 13, b->sign_role, cx,
-                                    y + 13 * PT, colw, lh, TEXT_CENTER, 0, 0);
-        y += (double)nl * lh;
-    }
+    y = signer_text(L, FACE_BOLD, b->sign_title, cx, colw, y);
+    y = signer_text(L, FACE_BOLD, b->sign_role, cx, colw, y);
     y += 24; /* room for the signature and the seal */
-    if (b->sign_name) {
-        layout_draw_wrapped(L, FACE_BOLD, 13, b->sign_name, cx, y + 13 * PT, colw, lh,
-                        TEXT_CENTER, 0, 0);
-        y += lh;
-    }
-    if (b->recipients) {
-        /* "Nơi nhận:" and its lines, small, at the left of the signer */
-        const char *s = b->recipients;
-        double ry = top + 11 * PT;
-        while (*s) {
-            const char *e = strchr(s, '|');
-            size_t n = e ? (size_t)(e - s) : strlen(s);
-            layout_text(L, s == b->recipients ? FACE_BOLD_ITALIC : FACE_REGULAR,
-                       s == b->recipients ? 12 : 11, L->left, ry,
-                       CADRE_PDF_LEFT, s, n, 0x000000);
-            ry += line_height(11);
-            s += n;
-            if (*s == '|')
-                s++;
-        }
-    }
-    L->y = y + 4;
+    y = signer_text(L, FACE_BOLD, b->sign_name, cx, colw, y);
+    double ry = b->recipients ? recipients(L, b->recipients, colw - 4, top)
+                              : top;
+    L->y = (y > ry ? y : ry) + 4;
 }
 
 /* ------------------------------------------------------------------ */

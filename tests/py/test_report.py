@@ -423,6 +423,63 @@ def heading_checks(tmp, doc):
     report("headings-between-phrases", not bad, f"{bad[:8]}")
 
 
+def glyphs_outside(doc):
+    """Characters drawn (partly) off their page."""
+    out = []
+    for page in doc:
+        r = page.rect
+        for span in page.get_texttrace():
+            for ch, _, _, (x0, y0, x1, y1) in span["chars"]:
+                if x0 < r.x0 - 0.5 or y0 < r.y0 - 0.5 or x1 > r.x1 + 0.5 \
+                        or y1 > r.y1 + 0.5:
+                    out.append((page.number + 1, chr(ch)))
+    return out
+
+
+def long_word_checks(tmp):
+    """A word longer than its line or column (a unit named with one
+    300-letter word, headings, titles, labels, a legend of such words) is
+    cut or shrunk, never drawn past the page or across a column's rule;
+    figures too large to print read "?" (converting them to an integer
+    overflowed: UBSan under make check SAN=1)."""
+    word = "Đ" + "ơn" * 150
+    small = open(os.path.join(TOP, "samples", "small.xml"), encoding="utf-8").read()
+    recs = os.path.join(tmp, "long.xml")
+    with open(recs, "w", encoding="utf-8") as f:
+        f.write(small.replace('name="Ban Tổ chức Huyện ủy"', f'name="{word}"', 1))
+    big = "9" * 40
+    t = os.path.join(tmp, "long-words.xml")
+    with open(t, "w", encoding="utf-8") as f:
+        f.write(f'''<?xml version="1.0" encoding="UTF-8"?>
+<booklet><title>T {word}</title><header>{word}</header><contents/>
+<section title="S {word}"><h>{word}</h><p>Đoạn {word} hết.</p>
+<table title="Bảng {word}" rows="list" of="cadres" note="{word}">
+<column title="Năm" value="year + {big}"/><column title="Lớn" value="count(cadres) * {big}"/>
+<column title="Âm" value="0 - {big}"/><column title="{word}" value="year - 1"/>
+<row title="Dòng {word}"/></table>
+<table title="Đơn vị" rows="units"><column title="Số"/></table>
+<chart title="Biểu đồ {word}" of="cadres" y-title="{word}" x-title="{word}">
+<category title="{word}" where="gender = nu"/><series title="{word}" where="leader"/>
+<series title="B" where="not leader"/></chart></section>
+<per-unit title="Đơn vị {word}"><p>{{unit.name}}</p></per-unit>
+<signer title="{word}"/><recipients>Nơi nhận:|- {word}</recipients></booklet>
+''')
+    out = os.path.join(tmp, "long-words.pdf")
+    r = run(["-t", t, "--year", str(YEAR), "--per-unit", "-o", out, recs])
+    if r.returncode:
+        report("long-words", False, r.stderr.strip())
+        return
+    d = fitz.open(out)
+    outside = glyphs_outside(d)
+    crossing = [(p.number + 1, w[:12]) for p in d for w in text_across_columns(p)]
+    text = " ".join(p.get_text() for p in d)
+    report("long-words", not outside and not crossing,
+           f"off the page {outside[:3]}, across rules {crossing[:3]}")
+    report("huge-figures", "2147483648" not in text and
+           re.search(r"\?\s+\?\s+\?", text) is not None,
+           "a figure too large is not '?'")
+
+
 def as_of_checks(tmp, units, cadres, courses):
     """Booklets made as of a day count only what had happened by then:
     the training table counted here from the XML for a year after the
@@ -651,6 +708,7 @@ def main():
     as_of_checks(tmp, units, cadres, courses)
     cover_checks(tmp, doc)
     heading_checks(tmp, doc)
+    long_word_checks(tmp)
 
     # --- charts say what they count: attendances "Lượt", people "Người" ---
     axes = {}
