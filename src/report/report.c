@@ -246,14 +246,13 @@ static int read_col(reader *rd, const cadre_tnode *n, report_table *t, report_co
 static int read_cols(reader *rd, const cadre_tnode *parent, report_table *t,
                      report_column **out, size_t *n_out)
 {
+    size_t cap = 0;
     for (const cadre_tnode *n = parent->children; n; n = n->next) {
         if (!cadre_tnode_is(n, "column") && !cadre_tnode_is(n, "group"))
             continue;
-        report_column *p = realloc(*out, (*n_out + 1) * sizeof *p);
-        if (!p)
+        if (!GROW(*out, cap, *n_out + 1))
             return -1;
-        *out = p;
-        report_column *c = &p[(*n_out)++];
+        report_column *c = &(*out)[(*n_out)++];
         memset(c, 0, sizeof *c);
         if (read_col(rd, n, t, c) < 0)
             return -1;
@@ -269,11 +268,58 @@ static int collect_leaves(report_table *t, report_column *cols, size_t n)
                 return -1;
             continue;
         }
-        report_column **p = realloc(t->leaves, (t->n_leaves + 1) * sizeof *p);
-        if (!p)
+        if (!GROW(t->leaves, t->cap_leaves, t->n_leaves + 1))
             return -1;
-        t->leaves = p;
         t->leaves[t->n_leaves++] = &cols[i];
+    }
+    return 0;
+}
+
+/* A <level> of rows=units: a group of units and its heading. */
+static int read_level(reader *rd, const cadre_tnode *c, report_table *t)
+{
+    static const char *const la[] = { "code", "title", NULL };
+    static const char *const levels[] = { "huyen", "xa", NULL };
+    check_attrs(rd, c, la);
+    if (!GROW(t->levels, t->cap_levels, t->n_levels + 1))
+        return -1;
+    report_level *l = &t->levels[t->n_levels++];
+    memset(l, 0, sizeof *l);
+    if (!cadre_tnode_require(c, "code", rd->diags))
+        rd->errors++;
+    else if (cadre_tnode_choice(c, "code", levels, &l->level, rd->diags) < 0)
+        rd->errors++;
+    return attr_text(rd, c, "title", 0, &l->title);
+}
+
+/* A <row> of rows=list: its cells count what matches both its condition
+ * and their column's. */
+static int read_row(reader *rd, const cadre_tnode *c, report_table *t)
+{
+    static const char *const ra[] = { "title", "where", "total", NULL };
+    check_attrs(rd, c, ra);
+    if (!GROW(t->list, t->cap_list, t->n_list + 1))
+        return -1;
+    report_row *r = &t->list[t->n_list++];
+    memset(r, 0, sizeof *r);
+    r->node = c;
+    r->where = cadre_tnode_attr(c, "where");
+    if (cadre_tnode_bool(c, "total", &r->total, rd->diags) < 0)
+        rd->errors++;
+    if (attr_text(rd, c, "title", 0, &r->title) < 0)
+        return -1;
+    if (!cond_ok(rd, c, t->agg, t->of, r->where, booklet_vars))
+        return 0;
+    r->cells = calloc(t->n_leaves + 1, sizeof *r->cells);
+    if (!r->cells)
+        return -1;
+    for (size_t k = 0; k < t->n_leaves; k++) {
+        const report_column *col = t->leaves[k];
+        if (report_text_given(&col->text) || col->value)
+            continue; /* a text, or value=: the same for every row */
+        const char *of = col->of ? col->of : t->of;
+        r->cells[k] = count_of(rd, c, t->agg, of, r->where, col->where, NULL,
+                               0, booklet_vars);
     }
     return 0;
 }
@@ -339,55 +385,13 @@ static int read_table(reader *rd, const cadre_tnode *n, report_table *t)
         if (cadre_tnode_is(c, "column") || cadre_tnode_is(c, "group"))
             continue;
         if (cadre_tnode_is(c, "level") && t->rows == ROWS_UNITS) {
-            static const char *const la[] = { "code", "title", NULL };
-            static const char *const levels[] = { "huyen", "xa", NULL };
-            check_attrs(rd, c, la);
-            report_level *p = realloc(t->levels, (t->n_levels + 1) * sizeof *p);
-            if (!p)
-                return -1;
-            t->levels = p;
-            report_level *l = &p[t->n_levels++];
-            memset(l, 0, sizeof *l);
-            if (!cadre_tnode_require(c, "code", rd->diags))
-                rd->errors++;
-            else if (cadre_tnode_choice(c, "code", levels, &l->level,
-                                        rd->diags) < 0)
-                rd->errors++;
-            if (attr_text(rd, c, "title", 0, &l->title) < 0)
+            if (read_level(rd, c, t) < 0)
                 return -1;
             continue;
         }
         if (cadre_tnode_is(c, "row") && t->rows == ROWS_LIST) {
-            static const char *const ra[] = { "title", "where", "total",
-                                              NULL };
-            check_attrs(rd, c, ra);
-            report_row *p = realloc(t->list, (t->n_list + 1) * sizeof *p);
-            if (!p)
+            if (read_row(rd, c, t) < 0)
                 return -1;
-            t->list = p;
-            report_row *r = &p[t->n_list++];
-            memset(r, 0, sizeof *r);
-            r->node = c;
-            r->where = cadre_tnode_attr(c, "where");
-            if (cadre_tnode_bool(c, "total", &r->total, rd->diags) < 0)
-                rd->errors++;
-            if (attr_text(rd, c, "title", 0, &r->title) < 0)
-                return -1;
-            if (!cond_ok(rd, c, t->agg, t->of, r->where, booklet_vars))
-                continue;
-            r->cells = calloc(t->n_leaves + 1, sizeof *r->cells);
-            if (!r->cells)
-                return -1;
-            for (size_t k = 0; k < t->n_leaves; k++) {
-                report_column *col = t->leaves[k];
-                if (report_text_given(&col->text))
-                    continue;
-                if (col->value)
-                    continue; /* value=: the same for every row */
-                const char *of = col->of ? col->of : t->of;
-                r->cells[k] = count_of(rd, c, t->agg, of, r->where,
-                                       col->where, NULL, 0, booklet_vars);
-            }
             continue;
         }
         cadre_tnode_error(c, rd->diags, "unexpected <%s> in <table%s>",
@@ -404,16 +408,14 @@ static int read_table(reader *rd, const cadre_tnode *n, report_table *t)
 /* Charts.                                                             */
 
 static int read_series(reader *rd, const cadre_tnode *n, report_series **out,
-                       size_t *n_out, const char *agg, const char *of,
-                       const char *const *vars)
+                       size_t *n_out, size_t *cap, const char *agg,
+                       const char *of, const char *const *vars)
 {
     static const char *const attrs[] = { "title", "where", NULL };
     check_attrs(rd, n, attrs);
-    report_series *p = realloc(*out, (*n_out + 1) * sizeof *p);
-    if (!p)
+    if (!grow((void **)out, cap, *n_out + 1, sizeof **out, 4))
         return -1;
-    *out = p;
-    report_series *s = &p[(*n_out)++];
+    report_series *s = &(*out)[(*n_out)++];
     memset(s, 0, sizeof *s);
     s->node = n;
     s->where = cadre_tnode_attr(n, "where");
@@ -456,10 +458,12 @@ static int read_chart(reader *rd, const cadre_tnode *n, report_chart *c)
     for (const cadre_tnode *k = n->children; k; k = k->next) {
         int rc = 0;
         if (cadre_tnode_is(k, "category") && !c->years)
-            rc = read_series(rd, k, &c->cats, &c->n_cats, c->agg, c->of,
+            rc = read_series(rd, k, &c->cats, &c->n_cats, &c->cap_cats,
+                             c->agg, c->of,
                              vars);
         else if (cadre_tnode_is(k, "series"))
-            rc = read_series(rd, k, &c->series, &c->n_series, c->agg, c->of,
+            rc = read_series(rd, k, &c->series, &c->n_series,
+                             &c->cap_series, c->agg, c->of,
                              vars);
         else {
             cadre_tnode_error(k, rd->diags, "unexpected <%s> in <chart>%s",
@@ -476,9 +480,9 @@ static int read_chart(reader *rd, const cadre_tnode *n, report_chart *c)
         return 0;
     }
     if (!c->n_series) {
-        c->series = calloc(1, sizeof *c->series);
-        if (!c->series)
+        if (!GROW(c->series, c->cap_series, 1))
             return -1;
+        memset(c->series, 0, sizeof *c->series);
         c->series[0].node = n;
         c->n_series = 1;
     }
@@ -542,13 +546,10 @@ static int read_blocks(reader *rd, const cadre_tnode *parent, report_section *s,
             rd->errors++;
             continue;
         }
-        report_block *p = realloc(s->blocks, (s->n_blocks + 1) * sizeof *p);
-        if (!p)
+        if (!GROW(s->blocks, s->cap_blocks, s->n_blocks + 1))
             rc = -1;
-        else {
-            s->blocks = p;
+        else
             s->blocks[s->n_blocks++] = b;
-        }
         if (rc < 0)
             return -1;
     }
@@ -562,12 +563,9 @@ static int read_section(reader *rd, const cadre_tnode *n)
     static const char *const orient[] = { "auto", "portrait", "landscape",
                                           NULL };
     cadre_report *rep = rd->rep;
-    report_section *p = realloc(rep->sections,
-                            (rep->n_sections + 1) * sizeof *p);
-    if (!p)
+    if (!GROW(rep->sections, rep->cap_sections, rep->n_sections + 1))
         return -1;
-    rep->sections = p;
-    report_section *s = &p[rep->n_sections++];
+    report_section *s = &rep->sections[rep->n_sections++];
     memset(s, 0, sizeof *s);
     s->per_unit = cadre_tnode_is(n, "per-unit");
     s->new_page = true;
@@ -588,8 +586,7 @@ static int read_section(reader *rd, const cadre_tnode *n)
         if (text_compile(rd, n, h ? h : "{unit.name}", roots, booklet_vars,
                          &b.text) < 0)
             return -1;
-        s->blocks = malloc(sizeof *s->blocks);
-        if (!s->blocks)
+        if (!GROW(s->blocks, s->cap_blocks, 1))
             return -1;
         s->blocks[s->n_blocks++] = b;
     }

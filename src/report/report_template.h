@@ -79,11 +79,11 @@ typedef struct report_table {
     report_column *cols;   /* top-level columns */
     size_t n_cols;
     report_column **leaves; /* the columns holding cells, left to right */
-    size_t n_leaves;
+    size_t n_leaves, cap_leaves;
     report_row *list;      /* rows=list */
-    size_t n_list;
+    size_t n_list, cap_list;
     report_level *levels;  /* rows=units: groups, in order */
-    size_t n_levels;
+    size_t n_levels, cap_levels;
     report_text total;     /* title of the grand-total row; none: no row */
     report_text subtotal;  /* title of a group's subtotal */
     report_text note;      /* line under the title ("Đơn vị tính: người") */
@@ -106,9 +106,9 @@ typedef struct report_chart {
     bool years;            /* categories: the years of the records */
     int years_last;        /* how many years at most (0: all) */
     report_series *cats;   /* categories (when not years) */
-    size_t n_cats;
+    size_t n_cats, cap_cats;
     report_series *series; /* one unnamed series when none given */
-    size_t n_series;
+    size_t n_series, cap_series;
     cadre_expr **cells;    /* [cat * n_series + s]; years: [s] with y */
     double height;         /* mm */
 } report_chart;
@@ -130,7 +130,7 @@ typedef struct report_section {
     int orientation;       /* 0 auto, 1 portrait, 2 landscape */
     bool new_page;         /* start on a new page */
     report_block *blocks;
-    size_t n_blocks;
+    size_t n_blocks, cap_blocks;
     bool per_unit;         /* the one-page-per-unit section */
 } report_section;
 
@@ -159,7 +159,7 @@ struct cadre_report {
     report_text recipients; /* "Nơi nhận: ..." lines, left of the signer */
     const char *font;      /* family, "Noto Serif" */
     report_section *sections;
-    size_t n_sections;
+    size_t n_sections, cap_sections;
     const cadre_tnode *uses_at[ROOT_VALUES]; /* where the template first
                               prints each root value of the records (bit k
                               of CADRE_USES_*), or NULL */
