@@ -728,7 +728,8 @@ int main(int argc, char **argv)
     puts_(", seed ");
     putu(seed, 1);
     puts_(" -->\n<records version=\"1\" as-of=\"2024-12-31\" issuer=\"Ban Tổ chức Tỉnh ủy Lạng Sơn\""
-          " place=\"Lạng Sơn\">\n");
+          " place=\"Lạng Sơn\" signer=\"Hoàng Văn Thụ\""
+          " signer-title=\"Trưởng Ban Tổ chức\">\n");
 
     /* ---- units ---- */
     puts_("  <units>\n");

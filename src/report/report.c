@@ -1,6 +1,6 @@
 /*
  * report.c - the booklet dialect: reads a <booklet> template (docs/report.md)
- * into the compiled form of report_internal.h, checking every expression so
+ * into the compiled form of report_template.h, checking every expression so
  * that a mistake is reported with its file and line before any figure is
  * computed, and cadre_report_write(), which joins the builder and the layout.
  */

@@ -53,7 +53,7 @@ static int want(build_ctx *ctx, const cadre_expr *e)
 
 /* The environment of one evaluation: the tally's figures for the scope
  * (through `q` and `src`, which must outlive it). */
-static cadre_env eval_env(build_ctx *ctx, tally_query *q,
+static cadre_env eval_env(const build_ctx *ctx, tally_query *q,
                           cadre_agg_source *src)
 {
     cadre_env env = ctx->env;
