@@ -707,6 +707,17 @@ TEST(errors)
               "t.xml:12: error: invalid date '2018-02-30' in '2018-02-30'");
     CHECK_STR(error_of("1 # 2", &none_scope),
               "t.xml:12: error: unexpected character '#' in '1 # 2'");
+    CHECK_STR(error_of("1 ! 2", &none_scope),
+              "t.xml:12: error: unexpected character '!' in '1 ! 2'");
+    /* any byte from 0x80 may start a name (Vietnamese words are names) */
+    CHECK_STR(error_of("1 \u00a7 2", &none_scope),
+              "t.xml:12: error: unexpected '\u00a7' after the expression in "
+              "'1 \u00a7 2'");
+    CHECK_STR(error_of("2018-07-05x", &none_scope),
+              "t.xml:12: error: bad number '2018-07-05x' (put spaces around "
+              "'-' to subtract) in '2018-07-05x'");
+    CHECK_STR(error_of("'a' = \"b", &none_scope),
+              "t.xml:12: error: unterminated string in ''a' = \"b'");
     CHECK_STR(error_of("education and leader", &cadre_scope_),
               "t.xml:12: error: 'and' needs true/false on each side, not an "
               "education code in 'education and leader'");
