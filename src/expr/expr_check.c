@@ -289,6 +289,101 @@ static bool has_member(int obj, const char *s, size_t len)
 /* Outcome of looking a name up. */
 enum { R_OK, R_UNKNOWN, R_AMBIGUOUS, R_UNBOUND, R_FAIL };
 
+/* The record `r` a name starts with, and the fields or navigations
+ * after it: ".unit.name" of "cadre.unit.name" (`s`, the part after
+ * `head` bytes).  As resolve(). */
+static int resolve_path(compiler *c, int r, const char *s, size_t head,
+                        size_t len, bool build, uint32_t *out)
+{
+    uint32_t n = CADRE_ENONE;
+    if (build && (n = root_node(c, r)) == CADRE_ENONE)
+        return R_FAIL;
+    int type = r;
+    const char *p = s + head;
+    while (p < s + len) {
+        const char *seg = p + 1;
+        const char *end = memchr(seg, '.', (size_t)(s + len - seg));
+        if (!end)
+            end = s + len;
+        if (!xtype_is_record(type) ||
+            !has_member(type, seg, (size_t)(end - seg)))
+            return R_UNKNOWN; /* the caller reports it, with hints */
+        if (build) {
+            n = member(c, n, seg, (size_t)(end - seg));
+            if (n == CADRE_ENONE)
+                return R_FAIL;
+            type = N(c, n)->type;
+        } else {
+            const struct field *f = find_field(type, seg,
+                                               (size_t)(end - seg));
+            type = f ? f->type
+                     : find_nav(type, seg, (size_t)(end - seg))->to;
+        }
+        p = end;
+    }
+    *out = n;
+    return R_OK;
+}
+
+/* Report the bare field `s` that `others` records after the first in
+ * priority order have: "write cadre.id, course.id or unit.id". */
+static void ambiguous_name(compiler *c, const char *s, size_t len,
+                           const lookup *sc, int others)
+{
+    char list[160];
+    size_t used = 0;
+    int seen = 0;
+    list[0] = '\0';
+    for (int k = 1; k < sc->nprio; k++) {
+        if (!has_member(sc->prio[k], s, len))
+            continue;
+        seen++;
+        int w = snprintf(list + used, sizeof list - used, "%s%s.%.*s",
+                         seen == 1 ? ""
+                         : seen == others ? " or " : ", ",
+                         root_names[sc->prio[k]], (int)len, s);
+        if (w > 0 && (size_t)w < sizeof list - used)
+            used += (size_t)w;
+    }
+    expr_error(c, "ambiguous name '%.*s' (write %s)", (int)len, s, list);
+}
+
+/* A bare field: the first record in priority order, else the only
+ * other one that has it.  As resolve(). */
+static int resolve_bare(compiler *c, const char *s, size_t len,
+                        const lookup *sc, bool build, uint32_t *out)
+{
+    int found = -1, others = 0;
+    if (sc->nprio > 0 && has_member(sc->prio[0], s, len)) {
+        found = sc->prio[0];
+    } else {
+        for (int k = 1; k < sc->nprio; k++) {
+            if (has_member(sc->prio[k], s, len)) {
+                if (found < 0)
+                    found = sc->prio[k];
+                others++;
+            }
+        }
+    }
+    if (found < 0)
+        return R_UNKNOWN;
+    if (others > 1) {
+        if (build)
+            ambiguous_name(c, s, len, sc, others);
+        return R_AMBIGUOUS;
+    }
+    if (build) {
+        uint32_t r = root_node(c, found);
+        if (r == CADRE_ENONE)
+            return R_FAIL;
+        uint32_t n = member(c, r, s, len);
+        if (n == CADRE_ENONE)
+            return R_FAIL;
+        *out = n;
+    }
+    return R_OK;
+}
+
 /*
  * Resolve the name `s` in context `sc`.  With `build`, make its node into
  * *out (errors other than "unknown" are reported); without, only say
@@ -310,34 +405,7 @@ static int resolve(compiler *c, const char *s, size_t len, const lookup *sc,
                            (int)len, s, root_names[r]);
             return R_UNBOUND;
         }
-        uint32_t n = CADRE_ENONE;
-        if (build && (n = root_node(c, r)) == CADRE_ENONE)
-            return R_FAIL;
-        int type = r;
-        const char *p = s + head;
-        while (p < s + len) {
-            const char *seg = p + 1;
-            const char *end = memchr(seg, '.', (size_t)(s + len - seg));
-            if (!end)
-                end = s + len;
-            if (!xtype_is_record(type) ||
-                !has_member(type, seg, (size_t)(end - seg)))
-                return R_UNKNOWN; /* the caller reports it, with hints */
-            if (build) {
-                n = member(c, n, seg, (size_t)(end - seg));
-                if (n == CADRE_ENONE)
-                    return R_FAIL;
-                type = N(c, n)->type;
-            } else {
-                const struct field *f = find_field(type, seg,
-                                                   (size_t)(end - seg));
-                type = f ? f->type
-                         : find_nav(type, seg, (size_t)(end - seg))->to;
-            }
-            p = end;
-        }
-        *out = n;
-        return R_OK;
+        return resolve_path(c, r, s, head, len, build, out);
     }
     if (dot)
         return R_UNKNOWN;
@@ -372,55 +440,7 @@ static int resolve(compiler *c, const char *s, size_t len, const lookup *sc,
         }
         return R_OK;
     }
-
-    /* a bare field: the first record in priority order, else the only
-     * other one that has it */
-    int found = -1, others = 0;
-    if (sc->nprio > 0 && has_member(sc->prio[0], s, len)) {
-        found = sc->prio[0];
-    } else {
-        for (int k = 1; k < sc->nprio; k++) {
-            if (has_member(sc->prio[k], s, len)) {
-                if (found < 0)
-                    found = sc->prio[k];
-                others++;
-            }
-        }
-    }
-    if (found < 0)
-        return R_UNKNOWN;
-    if (others > 1) {
-        if (build) {
-            char list[160];
-            size_t used = 0;
-            int seen = 0;
-            list[0] = '\0';
-            for (int k = 1; k < sc->nprio; k++) {
-                if (!has_member(sc->prio[k], s, len))
-                    continue;
-                seen++;
-                int w = snprintf(list + used, sizeof list - used, "%s%s.%.*s",
-                                 seen == 1 ? ""
-                                 : seen == others ? " or " : ", ",
-                                 root_names[sc->prio[k]], (int)len, s);
-                if (w > 0 && (size_t)w < sizeof list - used)
-                    used += (size_t)w;
-            }
-            expr_error(c, "ambiguous name '%.*s' (write %s)", (int)len, s,
-                       list);
-        }
-        return R_AMBIGUOUS;
-    }
-    if (build) {
-        uint32_t r = root_node(c, found);
-        if (r == CADRE_ENONE)
-            return R_FAIL;
-        uint32_t n = member(c, r, s, len);
-        if (n == CADRE_ENONE)
-            return R_FAIL;
-        *out = n;
-    }
-    return R_OK;
+    return resolve_bare(c, s, len, sc, build, out);
 }
 
 /* Report an unknown name, with a hint when it looks like a subtraction

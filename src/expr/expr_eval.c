@@ -580,6 +580,71 @@ static bool seen_before(const cadre_expr *x, const cadre_enode *n,
     return found;
 }
 
+/* Walk the participants that count (those of course `wc` when it is
+ * not CADRE_NONE, of cadres in unit `wu`) into `acc`; people() takes
+ * each cadre once. */
+static void walk_participants(const cadre_expr *x, const cadre_enode *n,
+                              cadre_env *e, uint32_t wu, uint32_t wc,
+                              struct agg_acc *acc)
+{
+    const cadre_records *r = e->records;
+    size_t lo = 0, hi = r->n_participants;
+    uint8_t *seen = NULL;
+    if (wc != CADRE_NONE) {
+        lo = r->courses[wc].first;
+        hi = lo + r->courses[wc].count;
+    }
+    if (n->aux == AGG_PEOPLE)
+        seen = calloc(r->n_cadres / 8 + 1, 1);
+    for (size_t i = lo; i < hi; i++) {
+        const cadre_participant *p = &r->participants[i];
+        const cadre_cadre *c = &r->cadres[p->cadre];
+        if (!unit_counts(e, c->unit, wu))
+            continue;
+        e->participant = p;
+        e->course = &r->courses[p->course];
+        e->cadre = c;
+        e->unit = &r->units[c->unit];
+        if (n->a != CADRE_ENONE && !eval_test(x, n->a, e))
+            continue;
+        if (n->aux == AGG_PEOPLE) {
+            if (seen) {
+                if (seen[p->cadre / 8] & (1u << (p->cadre % 8)))
+                    continue;
+                seen[p->cadre / 8] |= (uint8_t)(1u << (p->cadre % 8));
+            } else if (seen_before(x, n, e, p->cadre, lo, i)) {
+                continue;
+            }
+        }
+        agg_take(x, n, e, acc);
+    }
+    free(seen);
+}
+
+/* What aggregate `n` gives from what it gathered. */
+static void agg_result(const cadre_enode *n, const struct agg_acc *acc,
+                       cadre_value *out)
+{
+    switch (n->aux) {
+    case AGG_COUNT:
+    case AGG_PEOPLE:
+        set_num(out, (double)acc->count);
+        return;
+    case AGG_SUM:
+        set_num(out, acc->sum);
+        return;
+    case AGG_AVG:
+        if (acc->count)
+            set_num(out, acc->sum / (double)acc->count);
+        else
+            set_null(out);
+        return;
+    default:
+        *out = acc->best;
+        return;
+    }
+}
+
 static void aggregate(const cadre_expr *x, const cadre_enode *n,
                       const cadre_env *env, cadre_value *out)
 {
@@ -607,40 +672,9 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
                 agg_take(x, n, &e, &acc);
         }
         break;
-    case COLL_PARTICIPANTS: {
-        size_t lo = 0, hi = r->n_participants;
-        uint8_t *seen = NULL;
-        if (wc != CADRE_NONE) {
-            lo = r->courses[wc].first;
-            hi = lo + r->courses[wc].count;
-        }
-        if (n->aux == AGG_PEOPLE)
-            seen = calloc(r->n_cadres / 8 + 1, 1);
-        for (size_t i = lo; i < hi; i++) {
-            const cadre_participant *p = &r->participants[i];
-            const cadre_cadre *c = &r->cadres[p->cadre];
-            if (!unit_counts(env, c->unit, wu))
-                continue;
-            e.participant = p;
-            e.course = &r->courses[p->course];
-            e.cadre = c;
-            e.unit = &r->units[c->unit];
-            if (n->a != CADRE_ENONE && !eval_test(x, n->a, &e))
-                continue;
-            if (n->aux == AGG_PEOPLE) {
-                if (seen) {
-                    if (seen[p->cadre / 8] & (1u << (p->cadre % 8)))
-                        continue;
-                    seen[p->cadre / 8] |= (uint8_t)(1u << (p->cadre % 8));
-                } else if (seen_before(x, n, &e, p->cadre, lo, i)) {
-                    continue;
-                }
-            }
-            agg_take(x, n, &e, &acc);
-        }
-        free(seen);
+    case COLL_PARTICIPANTS:
+        walk_participants(x, n, &e, wu, wc, &acc);
         break;
-    }
     case COLL_COURSES:
         for (size_t i = 0; i < r->n_courses; i++) {
             const cadre_course *k = &r->courses[i];
@@ -664,22 +698,60 @@ static void aggregate(const cadre_expr *x, const cadre_enode *n,
         }
         break;
     }
+    agg_result(n, &acc, out);
+}
+
+/* A constant's value. */
+static void eval_const(const cadre_enode *n, cadre_value *out)
+{
+    switch (n->type) {
+    case X_BOOL: set_bool(out, n->k.b); return;
+    case X_NUMBER: set_num(out, n->k.n); return;
+    case X_STRING: set_str(out, n->k.s); return;
+    case X_DATE: set_date(out, n->k.d); return;
+    case X_CODE:
+        out->type = CADRE_V_CODE;
+        out->kind = (cadre_code_kind)n->kind;
+        out->u.code = n->k.code;
+        return;
+    }
+    set_null(out);
+}
+
+/* A record shown as text: a cadre's name, a unit's name, a course's
+ * title. */
+static void eval_show(const cadre_expr *x, const cadre_enode *n,
+                      const cadre_env *env, cadre_value *out)
+{
+    const void *o = eval_record(x, n->a, env);
+    if (!o) {
+        set_null(out);
+        return;
+    }
+    switch (x->nodes[n->a].type) {
+    case X_CADRE: set_str(out, ((const cadre_cadre *)o)->full_name); return;
+    case X_UNIT: set_str(out, ((const cadre_unit *)o)->name); return;
+    case X_COURSE: set_str(out, ((const cadre_course *)o)->title); return;
+    }
+    set_null(out);
+}
+
+/* as-of, issuer, place, signer, signer-title, year. */
+static void eval_global(const cadre_enode *n, const cadre_env *env,
+                        cadre_value *out)
+{
+    const cadre_records *r = env->records;
     switch (n->aux) {
-    case AGG_COUNT:
-    case AGG_PEOPLE:
-        set_num(out, (double)acc.count);
-        return;
-    case AGG_SUM:
-        set_num(out, acc.sum);
-        return;
-    case AGG_AVG:
-        if (acc.count)
-            set_num(out, acc.sum / (double)acc.count);
+    case G_AS_OF: set_date(out, as_of(env)); return;
+    case G_ISSUER: set_str(out, r ? r->issuer : NULL); return;
+    case G_PLACE: set_str(out, r ? r->place : NULL); return;
+    case G_SIGNER: set_str(out, r ? r->signer : NULL); return;
+    case G_SIGNER_TITLE: set_str(out, r ? r->signer_title : NULL); return;
+    default:
+        if (env->year)
+            set_num(out, env->year);
         else
             set_null(out);
-        return;
-    default:
-        *out = acc.best;
         return;
     }
 }
@@ -691,55 +763,17 @@ static void eval_value(const cadre_expr *x, uint32_t i, const cadre_env *env,
     cadre_value a, b;
     switch (n->op) {
     case E_CONST:
-        switch (n->type) {
-        case X_BOOL: set_bool(out, n->k.b); return;
-        case X_NUMBER: set_num(out, n->k.n); return;
-        case X_STRING: set_str(out, n->k.s); return;
-        case X_DATE: set_date(out, n->k.d); return;
-        case X_CODE:
-            out->type = CADRE_V_CODE;
-            out->kind = (cadre_code_kind)n->kind;
-            out->u.code = n->k.code;
-            return;
-        }
-        set_null(out);
+        eval_const(n, out);
         return;
     case E_FIELD:
         eval_field(n, eval_record(x, n->a, env), env, out);
         return;
-    case E_SHOW: {
-        const void *o = eval_record(x, n->a, env);
-        if (!o) {
-            set_null(out);
-            return;
-        }
-        switch (x->nodes[n->a].type) {
-        case X_CADRE: set_str(out, ((const cadre_cadre *)o)->full_name); return;
-        case X_UNIT: set_str(out, ((const cadre_unit *)o)->name); return;
-        case X_COURSE: set_str(out, ((const cadre_course *)o)->title); return;
-        }
-        set_null(out);
+    case E_SHOW:
+        eval_show(x, n, env, out);
         return;
-    }
     case E_GLOBAL:
-        switch (n->aux) {
-        case G_AS_OF: set_date(out, as_of(env)); return;
-        case G_ISSUER: set_str(out, env->records ? env->records->issuer
-                                                 : NULL); return;
-        case G_PLACE: set_str(out, env->records ? env->records->place
-                                                : NULL); return;
-        case G_SIGNER: set_str(out, env->records ? env->records->signer
-                                                 : NULL); return;
-        case G_SIGNER_TITLE:
-            set_str(out, env->records ? env->records->signer_title : NULL);
-            return;
-        default:
-            if (env->year)
-                set_num(out, env->year);
-            else
-                set_null(out);
-            return;
-        }
+        eval_global(n, env, out);
+        return;
     case E_VAR:
         if (env->vars)
             *out = env->vars[n->k.code];
