@@ -20,6 +20,20 @@
 
 #define QUOTE_MAX 160  /* longest subject quoted in a message, in bytes */
 
+void expr_report(cadre_diags *diags, const char *file, unsigned long line,
+                 const char *quote, size_t qlen, const char *msg)
+{
+    const char *ell = "";
+    if (qlen > QUOTE_MAX) {
+        qlen = QUOTE_MAX;
+        while (qlen > 0 && ((unsigned char)quote[qlen] & 0xC0) == 0x80)
+            qlen--; /* never cut a character in two */
+        ell = "...";
+    }
+    cadre_diags_error(diags, file, line, "%s in '%.*s%s'", msg, (int)qlen,
+                      quote, ell);
+}
+
 void expr_error(compiler *c, const char *fmt, ...)
 {
     char msg[512];
@@ -30,16 +44,7 @@ void expr_error(compiler *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    size_t q = c->quote_len;
-    const char *ell = "";
-    if (q > QUOTE_MAX) {
-        q = QUOTE_MAX;
-        while (q > 0 && ((unsigned char)c->quote[q] & 0xC0) == 0x80)
-            q--; /* never cut a character in two */
-        ell = "...";
-    }
-    cadre_diags_error(c->diags, c->file, c->line, "%s in '%.*s%s'", msg,
-                      (int)q, c->quote, ell);
+    expr_report(c->diags, c->file, c->line, c->quote, c->quote_len, msg);
 }
 
 void expr_oom(compiler *c)

@@ -170,6 +170,13 @@ static inline bool apply_op(int op, int order)
     }
 }
 
+/* Add error `msg` at `file`:`line` to `diags`, quoting its subject:
+ * "msg in 'quote'"; a subject longer than a message should carry is cut
+ * (never inside a character) and marked "...".  The compiler and the
+ * text templates report alike through it. */
+void expr_report(cadre_diags *diags, const char *file, unsigned long line,
+                 const char *quote, size_t qlen, const char *msg);
+
 /* Messages name types this way: "a number", "an education code". */
 const char *expr_xtype_phrase(int xtype, int kind, char *buf, size_t size);
 

@@ -17,8 +17,6 @@
 #include "cadre/text.h"
 #include "expr_internal.h"
 
-#define QUOTE_MAX 160 /* longest subject quoted in a message, in bytes */
-
 enum {
     FL_UPPER, FL_LOWER, FL_ASCII, FL_DATE, FL_DMY, FL_ISO, FL_YEAR,
     FL_LABEL, FL_CODE, FL_NUMBER, FL_PAD, FL_ONG_BA, FL_MARK, FL_YES_NO,
@@ -137,27 +135,31 @@ size_t cadre_value_format(const cadre_value *v, char *buf, size_t size)
 /* ------------------------------------------------------------------ */
 /* Compiling.                                                          */
 
-static void terr(cadre_diags *diags, const char *file, unsigned long line,
-                 const char *quote, size_t qlen, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+/* Where a template's messages go, and what they quote. */
+struct where {
+    cadre_diags *diags;
+    const char *file;
+    unsigned long line;
+    const char *quote; /* the placeholder, or the whole text */
+    size_t qlen;       /* its length */
+};
 
-static void terr(cadre_diags *diags, const char *file, unsigned long line,
-                 const char *quote, size_t qlen, const char *fmt, ...)
+static void terr(const struct where *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void terr(const struct where *w, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    const char *ell = "";
-    if (qlen > QUOTE_MAX) {
-        qlen = QUOTE_MAX;
-        while (qlen > 0 && ((unsigned char)quote[qlen] & 0xC0) == 0x80)
-            qlen--;
-        ell = "...";
-    }
-    cadre_diags_error(diags, file, line, "%s in '%.*s%s'", msg, (int)qlen,
-                      quote, ell);
+    expr_report(w->diags, w->file, w->line, w->quote, w->qlen, msg);
+}
+
+static void out_of_memory(const struct where *w)
+{
+    cadre_diags_error(w->diags, w->file, w->line, "out of memory");
 }
 
 void cadre_tmpl_text_free(cadre_tmpl_text *t)
@@ -250,6 +252,117 @@ static const char *filter_names(char *buf, size_t size)
     return buf;
 }
 
+/* Read the filter between `fs` and `fe` ("number:1") into `f`: its name
+ * looked up, its argument checked, a text argument copied to *pool.
+ * Returns its definition, or NULL after reporting. */
+static const struct filter_def *read_filter(const struct where *w,
+                                            const char *fs, const char *fe,
+                                            struct filter *f, char **pool)
+{
+    const char *colon = memchr(fs, ':', (size_t)(fe - fs));
+    const char *ne = colon ? colon : fe;
+    const struct filter_def *d = NULL;
+    for (size_t i = 0; i < N_FILTERS; i++)
+        if (strlen(filter_defs[i].name) == (size_t)(ne - fs) &&
+            memcmp(filter_defs[i].name, fs, (size_t)(ne - fs)) == 0)
+            d = &filter_defs[i];
+    if (!d) {
+        char names[256];
+        terr(w, "unknown filter '%.*s' (filters: %s)", (int)(ne - fs), fs,
+             filter_names(names, sizeof names));
+        return NULL;
+    }
+    f->id = d->id;
+    if (colon && d->arg == ARG_NONE) {
+        terr(w, "filter '%s' takes no argument", d->name);
+        return NULL;
+    }
+    if (!colon && (d->arg == ARG_INT || d->arg == ARG_TEXT)) {
+        terr(w, "filter '%s' needs %s", d->name,
+             d->arg == ARG_TEXT ? "a text: default:TEXT" : "a number: pad:3");
+        return NULL;
+    }
+    f->n = -1;
+    if (colon && (d->arg == ARG_INT || d->arg == ARG_OPT_INT)) {
+        const char *as = colon + 1;
+        if (parse_int(as, (size_t)(fe - as), &f->n) != 0 || f->n < d->lo ||
+            f->n > d->hi) {
+            terr(w, "filter '%s' takes a whole number from %d to %d, "
+                 "not '%.*s'", d->name, d->lo, d->hi, (int)(fe - as), as);
+            return NULL;
+        }
+    }
+    if (colon && d->arg == ARG_TEXT) {
+        const char *ae, *as = trim(colon + 1, fe, &ae);
+        size_t alen = (size_t)(ae - as);
+        memcpy(*pool, as, alen);
+        (*pool)[alen] = '\0';
+        f->arg = *pool;
+        *pool += alen + 1;
+    }
+    return d;
+}
+
+/* A record where text is printed: a cadre, unit or course prints as its
+ * name or title (*type becomes X_STRING), a participant cannot be
+ * printed.  Returns 0, or -1 after reporting. */
+static int print_record(const struct where *w, cadre_expr *e, int *type)
+{
+    if (*type == X_PARTICIPANT) {
+        terr(w, "a participant cannot be printed: name one of its fields, "
+             "such as participant.status");
+        return -1;
+    }
+    if (*type >= X_CADRE) {
+        if (expr_root_show(e) != 0) {
+            out_of_memory(w);
+            return -1;
+        }
+        *type = X_STRING;
+    }
+    return 0;
+}
+
+/* Check that filter `d` takes the value so far, of *type and *kind, and
+ * make them what it gives.  The first ong-ba may take a cadre (its
+ * gender).  Returns 0, or -1 after reporting. */
+static int filter_types(const struct where *w, cadre_expr *e,
+                        const struct filter_def *d, int *type, int *kind)
+{
+    char tb[64], tb2[64];
+    if (d->id == FL_ONG_BA && *type == X_CADRE) {
+        if (expr_root_gender(e) != 0) {
+            out_of_memory(w);
+            return -1;
+        }
+        *type = X_CODE;
+        *kind = CADRE_CODE_GENDER;
+    }
+    if (print_record(w, e, type) != 0)
+        return -1;
+    bool ok = d->takes < 0 || *type == X_ANY || *type == d->takes;
+    if (ok && d->id == FL_ONG_BA && *type == X_CODE &&
+        *kind != CADRE_CODE_GENDER)
+        ok = false;
+    if (!ok) {
+        const char *need = expr_xtype_phrase(d->takes, 0, tb, sizeof tb);
+        if (d->id == FL_ONG_BA)
+            need = "a gender or a cadre";
+        else if (d->id == FL_LABEL || d->id == FL_CODE)
+            need = "a code";
+        terr(w, "filter '%s' needs %s, not %s", d->name, need,
+             expr_xtype_phrase(*type, *kind, tb2, sizeof tb2));
+        return -1;
+    }
+    if (d->id == FL_DEFAULT) {
+        /* keeps the value when there is one: its type is unknown */
+        *type = *type == X_STRING ? X_STRING : X_ANY;
+    } else {
+        *type = d->gives;
+    }
+    return 0;
+}
+
 /* Compile the placeholder between `s` and `end` (braces excluded) into
  * `seg`.  Returns 0 or -1 after reporting. */
 static int compile_placeholder(struct seg *seg, const char *s, const char *end,
@@ -259,9 +372,9 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
 {
     size_t qlen = (size_t)(end - s) + 2;
     char *quote = malloc(qlen + 1);
-    char tb[64], tb2[64];
+    struct where w = { diags, file, line, quote, qlen };
     if (!quote) {
-        cadre_diags_error(diags, file, line, "out of memory");
+        out_of_memory(&w);
         return -1;
     }
     quote[0] = '{';
@@ -272,7 +385,7 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
     const char *bar = next_bar(s, end), *xe;
     const char *xs = trim(s, bar, &xe);
     if (xs == xe) {
-        terr(diags, file, line, quote, qlen, "empty placeholder");
+        terr(&w, "empty placeholder");
         goto fail;
     }
     seg->e = expr_compile_any(xs, (size_t)(xe - xs), scope, file, line,
@@ -287,7 +400,7 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
     if (nf) {
         seg->filters = calloc(nf, sizeof *seg->filters);
         if (!seg->filters) {
-            cadre_diags_error(diags, file, line, "out of memory");
+            out_of_memory(&w);
             goto fail;
         }
     }
@@ -296,109 +409,14 @@ static int compile_placeholder(struct seg *seg, const char *s, const char *end,
     for (const char *p = bar; p < end;) {
         const char *q = next_bar(p + 1, end), *fe;
         const char *fs = trim(p + 1, q, &fe);
-        const char *colon = memchr(fs, ':', (size_t)(fe - fs));
-        const char *ne = colon ? colon : fe;
-        const struct filter_def *d = NULL;
-        for (size_t i = 0; i < N_FILTERS; i++)
-            if (strlen(filter_defs[i].name) == (size_t)(ne - fs) &&
-                memcmp(filter_defs[i].name, fs, (size_t)(ne - fs)) == 0)
-                d = &filter_defs[i];
-        if (!d) {
-            char names[256];
-            terr(diags, file, line, quote, qlen,
-                 "unknown filter '%.*s' (filters: %s)", (int)(ne - fs), fs,
-                 filter_names(names, sizeof names));
+        const struct filter_def *d =
+            read_filter(&w, fs, fe, &seg->filters[seg->n_filters++], pool);
+        if (!d || filter_types(&w, seg->e, d, &type, &kind) != 0)
             goto fail;
-        }
-        struct filter *f = &seg->filters[seg->n_filters++];
-        f->id = d->id;
-        if (colon && d->arg == ARG_NONE) {
-            terr(diags, file, line, quote, qlen,
-                 "filter '%s' takes no argument", d->name);
-            goto fail;
-        }
-        if (!colon && (d->arg == ARG_INT || d->arg == ARG_TEXT)) {
-            terr(diags, file, line, quote, qlen, "filter '%s' needs %s",
-                 d->name, d->arg == ARG_TEXT ? "a text: default:TEXT"
-                                             : "a number: pad:3");
-            goto fail;
-        }
-        f->n = -1;
-        if (colon && (d->arg == ARG_INT || d->arg == ARG_OPT_INT)) {
-            const char *as = colon + 1;
-            if (parse_int(as, (size_t)(fe - as), &f->n) != 0 || f->n < d->lo ||
-                f->n > d->hi) {
-                terr(diags, file, line, quote, qlen,
-                     "filter '%s' takes a whole number from %d to %d, "
-                     "not '%.*s'", d->name, d->lo, d->hi, (int)(fe - as), as);
-                goto fail;
-            }
-        }
-        if (colon && d->arg == ARG_TEXT) {
-            const char *ae, *as = trim(colon + 1, fe, &ae);
-            size_t alen = (size_t)(ae - as);
-            memcpy(*pool, as, alen);
-            (*pool)[alen] = '\0';
-            f->arg = *pool;
-            *pool += alen + 1;
-        }
-
-        /* types: the first ong-ba may take a cadre */
-        if (d->id == FL_ONG_BA && type == X_CADRE) {
-            if (expr_root_gender(seg->e) != 0) {
-                cadre_diags_error(diags, file, line, "out of memory");
-                goto fail;
-            }
-            type = X_CODE;
-            kind = CADRE_CODE_GENDER;
-        }
-        if (type == X_PARTICIPANT) {
-            terr(diags, file, line, quote, qlen,
-                 "a participant cannot be printed: name one of its fields, "
-                 "such as participant.status");
-            goto fail;
-        }
-        if (type >= X_CADRE) {
-            if (expr_root_show(seg->e) != 0) {
-                cadre_diags_error(diags, file, line, "out of memory");
-                goto fail;
-            }
-            type = X_STRING;
-        }
-        bool ok = d->takes < 0 || type == X_ANY || type == d->takes;
-        if (ok && d->id == FL_ONG_BA && type == X_CODE &&
-            kind != CADRE_CODE_GENDER)
-            ok = false;
-        if (!ok) {
-            const char *need = expr_xtype_phrase(d->takes, 0, tb,
-                                                 sizeof tb);
-            if (d->id == FL_ONG_BA)
-                need = "a gender or a cadre";
-            else if (d->id == FL_LABEL || d->id == FL_CODE)
-                need = "a code";
-            terr(diags, file, line, quote, qlen,
-                 "filter '%s' needs %s, not %s", d->name, need,
-                 expr_xtype_phrase(type, kind, tb2, sizeof tb2));
-            goto fail;
-        }
-        if (d->id == FL_DEFAULT) {
-            /* keeps the value when there is one: its type is unknown */
-            type = type == X_STRING ? X_STRING : X_ANY;
-        } else {
-            type = d->gives;
-        }
         p = q;
     }
-    if (type == X_PARTICIPANT) {
-        terr(diags, file, line, quote, qlen,
-             "a participant cannot be printed: name one of its fields, "
-             "such as participant.status");
+    if (print_record(&w, seg->e, &type) != 0)
         goto fail;
-    }
-    if (type >= X_CADRE && expr_root_show(seg->e) != 0) {
-        cadre_diags_error(diags, file, line, "out of memory");
-        goto fail;
-    }
     free(quote);
     return 0;
 fail:
@@ -432,6 +450,7 @@ cadre_tmpl_text *cadre_tmpl_text_compile(const char *src,
         cadre_diags_error(diags, file, line, "invalid text in a template");
         goto fail;
     }
+    struct where w = { diags, file, line, src, len };
     char *pool = t->pool;
     const char *end = src + len;
     const char *p = src;
@@ -440,9 +459,8 @@ cadre_tmpl_text *cadre_tmpl_text_compile(const char *src,
         if (*p == '{' && !(p + 1 < end && p[1] == '{')) {
             const char *close = closing_brace(p, end);
             if (!close) {
-                terr(diags, file, line, src, len,
-                     "unterminated placeholder (write '{{' for a literal "
-                     "brace)");
+                terr(&w, "unterminated placeholder (write '{{' for a "
+                     "literal brace)");
                 goto fail;
             }
             struct seg *seg = &t->segs[t->n++];
@@ -454,8 +472,7 @@ cadre_tmpl_text *cadre_tmpl_text_compile(const char *src,
             continue;
         }
         if (*p == '}' && !(p + 1 < end && p[1] == '}')) {
-            terr(diags, file, line, src, len,
-                 "unmatched '}' (write '}}' for a literal brace)");
+            terr(&w, "unmatched '}' (write '}}' for a literal brace)");
             goto fail;
         }
         if (!lit) {
