@@ -9,48 +9,12 @@
  * error and never allocates (except people(), which needs a set of
  * cadres).
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cadre/expr.h"
 #include "expr_compile.h"
 #include "util/grow.h"
-
-#define QUOTE_MAX 160  /* longest subject quoted in a message, in bytes */
-
-void expr_report(cadre_diags *diags, const char *file, unsigned long line,
-                 const char *quote, size_t qlen, const char *msg)
-{
-    const char *ell = "";
-    if (qlen > QUOTE_MAX) {
-        qlen = QUOTE_MAX;
-        while (qlen > 0 && ((unsigned char)quote[qlen] & 0xC0) == 0x80)
-            qlen--; /* never cut a character in two */
-        ell = "...";
-    }
-    cadre_diags_error(diags, file, line, "%s in '%.*s%s'", msg, (int)qlen,
-                      quote, ell);
-}
-
-void expr_error(compiler *c, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    if (c->failed)
-        return;
-    c->failed = true;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    expr_report(c->diags, c->file, c->line, c->quote, c->quote_len, msg);
-}
-
-void expr_oom(compiler *c)
-{
-    expr_error(c, "out of memory");
-}
 
 /* ------------------------------------------------------------------ */
 /* Compiling: the public entry points.                                 */

@@ -197,28 +197,6 @@ static const char *keep_string(compiler *c, const char *s, size_t len)
     return copy;
 }
 
-const char *expr_xtype_phrase(int xtype, int kind, char *buf, size_t size)
-{
-    switch (xtype) {
-    case X_ANY: return "a value";
-    case X_BOOL: return "true/false";
-    case X_NUMBER: return "a number";
-    case X_STRING: return "a text";
-    case X_DATE: return "a date";
-    case X_CODE: {
-        const char *k = cadre_code_kind_name((cadre_code_kind)kind);
-        bool vowel = k && strchr("aeiou", k[0]) != NULL;
-        snprintf(buf, size, "%s %s code", vowel ? "an" : "a", k ? k : "?");
-        return buf;
-    }
-    case X_CADRE: return "a cadre";
-    case X_UNIT: return "a unit";
-    case X_COURSE: return "a course";
-    case X_PARTICIPANT: return "a participant";
-    }
-    return "a value";
-}
-
 static const char *phrase(compiler *c, uint32_t i, char *buf, size_t size)
 {
     return expr_xtype_phrase(N(c, i)->type, N(c, i)->kind, buf, size);

@@ -4,9 +4,11 @@
  *     source --expr_lex.c--> tokens --expr_parse.c--> syntax tree
  *            --expr_check.c--> checked nodes (expr_internal.h)
  *
- * expr.c runs the stages in turn.  The syntax tree (struct anode) is
- * thrown away once checked: the evaluator (expr_eval.c) sees only the
- * checked nodes, never anything declared here.
+ * expr.c runs the stages in turn; each reports its errors through
+ * expr_error.c, which calls none of them, so the files depend one way.
+ * The syntax tree (struct anode) is thrown away once checked: the
+ * evaluator (expr_eval.c) sees only the checked nodes, never anything
+ * declared here.
  */
 #ifndef CADRE_EXPR_COMPILE_H
 #define CADRE_EXPR_COMPILE_H
@@ -82,8 +84,8 @@ typedef struct compiler {
     cadre_expr *x;      /* what is being built */
 } compiler;
 
-/* Report an error at the expression's file and line, quoting it (only
- * the first error: after it c->failed stops every stage). */
+/* expr_error.c: report an error at the expression's file and line,
+ * quoting it; only the first: after it c->failed stops every stage. */
 void expr_error(compiler *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
