@@ -22,7 +22,7 @@ struct field {
     uint8_t type;  /* result xtype */
     uint8_t kind;  /* code kind when type is X_CODE */
     uint8_t flags; /* NF_* */
-    const char *name;
+    const char *name; /* as written after the dot */
 };
 
 static const struct field fields[] = {
@@ -74,7 +74,7 @@ struct nav {
     uint8_t from; /* record type navigated from */
     uint8_t id;   /* NAV_* */
     uint8_t to;   /* record type reached */
-    const char *name;
+    const char *name; /* as written after the dot */
 };
 
 static const struct nav navs[] = {
@@ -90,8 +90,10 @@ static const char *const root_names[] = {
 };
 
 struct global {
-    uint8_t id, type, flags;
-    const char *name;
+    uint8_t id;       /* G_* */
+    uint8_t type;     /* its xtype */
+    uint8_t flags;    /* NF_* */
+    const char *name; /* as written */
 };
 
 static const struct global globals[] = {
@@ -110,7 +112,7 @@ struct func {
     uint8_t args[3];  /* their xtypes (X_ANY: any value) */
     uint8_t type;     /* result */
     uint8_t flags;    /* NF_* of the result */
-    const char *name;
+    const char *name; /* as written */
 };
 
 static const struct func funcs[] = {
@@ -161,7 +163,7 @@ static int args_push(cadre_expr *x, uint32_t v)
 typedef struct lookup {
     unsigned roots; /* 1 << X_* of every bound record */
     int prio[4];    /* bare names: prio[0] first, then one of the rest */
-    int nprio;
+    int nprio;      /* entries of prio */
     int coll;       /* COLL_* inside an aggregate's where, else -1 */
 } lookup;
 
@@ -530,7 +532,8 @@ static bool in_some_list(compiler *c, uint32_t ai)
 static bool is_weak(compiler *c, uint32_t ai, const lookup *sc)
 {
     return c->ast[ai].kind == A_STR ||
-           (is_bare(c, ai) && (is_code_word(c, ai, sc) || in_some_list(c, ai)));
+           (is_bare(c, ai) &&
+            (is_code_word(c, ai, sc) || in_some_list(c, ai)));
 }
 
 /* Check the two operands of a comparison (or of if's branches) so that

@@ -54,7 +54,7 @@ struct anode {
     uint8_t op2;    /* COLL_* for A_AGG */
     uint16_t depth; /* height of the subtree */
     size_t start;   /* the token's text: name, string, function */
-    size_t len;
+    size_t len;     /* its bytes */
     double num;       /* A_NUM */
     cadre_date date;  /* A_DATE */
     bool b;           /* A_BOOL */
@@ -68,13 +68,13 @@ typedef struct compiler {
     size_t pos;         /* lexer position */
     int nest;           /* parse_or() calls open: nesting depth */
     struct token tok;   /* current token */
-    const char *file;   /* for messages */
-    unsigned long line;
+    const char *file;   /* for messages: where the expression stands */
+    unsigned long line; /* its line there */
     const char *quote;  /* subject of messages */
-    size_t quote_len;
-    cadre_diags *diags;
+    size_t quote_len;   /* its bytes */
+    cadre_diags *diags; /* where messages go */
     bool failed;        /* an error was reported: stop */
-    const cadre_scope *scope;
+    const cadre_scope *scope; /* the names the expression may use */
     struct anode *ast;  /* syntax tree */
     uint32_t n_ast;     /* nodes used */
     size_t cap_ast;     /* nodes allocated */

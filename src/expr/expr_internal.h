@@ -58,7 +58,8 @@ enum cadre_eop {
     E_NEG,    /* a */
     E_ARITH,  /* a, b; aux: '+' '-' '*' '/'; aux2: ARITH_* */
     E_CALL,   /* aux: FN_*; args[b .. b+c) */
-    E_AGG,    /* aux: AGG_*; aux2: COLL_*; a: where or NONE; b: value or NONE */
+    E_AGG,    /* aux: AGG_*; aux2: COLL_*; a: where or NONE; b: value or
+                 NONE */
     E_SHOW    /* a: a record -> its name or title (a string) */
 };
 
@@ -83,7 +84,8 @@ enum {
     F_UNIT_ID, F_UNIT_NAME, F_UNIT_LEVEL,
     F_COURSE_ID, F_COURSE_TYPE, F_COURSE_MODE, F_COURSE_START, F_COURSE_END,
     F_COURSE_TITLE, F_COURSE_ORGANIZER, F_COURSE_LOCATION, F_COURSE_SIGNER,
-    F_COURSE_SIGNER_TITLE, F_COURSE_GOVERNING_BODY, F_COURSE_PARTICIPANTS, F_COURSE_COMPLETED,
+    F_COURSE_SIGNER_TITLE, F_COURSE_GOVERNING_BODY, F_COURSE_PARTICIPANTS,
+    F_COURSE_COMPLETED,
     F_PART_STATUS, F_PART_GRADE, F_PART_SCORE, F_PART_CERTIFICATE_NO,
     F_PART_ISSUED
 };

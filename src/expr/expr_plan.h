@@ -63,7 +63,7 @@ typedef struct cadre_agg_plan {
     int collection;        /* enum cadre_agg_collection */
     cadre_agg_part *parts; /* the condition's and-ed parts; none: every
                               item counts */
-    size_t n_parts;
+    size_t n_parts;        /* how many */
     cadre_agg_part value;  /* what sum, avg, min and max take; e is NULL
                               for count and people */
     cadre_expr *views;     /* where the parts live */

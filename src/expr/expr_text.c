@@ -65,12 +65,12 @@ struct seg {
     size_t len;              /* its length */
     cadre_expr *e;           /* the placeholder's expression */
     struct filter *filters;  /* its filters, in order */
-    uint32_t n_filters;
+    uint32_t n_filters;      /* how many */
 };
 
 struct cadre_tmpl_text {
     struct seg *segs;  /* the pieces, in order */
-    size_t n;
+    size_t n;          /* how many */
     char *pool;        /* literal text and filter arguments */
 };
 
@@ -537,9 +537,9 @@ size_t cadre_tmpl_text_exprs(const cadre_tmpl_text *t,
 
 /* Where rendered text goes: as much as fits, and the full length. */
 struct sink {
-    char *buf;
-    size_t size;
-    size_t len;
+    char *buf;   /* the caller's buffer */
+    size_t size; /* its bytes */
+    size_t len;  /* the full length rendered so far */
 };
 
 static void emit(struct sink *k, const char *s, size_t n)
