@@ -239,24 +239,20 @@ fail:
 
 /* Where the parts of `t` end: columns grouped by their top headings,
  * whole groups in a part as long as they fit in `avail` mm beside the lead
- * columns at TABLE_MIN_SIZE, a group wider than a part cut by columns.
- * Fills ends[] (n_cols entries) and returns the number of parts, or 0
- * when out of memory. */
-static size_t part_ends(layout *L, const booklet_table *t, double avail,
-                        size_t *ends)
+ * columns, a group wider than a part cut by columns; w[] gives each
+ * column's least width at TABLE_MIN_SIZE.  Fills ends[] (n_cols entries)
+ * and returns the number of parts, or 0 when out of memory. */
+static size_t part_ends(layout *L, const booklet_table *t, const double *w,
+                        double avail, size_t *ends)
 {
     size_t n = t->n_cols;
-    double *w = malloc((n + 1) * sizeof *w);
     size_t *group_end = malloc((n + 1) * sizeof *group_end);
-    if (!w || !group_end) {
-        free(w);
-        free(group_end);
+    if (!group_end) {
         L->oom = true;
         return 0;
     }
     double lead = 0;
     for (size_t k = 0; k < n; k++) {
-        w[k] = min_width(L, t, k, TABLE_MIN_SIZE, L->right - L->left);
         if (k < t->lead)
             lead += w[k];
         group_end[k] = k + 1;
@@ -285,7 +281,6 @@ static size_t part_ends(layout *L, const booklet_table *t, double avail,
         k = end;
     }
     ends[parts++] = n;
-    free(w);
     free(group_end);
     return parts;
 }
@@ -295,21 +290,25 @@ static size_t part_ends(layout *L, const booklet_table *t, double avail,
  * (ends[] as part_ends()), or 0 when out of memory. */
 static size_t even_parts(layout *L, const booklet_table *t, size_t *ends)
 {
-    double avail = L->right - L->left;
-    size_t n = part_ends(L, t, avail, ends);
-    if (n < 2)
-        return n;
-    double all = 0, lead = 0;
-    for (size_t k = 0; k < t->n_cols; k++) {
-        double w = min_width(L, t, k, TABLE_MIN_SIZE, avail);
-        all += w;
-        lead += k < t->lead ? w : 0;
+    double avail = L->right - L->left, all = 0, lead = 0;
+    double *w = malloc((t->n_cols + 1) * sizeof *w);
+    if (!w) {
+        L->oom = true;
+        return 0;
     }
-    for (double limit = lead + (all - lead) / (double)n; limit < avail;
-         limit += 2)
-        if (part_ends(L, t, limit, ends) == n)
-            return n;
-    return part_ends(L, t, avail, ends);
+    for (size_t k = 0; k < t->n_cols; k++) { /* measured once: slow */
+        w[k] = min_width(L, t, k, TABLE_MIN_SIZE, avail);
+        all += w[k];
+        lead += k < t->lead ? w[k] : 0;
+    }
+    size_t n = part_ends(L, t, w, avail, ends);
+    double limit = lead + (all - lead) / (double)(n ? n : 1);
+    while (n >= 2 && limit < avail && part_ends(L, t, w, limit, ends) != n)
+        limit += 2;
+    if (n >= 2 && !(limit < avail))
+        n = part_ends(L, t, w, avail, ends);
+    free(w);
+    return n;
 }
 
 /* One type size for every part: the largest at which each fits.  0 when
@@ -469,6 +468,11 @@ static void continued(layout *L, const booklet_table *t)
     free(s);
 }
 
+static bool sums_above(const booklet_row *row)
+{
+    return row->kind == ROW_SUBTOTAL || row->kind == ROW_TOTAL;
+}
+
 /* Draw one part of a table (or the whole), its title over the first
  * part, "(tiếp theo)" over the others and over each page it runs on. */
 static void draw_part(layout *L, const booklet_table *t,
@@ -494,10 +498,16 @@ static void draw_part(layout *L, const booklet_table *t,
     table_head(L, t, sh);
     for (size_t r = 0; r < t->n_rows; r++) {
         double h = row_height(L, t, sh, &t->rows[r]);
-        /* a group's heading row goes with its first unit */
+        /* a group's heading row goes with its first unit, subtotals and
+         * totals with the row above them (never alone under a repeated
+         * heading) */
         double keep = h;
         if (t->rows[r].kind == ROW_GROUP && r + 1 < t->n_rows)
             keep += row_height(L, t, sh, &t->rows[r + 1]);
+        for (size_t j = r + 1; t->rows[r].kind == ROW_PLAIN &&
+                               j < t->n_rows && sums_above(&t->rows[j]);
+             j++)
+            keep += row_height(L, t, sh, &t->rows[j]);
         if (L->y + keep > L->bottom) {
             layout_new_page(L, L->orient, false);
             continued(L, t);
