@@ -480,6 +480,63 @@ def long_word_checks(tmp):
            "a figure too large is not '?'")
 
 
+def figure(w):
+    """A printed figure ("1.210,5") as a number, else None."""
+    if not re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?", w):
+        return None
+    return float(w.replace(".", "").replace(",", "."))
+
+
+def total_row_checks(tmp, doc, units, cadres, courses):
+    """A total row is the sum of the figures above it, counted here from
+    the XML: Biểu 2's, and a listed table whose figures run into the
+    thousands and carry decimals (the total used to be re-read from the
+    printed cells, which left a column of decimals without a total)."""
+    want = [sum(col) for col in zip(*training_expected(
+        units, cadres, courses, YEAR, AS_OF))]
+    got = None
+    for page in doc:
+        if "Biểu 2." in page.get_text():
+            got = next((figs for _, words in page_lines(page)
+                        if words[:2] == ["Tổng", "cộng"]
+                        for figs in [[figure(w) for w in words[2:]]]), None)
+    report("total-row-training", got == want, f"got {got}, want {want}")
+
+    t = os.path.join(tmp, "totals.xml")
+    with open(t, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
+                '  <title>SỐ LIỆU NĂM {year}</title>\n'
+                '  <section title="1. Tổng">\n'
+                '    <table title="Biểu T." rows="list" of="cadres" total="Tổng cộng">\n'
+                '      <column title="Tổng số"/>\n'
+                '      <column title="Nữ" where="gender = nu"/>\n'
+                '      <column title="Nửa số nữ" value="count(cadres where gender = nu) / 2"/>\n'
+                '      <row title="Cán bộ" where="category = can-bo"/>\n'
+                '      <row title="Công chức" where="category = cong-chuc"/>\n'
+                '      <row title="Viên chức" where="category = vien-chuc"/>\n'
+                '    </table>\n  </section>\n</booklet>\n')
+    out = os.path.join(tmp, "totals.pdf")
+    r = run(["-t", t, "--year", str(YEAR), "-o", out] + RECORDS)
+    if r.returncode:
+        report("total-row-sums", False, r.stderr.strip())
+        return
+    cv = list(cadres.values())
+    women = sum(c["gender"] == "nu" for c in cv)
+    rows = [[sum(c["category"] == k for c in cv),
+             sum(c["category"] == k and c["gender"] == "nu" for c in cv),
+             women / 2] for k in ("can-bo", "cong-chuc", "vien-chuc")]
+    want = {"Cán bộ": rows[0], "Công chức": rows[1], "Viên chức": rows[2],
+            "Tổng cộng": [sum(col) for col in zip(*rows)]}
+    got, d = {}, fitz.open(out)
+    for page in d:
+        for _, words in page_lines(page):
+            label = " ".join(words[1:-3] if words[0].isdigit() else words[:-3])
+            if label in want:
+                got[label] = [figure(w) for w in words[-3:]]
+    report("total-row-sums", got == want and want["Tổng cộng"][0] >= 1000 and
+           want["Tổng cộng"][2] % 1, f"got {got}, want {want}")
+
+
 def as_of_checks(tmp, units, cadres, courses):
     """Booklets made as of a day count only what had happened by then:
     the training table counted here from the XML for a year after the
@@ -502,8 +559,12 @@ def main():
     if not os.access(TOOL, os.X_OK):
         report("tool", False, f"no {TOOL}")
         return
+    with tempfile.TemporaryDirectory(prefix="test_report.") as tmp:
+        booklet_checks(tmp)
+
+
+def booklet_checks(tmp):
     units, cadres, courses = load()
-    tmp = tempfile.mkdtemp()
     out = os.path.join(tmp, "b.pdf")
     r = run(["--year", str(YEAR), "--per-unit", "-o", out] + RECORDS)
     report("writes-booklet", r.returncode == 0 and os.path.exists(out),
@@ -690,8 +751,12 @@ def main():
     for uid in kids.get(None, []):
         walk(uid, 2)
     got = [(lv, t) for lv, t, _ in toc if lv >= 2]
-    report("bookmarks", len(top) >= 6 and got == want,
-           f"{len(top)} sections; units {got[:4]}..., want {want[:4]}...")
+    # and the unit pages themselves in that order, one a unit
+    pages = [p for lv, _, p in toc if lv >= 2]
+    in_order = bool(pages) and pages == list(range(pages[0], pages[0] + len(pages)))
+    report("bookmarks", len(top) >= 6 and got == want and in_order,
+           f"{len(top)} sections; units {got[:4]}..., want {want[:4]}..., "
+           f"pages {pages[:6]}...")
     report("footer-pages", f"Trang 2/{doc.page_count}" in text and
            f"Trang {doc.page_count}/{doc.page_count}" in text)
     landscape = [p.number + 1 for p in doc if p.rect.width > p.rect.height]
@@ -704,8 +769,18 @@ def main():
                     "Lý luận chính trị" in p.get_text()) and
                    p.rect.width > p.rect.height for p in pages),
            f"{len(pages)} pages, {len(cont)} continued")
+    # no page of it starts with a subtotal or the total under its repeated
+    # heading: those go with the row above them
+    alone = []
+    for page in pages:
+        lines = page_lines(page)
+        for (_, words), (_, after) in zip(lines, lines[1:]):
+            if words[:2] == ["A", "B"] and after[0] in ("Cộng", "Tổng"):
+                alone.append((page.number + 1, " ".join(after[:3])))
+    report("table-total-with-rows", pages and not alone, f"{alone}")
 
     as_of_checks(tmp, units, cadres, courses)
+    total_row_checks(tmp, doc, units, cadres, courses)
     cover_checks(tmp, doc)
     heading_checks(tmp, doc)
     long_word_checks(tmp)
