@@ -34,6 +34,17 @@ def run(args):
     return subprocess.run([TOOL] + args, capture_output=True, text=True)
 
 
+def run_template(tmp, name, xml, args=(), records=None):
+    """The booklet of the template `xml` (written to tmp/NAME.xml) as
+    tmp/NAME.pdf, over `records` (the sample district's by default): the
+    PDF opened, or the tool's message when it failed."""
+    t, out = os.path.join(tmp, name + ".xml"), os.path.join(tmp, name + ".pdf")
+    with open(t, "w", encoding="utf-8") as f:
+        f.write(xml)
+    r = run(["-t", t, "--year", str(YEAR), "-o", out, *args] + (records or RECORDS))
+    return (None, r.stderr.strip()) if r.returncode else (fitz.open(out), "")
+
+
 def vn(n):
     """1188 -> "1.188", as the booklet prints numbers."""
     return f"{n:,}".replace(",", ".")
@@ -301,9 +312,8 @@ def cover_checks(tmp, doc):
     """Nghị định 30: under the issuing body a rule 1/3 to 1/2 as long as
     its line, under the motto (or the national title) one as long as it;
     each centred under its text."""
-    state = os.path.join(tmp, "state.xml")
-    with open(state, "w", encoding="utf-8") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
+    state, why = run_template(tmp, "state",
+                '<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
                 '  <parent-issuer>ỦY BAN NHÂN DÂN HUYỆN ĐÌNH LẬP</parent-issuer>\n'
                 '  <issuer>PHÒNG NỘI VỤ</issuer>\n'
                 '  <national>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</national>\n'
@@ -311,15 +321,13 @@ def cover_checks(tmp, doc):
                 '  <title>SỐ LIỆU NĂM {year}</title>\n'
                 '  <section title="1. Số lượng"><p>{count(cadres)}</p></section>\n'
                 '</booklet>\n')
-    out = os.path.join(tmp, "state.pdf")
-    r = run(["-t", state, "--year", str(YEAR), "-o", out] + RECORDS)
     bad = []
     for name, d, below in (("annual", doc, ("BAN TỔ CHỨC HUYỆN ỦY ĐÌNH LẬP",
                                             "ĐẢNG CỘNG SẢN VIỆT NAM")),
-                           ("state", fitz.open(out) if r.returncode == 0 else None,
+                           ("state", state,
                             ("PHÒNG NỘI VỤ", "Độc lập - Tự do - Hạnh phúc"))):
         if d is None:
-            bad.append((name, r.stderr.strip()))
+            bad.append((name, why))
             continue
         got = cover_rules(d[0])
         texts = [g[4] for g in got]
@@ -372,26 +380,22 @@ def broken_words(lines):
 def heading_checks(tmp, doc):
     """Headings, titles and contents entries broken between phrases only:
     the annual booklet's contents, and long headings of every kind."""
-    t = os.path.join(tmp, "headings.xml")
-    with open(t, "w", encoding="utf-8") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
-                '  <title>SỐ LIỆU NĂM {year}</title>\n  <contents/>\n')
-        for h in HEADINGS:
-            f.write(f'  <section title="{h}">\n    <h>{h.title()}</h>\n'
-                    f'    <table title="Biểu. {h.lower()}" rows="list" of="cadres">\n'
-                    f'      <column title="Tổng số"/>\n'
-                    f'      <row title="{h.capitalize()}"/>\n    </table>\n'
-                    f'    <chart title="Biểu đồ. {h.capitalize()}">\n'
-                    f'      <category title="Nữ" where="gender = nu"/>\n'
-                    f'    </chart>\n  </section>\n')
-        f.write('</booklet>\n')
-    out = os.path.join(tmp, "headings.pdf")
-    r = run(["-t", t, "--year", str(YEAR), "-o", out] + RECORDS)
-    if r.returncode:
-        report("headings-between-phrases", False, r.stderr.strip())
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
+           '  <title>SỐ LIỆU NĂM {year}</title>\n  <contents/>\n')
+    for h in HEADINGS:
+        xml += (f'  <section title="{h}">\n    <h>{h.title()}</h>\n'
+                f'    <table title="Biểu. {h.lower()}" rows="list" of="cadres">\n'
+                f'      <column title="Tổng số"/>\n'
+                f'      <row title="{h.capitalize()}"/>\n    </table>\n'
+                f'    <chart title="Biểu đồ. {h.capitalize()}">\n'
+                f'      <category title="Nữ" where="gender = nu"/>\n'
+                f'    </chart>\n  </section>\n')
+    long_doc, why = run_template(tmp, "headings", xml + '</booklet>\n')
+    if long_doc is None:
+        report("headings-between-phrases", False, why)
         return
     bad = []
-    for d in (doc, fitz.open(out)):
+    for d in (doc, long_doc):
         first = min(t[2] for t in d.get_toc())  # pages before: contents
         for page in d:
             contents = 0 < page.number < first - 1
@@ -448,9 +452,7 @@ def long_word_checks(tmp):
     with open(recs, "w", encoding="utf-8") as f:
         f.write(small.replace('name="Ban Tổ chức Huyện ủy"', f'name="{word}"', 1))
     big = "9" * 40
-    t = os.path.join(tmp, "long-words.xml")
-    with open(t, "w", encoding="utf-8") as f:
-        f.write(f'''<?xml version="1.0" encoding="UTF-8"?>
+    d, why = run_template(tmp, "long-words", f'''<?xml version="1.0" encoding="UTF-8"?>
 <booklet><title>T {word}</title><header>{word}</header><contents/>
 <section title="S {word}"><h>{word}</h><p>Đoạn {word} hết.</p>
 <table title="Bảng {word}" rows="list" of="cadres" note="{word}">
@@ -463,13 +465,10 @@ def long_word_checks(tmp):
 <series title="B" where="not leader"/></chart></section>
 <per-unit title="Đơn vị {word}"><p>{{unit.name}}</p></per-unit>
 <signer title="{word}"/><recipients>Nơi nhận:|- {word}</recipients></booklet>
-''')
-    out = os.path.join(tmp, "long-words.pdf")
-    r = run(["-t", t, "--year", str(YEAR), "--per-unit", "-o", out, recs])
-    if r.returncode:
-        report("long-words", False, r.stderr.strip())
+''', ["--per-unit"], [recs])
+    if d is None:
+        report("long-words", False, why)
         return
-    d = fitz.open(out)
     outside = glyphs_outside(d)
     crossing = [(p.number + 1, w[:12]) for p in d for w in text_across_columns(p)]
     text = " ".join(p.get_text() for p in d)
@@ -502,9 +501,8 @@ def total_row_checks(tmp, doc, units, cadres, courses):
                         for figs in [[figure(w) for w in words[2:]]]), None)
     report("total-row-training", got == want, f"got {got}, want {want}")
 
-    t = os.path.join(tmp, "totals.xml")
-    with open(t, "w", encoding="utf-8") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
+    d, why = run_template(tmp, "totals",
+                '<?xml version="1.0" encoding="UTF-8"?>\n<booklet>\n'
                 '  <title>SỐ LIỆU NĂM {year}</title>\n'
                 '  <section title="1. Tổng">\n'
                 '    <table title="Biểu T." rows="list" of="cadres" total="Tổng cộng">\n'
@@ -515,10 +513,8 @@ def total_row_checks(tmp, doc, units, cadres, courses):
                 '      <row title="Công chức" where="category = cong-chuc"/>\n'
                 '      <row title="Viên chức" where="category = vien-chuc"/>\n'
                 '    </table>\n  </section>\n</booklet>\n')
-    out = os.path.join(tmp, "totals.pdf")
-    r = run(["-t", t, "--year", str(YEAR), "-o", out] + RECORDS)
-    if r.returncode:
-        report("total-row-sums", False, r.stderr.strip())
+    if d is None:
+        report("total-row-sums", False, why)
         return
     cv = list(cadres.values())
     women = sum(c["gender"] == "nu" for c in cv)
@@ -527,7 +523,7 @@ def total_row_checks(tmp, doc, units, cadres, courses):
              women / 2] for k in ("can-bo", "cong-chuc", "vien-chuc")]
     want = {"Cán bộ": rows[0], "Công chức": rows[1], "Viên chức": rows[2],
             "Tổng cộng": [sum(col) for col in zip(*rows)]}
-    got, d = {}, fitz.open(out)
+    got = {}
     for page in d:
         for _, words in page_lines(page):
             label = " ".join(words[1:-3] if words[0].isdigit() else words[:-3])
