@@ -164,7 +164,7 @@ cadre_error cadre_import_run(const cadre_import_options *opts,
         imp_file *f = &fs[i];
         f->path = sheets[i];
         f->encoding = o.encoding;
-        f->format = imp_sniff(f->path, diags);
+        f->format = imp_sniff(f, diags);
         if (f->format == IMP_FMT_UNKNOWN || f->format == IMP_FMT_ZIP_OTHER) {
             status = worse(status, CADRE_IMPORT_UNREADABLE);
             continue;
@@ -243,7 +243,7 @@ long cadre_import_scan(const char *path, const char *sheet,
     memset(&f, 0, sizeof f);
     f.path = path;
     f.encoding = encoding;
-    f.format = imp_sniff(path, diags);
+    f.format = imp_sniff(&f, diags);
     if (f.format == IMP_FMT_UNKNOWN || f.format == IMP_FMT_ZIP_OTHER)
         return -1;
     long n = 0;

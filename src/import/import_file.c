@@ -51,8 +51,22 @@ static int sniff_zip(const char *path, cadre_diags *diags)
     return fmt;
 }
 
+/* UTF-16LE without a BOM, as some exports write it: in the text of a
+ * table most characters are ASCII, so most second bytes are NULs, the
+ * first bytes almost never (an odd last byte is a cut read). */
+static bool looks_like_utf16le(const unsigned char *s, size_t n)
+{
+    size_t pairs = n / 2, nul_odd = 0, nul_even = 0;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        nul_even += s[i] == 0;
+        nul_odd += s[i + 1] == 0;
+    }
+    return pairs >= 2 && nul_odd * 2 >= pairs && nul_even * 20 <= pairs;
+}
+
 /* Text that could be a CSV file: no NUL and few control bytes (UTF-16
- * has NULs: only with its BOM). */
+ * has NULs: with its BOM, or as --encoding utf-16 or looks_like_utf16le
+ * say). */
 static bool looks_like_text(const unsigned char *s, size_t n)
 {
     if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
@@ -69,8 +83,9 @@ static bool looks_like_text(const unsigned char *s, size_t n)
     return bad * 100 <= n;
 }
 
-int imp_sniff(const char *path, cadre_diags *diags)
+int imp_sniff(imp_file *f, cadre_diags *diags)
 {
+    const char *path = f->path;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         cadre_diags_error(diags, NULL, 0, "cannot open '%s': %s", path,
@@ -118,8 +133,14 @@ int imp_sniff(const char *path, cadre_diags *diags)
                           "(records files go with --records or --units)");
         return IMP_FMT_UNKNOWN;
     }
-    if (looks_like_text(head, (size_t)n))
+    if (looks_like_text(head, (size_t)n) ||
+        f->encoding == CADRE_IMPORT_UTF16)
         return IMP_FMT_CSV;
+    if (f->encoding == CADRE_IMPORT_AUTO &&
+        looks_like_utf16le(head, (size_t)n)) {
+        f->encoding = CADRE_IMPORT_UTF16;
+        return IMP_FMT_CSV;
+    }
     cadre_diags_error(diags, path, 0, "not a spreadsheet (XLSX, ODS, XLS or "
                       "CSV): the file is of another kind");
     return IMP_FMT_UNKNOWN;

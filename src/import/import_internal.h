@@ -222,9 +222,11 @@ typedef struct imp_file {
     bool date1904;          /* serials count from 1904-01-01 */
 } imp_file;
 
-/* Recognise the format of `path` by content.  Adds an error and returns
- * IMP_FMT_UNKNOWN when it cannot be read or is no spreadsheet. */
-int imp_sniff(const char *path, cadre_diags *diags);
+/* Recognise the format of f->path by content and return it; text in
+ * UTF-16 without a BOM (little-endian) also sets f->encoding to UTF-16.
+ * Adds an error and returns IMP_FMT_UNKNOWN when the file cannot be read
+ * or is no spreadsheet. */
+int imp_sniff(imp_file *f, cadre_diags *diags);
 
 /* Read the selected sheet (f->sheet as asked, or the first; the name
  * read is stored back) and send every non-empty row to `sink`.  Errors

@@ -23,6 +23,7 @@ typedef struct ods_style {
     char *name;
     char *parent;   /* style:parent-style-name, or NULL */
     int enc;        /* IMP_ENC_*, IMP_ENC_INHERIT when it names no font */
+    bool hidden;    /* a table style with table:display="false" */
 } ods_style;
 
 typedef struct ods_font {
@@ -156,7 +157,7 @@ static int read_styles(ods *o, xmlTextReaderPtr r)
                 continue;
             const char *parent = attr(r, "parent-style-name");
             ods_style s = {strdup(name), parent ? strdup(parent) : NULL,
-                           IMP_ENC_INHERIT};
+                           IMP_ENC_INHERIT, false};
             if (!s.name || (parent && !s.parent)) {
                 free(s.name);
                 free(s.parent);
@@ -172,6 +173,9 @@ static int read_styles(ods *o, xmlTextReaderPtr r)
                 cur->enc = font_enc(o, fn);
             else if (ff)
                 cur->enc = family_enc(ff);
+        } else if (strcmp(n, "table-properties") == 0 && cur) {
+            const char *d = attr(r, "display");
+            cur->hidden = d && strcmp(d, "false") == 0;
         }
     }
     return ret < 0 ? -1 : 0;
@@ -540,16 +544,26 @@ cadre_error imp_ods_read(imp_file *f, const char *sheet, imp_sink *sink,
     imp_buf names = {0};
     int ret = 1;
     if (s == 1) {
-        while ((ret = xmlTextReaderRead(r)) == 1) {
+        /* a sheet passed over leaves the reader on the node after it,
+         * which may be the next sheet: it is looked at before reading on */
+        bool passed = false;
+        while (passed || (ret = xmlTextReaderRead(r)) == 1) {
+            passed = false;
             if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT ||
                 strcmp(lname(r), "table") != 0)
                 continue;
+            /* the first sheet is the first one shown, as for XLSX (the
+             * style first: attr() gives one value at a time) */
+            const char *st = attr(r, "style-name");
+            ods_style *ts = st ? find_style(&o, st) : NULL;
+            bool hidden = ts && ts->hidden;
             const char *name = attr(r, "name");
             name = name ? name : "";
             imp_sheets_add(&names, name);
-            if (sheet && strcmp(sheet, name) != 0) {
-                if (xmlTextReaderNext(r) != 1)
+            if (sheet ? strcmp(sheet, name) != 0 : hidden) {
+                if ((ret = xmlTextReaderNext(r)) != 1)
                     break;
+                passed = true;
                 continue;
             }
             if (!imp_file_set_sheet(f, name, strlen(name))) {

@@ -779,7 +779,8 @@ static bool is_total(table *tb, const imp_row *r, const imp_cell *first,
     return total_words(tb, w2);
 }
 
-/* A numbering prefix: "I.", "II)", "1.", "1.2.", "A.", "a)"; its style
+/* A numbering prefix: "I.", "II)", "1.", "1.2.", "A.", "a)", "I -",
+ * "1 –"; its style
  * (1 roman, 2 arabic, 3 letter) and its length, or 0. */
 static int numbering(const char *s, size_t *len, bool alone)
 {
@@ -804,8 +805,15 @@ static int numbering(const char *s, size_t *len, bool alone)
         while (s[i] >= '0' && s[i] <= '9')
             i++;
     }
+    size_t dash = i;
+    while (style != 3 && s[dash] == ' ')
+        dash++;
     if (s[i] == '.' || s[i] == ')') {
         i++;
+    } else if (style != 3 && s[dash] == '-') {
+        i = dash + 1;                     /* "I - KHỐI ĐẢNG", "1- UBND" */
+    } else if (style != 3 && memcmp(s + dash, "\xE2\x80\x93", 3) == 0) {
+        i = dash + 3;                     /* an en dash */
     } else if (!(alone && s[i] == '\0')) {
         return 0;
     }

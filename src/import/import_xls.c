@@ -46,6 +46,7 @@ typedef struct xls {
     uint8_t *xf_enc;          /* per XF record */
     size_t n_xf, cap_xf;
     uint32_t sheet_pos[1024]; /* each worksheet's BOF, in order */
+    bool sheet_hidden[1024];  /* and whether Excel hides it */
     size_t n_sheets;
     xls_cell *cells;          /* of the sheet read, in record order */
     size_t n_cells, cap_cells;
@@ -139,8 +140,10 @@ static bool read_globals(xls *x)
             break;
         case R_BOUNDSHEET:
             /* worksheets only, as freexl counts them */
-            if (len >= 6 && d[5] == 0 && x->n_sheets < 1024)
+            if (len >= 6 && d[5] == 0 && x->n_sheets < 1024) {
+                x->sheet_hidden[x->n_sheets] = (d[4] & 3) != 0;
                 x->sheet_pos[x->n_sheets++] = u32(d);
+            }
             break;
         case R_EOF:
             off = x->len; /* the globals end here */
@@ -361,7 +364,9 @@ cadre_error imp_xls_read(imp_file *f, const char *sheet, imp_sink *sink,
             continue;
         name = name ? name : "";
         imp_sheets_add(&names, name);
-        if (chosen < 0 && (!sheet || strcmp(sheet, name) == 0)) {
+        /* the first sheet is the first one shown, as for XLSX */
+        bool hidden = i < x.n_sheets && x.sheet_hidden[i];
+        if (chosen < 0 && (sheet ? strcmp(sheet, name) == 0 : !hidden)) {
             chosen = (int)i;
             if (!imp_file_set_sheet(f, name, strlen(name)))
                 err = CADRE_ENOMEM;

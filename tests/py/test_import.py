@@ -597,6 +597,20 @@ def test_date_serials_1900_1904():
         recs, _ = imported([write_xlsx(f"serial-{epoch}.xlsx", rows,
                                        epoch1904=epoch)])
         check_truth(recs)
+    # an XLS of the 1904 system (xlwt's dates_1904)
+    import xlwt
+    book = xlwt.Workbook(encoding="utf-8")
+    book.dates_1904 = True
+    ws = book.add_sheet("DS")
+    date = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v, date) if isinstance(v, datetime.date) \
+                    else ws.write(r, c, v)
+    book.save(path("serial-1904.xls"))
+    recs, _ = imported([path("serial-1904.xls")])
+    check_truth(recs)
     # a bare serial in a date-formatted cell (General elsewhere)
     rows[1][2] = 26067  # 14/05/1971 in the 1900 system
     recs, _ = imported([write_xlsx("serial-num.xlsx", rows,
@@ -836,6 +850,362 @@ def test_refuse_encrypted_xls():
     err = failed([p], status=2)
     if "refused: the workbook is encrypted (password-protected)" not in err:
         return f"encrypted XLS: {err}"
+
+
+# The headings and values of import.md's table, as the contract lists them
+# (not as our template does): each heading alone in a table, each value
+# in a row of its own.
+CONTRACT_HEADINGS = {
+    "id": ["Mã", "Mã CB", "Mã cán bộ", "Mã số", "Số hiệu"],
+    "full-name": ["Họ và tên", "Họ tên", "Họ và tên khai sinh"],
+    "birth-date": ["Ngày sinh", "Ngày tháng năm sinh", "Năm sinh"],
+    "gender": ["Giới tính", "Nam/Nữ"],
+    "ethnicity": ["Dân tộc"],
+    "position": ["Chức vụ", "Chức danh", "Chức vụ, chức danh"],
+    "unit": ["Đơn vị", "Đơn vị công tác", "Cơ quan, đơn vị", "Nơi công tác"],
+    "category": ["Đối tượng", "Phân loại"],
+    "education": ["Trình độ chuyên môn", "Chuyên môn", "TĐCM",
+                  "Trình độ đào tạo"],
+    "political-theory": ["Lý luận chính trị", "LLCT", "Trình độ LLCT"],
+    "state-management": ["Quản lý nhà nước", "QLNN"],
+    "party-member": ["Đảng viên", "Ngày vào Đảng"],
+    "leader": ["Lãnh đạo", "Lãnh đạo, quản lý"],
+}
+CONTRACT_ROW = {"id": "X1", "full-name": "Hoàng Văn Minh",
+                "birth-date": "14/05/1971", "gender": "Nam",
+                "ethnicity": "Tày", "position": "Chủ tịch UBND xã",
+                "unit": "UBND xã Bắc Sơn", "category": "CB",
+                "education": "ĐH", "political-theory": "TC",
+                "state-management": "CV", "party-member": "x",
+                "leader": "x"}
+CONTRACT_VALUES = {
+    "gender": [("Nam", "nam"), ("NAM", "nam"), ("Nữ", "nu"), ("NỮ", "nu"),
+               ("nữ", "nu"), ("Nu", "nu")],
+    "category": [("Cán bộ", "can-bo"), ("CB", "can-bo"),
+                 ("Công chức", "cong-chuc"), ("CC", "cong-chuc"),
+                 ("Viên chức", "vien-chuc"), ("VC", "vien-chuc")],
+    "education": [("Tiến sĩ", "tien-si"), ("TS", "tien-si"),
+                  ("Thạc sĩ", "thac-si"), ("ThS", "thac-si"),
+                  ("Đại học", "dai-hoc"), ("ĐH", "dai-hoc"),
+                  ("Cử nhân Kinh tế", "dai-hoc"), ("Kỹ sư Lâm nghiệp", "dai-hoc"),
+                  ("Bác sĩ Đa khoa", "dai-hoc"), ("Cao đẳng", "cao-dang"),
+                  ("CĐ", "cao-dang"), ("Trung cấp", "trung-cap"),
+                  ("TC", "trung-cap"), ("Sơ cấp", "so-cap"), ("SC", "so-cap"),
+                  ("", "chua-dao-tao"), ("Chưa qua đào tạo", "chua-dao-tao"),
+                  ("Đại học Luật", "dai-hoc"), ("ĐH Kinh tế", "dai-hoc")],
+    "political-theory": [("Cử nhân", "cu-nhan"), ("CN", "cu-nhan"),
+                         ("Cao cấp", "cao-cap"), ("CC", "cao-cap"),
+                         ("Trung cấp", "trung-cap"), ("TC", "trung-cap"),
+                         ("Sơ cấp", "so-cap"), ("SC", "so-cap"),
+                         ("", "chua-dao-tao"), ("Chưa", "chua-dao-tao"),
+                         ("Chưa qua đào tạo", "chua-dao-tao")],
+    "state-management": [("Chuyên viên cao cấp", "chuyen-vien-cao-cap"),
+                         ("CVCC", "chuyen-vien-cao-cap"),
+                         ("Chuyên viên chính", "chuyen-vien-chinh"),
+                         ("CVC", "chuyen-vien-chinh"),
+                         ("Chuyên viên", "chuyen-vien"), ("CV", "chuyen-vien"),
+                         ("Cán sự", "can-su"), ("CS", "can-su"),
+                         ("", "chua-dao-tao"), ("Chưa", "chua-dao-tao"),
+                         ("Chưa qua bồi dưỡng", "chua-dao-tao"),
+                         ("Chưa qua đào tạo", "chua-dao-tao")],
+    "party-member": [("x", True), ("Có", True), ("02/09/1995", "1995-09-02"),
+                     ("", None), ("Không", None)],
+    "leader": [("x", True), ("Có", True), ("", False)],
+}
+
+
+def contract_value(c, field):
+    if field == "party-member":
+        return c["party-member"]
+    if field == "leader":
+        return c["leader"]
+    return c.get(field)
+
+
+def test_contract_headings():
+    """Every heading import.md's table lists, each in a table of its own."""
+    fields = list(CONTRACT_ROW)
+    for field, headings in CONTRACT_HEADINGS.items():
+        for h in headings:
+            head = [CONTRACT_HEADINGS[f][0] for f in fields]
+            head[fields.index(field)] = h
+            row = [CONTRACT_ROW[f] for f in fields]
+            recs, err = imported([write_csv("heading.csv", [head, row])])
+            if "warning: column" in err:
+                return f"heading {h!r} not recognised: {err}"
+            c = recs["cadres"][0]
+            want = {"id": "X1", "full-name": "Hoàng Văn Minh",
+                    "birth-date": "1971-05-14", "gender": "nam",
+                    "ethnicity": "Tày", "position": "Chủ tịch UBND xã",
+                    "unit": "UBND xã Bắc Sơn", "category": "can-bo",
+                    "education": "dai-hoc", "political-theory": "trung-cap",
+                    "state-management": "chuyen-vien", "party-member": True,
+                    "leader": True}
+            got = {f: contract_value(c, f) for f in want}
+            expect(got, want, f"the row under the heading {h!r}")
+
+
+def test_contract_values():
+    """Every value import.md lists for a field, one row each (XLSX), and
+    the same without its diacritics refused where it is not listed."""
+    fields = list(CONTRACT_ROW)
+    head = [CONTRACT_HEADINGS[f][0] for f in fields]
+    rows, want = [head], []
+    for field, values in CONTRACT_VALUES.items():
+        for k, (v, code) in enumerate(values):
+            row = [CONTRACT_ROW[f] for f in fields]
+            row[fields.index("id")] = f"V{len(rows)}"
+            row[fields.index("full-name")] = f"Người Thứ {len(rows)}"
+            row[fields.index(field)] = v or None
+            rows.append(row)
+            want.append((row[0], field, v, code))
+    recs, _ = imported([write_xlsx("values.xlsx", rows)])
+    got = {c["id"]: c for c in recs["cadres"]}
+    for cid, field, v, code in want:
+        expect(contract_value(got[cid], field), code, f"{field} {v!r}")
+    for field, v in [("education", "Dai hoc"), ("gender", "Nư"),
+                     ("category", "Can bo"), ("political-theory", "Cao cap")]:
+        row = [CONTRACT_ROW[f] for f in fields]
+        row[fields.index(field)] = v
+        err = failed([write_csv("undiacritic.csv", [head, row])])
+        if f"error: unknown {field} '{v}' (allowed: " not in err:
+            return f"{field} {v!r} without its diacritics: {err}"
+
+
+def merged_group_table():
+    """Group rows merged across the whole table (as offices draw them),
+    numbered "I -", "1.", "a)" or not at all, the title's date in words."""
+    head = ["TT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc",
+            "Chức vụ", "Đối tượng", "Trình độ chuyên môn",
+            "Lý luận chính trị", "Quản lý nhà nước", "Đảng viên", "Lãnh đạo"]
+    rows = [["ỦY BAN NHÂN DÂN HUYỆN ĐÌNH LẬP"], ["DANH SÁCH CÁN BỘ"],
+            ["Tính đến ngày 31 tháng 12 năm 2018"], head]
+    merges = [(0, 0, 0, 4), (1, 1, 0, 11), (2, 2, 0, 11)]
+    people = {p[0]: p for p in PEOPLE}
+    layout = [("I - KHỐI XÃ, THỊ TRẤN", []),
+              ("1. UBND xã Bắc Sơn", ["Hoàng Văn Minh", "Nguyễn Thị Hương",
+                                      "Triệu Quang Quyết"]),
+              ("2. Thị trấn Đình Lập", ["Lương Thị Ánh"]),
+              ("II- KHỐI HUYỆN", []),
+              ("a) Phòng Nội vụ", ["Vi Đức Thắng"]),
+              ("Trường THCS Đình Lập", ["Đàm Thu Hà"])]
+    for group, members in layout:
+        rows.append([group])
+        merges.append((len(rows) - 1, len(rows) - 1, 0, 11))
+        for k, m in enumerate(members):
+            p = people[m]
+            rows.append([k + 1, p[0], p[1], p[2], p[3], p[4]] + list(p[6:]))
+    rows.append(["Tổng cộng: 6 người"])
+    rows += [[], [None] * 7 + ["Đình Lập, ngày 05 tháng 01 năm 2019"],
+             ["NGƯỜI LẬP BIỂU"]]
+    return rows, merges
+
+
+def test_group_rows_merged_across():
+    import xlwt
+    from openpyxl.utils import get_column_letter as col
+    rows, merges = merged_group_table()
+    x = write_xlsx("merged-groups.xlsx", rows, [
+        f"{col(c1 + 1)}{r1 + 1}:{col(c2 + 1)}{r2 + 1}"
+        for r1, r2, c1, c2 in merges])
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("DS")
+    date = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    starts = {(r1, c1): (r2, c2) for r1, r2, c1, c2 in merges}
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if (r, c) in starts:
+                ws.write_merge(r, starts[(r, c)][0], c, starts[(r, c)][1], v)
+            elif isinstance(v, datetime.date):
+                ws.write(r, c, v, date)
+            elif v is not None:
+                ws.write(r, c, v)
+    xls = path("merged-groups.xls")
+    wb.save(xls)
+    for p in (x, xls):
+        recs, err = imported([p])
+        check_truth(recs)
+        expect(recs["root"].get("as-of"), "2018-12-31",
+               "'Tính đến ngày 31 tháng 12 năm 2018'")
+        units = {u["name"]: recs["units"].get(u.get("parent"), {}).get("name")
+                 for u in recs["units"].values()}
+        expect(units, {"KHỐI XÃ, THỊ TRẤN": None,
+                       "UBND xã Bắc Sơn": "KHỐI XÃ, THỊ TRẤN",
+                       "Thị trấn Đình Lập": "KHỐI XÃ, THỊ TRẤN",
+                       "KHỐI HUYỆN": None, "Phòng Nội vụ": "KHỐI HUYỆN",
+                       "Trường THCS Đình Lập": "KHỐI HUYỆN"},
+               f"{os.path.basename(p)}: the units and their parents")
+        if "3 rows skipped" not in err:
+            return f"{p}: the total and footer rows counted: {err}"
+
+
+def test_gender_marks_and_party_dates():
+    """"Giới tính" merged over Nam | Nữ with an x in one; "Ngày vào Đảng"
+    with dates (date cells and text) gives party-member@since."""
+    h1 = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", None, "Dân tộc",
+          "Đơn vị", "Đối tượng", "TĐCM", "LLCT", "QLNN", "Ngày vào Đảng",
+          "Lãnh đạo"]
+    h2 = [None, None, None, "Nam", "Nữ"]
+    rows, since = [h1, h2], {}
+    for i, p in enumerate(PEOPLE):
+        male = p[2] == "Nam"
+        joined = None
+        if p[10]:
+            joined = (datetime.date(1990 + i, 9, 2) if i % 2 else
+                      f"02/09/{1990 + i}")
+            since[p[0]] = f"{1990 + i}-09-02"
+        rows.append([i + 1, p[0], p[1], "x" if male else None,
+                     None if male else "x", p[3], p[5], p[6], p[7], p[8],
+                     p[9], joined, p[11]])
+    merges = ["D1:E1"] + [f"{c}1:{c}2" for c in "ABCFGHIJKLM"]
+    recs, err = imported([write_xlsx("gender-marks.xlsx", rows, merges)])
+    if "warning" in err:
+        return f"unexpected warning: {err}"
+    check_truth(recs)
+    got = {c["full-name"]: c["party-member"] for c in recs["cadres"]
+           if c["party-member"]}
+    expect(got, since, "the days of joining the Party")
+
+
+def test_hidden_first_sheet():
+    """The first sheet shown is read (XLSX, ODS, XLS alike), and --sheet
+    finds a later one in an ODS whose sheets follow one another closely."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableProperties
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+    import xlwt
+    rows = standard_rows()
+    x = path("hidden-first.xlsx")
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cũ"
+    wb.active["A1"] = "bảng cũ"
+    wb.active.sheet_state = "hidden"
+    ws = wb.create_sheet("Danh sách")
+    for row in rows:
+        ws.append(row)
+    wb.save(x)
+    doc = OpenDocumentSpreadsheet()
+    hidden = Style(name="ta1", family="table")
+    hidden.addElement(TableProperties(display="false"))
+    doc.automaticstyles.addElement(hidden)
+    for name, body, style in [("Cũ", [["bảng cũ"]], hidden),
+                              ("Danh sách", rows, None),
+                              ("Ghi chú", [["ghi chú"]], None)]:
+        t = Table(name=name, stylename=style) if style else Table(name=name)
+        for row in body:
+            tr = TableRow()
+            for v in row:
+                if v is None:
+                    tr.addElement(TableCell())
+                    continue
+                if isinstance(v, datetime.date):
+                    v = v.strftime("%d/%m/%Y")
+                tc = TableCell(valuetype="string")
+                tc.addElement(P(text=str(v)))
+                tr.addElement(tc)
+            t.addElement(tr)
+        doc.spreadsheet.addElement(t)
+    o = path("hidden-first.ods")
+    doc.save(o)
+    book = xlwt.Workbook(encoding="utf-8")
+    old = book.add_sheet("Cũ")
+    old.write(0, 0, "bảng cũ")
+    old.visibility = 1
+    ws = book.add_sheet("Danh sách")
+    date = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v, date) if isinstance(v, datetime.date) \
+                    else ws.write(r, c, v)
+    book.set_active_sheet(1)
+    xls = path("hidden-first.xls")
+    book.save(xls)
+    for p in (x, o, xls):
+        recs, _ = imported([p])
+        check_truth(recs)
+    recs, _ = imported([o], "--sheet", "Danh sách")
+    check_truth(recs)
+    err = failed([o], "--sheet", "Ghi chú")
+    if "no heading row" not in err:
+        return f"--sheet names the last sheet of the ODS: {err}"
+
+
+def test_csv_utf16_every_form():
+    """UTF-16 as exports write it: big-endian with its BOM, little-endian
+    without one (found, or named by --encoding utf-16)."""
+    rows = standard_rows()
+    text = io.StringIO()
+    import csv
+    w = csv.writer(text, delimiter="\t", lineterminator="\r\n")
+    for r in rows:
+        w.writerow(["" if v is None else v.strftime("%d/%m/%Y")
+                    if isinstance(v, datetime.date) else v for v in r])
+    for name, data, opts in [
+            ("be.txt", b"\xfe\xff" + text.getvalue().encode("utf-16-be"), []),
+            ("le-nobom.txt", text.getvalue().encode("utf-16-le"), []),
+            ("le-named.txt", text.getvalue().encode("utf-16-le"),
+             ["--encoding", "utf-16"])]:
+        p = path(name)
+        with open(p, "wb") as f:
+            f.write(data)
+        recs, _ = imported([p], *opts)
+        check_truth(recs)
+
+
+def test_xlsx_writers_and_formats():
+    """Inline strings (XlsxWriter's constant_memory mode), a macro-enabled
+    workbook (read, its macros never run), and date cells in the custom
+    formats Vietnamese Excel writes."""
+    import xlsxwriter
+    rows = standard_rows()
+    p = path("inline.xlsx")
+    wb = xlsxwriter.Workbook(p, {"constant_memory": True})
+    ws = wb.add_worksheet("DS")
+    df = wb.add_format({"num_format": "[$-42A]dd/mm/yyyy"})
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if isinstance(v, datetime.date):
+                ws.write_datetime(r, c, datetime.datetime.combine(
+                    v, datetime.time()), df)
+            elif v is not None:
+                ws.write(r, c, v)
+    wb.close()
+    with zipfile.ZipFile(p) as z:
+        if 'inlineStr' not in z.read("xl/worksheets/sheet1.xml").decode():
+            return "XlsxWriter wrote no inline string"
+    recs, _ = imported([p])
+    check_truth(recs)
+    m = path("macros.xlsm")
+    wb = xlsxwriter.Workbook(m)
+    ws = wb.add_worksheet("DS")
+    df = wb.add_format({"num_format": "dd/mm/yyyy;@"})
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if isinstance(v, datetime.date):
+                ws.write_datetime(r, c, datetime.datetime.combine(
+                    v, datetime.time()), df)
+            elif v is not None:
+                ws.write(r, c, v)
+    vba = path("vbaProject.bin")
+    with open(vba, "wb") as f:
+        f.write(ole_file({"dir": b"\0" * 5000}))
+    wb.add_vba_project(vba)
+    wb.close()
+    recs, _ = imported([m])
+    check_truth(recs)
+    for fmt in ["[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy", "d/m/yy",
+                "dd\"/\"mm\"/\"yyyy", "[$-1010000]d/m/yyyy;@"]:
+        recs, _ = imported([write_xlsx("format.xlsx", rows, date_format=fmt)])
+        check_truth(recs)
+    # a number format with a quoted "năm" is no date format: 1971 a year
+    rows = standard_rows(title=False, footer=False)
+    rows[1][2] = 1971
+    recs, _ = imported([write_xlsx("year-format.xlsx", rows,
+                                   formats={(2, 3): '0 "năm"'})])
+    expect(by_name(recs)["Hoàng Văn Minh"]["birth-date"], "1971",
+           "a year in a cell formatted 0 \"năm\"")
 
 
 # ---------------------------------------------------------- ids, units --
