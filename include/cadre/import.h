@@ -6,8 +6,9 @@
  * template (templates/import/cadres.xml, participants.xml) that holds the
  * heading synonyms and value labels, and writes a records file that every
  * other tool reads.  The format of each file is recognised by content;
- * sheets are streamed (libxml2's text reader over libzip, libfreexl,
- * a CSV reader of our own), never held whole.  Nothing is written unless
+ * sheets are streamed (libxml2 over libzip: its SAX2 parser for XLSX,
+ * its text reader for ODS; libfreexl; a CSV reader of our own), never
+ * held whole.  Nothing is written unless
  * every file read without an error.
  *
  *     cadre_import_options o;

@@ -288,6 +288,28 @@ cadre_error imp_part_close(imp_part *p, cadre_diags *diags);
 /* Report the text reader's failure (xmlTextReaderRead() < 0) once. */
 void imp_part_failed(imp_part *p, cadre_diags *diags);
 
+/* A part streamed through libxml2's SAX2 push parser, with the limits of
+ * imp_part_open() (a DTD refused, no entities, no network).  The
+ * handlers get the imp_sax as their context. */
+struct _xmlSAXHandler;
+struct _xmlParserCtxt;
+typedef struct imp_sax {
+    void *user;                  /* the handlers' state */
+    struct _xmlParserCtxt *ctxt; /* set while the part is parsed */
+    imp_part *part;              /* set while the part is parsed */
+    bool stopped;                /* imp_sax_stop() was called */
+} imp_sax;
+/* Parse part `name` with `handler`'s startElementNs, endElementNs,
+ * characters and cdataBlock (the others are ours).  Returns CADRE_OK
+ * (also when a handler stopped, or the part is missing and `missing` is
+ * given: *missing set), or CADRE_EIO with the error added (refused,
+ * malformed).  A handler's own failure is the handler's to report. */
+cadre_error imp_part_sax(imp_zip *zp, const char *name, bool *missing,
+                         const struct _xmlSAXHandler *handler, imp_sax *sx,
+                         cadre_diags *diags);
+/* Stop the parse from a handler: no more callbacks. */
+void imp_sax_stop(imp_sax *sx);
+
 /* Read the whole part into memory (small parts: rels, manifests).
  * Returns it NUL-terminated (caller frees), or NULL. */
 char *imp_part_slurp(imp_zip *zp, const char *name, size_t max,

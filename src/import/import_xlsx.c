@@ -4,8 +4,10 @@
  *
  * The order matters: the workbook (sheets, the 1904 date system), its
  * relationships, the styles (which cells are dates, which fonts are
- * TCVN3 or VNI), the shared strings, and only then the sheet, streamed
- * node by node; memory is the shared-strings table and one row.
+ * TCVN3 or VNI), the shared strings, and only then the sheet; memory is
+ * the shared-strings table and one row.  The small parts are walked with
+ * libxml2's text reader, the shared strings and the sheet go through its
+ * SAX2 push parser (half the text reader's cost on a sheet).
  * Merged ranges are listed after the cells (<mergeCells> ends the sheet):
  * the first pass reports them, and the table asks for a second pass only
  * when one of them covers a cell it reads (import_table.c).
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 
 #include "cadre/text.h"
@@ -133,11 +136,12 @@ static char *resolve(const char *from, const char *target)
         return strdup(target + 1);
     const char *slash = strrchr(from, '/');
     size_t dir = slash ? (size_t)(slash - from + 1) : 0;
-    char *out = malloc(dir + strlen(target) + 1);
+    size_t tlen = strlen(target);
+    char *out = malloc(dir + tlen + 1);
     if (!out)
         return NULL;
     memcpy(out, from, dir);
-    strcpy(out + dir, target);
+    memcpy(out + dir, target, tlen + 1);
     /* fold "a/../b" and "./" */
     char *s;
     while ((s = strstr(out, "/../")) != NULL) {
@@ -421,109 +425,202 @@ static bool add_escaped(imp_buf *b, const char *s, size_t n)
     return true;
 }
 
-/* Read a <si> or <is> subtree at the reader's current element into
- * x->val: plain text, or segments when runs name legacy fonts.  Returns
- * whether segments were made, or -1 on a reader failure. */
-static int read_rich(xmlTextReaderPtr r, imp_buf *plain,
-                     imp_buf *segs)
+/* The text of a <si> or <is> as SAX2 gives it: plain text (escapes
+ * decoded), and segments when runs name their own fonts (a run's text is
+ * a segment of its font; text outside runs one of the cell's).  Phonetic
+ * runs (<rPh>, <phoneticPr>) are no part of the text. */
+typedef struct rich {
+    imp_buf *plain;       /* the text (x->val) */
+    imp_buf *segs;        /* its segments (x->segs) */
+    imp_buf raw;          /* the current <t>'s text as it comes */
+    int skip;             /* depth inside a phonetic element */
+    bool in_t, in_r;      /* inside a <t>, a run <r> */
+    bool own_font;        /* a run named its font: segs is the text */
+    int run_enc;          /* the current run's encoding */
+    size_t run_start;     /* where its text starts in plain */
+} rich;
+
+/* The value of attribute `name` among SAX2's (local, prefix, URI, value,
+ * end) quintuples, copied into buf (empty when absent). */
+static const char *sax_attr(int n, const xmlChar **a, const char *name,
+                            char *buf, size_t size)
 {
-    int top = xmlTextReaderDepth(r);
-    if (xmlTextReaderIsEmptyElement(r))
-        return 0;
-    bool in_t = false, in_r = false, own_font = false;
-    int run_enc = IMP_ENC_INHERIT;
-    size_t run_start = 0;
-    plain->len = 0;
-    segs->len = 0;
-    int ret;
-    while ((ret = xmlTextReaderRead(r)) == 1) {
-        int t = xmlTextReaderNodeType(r);
-        int depth = xmlTextReaderDepth(r);
-        if (t == XML_READER_TYPE_END_ELEMENT && depth == top)
-            break;
-        if (t == XML_READER_TYPE_ELEMENT) {
-            const xmlChar *n = lname(r);
-            if (is(n, "rPh") || is(n, "phoneticPr")) {
-                if (xmlTextReaderNext(r) != 1)
-                    return -1;
-                /* Next() moved to the sibling: look at it again */
-                t = xmlTextReaderNodeType(r);
-                if (t == XML_READER_TYPE_END_ELEMENT &&
-                    xmlTextReaderDepth(r) == top)
-                    break;
-                if (t != XML_READER_TYPE_ELEMENT)
-                    continue;
-                n = lname(r);
-            }
-            if (is(n, "r")) {
-                in_r = !xmlTextReaderIsEmptyElement(r);
-                run_enc = IMP_ENC_INHERIT;
-                run_start = plain->len;
-            } else if (is(n, "rFont") && in_r) {
-                char buf[256];
-                attr(r, "val", buf, sizeof buf);
-                run_enc = imp_font_encoding(buf, strlen(buf));
-                own_font = true;
-            } else if (is(n, "t")) {
-                in_t = !xmlTextReaderIsEmptyElement(r);
-            }
-        } else if (t == XML_READER_TYPE_END_ELEMENT) {
-            const xmlChar *n = lname(r);
-            if (is(n, "t")) {
-                in_t = false;
-            } else if (is(n, "r") && in_r) {
-                in_r = false;
-                uint8_t e = (uint8_t)run_enc;
-                uint32_t len = (uint32_t)(plain->len - run_start);
-                if (!imp_buf_add(segs, &e, 1) || !imp_buf_add(segs, &len, 4) ||
-                    !imp_buf_add(segs, plain->p + run_start, len))
-                    return -1;
-            }
-        } else if (in_t && (t == XML_READER_TYPE_TEXT ||
-                            t == XML_READER_TYPE_CDATA ||
-                            t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-                            t == XML_READER_TYPE_WHITESPACE)) {
-            const char *v = (const char *)xmlTextReaderConstValue(r);
-            if (v) {
-                size_t start = plain->len;
-                if (!add_escaped(plain, v, strlen(v)))
-                    return -1;
-                if (!in_r) {
-                    /* text outside a run: a segment of the cell's font */
-                    uint8_t e = IMP_ENC_INHERIT;
-                    uint32_t len = (uint32_t)(plain->len - start);
-                    if (!imp_buf_add(segs, &e, 1) ||
-                        !imp_buf_add(segs, &len, 4) ||
-                        !imp_buf_add(segs, plain->p + start, len))
-                        return -1;
-                }
-            }
-        }
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++, a += 5) {
+        if (!is(a[0], name))
+            continue;
+        size_t len = (size_t)(a[4] - a[3]);
+        if (len >= size)
+            len = size - 1;
+        memcpy(buf, a[3], len);
+        buf[len] = '\0';
+        break;
     }
-    if (ret < 0)
-        return -1;
-    return own_font;
+    return buf;
 }
 
-static int on_sst(xlsx *x, void *ctx, xmlTextReaderPtr r, int depth)
+static void rich_begin(rich *rc)
 {
-    (void)depth, (void)ctx;
-    if (!is(lname(r), "si"))
-        return 0;
-    int rich = read_rich(r, &x->val, &x->segs);
-    if (rich < 0)
-        return 1;
-    if (!GROW(x->sst, x->cap_sst, x->n_sst + 1))
-        return 1;
-    imp_buf *src = rich ? &x->segs : &x->val;
+    rc->plain->len = 0;
+    rc->segs->len = 0;
+    rc->raw.len = 0;
+    rc->skip = 0;
+    rc->in_t = rc->in_r = rc->own_font = false;
+    rc->run_enc = IMP_ENC_INHERIT;
+}
+
+static bool add_segment(imp_buf *segs, int enc, const char *s, size_t n)
+{
+    uint8_t e = (uint8_t)enc;
+    uint32_t len = (uint32_t)n;
+    return imp_buf_add(segs, &e, 1) && imp_buf_add(segs, &len, 4) &&
+           imp_buf_add(segs, s, n);
+}
+
+static void rich_start(rich *rc, const xmlChar *n, int n_attr,
+                       const xmlChar **attrs)
+{
+    if (rc->skip || is(n, "rPh") || is(n, "phoneticPr")) {
+        rc->skip++;
+    } else if (is(n, "r")) {
+        rc->in_r = true;
+        rc->run_enc = IMP_ENC_INHERIT;
+        rc->run_start = rc->plain->len;
+    } else if (is(n, "rFont") && rc->in_r) {
+        char buf[256];
+        sax_attr(n_attr, attrs, "val", buf, sizeof buf);
+        rc->run_enc = imp_font_encoding(buf, strlen(buf));
+        rc->own_font = true;
+    } else if (is(n, "t")) {
+        rc->in_t = true;
+        rc->raw.len = 0;
+    }
+}
+
+/* False when out of memory. */
+static bool rich_end(rich *rc, const xmlChar *n)
+{
+    if (rc->skip) {
+        rc->skip--;
+    } else if (is(n, "t") && rc->in_t) {
+        rc->in_t = false;
+        size_t start = rc->plain->len;
+        if (!add_escaped(rc->plain, rc->raw.p ? rc->raw.p : "", rc->raw.len))
+            return false;
+        /* text outside a run: a segment of the cell's font */
+        if (!rc->in_r && !add_segment(rc->segs, IMP_ENC_INHERIT,
+                                      rc->plain->p + start,
+                                      rc->plain->len - start))
+            return false;
+    } else if (is(n, "r") && rc->in_r) {
+        rc->in_r = false;
+        if (!add_segment(rc->segs, rc->run_enc, rc->plain->p + rc->run_start,
+                         rc->plain->len - rc->run_start))
+            return false;
+    }
+    return true;
+}
+
+/* A cell holds at most 32,767 characters in Excel; a text past 10 MB is
+ * no cell's (libxml2's own limit on a text node, which SAX2 gives in
+ * pieces). */
+#define MAX_TEXT 10000000
+
+/* CADRE_EIO when the text grows too long, CADRE_ENOMEM when memory is
+ * short. */
+static cadre_error add_text(imp_buf *b, const xmlChar *s, int len)
+{
+    if (b->len + (size_t)len > MAX_TEXT)
+        return CADRE_EIO;
+    return imp_buf_add(b, (const char *)s, (size_t)len) ? CADRE_OK
+                                                        : CADRE_ENOMEM;
+}
+
+/* ------------------------------------------------- shared strings, SAX */
+
+typedef struct sst_sax {
+    xlsx *x;
+    rich rc;             /* the string being read */
+    bool in_si;          /* inside an <si> */
+    cadre_error err;     /* a handler's failure (add_text()) */
+} sst_sax;
+
+static void sst_start(void *ctx, const xmlChar *n, const xmlChar *prefix,
+                      const xmlChar *uri, int n_ns, const xmlChar **ns,
+                      int n_attr, int n_def, const xmlChar **attrs)
+{
+    (void)prefix, (void)uri, (void)n_ns, (void)ns, (void)n_def;
+    sst_sax *ss = ((imp_sax *)ctx)->user;
+    if (ss->in_si) {
+        rich_start(&ss->rc, n, n_attr, attrs);
+    } else if (is(n, "si")) {
+        ss->in_si = true;
+        rich_begin(&ss->rc);
+    }
+}
+
+static void sst_end(void *ctx, const xmlChar *n, const xmlChar *prefix,
+                    const xmlChar *uri)
+{
+    (void)prefix, (void)uri;
+    imp_sax *sx = ctx;
+    sst_sax *ss = sx->user;
+    if (!ss->in_si)
+        return;
+    if (ss->rc.skip || !is(n, "si")) {
+        if (!rich_end(&ss->rc, n)) {
+            ss->err = CADRE_ENOMEM;
+            imp_sax_stop(sx);
+        }
+        return;
+    }
+    ss->in_si = false;
+    xlsx *x = ss->x;
+    imp_buf *src = ss->rc.own_font ? &x->segs : &x->val;
+    if (!GROW(x->sst, x->cap_sst, x->n_sst + 1) ||
+        x->sst_text.len + src->len > UINT32_MAX - 1 ||
+        !imp_buf_add(&x->sst_text, src->p ? src->p : "", src->len)) {
+        ss->err = CADRE_ENOMEM;
+        imp_sax_stop(sx);
+        return;
+    }
     sst_entry *e = &x->sst[x->n_sst++];
-    e->off = (uint32_t)x->sst_text.len;
+    e->off = (uint32_t)(x->sst_text.len - src->len);
     e->len = (uint32_t)src->len;
-    e->runs = rich > 0;
-    if (x->sst_text.len + src->len > UINT32_MAX - 1 ||
-        !imp_buf_add(&x->sst_text, src->p ? src->p : "", src->len))
-        return 1;
-    return 0;
+    e->runs = ss->rc.own_font;
+}
+
+static void sst_text(void *ctx, const xmlChar *s, int len)
+{
+    imp_sax *sx = ctx;
+    sst_sax *ss = sx->user;
+    if (ss->in_si && ss->rc.in_t && !ss->rc.skip &&
+        (ss->err = add_text(&ss->rc.raw, s, len)) != CADRE_OK)
+        imp_sax_stop(sx);
+}
+
+static cadre_error read_sst(xlsx *x)
+{
+    sst_sax ss = {.x = x, .rc = {.plain = &x->val, .segs = &x->segs}};
+    xmlSAXHandler h;
+    memset(&h, 0, sizeof h);
+    h.startElementNs = sst_start;
+    h.endElementNs = sst_end;
+    h.characters = h.cdataBlock = sst_text;
+    imp_sax sx = {.user = &ss};
+    bool missing;
+    cadre_error err = imp_part_sax(&x->zp, x->sst_part, &missing, &h, &sx,
+                                   x->diags);
+    imp_buf_free(&ss.rc.raw);
+    if (err == CADRE_OK && ss.err != CADRE_OK) {
+        err = ss.err;
+        if (err == CADRE_EIO)
+            cadre_diags_error(x->diags, x->zp.path, 0, "part %s: a shared "
+                              "string longer than 10 MB", x->sst_part);
+        else
+            cadre_diags_error(x->diags, x->zp.path, 0, "out of memory");
+    }
+    return err;
 }
 
 /* Decode a cell's text (plain or segments) in the cell font's encoding
@@ -587,23 +684,28 @@ static bool parse_range(const char *s, imp_merge *m)
     return true;
 }
 
-typedef struct sheet_state {
-    imp_rowbuf rb;
+/* The sheet as SAX2 gives it: the cell being read, the row being made. */
+typedef struct sheet_sax {
+    xlsx *x;
+    imp_sink *sink;      /* where rows go */
+    imp_rowbuf rb;       /* the row being made */
+    imp_merges *found;   /* merged ranges met (when not known before) */
+    rich rc;             /* an inline string's text */
     uint32_t row;        /* current row, 1-based */
     uint32_t next_col;   /* for cells without r */
-    bool in_data;
-} sheet_state;
+    uint32_t col;        /* the cell's */
+    int style;           /* its s, or -1 */
+    char type[8];        /* its t ("s", "str", "b", "e", "d", "n", "")
+                            or "i" when its inline string was taken */
+    bool in_cell, in_v, in_is; /* inside a <c>, its <v>, its <is> */
+    bool has_v, has_f;   /* the cell has a value, a formula */
+    cadre_error err;     /* a handler's failure: CADRE_ENOMEM, or
+                            CADRE_EIO for a cell past MAX_TEXT */
+} sheet_sax;
 
-/* The names the sheet loop compares by pointer (libxml2 interns them). */
-typedef struct names {
-    const xmlChar *row, *c, *v, *f, *is, *r, *s, *t, *mergeCell, *ref,
-        *sheetData;
-} names;
-
-static int finish_cell(xlsx *x, sheet_state *st, uint32_t col, int style,
+static int finish_cell(xlsx *x, imp_rowbuf *rb, uint32_t col, int style,
                        const char *type, bool has_v, bool has_f)
 {
-    imp_rowbuf *rb = &st->rb;
     int enc = style >= 0 && (size_t)style < x->n_xf ? x->xf_enc[style] : 0;
     bool date = style >= 0 && (size_t)style < x->n_xf && x->xf_date[style];
     const char *v = x->val.p ? x->val.p : "";
@@ -679,159 +781,179 @@ static int finish_cell(xlsx *x, sheet_state *st, uint32_t col, int style,
     }
 }
 
+static void sheet_fail(imp_sax *sx, sheet_sax *sh, cadre_error err)
+{
+    sh->err = err;
+    imp_sax_stop(sx);
+}
+
+static void sheet_start(void *ctx, const xmlChar *n, const xmlChar *prefix,
+                        const xmlChar *uri, int n_ns, const xmlChar **ns,
+                        int n_attr, int n_def, const xmlChar **attrs)
+{
+    (void)prefix, (void)uri, (void)n_ns, (void)ns, (void)n_def;
+    sheet_sax *sh = ((imp_sax *)ctx)->user;
+    if (sh->in_is) {
+        rich_start(&sh->rc, n, n_attr, attrs);
+        return;
+    }
+    char buf[64];
+    switch (n[0]) {
+    case 'c':
+        if (n[1] != '\0')
+            break;
+        sh->col = sh->next_col;
+        sh->style = -1;
+        sh->type[0] = '\0';
+        sh->has_v = sh->has_f = false;
+        sh->x->val.len = 0;
+        for (int i = 0; i < n_attr; i++) {
+            const xmlChar **a = attrs + 5 * i;
+            size_t len = (size_t)(a[4] - a[3]);
+            if (len >= sizeof buf)
+                continue;
+            memcpy(buf, a[3], len);
+            buf[len] = '\0';
+            uint32_t cc;
+            if (is(a[0], "r")) {
+                if (parse_ref(buf, &cc, NULL))
+                    sh->col = cc;
+            } else if (is(a[0], "s")) {
+                sh->style = to_int(buf);
+            } else if (is(a[0], "t")) {
+                copy_text(sh->type, sizeof sh->type, buf);
+            }
+        }
+        sh->next_col = sh->col + 1;
+        sh->in_cell = true;
+        break;
+    case 'v':
+        if (n[1] == '\0' && sh->in_cell)
+            sh->in_v = sh->has_v = true;
+        break;
+    case 'f':
+        if (n[1] == '\0' && sh->in_cell)
+            sh->has_f = true;
+        break;
+    case 'i':
+        if (is(n, "is") && sh->in_cell) {
+            sh->in_is = true;
+            rich_begin(&sh->rc);
+        }
+        break;
+    case 'r':
+        if (is(n, "row")) {
+            uint32_t rr = sh->row + 1;
+            sax_attr(n_attr, attrs, "r", buf, sizeof buf);
+            if (buf[0]) {
+                unsigned long v = strtoul(buf, NULL, 10);
+                if (v >= 1 && v <= IMP_MAX_ROWS)
+                    rr = (uint32_t)v;
+            }
+            sh->row = rr;
+            sh->next_col = 0;
+        }
+        break;
+    case 'm':
+        if (is(n, "mergeCell") && sh->found) {
+            imp_merge m;
+            sax_attr(n_attr, attrs, "ref", buf, sizeof buf);
+            if (parse_range(buf, &m) &&
+                !imp_merges_add(sh->found, m.r1, m.c1, m.r2, m.c2))
+                sheet_fail(ctx, sh, CADRE_ENOMEM);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void sheet_end(void *ctx, const xmlChar *n, const xmlChar *prefix,
+                      const xmlChar *uri)
+{
+    (void)prefix, (void)uri;
+    imp_sax *sx = ctx;
+    sheet_sax *sh = sx->user;
+    xlsx *x = sh->x;
+    if (sh->in_is) {
+        if (sh->rc.skip || !is(n, "is")) {
+            if (!rich_end(&sh->rc, n))
+                sheet_fail(sx, sh, CADRE_ENOMEM);
+            return;
+        }
+        sh->in_is = false;
+        int enc = sh->style >= 0 && (size_t)sh->style < x->n_xf
+                      ? x->xf_enc[sh->style] : 0;
+        const imp_buf *raw = sh->rc.own_font ? &x->segs : &x->val;
+        if (!decode_text(x, raw->p ? raw->p : "", raw->len, sh->rc.own_font,
+                         enc) ||
+            !imp_rowbuf_add(&sh->rb, sh->col, IMP_TEXT, x->tmp.p,
+                            x->tmp.len)) {
+            sheet_fail(sx, sh, CADRE_ENOMEM);
+            return;
+        }
+        sh->has_v = false;
+        sh->type[0] = 'i'; /* done: nothing at </c> */
+        return;
+    }
+    if (n[0] == 'v' && n[1] == '\0') {
+        sh->in_v = false;
+    } else if (n[0] == 'c' && n[1] == '\0') {
+        sh->in_cell = false;
+        if (sh->type[0] != 'i' &&
+            finish_cell(x, &sh->rb, sh->col, sh->style, sh->type, sh->has_v,
+                        sh->has_f) != 0)
+            sheet_fail(sx, sh, CADRE_ENOMEM);
+    } else if (is(n, "row")) {
+        int stop = imp_rowbuf_send(&sh->rb, sh->row, sh->sink);
+        if (stop < 0)
+            sheet_fail(sx, sh, CADRE_ENOMEM);
+        else if (stop)
+            imp_sax_stop(sx);
+    }
+}
+
+static void sheet_text(void *ctx, const xmlChar *s, int len)
+{
+    imp_sax *sx = ctx;
+    sheet_sax *sh = sx->user;
+    cadre_error err = CADRE_OK;
+    if (sh->in_is) {
+        if (sh->rc.in_t && !sh->rc.skip)
+            err = add_text(&sh->rc.raw, s, len);
+    } else if (sh->in_v) {
+        err = add_text(&sh->x->val, s, len);
+    }
+    if (err != CADRE_OK)
+        sheet_fail(sx, sh, err);
+}
+
 static cadre_error read_sheet(xlsx *x, imp_sink *sink)
 {
-    imp_part *p = imp_part_open(&x->zp, x->sheet_part, NULL, x->diags);
-    if (!p)
-        return CADRE_EIO;
-    xmlTextReaderPtr r = imp_part_reader(p);
-    names nm = {
-        xmlTextReaderConstString(r, BAD_CAST "row"),
-        xmlTextReaderConstString(r, BAD_CAST "c"),
-        xmlTextReaderConstString(r, BAD_CAST "v"),
-        xmlTextReaderConstString(r, BAD_CAST "f"),
-        xmlTextReaderConstString(r, BAD_CAST "is"),
-        xmlTextReaderConstString(r, BAD_CAST "r"),
-        xmlTextReaderConstString(r, BAD_CAST "s"),
-        xmlTextReaderConstString(r, BAD_CAST "t"),
-        xmlTextReaderConstString(r, BAD_CAST "mergeCell"),
-        xmlTextReaderConstString(r, BAD_CAST "ref"),
-        xmlTextReaderConstString(r, BAD_CAST "sheetData"),
-    };
-    sheet_state st;
-    memset(&st, 0, sizeof st);
     imp_file *f = x->f;
-    imp_merges *found = &f->merges;
-    imp_rowbuf_init(&st.rb, f->merges_known ? &f->merges : NULL);
-    cadre_error err = CADRE_OK;
-    bool in_v = false, has_v = false, has_f = false, in_cell = false;
-    bool stop = false;
-    uint32_t col = 0;
-    int style = -1;
-    char type[8] = "";
-    int ret;
-    while (!stop && (ret = xmlTextReaderRead(r)) == 1) {
-        int t = xmlTextReaderNodeType(r);
-        if (t == XML_READER_TYPE_ELEMENT) {
-            const xmlChar *n = xmlTextReaderConstLocalName(r);
-            if (n == nm.c) {
-                col = st.next_col;
-                style = -1;
-                type[0] = '\0';
-                has_v = has_f = false;
-                x->val.len = 0;
-                bool empty = xmlTextReaderIsEmptyElement(r);
-                if (xmlTextReaderMoveToFirstAttribute(r) == 1) {
-                    do {
-                        const xmlChar *a = xmlTextReaderConstLocalName(r);
-                        const char *av = (const char *)xmlTextReaderConstValue(r);
-                        if (!av)
-                            continue;
-                        if (a == nm.r) {
-                            uint32_t cc;
-                            if (parse_ref(av, &cc, NULL))
-                                col = cc;
-                        } else if (a == nm.s) {
-                            style = to_int(av);
-                        } else if (a == nm.t) {
-                            copy_text(type, sizeof type, av);
-                        }
-                    } while (xmlTextReaderMoveToNextAttribute(r) == 1);
-                    xmlTextReaderMoveToElement(r);
-                }
-                st.next_col = col + 1;
-                in_cell = !empty;
-            } else if (n == nm.v && in_cell) {
-                in_v = !xmlTextReaderIsEmptyElement(r);
-                has_v = true;
-            } else if (n == nm.f && in_cell) {
-                has_f = true;
-            } else if (n == nm.is && in_cell) {
-                int rich = read_rich(r, &x->val, &x->segs);
-                if (rich < 0)
-                    break;
-                int enc = style >= 0 && (size_t)style < x->n_xf
-                              ? x->xf_enc[style] : 0;
-                const imp_buf *raw = rich ? &x->segs : &x->val;
-                if (!decode_text(x, raw->p ? raw->p : "", raw->len, rich > 0,
-                                 enc) ||
-                    !imp_rowbuf_add(&st.rb, col, IMP_TEXT, x->tmp.p,
-                                    x->tmp.len)) {
-                    err = CADRE_ENOMEM;
-                    break;
-                }
-                has_v = false;
-                type[0] = 'i'; /* done: nothing at </c> */
-            } else if (n == nm.row) {
-                char buf[16];
-                uint32_t rr = st.row + 1;
-                attr(r, "r", buf, sizeof buf);
-                if (buf[0]) {
-                    unsigned long v = strtoul(buf, NULL, 10);
-                    if (v >= 1 && v <= IMP_MAX_ROWS)
-                        rr = (uint32_t)v;
-                }
-                st.row = rr;
-                st.next_col = 0;
-                if (xmlTextReaderIsEmptyElement(r))
-                    continue;
-            } else if (n == nm.mergeCell && !f->merges_known) {
-                char buf[64];
-                imp_merge m;
-                attr(r, "ref", buf, sizeof buf);
-                if (parse_range(buf, &m) &&
-                    !imp_merges_add(found, m.r1, m.c1, m.r2, m.c2)) {
-                    err = CADRE_ENOMEM;
-                    break;
-                }
-            }
-        } else if (t == XML_READER_TYPE_TEXT ||
-                   t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-                   t == XML_READER_TYPE_CDATA) {
-            if (in_v) {
-                const char *v = (const char *)xmlTextReaderConstValue(r);
-                if (v && !imp_buf_add(&x->val, v, strlen(v))) {
-                    err = CADRE_ENOMEM;
-                    break;
-                }
-            }
-        } else if (t == XML_READER_TYPE_END_ELEMENT) {
-            const xmlChar *n = xmlTextReaderConstLocalName(r);
-            if (n == nm.v) {
-                in_v = false;
-            } else if (n == nm.c) {
-                in_cell = false;
-                if (type[0] != 'i' &&
-                    finish_cell(x, &st, col, style, type, has_v, has_f) != 0) {
-                    err = CADRE_ENOMEM;
-                    break;
-                }
-            } else if (n == nm.row) {
-                int s = imp_rowbuf_send(&st.rb, st.row, sink);
-                if (s < 0) {
-                    err = CADRE_ENOMEM;
-                    break;
-                }
-                stop = s != 0;
-            }
-        } else if (t == XML_READER_TYPE_DOCUMENT_TYPE) {
-            cadre_diags_error(x->diags, x->zp.path, 0, "refused: part %s has "
-                              "a DTD (<!DOCTYPE>)", x->sheet_part);
-            err = CADRE_EIO;
-            break;
-        }
+    sheet_sax sh = {.x = x, .sink = sink,
+                    .found = f->merges_known ? NULL : &f->merges,
+                    .rc = {.plain = &x->val, .segs = &x->segs}};
+    imp_rowbuf_init(&sh.rb, f->merges_known ? &f->merges : NULL);
+    xmlSAXHandler h;
+    memset(&h, 0, sizeof h);
+    h.startElementNs = sheet_start;
+    h.endElementNs = sheet_end;
+    h.characters = h.cdataBlock = sheet_text;
+    imp_sax sx = {.user = &sh};
+    cadre_error err = imp_part_sax(&x->zp, x->sheet_part, NULL, &h, &sx,
+                                   x->diags);
+    if (err == CADRE_OK && sh.err != CADRE_OK) {
+        err = sh.err;
+        if (err == CADRE_EIO)
+            cadre_diags_error(x->diags, x->zp.path, 0, "part %s: a cell "
+                              "longer than 10 MB", x->sheet_part);
+        else
+            cadre_diags_error(x->diags, x->zp.path, 0, "out of memory");
     }
-    if (!stop && err == CADRE_OK && ret < 0) {
-        imp_part_failed(p, x->diags);
-        err = CADRE_EIO;
-    }
-    cadre_error cerr = imp_part_close(p, x->diags);
-    if (err == CADRE_OK)
-        err = cerr;
-    if (err == CADRE_ENOMEM)
-        cadre_diags_error(x->diags, x->zp.path, 0, "out of memory");
-    imp_rowbuf_release(&st.rb);
-    imp_merges_sort(found);
+    imp_rowbuf_release(&sh.rb);
+    imp_buf_free(&sh.rc.raw);
+    imp_merges_sort(&f->merges);
     return err;
 }
 
@@ -915,7 +1037,7 @@ cadre_error imp_xlsx_read(imp_file *f, const char *sheet, imp_sink *sink,
     }
     if ((err = read_styles(&x)) != CADRE_OK)
         goto out;
-    if (x.sst_part && (err = walk(&x, x.sst_part, true, on_sst, NULL)) != CADRE_OK)
+    if (x.sst_part && (err = read_sst(&x)) != CADRE_OK)
         goto out;
     err = read_sheet(&x, sink);
 out:
