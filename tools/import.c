@@ -43,7 +43,14 @@ static const char usage[] =
 static const char *const encodings[] = {"", "utf-8", "utf-16", "cp1258",
                                         "tcvn3", "vni", NULL};
 
-int main(int argc, char **argv)
+struct options {
+    cadre_import_options imp;
+    const char **records; /* --records files (argv strings) */
+    const char *out;      /* -o */
+};
+
+/* Parse the options into `o`: -1 to go on, else the exit status. */
+static int parse(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
         {"template", required_argument, NULL, 't'},
@@ -59,65 +66,65 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
-    tool_start("cadre-import", argc, argv);
-    cadre_import_options o;
-    cadre_import_options_init(&o);
-    const char **records = tool_list_new(argc), *out = NULL;
-    int c, rc = TOOL_EXIT_USAGE;
-    if (!records)
-        return TOOL_EXIT_DATA;
-    o.records = records;
+    cadre_import_options *imp = &o->imp;
+    int c, e;
     while ((c = getopt_long(argc, argv, "t:s:u:e:c:r:o:h", longopts,
                             NULL)) != -1) {
-        int e = 0;
         switch (c) {
-        case 't': o.tmpl = optarg; break;
-        case 's': o.sheet = optarg; break;
-        case 'u': o.units = optarg; break;
-        case 'I': o.issuer = optarg; break;
-        case 'P': o.place = optarg; break;
-        case 'c': o.course = optarg; break;
-        case 'r': records[o.n_records++] = optarg; break;
-        case 'o': out = optarg; break;
+        case 't': imp->tmpl = optarg; break;
+        case 's': imp->sheet = optarg; break;
+        case 'u': imp->units = optarg; break;
+        case 'I': imp->issuer = optarg; break;
+        case 'P': imp->place = optarg; break;
+        case 'c': imp->course = optarg; break;
+        case 'r': o->records[imp->n_records++] = optarg; break;
+        case 'o': o->out = optarg; break;
         case 'A':
-            if (!tool_parse_date(optarg, &o.as_of)) {
-                rc = tool_usage_error(usage, "--as-of: '%s' is not a date "
-                                      "(YYYY-MM-DD)", optarg);
-                goto done;
-            }
+            if (!tool_parse_date(optarg, &imp->as_of))
+                return tool_usage_error(usage, "--as-of: '%s' is not a date "
+                                        "(YYYY-MM-DD)", optarg);
             break;
         case 'e':
-            while (encodings[++e] && strcmp(encodings[e], optarg) != 0)
-                ;
-            if (!encodings[e]) {
-                rc = tool_usage_error(usage, "--encoding: '%s' is none of "
-                                      "utf-8, utf-16, cp1258, tcvn3, vni",
-                                      optarg);
-                goto done;
-            }
-            o.encoding = (cadre_import_encoding)e;
+            for (e = 1; encodings[e] && strcmp(encodings[e], optarg) != 0;)
+                e++;
+            if (!encodings[e])
+                return tool_usage_error(usage, "--encoding: '%s' is none of "
+                                        "utf-8, utf-16, cp1258, tcvn3, vni",
+                                        optarg);
+            imp->encoding = (cadre_import_encoding)e;
             break;
-        case 'h': rc = tool_help(usage); goto done;
-        case 'V': rc = tool_version(); goto done;
-        default: rc = tool_bad_option(usage); goto done;
+        case 'h': return tool_help(usage);
+        case 'V': return tool_version();
+        default: return tool_bad_option(usage);
         }
     }
-    if (!out || optind == argc) {
-        rc = tool_usage_error(usage, "%s", !out ? "no output given "
-                              "(-o OUT.xml)" : "no spreadsheet given");
-        goto done;
+    if (!o->out || optind == argc)
+        return tool_usage_error(usage, "%s", !o->out ? "no output given "
+                                "(-o OUT.xml)" : "no spreadsheet given");
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    tool_start("cadre-import", argc, argv);
+    struct options o = {.records = tool_list_new(argc)};
+    if (!o.records)
+        return TOOL_EXIT_DATA;
+    cadre_import_options_init(&o.imp);
+    o.imp.records = o.records;
+    int rc = parse(argc, argv, &o);
+    if (rc < 0) {
+        cadre_diags diags;
+        cadre_diags_init(&diags, 100);
+        cadre_import_status st;
+        cadre_import_run(&o.imp, (const char *const *)argv + optind,
+                         (size_t)(argc - optind), o.out, &diags, &st);
+        cadre_diags_print(&diags, tool_name(), stderr);
+        if (diags.dropped)
+            tool_error("%zu errors in all", diags.errors);
+        cadre_diags_release(&diags);
+        rc = (int)st;
     }
-    cadre_diags diags;
-    cadre_diags_init(&diags, 100);
-    cadre_import_status st;
-    cadre_import_run(&o, (const char *const *)argv + optind,
-                     (size_t)(argc - optind), out, &diags, &st);
-    cadre_diags_print(&diags, tool_name(), stderr);
-    if (diags.dropped)
-        tool_error("%zu errors in all", diags.errors);
-    cadre_diags_release(&diags);
-    rc = (int)st;
-done:
-    free(records);
+    free(o.records);
     return rc;
 }
