@@ -1495,6 +1495,29 @@ def test_refuse_dtd_and_entities():
     err = failed([p], status=2)
     if "refused: part xl/worksheets/sheet1.xml has a DTD" not in err:
         return f"XXE: {err}"
+    # an entity without a DTD is no entity: malformed, nothing expanded
+    p = zip_with("entity.xlsx", {"xl/worksheets/sheet1.xml": sheet.replace(
+        "<t>", "<t>&lol;", 1)})
+    err = failed([p], status=2)
+    if "part xl/worksheets/sheet1.xml, line 1: malformed XML: Entity 'lol' " \
+       "not defined" not in err:
+        return f"an undefined entity: {err}"
+    # character references are text, not entities (openpyxl writes every
+    # letter outside ASCII as one)
+    if "&#7877;" not in sheet:
+        return "openpyxl wrote no character reference"
+    p = zip_with("charref.xlsx", {"xl/worksheets/sheet1.xml": sheet.replace(
+        "Minh", "M&#105;n&#x68;", 1)})
+    recs, _ = imported([p])
+    check_truth(recs)
+    # a cell longer than any spreadsheet's (random: no zip-bomb ratio)
+    import base64
+    big = base64.b64encode(os.urandom(8 << 20)).decode()
+    p = zip_with("huge-cell.xlsx", {"xl/worksheets/sheet1.xml": sheet.replace(
+        "Minh", big, 1)})
+    err = failed([p], status=2)
+    if "part xl/worksheets/sheet1.xml: a cell longer than 10 MB" not in err:
+        return f"a 10 MB cell: {err}"
 
 
 def test_refuse_zip_bombs():
