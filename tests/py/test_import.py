@@ -255,10 +255,19 @@ def write_xlsx(name, rows, merges=(), sheet="Danh sách", fonts=None,
     return p
 
 
-def write_xls(name, rows, fonts=None, sheet="Danh sách"):
+def write_xls(name, rows, fonts=None, sheet="Danh sách", dates_1904=False,
+              hidden=None):
+    """xlwt; `hidden` names a hidden sheet written before the table's."""
     import xlwt
     wb = xlwt.Workbook(encoding="utf-8")
+    wb.dates_1904 = dates_1904
+    if hidden:
+        old = wb.add_sheet(hidden)
+        old.write(0, 0, "bảng cũ")
+        old.visibility = 1
     ws = wb.add_sheet(sheet)
+    if hidden:
+        wb.set_active_sheet(1)
     date_style = xlwt.easyxf(num_format_str="dd/mm/yyyy")
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
@@ -598,18 +607,7 @@ def test_date_serials_1900_1904():
                                        epoch1904=epoch)])
         check_truth(recs)
     # an XLS of the 1904 system (xlwt's dates_1904)
-    import xlwt
-    book = xlwt.Workbook(encoding="utf-8")
-    book.dates_1904 = True
-    ws = book.add_sheet("DS")
-    date = xlwt.easyxf(num_format_str="dd/mm/yyyy")
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            if v is not None:
-                ws.write(r, c, v, date) if isinstance(v, datetime.date) \
-                    else ws.write(r, c, v)
-    book.save(path("serial-1904.xls"))
-    recs, _ = imported([path("serial-1904.xls")])
+    recs, _ = imported([write_xls("serial-1904.xls", rows, dates_1904=True)])
     check_truth(recs)
     # a bare serial in a date-formatted cell (General elsewhere)
     rows[1][2] = 26067  # 14/05/1971 in the 1900 system
@@ -1074,7 +1072,6 @@ def test_hidden_first_sheet():
     from odf.style import Style, TableProperties
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
-    import xlwt
     rows = standard_rows()
     x = path("hidden-first.xlsx")
     wb = openpyxl.Workbook()
@@ -1108,20 +1105,7 @@ def test_hidden_first_sheet():
         doc.spreadsheet.addElement(t)
     o = path("hidden-first.ods")
     doc.save(o)
-    book = xlwt.Workbook(encoding="utf-8")
-    old = book.add_sheet("Cũ")
-    old.write(0, 0, "bảng cũ")
-    old.visibility = 1
-    ws = book.add_sheet("Danh sách")
-    date = xlwt.easyxf(num_format_str="dd/mm/yyyy")
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            if v is not None:
-                ws.write(r, c, v, date) if isinstance(v, datetime.date) \
-                    else ws.write(r, c, v)
-    book.set_active_sheet(1)
-    xls = path("hidden-first.xls")
-    book.save(xls)
+    xls = write_xls("hidden-first.xls", rows, hidden="Cũ")
     for p in (x, o, xls):
         recs, _ = imported([p])
         check_truth(recs)
@@ -1159,40 +1143,34 @@ def test_xlsx_writers_and_formats():
     workbook (read, its macros never run), and date cells in the custom
     formats Vietnamese Excel writes."""
     import xlsxwriter
+
+    def write(p, rows, date_format, vba=None, **opts):
+        wb = xlsxwriter.Workbook(p, opts)
+        ws = wb.add_worksheet("DS")
+        df = wb.add_format({"num_format": date_format})
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if isinstance(v, datetime.date):
+                    ws.write_datetime(r, c, datetime.datetime.combine(
+                        v, datetime.time()), df)
+                elif v is not None:
+                    ws.write(r, c, v)
+        if vba:
+            wb.add_vba_project(vba)
+        wb.close()
+        return p
     rows = standard_rows()
-    p = path("inline.xlsx")
-    wb = xlsxwriter.Workbook(p, {"constant_memory": True})
-    ws = wb.add_worksheet("DS")
-    df = wb.add_format({"num_format": "[$-42A]dd/mm/yyyy"})
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            if isinstance(v, datetime.date):
-                ws.write_datetime(r, c, datetime.datetime.combine(
-                    v, datetime.time()), df)
-            elif v is not None:
-                ws.write(r, c, v)
-    wb.close()
+    p = write(path("inline.xlsx"), rows, "[$-42A]dd/mm/yyyy",
+              constant_memory=True)
     with zipfile.ZipFile(p) as z:
         if 'inlineStr' not in z.read("xl/worksheets/sheet1.xml").decode():
             return "XlsxWriter wrote no inline string"
     recs, _ = imported([p])
     check_truth(recs)
-    m = path("macros.xlsm")
-    wb = xlsxwriter.Workbook(m)
-    ws = wb.add_worksheet("DS")
-    df = wb.add_format({"num_format": "dd/mm/yyyy;@"})
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            if isinstance(v, datetime.date):
-                ws.write_datetime(r, c, datetime.datetime.combine(
-                    v, datetime.time()), df)
-            elif v is not None:
-                ws.write(r, c, v)
     vba = path("vbaProject.bin")
     with open(vba, "wb") as f:
         f.write(ole_file({"dir": b"\0" * 5000}))
-    wb.add_vba_project(vba)
-    wb.close()
+    m = write(path("macros.xlsm"), rows, "dd/mm/yyyy;@", vba=vba)
     recs, _ = imported([m])
     check_truth(recs)
     for fmt in ["[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy", "d/m/yy",
