@@ -26,9 +26,9 @@ struct cadre_tmpl_internal {
 
 /* State while one file is read. */
 typedef struct loader {
-    cadre_tmpl *t;
+    cadre_tmpl *t;       /* the template read */
     const char *file;    /* its path, kept in t's arena */
-    cadre_diags *diags;
+    cadre_diags *diags;  /* where errors go */
     cadre_tnode *stack[MAX_XML_DEPTH + 1]; /* open elements */
     cadre_tnode *last[MAX_XML_DEPTH + 1];  /* their last child so far */
     int depth;           /* open elements */
@@ -40,23 +40,16 @@ typedef struct loader {
 typedef struct chain {
     const char *real[MAX_INCLUDE_DEPTH + 2]; /* canonical paths */
     const char *shown[MAX_INCLUDE_DEPTH + 2];/* paths as opened */
-    int n;
+    int n;                                   /* files in the chain */
 } chain;
 
-static char *keep(loader *ld, const char *s, size_t len)
+/* A copy of `len` bytes of `s` in the template's arena, in NFC when
+ * `nfc` (attribute values and text; names are ASCII).  NULL when out of
+ * memory, reported once. */
+static char *keep(loader *ld, const char *s, size_t len, bool nfc)
 {
-    char *p = arena_strndup(&ld->t->in->mem, s, len);
-    if (!p && ld->status == CADRE_OK) {
-        ld->status = CADRE_ENOMEM;
-        cadre_diags_error(ld->diags, ld->file, 0, "out of memory");
-    }
-    return p;
-}
-
-/* A copy of `len` bytes in NFC. */
-static char *keep_nfc(loader *ld, const char *s, size_t len)
-{
-    char *p = arena_strndup_nfc(&ld->t->in->mem, s, len);
+    char *p = nfc ? arena_strndup_nfc(&ld->t->in->mem, s, len)
+                  : arena_strndup(&ld->t->in->mem, s, len);
     if (!p && ld->status == CADRE_OK) {
         ld->status = CADRE_ENOMEM;
         cadre_diags_error(ld->diags, ld->file, 0, "out of memory");
@@ -89,10 +82,11 @@ static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
         return 1;
     }
     memset(n, 0, sizeof *n);
-    n->name = keep(ld, name, strlen(name));
+    n->name = keep(ld, name, strlen(name), false);
     for (size_t i = 0; i < n_attrs; i++) {
-        at[i].name = keep(ld, attrs[i].name, strlen(attrs[i].name));
-        at[i].value = keep_nfc(ld, attrs[i].value, attrs[i].len);
+        at[i].name = keep(ld, attrs[i].name, strlen(attrs[i].name),
+                          false);
+        at[i].value = keep(ld, attrs[i].value, attrs[i].len, true);
     }
     if (ld->status != CADRE_OK)
         return 1;
@@ -136,7 +130,7 @@ static int on_end(void *ctx, const char *name, char *text, size_t len,
                           end[-1] == '\n' || end[-1] == '\r'))
         end--;
     if (end > text) {
-        n->text = keep_nfc(ld, text, (size_t)(end - text));
+        n->text = keep(ld, text, (size_t)(end - text), true);
         if (!n->text)
             return 1;
     }
@@ -168,19 +162,6 @@ static cadre_tnode *read_file(cadre_tmpl *t, const char *path,
     return err == CADRE_OK ? ld.root : NULL;
 }
 
-static void node_error(const cadre_tnode *n, cadre_diags *diags,
-                       const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void node_error(const cadre_tnode *n, cadre_diags *diags,
-                       const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    cadre_diags_vadd(diags, CADRE_SEV_ERROR, n->file, n->line, fmt, ap);
-    va_end(ap);
-}
-
 static cadre_error expand(cadre_tmpl *t, cadre_tnode *parent, chain *ch,
                           cadre_diags *diags);
 
@@ -197,23 +178,24 @@ static cadre_tnode *include_file(cadre_tmpl *t, cadre_tnode *inc, chain *ch,
     if (!rel)
         return NULL;
     if (!rel[0]) {
-        node_error(inc, diags, "empty attribute 'file' on <include>");
+        cadre_tnode_error(inc, diags,
+                          "empty attribute 'file' on <include>");
         return NULL;
     }
     if (inc->children || inc->text[0]) {
-        node_error(inc, diags, "<include> must be empty");
+        cadre_tnode_error(inc, diags, "<include> must be empty");
         return NULL;
     }
     char *path = cadre_tnode_path(inc, rel);
     if (!path) {
-        node_error(inc, diags, "out of memory");
+        cadre_tnode_error(inc, diags, "out of memory");
         *status = CADRE_ENOMEM;
         return NULL;
     }
     char *real = realpath(path, NULL);
     if (!real) {
-        node_error(inc, diags, "cannot include '%s': %s", rel,
-                   strerror(errno));
+        cadre_tnode_error(inc, diags, "cannot include '%s': %s", rel,
+                          strerror(errno));
         free(path);
         *status = CADRE_EIO;
         return NULL;
@@ -224,8 +206,8 @@ static cadre_tnode *include_file(cadre_tmpl *t, cadre_tnode *inc, chain *ch,
     const char *top = ch->real[0], *slash = strrchr(top, '/');
     size_t dir_len = slash ? (size_t)(slash - top) : 0;
     if (strncmp(real, top, dir_len) != 0 || real[dir_len] != '/') {
-        node_error(inc, diags,
-                   "cannot include '%s': outside the template's folder", rel);
+        cadre_tnode_error(inc, diags, "cannot include '%s': outside the "
+                          "template's folder", rel);
         free(real);
         free(path);
         return NULL;
@@ -235,8 +217,9 @@ static cadre_tnode *include_file(cadre_tmpl *t, cadre_tnode *inc, chain *ch,
         if (strcmp(ch->real[i], real) != 0)
             continue;
         if (i == ch->n - 1) {
-            node_error(inc, diags, "include cycle: '%s' includes itself",
-                       ch->shown[i]);
+            cadre_tnode_error(inc, diags,
+                              "include cycle: '%s' includes itself",
+                              ch->shown[i]);
         } else {
             char msg[1024];
             size_t used = 0;
@@ -246,14 +229,15 @@ static cadre_tnode *include_file(cadre_tmpl *t, cadre_tnode *inc, chain *ch,
                 if (w > 0)
                     used += (size_t)w;
             }
-            node_error(inc, diags, "include cycle: %s'%s'", msg,
-                       ch->shown[i]);
+            cadre_tnode_error(inc, diags, "include cycle: %s'%s'", msg,
+                              ch->shown[i]);
         }
         goto done;
     }
     if (ch->n > MAX_INCLUDE_DEPTH) {
-        node_error(inc, diags, "includes nested too deeply (more than %d)",
-                   MAX_INCLUDE_DEPTH);
+        cadre_tnode_error(inc, diags,
+                          "includes nested too deeply (more than %d)",
+                          MAX_INCLUDE_DEPTH);
         *status = CADRE_ELIMIT;
         goto done;
     }
@@ -346,8 +330,9 @@ cadre_tmpl *cadre_tmpl_load(const char *path, const char *root_name,
         goto fail;
     }
     if (root_name && strcmp(root->name, root_name) != 0) {
-        node_error(root, diags, "the root element is <%s>, expected <%s>",
-                   root->name, root_name);
+        cadre_tnode_error(root, diags,
+                          "the root element is <%s>, expected <%s>",
+                          root->name, root_name);
         goto fail;
     }
     real = realpath(path, NULL);
@@ -388,7 +373,8 @@ const char *cadre_tnode_require(const cadre_tnode *n, const char *name,
 {
     const char *v = cadre_tnode_attr(n, name);
     if (!v)
-        node_error(n, diags, "missing attribute '%s' on <%s>", name, n->name);
+        cadre_tnode_error(n, diags, "missing attribute '%s' on <%s>", name,
+                          n->name);
     return v;
 }
 
@@ -419,12 +405,13 @@ int cadre_tnode_check_attrs(const cadre_tnode *n, const char *const *allowed,
             continue;
         errors++;
         if (!allowed || !allowed[0]) {
-            node_error(n, diags, "unknown attribute '%s' on <%s> (it takes "
-                       "none)", n->attrs[i].name, n->name);
+            cadre_tnode_error(n, diags, "unknown attribute '%s' on <%s> (it "
+                              "takes none)", n->attrs[i].name, n->name);
         } else {
             join(allowed, list, sizeof list);
-            node_error(n, diags, "unknown attribute '%s' on <%s> (expected "
-                       "one of: %s)", n->attrs[i].name, n->name, list);
+            cadre_tnode_error(n, diags, "unknown attribute '%s' on <%s> "
+                              "(expected one of: %s)", n->attrs[i].name,
+                              n->name, list);
         }
     }
     return errors;
@@ -468,9 +455,9 @@ int cadre_tnode_number(const cadre_tnode *n, const char *name, double min,
     if (!v)
         return 0;
     if (parse_number(v, &d) != 0 || d < min || d > max) {
-        node_error(n, diags, "invalid value '%s' for attribute '%s' of <%s> "
-                   "(expected a number from %g to %g)", v, name, n->name,
-                   min, max);
+        cadre_tnode_error(n, diags, "invalid value '%s' for attribute '%s' "
+                          "of <%s> (expected a number from %g to %g)", v,
+                          name, n->name, min, max);
         return -1;
     }
     *out = d;
@@ -492,8 +479,8 @@ int cadre_tnode_choice(const cadre_tnode *n, const char *name,
         }
     }
     join(choices, list, sizeof list);
-    node_error(n, diags, "invalid value '%s' for attribute '%s' of <%s> "
-               "(expected one of: %s)", v, name, n->name, list);
+    cadre_tnode_error(n, diags, "invalid value '%s' for attribute '%s' of "
+                      "<%s> (expected one of: %s)", v, name, n->name, list);
     return -1;
 }
 
