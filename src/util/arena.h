@@ -16,6 +16,8 @@ typedef struct arena {
     size_t size;       /* bytes available in head */
 } arena;
 
+/* An empty arena; arena_release() frees every block at once and leaves
+ * it empty again, ready for reuse. */
 void arena_init(arena *a);
 void arena_release(arena *a);
 

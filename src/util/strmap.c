@@ -74,7 +74,8 @@ bool strmap_get_hashed(const strmap *m, const char *key, uint32_t hash,
     return true;
 }
 
-static int grow(strmap *m)
+/* Twice the slots, every key moved to its place in them. */
+static int rehash(strmap *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;
     strmap_slot *slots = slots_new(cap);
@@ -100,7 +101,7 @@ int strmap_put_hashed(strmap *m, const char *key, uint32_t h, uint32_t value,
                       uint32_t *old)
 {
     /* Keep the load under 1/2: probes stay short. */
-    if ((m->count + 1) * 2 > m->cap && grow(m) < 0)
+    if ((m->count + 1) * 2 > m->cap && rehash(m) < 0)
         return -1;
     strmap_slot *s = find(m, key, h);
     if (s->key) {

@@ -12,15 +12,17 @@
 typedef struct strmap_slot {
     const char *key; /* borrowed; NULL for an empty slot */
     uint32_t hash;   /* of key, to skip most string compares */
-    uint32_t value;
+    uint32_t value;  /* what key maps to */
 } strmap_slot;
 
 typedef struct strmap {
-    strmap_slot *slots;
+    strmap_slot *slots; /* cap slots, on huge pages when large */
     size_t cap;   /* a power of two, or 0 */
     size_t count; /* keys held */
 } strmap;
 
+/* An empty map; strmap_release() frees its slots (not the keys, which
+ * are borrowed) and leaves it empty again. */
 void strmap_init(strmap *m);
 void strmap_release(strmap *m);
 
