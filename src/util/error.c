@@ -184,7 +184,8 @@ void cadre_diags_print(const cadre_diags *diags, const char *prog, FILE *out)
         const cadre_diag *d = &diags->items[i];
         if (!d->file) {
             fprintf(out, "%s: %s%s\n", prog,
-                    d->severity == CADRE_SEV_ERROR ? "" : cadre_gettext("warning: "),
+                    d->severity == CADRE_SEV_ERROR
+                        ? "" : cadre_gettext("warning: "),
                     d->message);
             continue;
         }
