@@ -69,6 +69,9 @@ bool expr_root_is_year(const cadre_expr *e)
     return (e->nodes[e->root].flags & NF_YEAR) != 0;
 }
 
+/* A new root over the old one, its child: a filter's view of the value
+ * (ong-ba's gender, a record shown as its name) made once when compiled,
+ * not each time the value is printed. */
 static int wrap_root(cadre_expr *e, int op, int type, int aux, int kind)
 {
     if (!GROW(e->nodes, e->cap_nodes, e->n_nodes + 1))
