@@ -43,18 +43,27 @@ typedef struct chain {
     int n;                                   /* files in the chain */
 } chain;
 
-/* A copy of `len` bytes of `s` in the template's arena, in NFC when
- * `nfc` (attribute values and text; names are ASCII).  NULL when out of
- * memory, reported once. */
-static char *keep(loader *ld, const char *s, size_t len, bool nfc)
+/* `p`, a copy just made in the template's arena; when it is NULL, out
+ * of memory is reported (once). */
+static char *kept(loader *ld, char *p)
 {
-    char *p = nfc ? arena_strndup_nfc(&ld->t->in->mem, s, len)
-                  : arena_strndup(&ld->t->in->mem, s, len);
     if (!p && ld->status == CADRE_OK) {
         ld->status = CADRE_ENOMEM;
         cadre_diags_error(ld->diags, ld->file, 0, "out of memory");
     }
     return p;
+}
+
+/* A copy of `len` bytes of `s`: names, which are ASCII. */
+static char *keep(loader *ld, const char *s, size_t len)
+{
+    return kept(ld, arena_strndup(&ld->t->in->mem, s, len));
+}
+
+/* A copy in NFC: attribute values and text. */
+static char *keep_nfc(loader *ld, const char *s, size_t len)
+{
+    return kept(ld, arena_strndup_nfc(&ld->t->in->mem, s, len));
 }
 
 static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
@@ -82,11 +91,10 @@ static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
         return 1;
     }
     memset(n, 0, sizeof *n);
-    n->name = keep(ld, name, strlen(name), false);
+    n->name = keep(ld, name, strlen(name));
     for (size_t i = 0; i < n_attrs; i++) {
-        at[i].name = keep(ld, attrs[i].name, strlen(attrs[i].name),
-                          false);
-        at[i].value = keep(ld, attrs[i].value, attrs[i].len, true);
+        at[i].name = keep(ld, attrs[i].name, strlen(attrs[i].name));
+        at[i].value = keep_nfc(ld, attrs[i].value, attrs[i].len);
     }
     if (ld->status != CADRE_OK)
         return 1;
@@ -130,7 +138,7 @@ static int on_end(void *ctx, const char *name, char *text, size_t len,
                           end[-1] == '\n' || end[-1] == '\r'))
         end--;
     if (end > text) {
-        n->text = keep(ld, text, (size_t)(end - text), true);
+        n->text = keep_nfc(ld, text, (size_t)(end - text));
         if (!n->text)
             return 1;
     }
