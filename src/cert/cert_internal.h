@@ -73,7 +73,8 @@ struct cadre_cert_tmpl {
     unsigned long number_start; /* first seq tried */
     cadre_tmpl_text *title;     /* document title, or NULL */
     struct cert_el *els;        /* in drawing order */
-    size_t n_els;
+    size_t n_els;               /* elements read */
+    size_t cap_els;             /* elements allocated */
     bool font_failed;           /* reading: a missing font was reported */
 };
 

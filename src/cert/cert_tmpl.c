@@ -10,6 +10,7 @@
 
 #include "cadre/files.h"
 #include "cert_internal.h"
+#include "util/grow.h"
 
 static const char *const cert_vars[] = { "number", "issued", "seq",
                                           "register-number", NULL };
@@ -382,12 +383,10 @@ static int read_element(cadre_cert_tmpl *t, const cadre_tnode *n,
                           n->name);
         return -1;
     }
-    struct cert_el *grown = realloc(t->els, (t->n_els + 1) * sizeof *grown);
-    if (!grown) {
+    if (!GROW(t->els, t->cap_els, t->n_els + 1)) {
         cadre_tnode_error(n, diags, "out of memory");
         return -1;
     }
-    t->els = grown;
     struct cert_el *el = &t->els[t->n_els++];
     memset(el, 0, sizeof *el);
     el->kind = (enum cert_kind)kind;

@@ -12,6 +12,7 @@
 #include "cadre/files.h"
 #include "cadre/text.h"
 #include "pdf_internal.h"
+#include "util/grow.h"
 
 /* The family used when the one asked for is missing or unfit: the free
  * serif with full Vietnamese coverage that fonts-noto-core installs. */
@@ -305,10 +306,8 @@ int cadre_pdf_fonts_add(cadre_pdf_fonts *fonts, const char *family,
     }
     bool have_sub = find_subset(&full, style, &sub);
 
-    struct pdf_face *grown = realloc(fonts->faces, (fonts->n + 1) * sizeof *grown);
-    if (!grown)
+    if (!GROW(fonts->faces, fonts->cap, fonts->n + 1))
         goto nomem;
-    fonts->faces = grown;
     struct pdf_face *f = &fonts->faces[fonts->n];
     memset(f, 0, sizeof *f);
     f->style = style;

@@ -293,13 +293,10 @@ static HPDF_Image remember(cadre_pdf *pdf, const char *path,
                            const struct image_file *f,
                            const struct png_packed *png)
 {
-    struct pdf_image *grown =
-        realloc(pdf->images, (pdf->n_images + 1) * sizeof *grown);
-    if (!grown) {
+    if (!GROW(pdf->images, pdf->cap_images, pdf->n_images + 1)) {
         pdf_fail(pdf, CADRE_ENOMEM, "out of memory");
         return NULL;
     }
-    pdf->images = grown;
     struct pdf_image *slot = &pdf->images[pdf->n_images];
     slot->img = NULL;
     if (!(slot->path = strdup(path))) {
@@ -376,4 +373,5 @@ void pdf_images_release(cadre_pdf *pdf)
     free(pdf->images);
     pdf->images = NULL;
     pdf->n_images = 0;
+    pdf->cap_images = 0;
 }

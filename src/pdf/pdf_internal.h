@@ -93,8 +93,9 @@ struct pdf_face {
 };
 
 struct cadre_pdf_fonts {
-    struct pdf_face *faces;
-    size_t n;
+    struct pdf_face *faces; /* the faces set up, in the order asked */
+    size_t n;               /* faces set up */
+    size_t cap;             /* faces allocated */
 };
 
 /* ------------------------------------------------------------------ */
@@ -135,7 +136,8 @@ struct cadre_pdf {
     struct pdf_doc_font **dfonts; /* [2 * face + file], loaded on first use */
     size_t n_dfonts;           /* slots in dfonts */
     struct pdf_image *images;  /* images loaded so far */
-    size_t n_images;
+    size_t n_images;           /* how many */
+    size_t cap_images;         /* entries allocated */
     double page_h;             /* current page height, points (y flips) */
     double dx, dy;             /* printer offset, points */
     size_t pages;              /* pages added */
