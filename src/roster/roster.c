@@ -199,6 +199,7 @@ done:
         for (size_t i = 0; i < r->n_sheets; i++) {
             free(j.plans[i].items);
             free(j.plans[i].width);
+            print_release(&j.plans[i].print);
             for (size_t k = 0; j.plans[i].part_names && k < j.plans[i].n_parts;
                  k++)
                 free(j.plans[i].part_names[k]);
