@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -506,7 +508,7 @@ static cadre_error write_files(const cadre_cert_tmpl *t,
             err = CADRE_EIO;
             break;
         }
-        pid_t pid = fork();
+        pid_t parent = getpid(), pid = fork();
         if (pid < 0) {
             close(fd[0]);
             close(fd[1]);
@@ -514,6 +516,12 @@ static cadre_error write_files(const cadre_cert_tmpl *t,
             break;
         }
         if (pid == 0) {
+            /* a writer dies with its parent: killed, the parent leaves
+             * nothing written after it that the next run could miss
+             * (a register settles what a dead run left, docs/register.md) */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent)
+                _exit(1);
             close(fd[0]);
             for (int j = 0; j < k; j++)
                 close(fds[j]);

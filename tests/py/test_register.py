@@ -398,8 +398,9 @@ def test_killed(tmp):
     bad, killed = [], 0
     for k in range(20):
         course = courses[k % 4][0]
-        p = subprocess.Popen([CERT, "--course", course, "-o", out,
-                              "--register-db", reg, recs],
+        # every other run with two writing processes, killed with it
+        p = subprocess.Popen([CERT, "--course", course, "-o", out, "-j",
+                              str(1 + k % 2), "--register-db", reg, recs],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(rng.uniform(0, span * 1.1))
         if p.poll() is None:
