@@ -42,6 +42,8 @@ struct slot {
     bool existing;     /* issued before this run: must come out the same */
     bool render;       /* written in the round under way */
     bool imported;     /* existing, entered without a PDF: no hash yet */
+    sqlite3_int64 revoked; /* a reissue of this revoked entry, or 0 */
+    char *revoked_no;  /* its number */
     char *sha;         /* existing: the SHA-256 issued, or NULL */
     char hash[65];     /* of the PDF this run wrote */
 };
@@ -334,6 +336,13 @@ static cadre_error draw(struct issue *is, size_t i, sqlite3_int64 old,
     return err;
 }
 
+/* The date of the certificates a run reissues: the one asked for, or
+ * today. */
+static cadre_date reissue_date(const struct issue *is)
+{
+    return cadre_date_is_set(is->o->date) ? is->o->date : reg_today();
+}
+
 /* Take the numbers, date and file name the register holds for entry
  * (id, number, register_no, issued, file_name, sha256 at `st`). */
 static cadre_error adopt(struct issue *is, size_t i, sqlite3_stmt *st)
@@ -402,6 +411,12 @@ static cadre_error draw_all(struct issue *is)
             fresh[i] = true;
         } else if (!strcmp(status, "issued")) {
             err = adopt(is, i, find);
+        } else if (!strcmp(status, "revoked") && is->o->reissue) {
+            /* revoked, and asked for again: a new certificate replacing it */
+            fresh[i] = true;
+            is->slots[i].revoked = sqlite3_column_int64(find, 0);
+            err = set_text(&is->slots[i].revoked_no, reg_column_text(find, 2),
+                           is->diags);
         } else if (!strcmp(status, "revoked")) {
             snprintf(name, sizeof name, "certificate %s of %s '%s'",
                      reg_column_text(find, 2), cadre_of(is, i)->id,
@@ -426,9 +441,14 @@ static cadre_error draw_all(struct issue *is)
                           busy == 1 ? "" : ", ...", busy == 1 ? "is" : "are");
     refused += busy;
     is->seq = cadre_cert_tmpl_number_start(is->t);
-    for (size_t i = 0; i < is->b->n && !err && !refused; i++)
-        if (fresh[i])
-            err = draw(is, i, 0, NULL);
+    cadre_date today = reissue_date(is);
+    for (size_t i = 0; i < is->b->n && !err && !refused; i++) {
+        if (!fresh[i])
+            continue;
+        if (is->slots[i].revoked) /* dated as every reissue */
+            is->b->certs[i].issued = today;
+        err = draw(is, i, is->slots[i].revoked, is->slots[i].revoked_no);
+    }
     free(fresh);
     if (!err && refused)
         err = CADRE_EINVALID;
@@ -583,7 +603,7 @@ static size_t find_changed(struct issue *is, bool *changed)
  * replacing the entries they had; one transaction. */
 static cadre_error redraw(struct issue *is, const bool *changed)
 {
-    cadre_date date = cadre_date_is_set(is->o->date) ? is->o->date : reg_today();
+    cadre_date date = reissue_date(is);
     cadre_error err = reg_begin(is->reg, is->diags);
     is->n_hints = 0;
     for (size_t i = 0; i < is->b->n && !err; i++) {
@@ -808,8 +828,10 @@ cadre_error cadre_register_issue(cadre_register *reg,
 
     if (err && made && is.dir)
         rmdir(is.dir); /* made by this run and still empty */
-    for (size_t i = 0; is.slots && i < b->n; i++)
+    for (size_t i = 0; is.slots && i < b->n; i++) {
         free(is.slots[i].sha);
+        free(is.slots[i].revoked_no);
+    }
     free(is.slots);
     free(changed);
     free(is.dir);

@@ -269,6 +269,20 @@ def test_revoke(tmp):
     r = cert(reg, "K1", out, recs)
     report("revoked-not-issued-again", r.returncode == 1 and
            "2/2019/CC" in r.stderr and "revoked" in r.stderr, r.stderr)
+    r = cert(reg, "K1", out, recs, "--reissue", "--reason", "Hồ sơ bổ sung",
+             "--decision", "31/QĐ-TTBD", "--date", "2019-08-01")
+    rows, _ = listing(reg)
+    x2 = os.path.join(tmp, "so2.xlsx")
+    run([REG, reg, "export", "-o", x2])
+    app = [row for row in openpyxl.load_workbook(x2)["Phụ lục"].iter_rows(
+        values_only=True) if row[0] == 2]
+    report("revoked-reissued", r.returncode == 0 and
+           [(row["number"], row["status"]) for row in rows] ==
+           [("1/2019/CC", "issued"), ("2/2019/CC", "revoked"),
+            ("3/2019/CC", "issued"), ("4/2019/CC", "issued")] and
+           rows[3]["issued"] == "2019-08-01" and app and
+           app[0][2] == "Cấp lại" and app[0][5] == "2/2019/CC" and
+           app[0][7] == "4/2019/CC", r.stderr + str(rows) + str(app))
 
 
 def test_check(tmp):
