@@ -16,325 +16,7 @@
 #include <unistd.h>
 
 #include "cadre/codes.h"
-#include "register_internal.h"
-#include "util/strmap.h"
-
-/* The fields of a certificate the register keeps, as text, in the order
- * of their columns. */
-enum {
-    F_FULL_NAME, F_GENDER, F_BIRTH, F_ETHNICITY, F_UNIT, F_TITLE, F_TYPE,
-    F_START, F_END, F_GRADE, F_COUNT
-};
-static const char *const field_label[F_COUNT] = {
-    "full name", "gender", "birth date", "ethnicity", "unit",
-    "course title", "course type", "course start", "course end", "grade",
-};
-
-struct fields {
-    const char *v[F_COUNT]; /* NULL: not given */
-    char birth[CADRE_DATE_TEXT_MAX], start[CADRE_DATE_TEXT_MAX],
-        end[CADRE_DATE_TEXT_MAX];
-};
-
-/* One certificate of the batch during the issue. */
-struct slot {
-    sqlite3_int64 id;  /* its entry */
-    bool existing;     /* issued before this run: must come out the same */
-    bool render;       /* written in the round under way */
-    bool imported;     /* existing, entered without a PDF: no hash yet */
-    sqlite3_int64 revoked; /* a reissue of this revoked entry, or 0 */
-    char *revoked_no;  /* its number */
-    char *sha;         /* existing: the SHA-256 issued, or NULL */
-    char hash[65];     /* of the PDF this run wrote */
-};
-
-struct issue {
-    cadre_register *reg;
-    const cadre_cert_tmpl *t;
-    cadre_cert_batch *b;
-    const cadre_register_issue_options *o;
-    cadre_diags *diags;
-    struct slot *slots;   /* one per certificate of b */
-    char *dir;            /* o->dir, absolute */
-    strmap numbers;       /* every certificate-no of the records */
-    unsigned long seq;    /* the next number seq to try */
-    char *decision;       /* o->decision and o->reason as kept, or NULL */
-    char *reason;
-    /* the next số vào sổ seq to try per year and type, within the
-     * transaction that draws: the first costs a walk of the year's
-     * entries, the next ones a lookup */
-    struct { int year; const char *type; long long next; } hint[8];
-    size_t n_hints;
-};
-
-static const cadre_participant *part(const struct issue *is, size_t i)
-{
-    return &is->b->recs->participants[is->b->certs[i].participant];
-}
-
-static const cadre_cadre *cadre_of(const struct issue *is, size_t i)
-{
-    return &is->b->recs->cadres[part(is, i)->cadre];
-}
-
-static void record_fields(const struct issue *is, size_t i, struct fields *f)
-{
-    const cadre_records *recs = is->b->recs;
-    const cadre_cadre *c = cadre_of(is, i);
-    const cadre_course *course = is->b->course;
-    const cadre_participant *p = part(is, i);
-    cadre_date_format_iso(c->birth, f->birth, sizeof f->birth);
-    cadre_date_format_iso(course->start, f->start, sizeof f->start);
-    cadre_date_format_iso(course->end, f->end, sizeof f->end);
-    f->v[F_FULL_NAME] = c->full_name;
-    f->v[F_GENDER] = cadre_code_name(CADRE_CODE_GENDER, c->gender);
-    f->v[F_BIRTH] = f->birth;
-    f->v[F_ETHNICITY] = c->ethnicity;
-    f->v[F_UNIT] = recs->units[c->unit].name;
-    f->v[F_TITLE] = course->title;
-    f->v[F_TYPE] = cadre_code_name(CADRE_CODE_COURSE_TYPE, course->type);
-    f->v[F_START] = f->start;
-    f->v[F_END] = f->end;
-    f->v[F_GRADE] = p->grade == CADRE_GRADE_NONE
-                        ? NULL : cadre_code_name(CADRE_CODE_GRADE, p->grade);
-}
-
-/* "certificate 2/2019/CC of DL0002 'Hoàng Thị Nguyệt'" */
-static void who(const struct issue *is, size_t i, char *buf, size_t size)
-{
-    const cadre_cadre *c = cadre_of(is, i);
-    snprintf(buf, size, "certificate %s of %s '%s'", is->b->certs[i].number,
-             c->id, c->full_name);
-}
-
-static bool step_done(struct issue *is, sqlite3_stmt *st)
-{
-    if (sqlite3_step(st) == SQLITE_DONE)
-        return true;
-    reg_fail(is->reg, is->diags, "write");
-    return false;
-}
-
-static cadre_error set_text(char **slot, const char *s, cadre_diags *diags)
-{
-    char *copy = s ? strdup(s) : NULL;
-    if (s && !copy) {
-        cadre_diags_error(diags, NULL, 0, "out of memory");
-        return CADRE_ENOMEM;
-    }
-    free(*slot);
-    *slot = copy;
-    return CADRE_OK;
-}
-
-/* --- Drawing numbers ---------------------------------------------------- */
-
-/* True when the register holds `number` (any state). */
-static int number_taken(struct issue *is, const char *number)
-{
-    static const char sql[] = "SELECT 1 FROM entry WHERE number = ?";
-    sqlite3_stmt *st = reg_cached(is->reg, sql, is->diags);
-    if (!st)
-        return -1;
-    reg_bind_text(st, 1, number);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        reg_fail(is->reg, is->diags, "read");
-        return -1;
-    }
-    return rc == SQLITE_ROW;
-}
-
-/* Give certificate i a number: the one the records give it, or the
- * pattern's with the smallest seq that neither the register nor the
- * records hold. */
-static cadre_error draw_number(struct issue *is, size_t i, const char *old)
-{
-    cadre_cert *c = &is->b->certs[i];
-    const char *given = part(is, i)->certificate_no;
-    if (given && (!old || strcmp(given, old))) {
-        static const char sql[] =
-            "SELECT cadre_id, course_id, status FROM entry WHERE number = ?";
-        sqlite3_stmt *st = reg_cached(is->reg, sql, is->diags);
-        if (!st)
-            return CADRE_EIO;
-        reg_bind_text(st, 1, given);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            cadre_diags_error(is->diags, NULL, 0,
-                              "the records give %s in course %s the number "
-                              "'%s', which the register holds for %s in "
-                              "course %s (%s)", cadre_of(is, i)->id,
-                              is->b->course->id, given, reg_column_text(st, 0),
-                              reg_column_text(st, 1), reg_column_text(st, 2));
-        else if (rc != SQLITE_DONE)
-            reg_fail(is->reg, is->diags, "read");
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return rc == SQLITE_ROW ? CADRE_EINVALID : CADRE_EIO;
-        return set_text(&c->number, given, is->diags);
-    }
-    char *prev = NULL;
-    for (;; is->seq++) {
-        char *num = cadre_cert_pattern_render(is->t, CADRE_CERT_NUMBER, is->b,
-                                              i, is->seq);
-        cadre_error err = num ? CADRE_OK : CADRE_ENOMEM;
-        if (!num) {
-            cadre_diags_error(is->diags, NULL, 0, "out of memory");
-        } else if (!*num || strlen(num) > 200) {
-            cadre_diags_error(is->diags, NULL, 0, "the number pattern gives "
-                              "'%.40s' for '%s': a number must be 1 to 200 "
-                              "bytes", num, cadre_of(is, i)->id);
-            err = CADRE_EINVALID;
-        } else if (prev && !strcmp(prev, num)) {
-            cadre_diags_error(is->diags, NULL, 0, "the number pattern gives "
-                              "the same number to different certificates: "
-                              "use {seq} in it");
-            err = CADRE_EINVALID;
-        }
-        uint32_t ignored;
-        int taken = err ? -1 : strmap_get(&is->numbers, num, &ignored)
-                                   ? 1 : number_taken(is, num);
-        free(prev);
-        prev = num;
-        if (taken == 0) {
-            free(c->number);
-            c->number = num;
-            is->seq++;
-            return CADRE_OK;
-        }
-        if (taken < 0) {
-            free(prev);
-            return err ? err : CADRE_EIO;
-        }
-    }
-}
-
-/* The smallest số vào sổ seq free for `year` and course type `type`:
- * the first gap of the register's, found once per transaction, then the
- * next free one after it. */
-static long long free_register_seq(struct issue *is, int year,
-                                   const char *type)
-{
-    static const char gap[] =
-        "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM entry WHERE reg_year = ?1 "
-        "AND reg_type = ?2 AND reg_seq = 1) THEN 1 ELSE (SELECT "
-        "min(a.reg_seq) + 1 FROM entry a WHERE a.reg_year = ?1 AND "
-        "a.reg_type = ?2 AND NOT EXISTS (SELECT 1 FROM entry b WHERE "
-        "b.reg_year = ?1 AND b.reg_type = ?2 AND b.reg_seq = a.reg_seq + 1)) "
-        "END";
-    static const char taken[] =
-        "SELECT 1 FROM entry WHERE reg_year = ?1 AND reg_type = ?2 AND "
-        "reg_seq = ?3";
-    size_t h = 0;
-    while (h < is->n_hints && (is->hint[h].year != year ||
-                               strcmp(is->hint[h].type, type)))
-        h++;
-    long long seq = h < is->n_hints ? is->hint[h].next : -1;
-    sqlite3_stmt *st;
-    if (seq < 0 && (st = reg_cached(is->reg, gap, is->diags))) {
-        sqlite3_bind_int(st, 1, year);
-        reg_bind_text(st, 2, type);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            seq = sqlite3_column_int64(st, 0);
-        else
-            reg_fail(is->reg, is->diags, "read");
-        sqlite3_reset(st);
-    }
-    /* the gap or the hint, or the first free one after it */
-    for (int rc = SQLITE_ROW; seq > 0 && rc == SQLITE_ROW; seq += rc == SQLITE_ROW) {
-        if (!(st = reg_cached(is->reg, taken, is->diags)))
-            return -1;
-        sqlite3_bind_int(st, 1, year);
-        reg_bind_text(st, 2, type);
-        sqlite3_bind_int64(st, 3, seq);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            reg_fail(is->reg, is->diags, "read");
-            return -1;
-        }
-    }
-    if (seq <= 0)
-        return -1;
-    if (h == is->n_hints && h < sizeof is->hint / sizeof is->hint[0])
-        is->n_hints++;
-    if (h < is->n_hints) /* `type` is a code's name: it lives on */
-        is->hint[h].year = year, is->hint[h].type = type,
-        is->hint[h].next = seq + 1;
-    return seq;
-}
-
-/* Draw the numbers of certificate i and enter it, pending, in this run;
- * `old` (or 0) is the entry it replaces, `old_number` that one's number. */
-static cadre_error draw(struct issue *is, size_t i, sqlite3_int64 old,
-                        const char *old_number)
-{
-    cadre_cert *c = &is->b->certs[i];
-    struct fields f;
-    record_fields(is, i, &f);
-    cadre_error err = draw_number(is, i, old_number);
-    long long seq = err ? -1 : free_register_seq(is, c->issued.year, f.v[F_TYPE]);
-    if (!err && seq < 0)
-        err = CADRE_EIO;
-    char *rno = err ? NULL : cadre_cert_pattern_render(is->t, CADRE_CERT_REGISTER_NO,
-                                                       is->b, i, (unsigned long)seq);
-    if (!err && !rno) {
-        cadre_diags_error(is->diags, NULL, 0, "out of memory");
-        err = CADRE_ENOMEM;
-    }
-    if (err)
-        return err;
-    free(c->register_no);
-    c->register_no = rno;
-    static const char sql[] =
-        "INSERT INTO entry (status, number, register_no, reg_year, reg_type, "
-        "reg_seq, cadre_id, full_name, gender, birth, ethnicity, unit, "
-        "course_id, course_title, course_type, course_start, course_end, "
-        "grade, issued, decision, replaces, reason, dir, run, entered) "
-        "VALUES (?24, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
-    sqlite3_stmt *st = reg_cached(is->reg, sql, is->diags);
-    if (!st)
-        return CADRE_EIO;
-    reg_bind_text(st, 1, c->number);
-    reg_bind_text(st, 2, rno);
-    sqlite3_bind_int(st, 3, c->issued.year);
-    reg_bind_text(st, 4, f.v[F_TYPE]);
-    sqlite3_bind_int64(st, 5, seq);
-    reg_bind_text(st, 6, cadre_of(is, i)->id);
-    reg_bind_text(st, 7, f.v[F_FULL_NAME]);
-    reg_bind_text(st, 8, f.v[F_GENDER]);
-    reg_bind_text(st, 9, f.v[F_BIRTH]);
-    reg_bind_text(st, 10, f.v[F_ETHNICITY]);
-    reg_bind_text(st, 11, f.v[F_UNIT]);
-    reg_bind_text(st, 12, is->b->course->id);
-    reg_bind_text(st, 13, f.v[F_TITLE]);
-    reg_bind_text(st, 14, f.v[F_TYPE]);
-    reg_bind_text(st, 15, f.v[F_START]);
-    reg_bind_text(st, 16, f.v[F_END]);
-    reg_bind_text(st, 17, f.v[F_GRADE]);
-    reg_bind_date(st, 18, c->issued);
-    reg_bind_text(st, 19, is->decision);
-    if (old)
-        sqlite3_bind_int64(st, 20, old);
-    reg_bind_text(st, 21, old ? is->reason : NULL);
-    reg_bind_text(st, 22, is->dir);
-    /* outside a run (an import), straight to issued */
-    if (is->reg->run)
-        sqlite3_bind_int64(st, 23, is->reg->run);
-    reg_bind_text(st, 24, is->reg->run ? "pending" : "issued");
-    if (step_done(is, st)) {
-        is->slots[i].id = sqlite3_last_insert_rowid(is->reg->db);
-        is->slots[i].existing = false;
-    } else {
-        err = CADRE_EIO;
-    }
-    sqlite3_reset(st);
-    return err;
-}
+#include "register_draw.h"
 
 /* The date of the certificates a run reissues: the one asked for, or
  * today. */
@@ -349,26 +31,26 @@ static cadre_error adopt(struct issue *is, size_t i, sqlite3_stmt *st)
 {
     cadre_cert *c = &is->b->certs[i];
     struct slot *s = &is->slots[i];
-    const char *given = part(is, i)->certificate_no;
+    const char *given = reg_part(is, i)->certificate_no;
     const char *number = reg_column_text(st, 2);
     if (given && strcmp(given, number))
         cadre_diags_add(is->diags, CADRE_SEV_WARNING, NULL, 0,
                         "the records give %s in course %s the number '%s'; "
-                        "the register's '%s' is kept", cadre_of(is, i)->id,
+                        "the register's '%s' is kept", reg_cadre(is, i)->id,
                         is->b->course->id, given, number);
     s->id = sqlite3_column_int64(st, 0);
     s->existing = true;
     s->imported = sqlite3_column_type(st, 5) == SQLITE_NULL;
     c->issued = reg_column_date(st, 3);
-    cadre_error err = set_text(&c->number, number, is->diags);
+    cadre_error err = reg_set_text(&c->number, number, is->diags);
     if (!err)
-        err = set_text(&c->register_no, reg_column_text(st, 1), is->diags);
+        err = reg_set_text(&c->register_no, reg_column_text(st, 1), is->diags);
     if (!err && !s->imported)
-        err = set_text(&s->sha, reg_column_text(st, 5), is->diags);
+        err = reg_set_text(&s->sha, reg_column_text(st, 5), is->diags);
     /* the name it was issued under: file names may be made otherwise
      * since, the register's must still match */
     if (!err && reg_column_text(st, 4))
-        err = set_text(&c->file_name, reg_column_text(st, 4), is->diags);
+        err = reg_set_text(&c->file_name, reg_column_text(st, 4), is->diags);
     return err;
 }
 
@@ -401,7 +83,7 @@ static cadre_error draw_all(struct issue *is)
      * skip none of theirs */
     for (size_t i = 0; i < is->b->n && !err; i++) {
         reg_bind_text(find, 1, is->b->course->id);
-        reg_bind_text(find, 2, cadre_of(is, i)->id);
+        reg_bind_text(find, 2, reg_cadre(is, i)->id);
         int rc = sqlite3_step(find);
         const char *status = rc == SQLITE_ROW ? reg_column_text(find, 6) : NULL;
         char name[512];
@@ -415,19 +97,19 @@ static cadre_error draw_all(struct issue *is)
             /* revoked, and asked for again: a new certificate replacing it */
             fresh[i] = true;
             is->slots[i].revoked = sqlite3_column_int64(find, 0);
-            err = set_text(&is->slots[i].revoked_no, reg_column_text(find, 2),
+            err = reg_set_text(&is->slots[i].revoked_no, reg_column_text(find, 2),
                            is->diags);
         } else if (!strcmp(status, "revoked")) {
             snprintf(name, sizeof name, "certificate %s of %s '%s'",
-                     reg_column_text(find, 2), cadre_of(is, i)->id,
-                     cadre_of(is, i)->full_name);
+                     reg_column_text(find, 2), reg_cadre(is, i)->id,
+                     reg_cadre(is, i)->full_name);
             cadre_diags_error(is->diags, NULL, 0, "%s was revoked: leave the "
                               "cadre out, or reissue it (--reissue --reason "
                               "TEXT --decision TEXT)", name);
             refused++;
         } else if (busy++ == 0) {
             snprintf(first_busy, sizeof first_busy, "%s of %s",
-                     reg_column_text(find, 2), cadre_of(is, i)->id);
+                     reg_column_text(find, 2), reg_cadre(is, i)->id);
         }
         sqlite3_reset(find);
     }
@@ -447,7 +129,7 @@ static cadre_error draw_all(struct issue *is)
             continue;
         if (is->slots[i].revoked) /* dated as every reissue */
             is->b->certs[i].issued = today;
-        err = draw(is, i, is->slots[i].revoked, is->slots[i].revoked_no);
+        err = reg_draw(is, i, is->slots[i].revoked, is->slots[i].revoked_no);
     }
     free(fresh);
     if (!err && refused)
@@ -488,7 +170,7 @@ static cadre_error name_new(struct issue *is, const bool *only)
             continue;
         reg_bind_text(st, 1, is->b->certs[i].file_name);
         sqlite3_bind_int64(st, 2, is->slots[i].id);
-        if (!step_done(is, st))
+        if (!reg_step_done(is, st))
             err = CADRE_EIO;
         sqlite3_reset(st);
     }
@@ -543,7 +225,7 @@ static cadre_error write_round(struct issue *is)
 static int first_change(struct issue *is, size_t i, char *what, size_t size)
 {
     struct fields f;
-    record_fields(is, i, &f);
+    reg_record_fields(is, i, &f);
     /* the columns in the order of enum F_* */
     static const char sql[] =
         "SELECT full_name, gender, birth, ethnicity, unit, course_title, "
@@ -558,7 +240,7 @@ static int first_change(struct issue *is, size_t i, char *what, size_t size)
             if ((was == NULL) == (now == NULL) && (!was || !strcmp(was, now)))
                 continue;
             snprintf(what, size, "was issued with %s '%s' and the records now "
-                     "say '%s'", field_label[k], was ? was : "",
+                     "say '%s'", reg_field_label[k], was ? was : "",
                      now ? now : "");
             changed = k;
             break;
@@ -573,7 +255,7 @@ static int first_change(struct issue *is, size_t i, char *what, size_t size)
 static void say_changed(struct issue *is, size_t i)
 {
     char name[512], what[1024];
-    who(is, i, name, sizeof name);
+    reg_who(is, i, name, sizeof name);
     if (first_change(is, i, what, sizeof what) < 0)
         snprintf(what, sizeof what, "would not come out as issued: its PDF "
                  "differs (the records, the template, its images or fonts "
@@ -619,7 +301,7 @@ static cadre_error redraw(struct issue *is, const bool *changed)
         free(pending);
         char *old_number = strdup(is->b->certs[i].number);
         is->b->certs[i].issued = date;
-        err = old_number ? draw(is, i, s->id, old_number) : CADRE_ENOMEM;
+        err = old_number ? reg_draw(is, i, s->id, old_number) : CADRE_ENOMEM;
         free(old_number);
         free(s->sha);
         s->sha = NULL;
@@ -657,7 +339,7 @@ static cadre_error store_and_move(struct issue *is)
         reg_bind_text(st, 2, is->b->certs[i].file_name);
         reg_bind_text(st, 3, is->dir);
         sqlite3_bind_int64(st, 4, s->id);
-        if (!step_done(is, st))
+        if (!reg_step_done(is, st))
             err = CADRE_EIO;
         sqlite3_reset(st);
     }
@@ -708,7 +390,7 @@ static cadre_error end_run(struct issue *is, cadre_error err)
         if (sqlite3_step(st) != SQLITE_ROW ||
             strcmp(reg_column_text(st, 0), "issued")) {
             char name[512];
-            who(is, i, name, sizeof name);
+            reg_who(is, i, name, sizeof name);
             cadre_diags_error(is->diags, NULL, 0, "%s could not be issued",
                               name);
             e = CADRE_EIO;
@@ -873,161 +555,3 @@ cadre_error reg_check_body(cadre_register *reg, const char *organizer,
     return err;
 }
 
-/* --- Import ------------------------------------------------------------- */
-
-/* A number the records give, to enter. */
-struct given {
-    uint32_t participant;
-    uint32_t course;
-    long day;   /* its issue date */
-    size_t rank; /* its cadre's place in the order of names */
-};
-
-static int given_cmp(const void *a, const void *b)
-{
-    const struct given *x = a, *y = b;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    if (x->course != y->course)
-        return x->course < y->course ? -1 : 1;
-    return x->rank < y->rank ? -1 : x->rank > y->rank;
-}
-
-/* The numbers to enter: completed participants of the courses asked for
- * (every course: n_courses 0) with a certificate-no, in the order of
- * issue, course and name. */
-static struct given *gather(const cadre_records *recs,
-                            const char *const *courses, size_t n_courses,
-                            size_t *n, cadre_diags *diags)
-{
-    uint32_t *order = malloc((recs->n_cadres ? recs->n_cadres : 1) * sizeof *order);
-    size_t *rank = malloc((recs->n_cadres ? recs->n_cadres : 1) * sizeof *rank);
-    struct given *g = malloc((recs->n_participants ? recs->n_participants : 1) *
-                             sizeof *g);
-    cadre_error err = order && rank && g ? CADRE_OK : CADRE_ENOMEM;
-    for (size_t i = 0; !err && i < recs->n_cadres; i++)
-        order[i] = (uint32_t)i;
-    if (!err)
-        err = cadre_records_sort_cadres(recs, order, recs->n_cadres);
-    for (size_t i = 0; !err && i < recs->n_cadres; i++)
-        rank[order[i]] = i;
-    *n = 0;
-    for (size_t k = 0; !err && k < n_courses; k++)
-        if (cadre_records_find_course(recs, courses[k]) == CADRE_NONE) {
-            cadre_diags_error(diags, NULL, 0, "no course '%s' in the records",
-                              courses[k]);
-            err = CADRE_ENOTFOUND;
-        }
-    for (uint32_t ci = 0; !err && ci < recs->n_courses; ci++) {
-        const cadre_course *course = &recs->courses[ci];
-        bool wanted = n_courses == 0;
-        for (size_t k = 0; k < n_courses; k++)
-            wanted |= !strcmp(courses[k], course->id);
-        for (uint32_t j = 0; wanted && j < course->count; j++) {
-            const cadre_participant *p = &recs->participants[course->first + j];
-            if (!p->certificate_no || p->status != CADRE_STATUS_COMPLETED)
-                continue;
-            cadre_date d = cadre_date_is_set(p->issued) ? p->issued : course->end;
-            g[(*n)++] = (struct given){ course->first + j, ci,
-                                        cadre_date_days(d), rank[p->cadre] };
-        }
-    }
-    free(order);
-    free(rank);
-    if (err == CADRE_ENOMEM)
-        cadre_diags_error(diags, NULL, 0, "out of memory");
-    if (err) {
-        free(g);
-        return NULL;
-    }
-    qsort(g, *n, sizeof *g, given_cmp);
-    return g;
-}
-
-/* Enter one number the records give, through `is` (whose one-cert batch
- * is set to it here); *present is set when the register has it already
- * for the same certificate. */
-static cadre_error import_one(struct issue *is, const struct given *g,
-                              bool *present)
-{
-    const cadre_records *recs = is->b->recs;
-    const cadre_participant *p = &recs->participants[g->participant];
-    const cadre_course *course = &recs->courses[g->course];
-    const cadre_cadre *cadre = &recs->cadres[p->cadre];
-    cadre_cert *cert = is->b->certs;
-    free(cert->number);
-    free(cert->register_no);
-    *cert = (cadre_cert){ .participant = g->participant,
-                          .issued = cadre_date_is_set(p->issued) ? p->issued
-                                                                 : course->end };
-    is->b->course = course;
-    *present = false;
-    static const char sql[] =
-        "SELECT number FROM entry WHERE course_id = ?1 AND cadre_id = ?2 "
-        "AND (status = 'issued' OR number = ?3) ORDER BY number = ?3 DESC "
-        "LIMIT 1";
-    cadre_error err = reg_check_body(is->reg, course->organizer, is->diags);
-    sqlite3_stmt *st = err ? NULL : reg_cached(is->reg, sql, is->diags);
-    if (!err && !st)
-        err = CADRE_EIO;
-    if (!err) {
-        reg_bind_text(st, 1, course->id);
-        reg_bind_text(st, 2, cadre->id);
-        reg_bind_text(st, 3, p->certificate_no);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW && !strcmp(reg_column_text(st, 0), p->certificate_no)) {
-            *present = true;
-        } else if (rc == SQLITE_ROW) {
-            cadre_diags_error(is->diags, cadre_records_file(recs, p->src),
-                              p->src.line, "%s in course %s has the number "
-                              "'%s' in the records and '%s' in the register",
-                              cadre->id, course->id, p->certificate_no,
-                              reg_column_text(st, 0));
-            err = CADRE_EINVALID;
-        } else if (rc != SQLITE_DONE) {
-            err = reg_fail(is->reg, is->diags, "read");
-        }
-        sqlite3_reset(st);
-    }
-    if (!err && !*present)
-        err = draw(is, 0, 0, NULL);
-    return err;
-}
-
-cadre_error cadre_register_import(cadre_register *reg,
-                                  const cadre_records *recs,
-                                  const cadre_cert_tmpl *t,
-                                  const char *const *courses, size_t n_courses,
-                                  size_t *entered, size_t *present,
-                                  cadre_diags *diags)
-{
-    size_t n = 0, in = 0, had = 0;
-    struct given *g = gather(recs, courses, n_courses, &n, diags);
-    if (!g)
-        return CADRE_EINVALID;
-    cadre_cert cert = { 0 };
-    cadre_cert_batch one = { .recs = recs, .certs = &cert, .n = 1 };
-    cadre_register_issue_options o;
-    cadre_register_issue_options_init(&o, NULL);
-    struct slot slot = { 0 };
-    struct issue is = { .reg = reg, .t = t, .b = &one, .o = &o,
-                        .diags = diags, .slots = &slot };
-    strmap_init(&is.numbers);
-    /* one transaction: all the numbers or none */
-    cadre_error err = reg_begin(reg, diags);
-    for (size_t i = 0; i < n && !err; i++) {
-        bool was = false;
-        err = import_one(&is, &g[i], &was);
-        had += was;
-        in += !was;
-    }
-    free(cert.number);
-    free(cert.register_no);
-    free(g);
-    err = err ? (reg_rollback(reg), err) : reg_commit(reg, diags);
-    if (entered)
-        *entered = err ? 0 : in;
-    if (present)
-        *present = err ? 0 : had;
-    return err;
-}
