@@ -1768,18 +1768,8 @@ def test_round_trip_roster_workbook():
                    capture_output=True)
     recs, _ = imported([wb], "--units", SAMPLE[0], out="round.xml")
     orig = read_records(SAMPLE[0])
-    shown = ["full-name", "birth-date", "gender", "ethnicity", "position",
-             "unit-id", "category", "education", "political-theory",
-             "state-management"]
-
-    def key(c):
-        c = dict(c)
-        c.setdefault("state-management", "chua-dao-tao")
-        return tuple(" ".join(unicodedata.normalize("NFC", c.get(k) or "")
-                              .split()) for k in shown) + (
-            c["party-member"] is not None,)
-    a = sorted(key(c) for c in orig["cadres"])
-    b = sorted(key(c) for c in recs["cadres"])
+    a = sorted(shown_key(c) for c in orig["cadres"])
+    b = sorted(shown_key(c) for c in recs["cadres"])
     if a != b:
         diff = [x for x in a if x not in b][:3]
         return f"{len(a)} cadres, {sum(x != y for x, y in zip(a, b))} differ: {diff}"
@@ -1839,6 +1829,50 @@ def test_round_trip_booklet_figures():
         return f"the booklets differ ({len(la)} and {len(lb)} lines): {diff}"
     if "1.348" not in ta and "1348" not in ta:
         return "the booklet does not print the number of cadres"
+
+
+def shown_key(c):
+    """A cadre as a personnel list shows it, its text as records read it
+    (NFC, spaces collapsed: the sample is not all NFC)."""
+    c = dict(c)
+    c.setdefault("state-management", "chua-dao-tao")
+    fields = ["full-name", "birth-date", "gender", "ethnicity", "position",
+              "unit-id", "category", "education", "political-theory",
+              "state-management"]
+    return tuple(" ".join(unicodedata.normalize("NFC", c.get(k) or "")
+                          .split()) for k in fields) + (
+        c["party-member"] is not None, c["leader"])
+
+
+def test_sample_office_workbook():
+    """make demo's office workbook (samples/gen_office_workbook.py, by
+    openpyxl: title block, merged two-row headings with Nam | Nữ dates and
+    CB | CC | VC marks, group rows, totals, signatures) imports to the
+    sample district's cadres in every field it shows, and their booklet
+    prints the sample's figures."""
+    wb = path("office.xlsx")
+    subprocess.run(["/usr/bin/python3", os.path.join(
+        TOP, "samples", "gen_office_workbook.py"), wb], check=True)
+    recs, _ = imported([wb], "--units", SAMPLE[0], out="office.xml")
+    orig = read_records(SAMPLE[0])
+    a = sorted(shown_key(c) for c in orig["cadres"])
+    b = sorted(shown_key(c) for c in recs["cadres"])
+    if a != b:
+        return (f"{len(a)} cadres, {len(b)} imported; not imported: "
+                f"{[x for x in a if x not in b][:2]}")
+    courses = path("office-courses.xml")
+    remap_courses(orig, recs, courses)
+    report = os.path.join(BIN, "cadre-report")
+    root = ET.parse(SAMPLE[0]).getroot()
+    same = ["--year", "2018", "--issuer", root.get("issuer"), "--signer",
+            root.get("signer"), "--signer-title", root.get("signer-title")]
+    x, y = path("office-orig.pdf"), path("office-imp.pdf")
+    subprocess.run([report, "-o", x] + same + SAMPLE, check=True,
+                   capture_output=True)
+    subprocess.run([report, "-o", y] + same + [path("office.xml"), courses],
+                   check=True, capture_output=True)
+    if pdf_text(x) != pdf_text(y):
+        return "the booklet of the imported workbook prints other figures"
 
 
 def test_round_trip_course_list():
