@@ -694,7 +694,7 @@ typedef struct sheet_sax {
     uint32_t row;        /* current row, 1-based */
     uint32_t next_col;   /* for cells without r */
     uint32_t col;        /* the cell's */
-    int style;           /* its s, or -1 */
+    int style;           /* its s (0 without one), or -1 when bad */
     char type[8];        /* its t ("s", "str", "b", "e", "d", "n", "")
                             or "i" when its inline string was taken */
     bool in_cell, in_v, in_is; /* inside a <c>, its <v>, its <is> */
@@ -703,11 +703,18 @@ typedef struct sheet_sax {
                             CADRE_EIO for a cell past MAX_TEXT */
 } sheet_sax;
 
+/* The encoding of cell format `style` (its font's). */
+static int xf_enc(const xlsx *x, int style)
+{
+    return style >= 0 && (size_t)style < x->n_xf ? x->xf_enc[style]
+                                                 : IMP_ENC_NONE;
+}
+
 static int finish_cell(xlsx *x, imp_rowbuf *rb, uint32_t col, int style,
                        const char *type, bool has_v, bool has_f)
 {
-    int enc = style >= 0 && (size_t)style < x->n_xf ? x->xf_enc[style] : 0;
-    bool date = style >= 0 && (size_t)style < x->n_xf && x->xf_date[style];
+    int enc = xf_enc(x, style);
+    bool date = (size_t)style < x->n_xf && x->xf_date[style];
     const char *v = x->val.p ? x->val.p : "";
     imp_cell *c;
     if (has_f && (!has_v || (x->val.len == 0 && strcmp(type, "str") != 0))) {
@@ -803,7 +810,7 @@ static void sheet_start(void *ctx, const xmlChar *n, const xmlChar *prefix,
         if (n[1] != '\0')
             break;
         sh->col = sh->next_col;
-        sh->style = -1;
+        sh->style = 0; /* no s: the first cell format, the default */
         sh->type[0] = '\0';
         sh->has_v = sh->has_f = false;
         sh->x->val.len = 0;
@@ -882,8 +889,7 @@ static void sheet_end(void *ctx, const xmlChar *n, const xmlChar *prefix,
             return;
         }
         sh->in_is = false;
-        int enc = sh->style >= 0 && (size_t)sh->style < x->n_xf
-                      ? x->xf_enc[sh->style] : 0;
+        int enc = xf_enc(x, sh->style);
         const imp_buf *raw = sh->rc.own_font ? &x->segs : &x->val;
         if (!decode_text(x, raw->p ? raw->p : "", raw->len, sh->rc.own_font,
                          enc) ||

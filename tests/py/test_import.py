@@ -1303,6 +1303,26 @@ def test_tcvn3_cells_by_font():
     recs, _ = imported([write_ods("tcvn3.ods", rows, fonts=fonts)])
     got = by_name(recs)
     expect(got["Hoàng Văn Minh"]["ethnicity"], "Tày", "ODS: a .VnArial cell")
+    # a whole workbook in TCVN3: its default font (the first cell format's,
+    # that of every cell without a style of its own) is .VnTime
+    rows = [[tc(v) if isinstance(v, str) else v for v in r]
+            for r in standard_rows()]
+    src = write_xlsx("tcvn3-all.xlsx", rows)
+    with zipfile.ZipFile(src) as z:
+        styles = z.read("xl/styles.xml").decode()
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    if not re.search(r'<c r="B1[0-9]*" t="inlineStr">', sheet):
+        return "openpyxl gave the name cells a style of their own"
+    styles = re.sub(r'(<fonts[^>]*><font>.*?<name val=")[^"]*', r"\1.VnTime",
+                    styles, count=1)
+    with zipfile.ZipFile(src) as zin, \
+            zipfile.ZipFile(path("tcvn3-default.xlsx"), "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item.filename, styles if item.filename ==
+                          "xl/styles.xml" else zin.read(item.filename))
+    recs, _ = imported([path("tcvn3-default.xlsx")])
+    check_truth(recs)
+    expect(recs["root"].get("as-of"), "2018-12-31", "the title in TCVN3")
 
 
 def vni(s):
