@@ -210,7 +210,7 @@ cadre_error cadre_register_export(cadre_register *reg, const char *path,
 
 /* The SHA-256 of the file at `path` as 64 lower-case hex digits and a
  * NUL in `hex`.  CADRE_EIO (with a message) when it cannot be read. */
-cadre_error cadre_sha256_file(const char *path, char hex[65],
-                              cadre_diags *diags);
+cadre_error cadre_register_hash_file(const char *path, char hex[65],
+                                     cadre_diags *diags);
 
 #endif

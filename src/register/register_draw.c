@@ -63,6 +63,38 @@ cadre_error reg_set_text(char **slot, const char *s, cadre_diags *diags)
     return CADRE_OK;
 }
 
+cadre_error reg_check_body(cadre_register *reg, const char *organizer,
+                           cadre_diags *diags)
+{
+    static const char sql[] = "SELECT value FROM meta WHERE key = 'body'";
+    sqlite3_stmt *st = reg_cached(reg, sql, diags);
+    if (!st)
+        return CADRE_EIO;
+    int rc = sqlite3_step(st);
+    cadre_error err = CADRE_OK;
+    if (rc == SQLITE_ROW && strcmp(reg_column_text(st, 0), organizer)) {
+        cadre_diags_error(diags, NULL, 0, "register '%s' is the register of "
+                          "'%s', and the course is organised by '%s': one "
+                          "register per issuing body", reg->path,
+                          reg_column_text(st, 0), organizer);
+        err = CADRE_EINVALID;
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        err = reg_fail(reg, diags, "read");
+    }
+    sqlite3_reset(st);
+    if (err || rc == SQLITE_ROW)
+        return err;
+    st = reg_prepare(reg, "INSERT INTO meta (key, value) VALUES ('body', ?)",
+                     diags);
+    if (!st)
+        return CADRE_EIO;
+    reg_bind_text(st, 1, organizer);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        err = reg_fail(reg, diags, "write");
+    sqlite3_finalize(st);
+    return err;
+}
+
 /* --- Drawing numbers ---------------------------------------------------- */
 
 /* True when the register holds `number` (any state). */

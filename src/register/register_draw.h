@@ -1,7 +1,8 @@
 /* register_draw.h (internal) - what issuing and importing share: a
  * batch as the register sees it while it draws numbers (struct issue),
- * the fields it keeps of a certificate, and drawing a certificate's
- * numbers into a new entry (register_draw.c). */
+ * the fields it keeps of a certificate, the issuing body checked, and
+ * drawing a certificate's numbers into a new entry (register_draw.c);
+ * and the files of an issue (register_write.c). */
 #ifndef CADRE_REGISTER_DRAW_H
 #define CADRE_REGISTER_DRAW_H
 
@@ -79,6 +80,12 @@ bool reg_step_done(struct issue *is, sqlite3_stmt *st);
  * after a message. */
 cadre_error reg_set_text(char **slot, const char *s, cadre_diags *diags);
 
+/* Within a transaction: check that `organizer` is the issuing body the
+ * register belongs to, or make it so when it has none yet (the first
+ * certificate).  CADRE_EINVALID, naming both, when another body's. */
+cadre_error reg_check_body(cadre_register *reg, const char *organizer,
+                           cadre_diags *diags);
+
 /* Draw the numbers of certificate i (the records' number, or the
  * pattern's next free one; the next số vào sổ of its year and type) and
  * enter it: pending in this process's run, or issued outside one (an
@@ -86,5 +93,20 @@ cadre_error reg_set_text(char **slot, const char *s, cadre_diags *diags);
  * one's number (the records may still give it). */
 cadre_error reg_draw(struct issue *is, size_t i, sqlite3_int64 old,
                      const char *old_number);
+
+/* --- The files of an issue (register_write.c) --- */
+
+/* o->dir, made when missing (*made then), as an absolute path in
+ * is->dir.  CADRE_EIO after a message. */
+cadre_error reg_prepare_dir(struct issue *is, bool *made);
+
+/* Write the certificates whose slot is marked `render` under their
+ * pending names in is->dir, and hash each into its slot. */
+cadre_error reg_write_round(struct issue *is);
+
+/* Store the hash of every PDF the register did not have (one
+ * transaction), then move every PDF of the batch from its pending name
+ * into place; the folder is synced before and after. */
+cadre_error reg_store_and_move(struct issue *is);
 
 #endif

@@ -1,14 +1,20 @@
 /* register_internal.h - what the parts of the register share: the open
- * database, statements and transactions with their errors turned into
- * cadrekit's, and the settling of a run's pending certificates
- * (register.c); issuing (register_issue.c), reading (register_read.c) and
- * the workbook (register_xlsx.c) build on it. */
+ * database (register.c), statements and transactions with their errors
+ * turned into cadrekit's (register_sql.c), and the runs and the settling
+ * of their pending certificates (register_run.c).  Drawing numbers
+ * (register_draw.c) and what builds on it, issuing and importing, have
+ * their own header, register_draw.h; reading, revoking, checking a folder
+ * and the workbook build on this one. */
 #ifndef CADRE_REGISTER_INTERNAL_H
 #define CADRE_REGISTER_INTERNAL_H
 
 #include <sqlite3.h>
 
 #include "cadre/register.h"
+
+/* How long a process waits for another that holds the register (ms):
+ * others hold it for a few statements at a time. */
+#define REG_BUSY_MS 60000
 
 /* Statements prepared once per connection, for those run per
  * certificate: found by the address of their SQL text. */
@@ -72,12 +78,6 @@ const char *reg_column_text(sqlite3_stmt *st, int i);
 
 /* Today, or SOURCE_DATE_EPOCH's day when set (reproducible tests). */
 cadre_date reg_today(void);
-
-/* Within a transaction: check that `organizer` is the issuing body the
- * register belongs to, or make it so when it has none yet (the first
- * certificate).  CADRE_EINVALID, naming both, when another body's. */
-cadre_error reg_check_body(cadre_register *reg, const char *organizer,
-                           cadre_diags *diags);
 
 /* Settle run `run`, which is over (it died, or it is this process's and
  * it finishes or gives up), within a transaction: a pending certificate

@@ -3,19 +3,14 @@
  * pending, the PDFs written under pending names, compared with what was
  * issued, their hashes stored, then moved into place and the numbers
  * issued.  A process killed anywhere leaves pending rows that the next
- * open settles (register.c): complete PDFs are issued, the rest rolled
- * back, so a number is never kept without its PDF. */
-#define _GNU_SOURCE /* syncfs */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+ * open settles (register_run.c): complete PDFs are issued, the rest rolled
+ * back, so a number is never kept without its PDF.  The files' side of
+ * it, the folder, pending names, hashes and renames, is register_write.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "cadre/codes.h"
 #include "register_draw.h"
 
 /* The date of the certificates a run reissues: the one asked for, or
@@ -54,77 +49,108 @@ static cadre_error adopt(struct issue *is, size_t i, sqlite3_stmt *st)
     return err;
 }
 
-/* Every certificate of the batch gets its numbers: the register's for
- * those it holds, new ones (pending) for the others.  One transaction. */
-static cadre_error draw_all(struct issue *is)
+/* What the lookup of the certificates the register holds found that
+ * stops the run. */
+struct held {
+    size_t refused;        /* revoked, and not asked to reissue */
+    size_t busy;           /* pending in another run */
+    char first_busy[300];  /* "1/2019/CC of DL0001", the first of those */
+};
+
+/* Look certificate i up in the register (`find`: its latest entry that
+ * is pending, issued or revoked): an issued one keeps its numbers; a
+ * revoked one is refused, or with a reissue drawn anew in its place;
+ * none is drawn anew (*fresh); one pending in another run stops this
+ * one. */
+static cadre_error look_up(struct issue *is, size_t i, sqlite3_stmt *find,
+                           bool *fresh, struct held *h)
 {
-    cadre_register *reg = is->reg;
-    cadre_error err = reg_begin(reg, is->diags);
+    struct slot *s = &is->slots[i];
+    const cadre_cadre *cadre = reg_cadre(is, i);
+    reg_bind_text(find, 1, is->b->course->id);
+    reg_bind_text(find, 2, cadre->id);
+    int rc = sqlite3_step(find);
+    const char *status = rc == SQLITE_ROW ? reg_column_text(find, 6) : NULL;
+    const char *number = rc == SQLITE_ROW ? reg_column_text(find, 2) : NULL;
+    cadre_error err = CADRE_OK;
+    *fresh = false;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        err = reg_fail(is->reg, is->diags, "read");
+    } else if (!status) {
+        *fresh = true;
+    } else if (!strcmp(status, "issued")) {
+        err = adopt(is, i, find);
+    } else if (!strcmp(status, "revoked") && is->o->reissue) {
+        /* revoked, and asked for again: a new certificate replacing it */
+        *fresh = true;
+        s->revoked = sqlite3_column_int64(find, 0);
+        err = reg_set_text(&s->revoked_no, number, is->diags);
+    } else if (!strcmp(status, "revoked")) {
+        cadre_diags_error(is->diags, NULL, 0, "certificate %s of %s '%s' was "
+                          "revoked: leave the cadre out, or reissue it "
+                          "(--reissue --reason TEXT --decision TEXT)", number,
+                          cadre->id, cadre->full_name);
+        h->refused++;
+    } else if (h->busy++ == 0) {
+        snprintf(h->first_busy, sizeof h->first_busy, "%s of %s", number,
+                 cadre->id);
+    }
+    sqlite3_reset(find);
+    return err;
+}
+
+/* Start this run within a transaction: what dead runs left settled, the
+ * issuing body checked, the run entered. */
+static cadre_error begin_run(struct issue *is)
+{
+    cadre_error err = reg_begin(is->reg, is->diags);
     is->n_hints = 0; /* what others drew before this transaction counts */
     if (!err)
-        err = reg_settle_dead(reg, is->diags);
+        err = reg_settle_dead(is->reg, is->diags);
     if (!err)
-        err = reg_check_body(reg, is->b->course->organizer, is->diags);
+        err = reg_check_body(is->reg, is->b->course->organizer, is->diags);
     if (!err)
-        err = reg_run_begin(reg, is->dir, is->diags);
+        err = reg_run_begin(is->reg, is->dir, is->diags);
+    return err;
+}
+
+/* Every certificate of the batch gets its numbers: the register's for
+ * those it holds, new ones (pending) for the others.  Begins the
+ * transaction the caller ends. */
+static cadre_error draw_all(struct issue *is)
+{
+    cadre_error err = begin_run(is);
     sqlite3_stmt *find = err ? NULL : reg_prepare(
-        reg, "SELECT id, register_no, number, issued, file_name, sha256, "
-             "status, run FROM entry WHERE course_id = ? AND cadre_id = ? "
-             "AND status IN ('pending', 'issued', 'revoked') "
-             "ORDER BY id DESC LIMIT 1", is->diags);
+        is->reg, "SELECT id, register_no, number, issued, file_name, sha256, "
+                 "status, run FROM entry WHERE course_id = ? AND cadre_id = ? "
+                 "AND status IN ('pending', 'issued', 'revoked') "
+                 "ORDER BY id DESC LIMIT 1", is->diags);
     if (!err && !find)
         err = CADRE_EIO;
-    size_t refused = 0, busy = 0;
-    char first_busy[300] = "";
+    struct held h = { 0 };
     bool *fresh = calloc(is->b->n ? is->b->n : 1, sizeof *fresh);
-    if (!err && !fresh)
+    if (!err && !fresh) {
+        cadre_diags_error(is->diags, NULL, 0, "out of memory");
         err = CADRE_ENOMEM;
+    }
     /* the certificates the register holds first, so that new numbers
      * skip none of theirs */
-    for (size_t i = 0; i < is->b->n && !err; i++) {
-        reg_bind_text(find, 1, is->b->course->id);
-        reg_bind_text(find, 2, reg_cadre(is, i)->id);
-        int rc = sqlite3_step(find);
-        const char *status = rc == SQLITE_ROW ? reg_column_text(find, 6) : NULL;
-        char name[512];
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            err = reg_fail(reg, is->diags, "read");
-        } else if (!status) {
-            fresh[i] = true;
-        } else if (!strcmp(status, "issued")) {
-            err = adopt(is, i, find);
-        } else if (!strcmp(status, "revoked") && is->o->reissue) {
-            /* revoked, and asked for again: a new certificate replacing it */
-            fresh[i] = true;
-            is->slots[i].revoked = sqlite3_column_int64(find, 0);
-            err = reg_set_text(&is->slots[i].revoked_no, reg_column_text(find, 2),
-                           is->diags);
-        } else if (!strcmp(status, "revoked")) {
-            snprintf(name, sizeof name, "certificate %s of %s '%s'",
-                     reg_column_text(find, 2), reg_cadre(is, i)->id,
-                     reg_cadre(is, i)->full_name);
-            cadre_diags_error(is->diags, NULL, 0, "%s was revoked: leave the "
-                              "cadre out, or reissue it (--reissue --reason "
-                              "TEXT --decision TEXT)", name);
-            refused++;
-        } else if (busy++ == 0) {
-            snprintf(first_busy, sizeof first_busy, "%s of %s",
-                     reg_column_text(find, 2), reg_cadre(is, i)->id);
-        }
-        sqlite3_reset(find);
-    }
+    for (size_t i = 0; i < is->b->n && !err; i++)
+        err = look_up(is, i, find, &fresh[i], &h);
     sqlite3_finalize(find);
     /* another run of the same course: once, not once per certificate */
-    if (busy)
+    if (!err && h.busy)
         cadre_diags_error(is->diags, NULL, 0, "%zu certificate%s of course %s "
                           "(%s%s) %s being issued by another process at this "
-                          "moment: run again when it has finished", busy,
-                          busy == 1 ? "" : "s", is->b->course->id, first_busy,
-                          busy == 1 ? "" : ", ...", busy == 1 ? "is" : "are");
-    refused += busy;
+                          "moment: run again when it has finished", h.busy,
+                          h.busy == 1 ? "" : "s", is->b->course->id,
+                          h.first_busy, h.busy == 1 ? "" : ", ...",
+                          h.busy == 1 ? "is" : "are");
+    if (!err && (h.refused || h.busy))
+        err = CADRE_EINVALID;
     is->seq = cadre_cert_tmpl_number_start(is->t);
     cadre_date today = reissue_date(is);
-    for (size_t i = 0; i < is->b->n && !err && !refused; i++) {
+    for (size_t i = 0; i < is->b->n && !err; i++) {
         if (!fresh[i])
             continue;
         if (is->slots[i].revoked) /* dated as every reissue */
@@ -132,10 +158,6 @@ static cadre_error draw_all(struct issue *is)
         err = reg_draw(is, i, is->slots[i].revoked, is->slots[i].revoked_no);
     }
     free(fresh);
-    if (!err && refused)
-        err = CADRE_EINVALID;
-    if (err == CADRE_ENOMEM)
-        cadre_diags_error(is->diags, NULL, 0, "out of memory");
     return err;
 }
 
@@ -178,47 +200,7 @@ static cadre_error name_new(struct issue *is, const bool *only)
     return err;
 }
 
-/* --- Writing and comparing ---------------------------------------------- */
-
-/* Write the certificates marked `render` under their pending names, and
- * hash each. */
-static cadre_error write_round(struct issue *is)
-{
-    cadre_cert_batch sub = *is->b;
-    size_t *map = malloc((is->b->n ? is->b->n : 1) * sizeof *map);
-    sub.certs = malloc((is->b->n ? is->b->n : 1) * sizeof *sub.certs);
-    sub.n = 0;
-    cadre_error err = map && sub.certs ? CADRE_OK : CADRE_ENOMEM;
-    for (size_t i = 0; i < is->b->n && !err; i++) {
-        if (!is->slots[i].render)
-            continue;
-        /* a shallow copy: the batch keeps owning every string but the
-         * pending name */
-        sub.certs[sub.n] = is->b->certs[i];
-        sub.certs[sub.n].file_name = reg_pending_name(is->b->certs[i].file_name,
-                                                      is->reg->run);
-        if (!sub.certs[sub.n].file_name)
-            err = CADRE_ENOMEM;
-        map[sub.n++] = i;
-    }
-    if (err == CADRE_ENOMEM)
-        cadre_diags_error(is->diags, NULL, 0, "out of memory");
-    if (!err && sub.n)
-        err = cadre_cert_write_files(is->t, &sub, is->dir,
-                                     is->o->jobs > 0 ? is->o->jobs : 1,
-                                     is->diags);
-    for (size_t k = 0; k < sub.n; k++) {
-        char *path = reg_join(is->dir, sub.certs[k].file_name);
-        if (!err && (!path || cadre_sha256_file(path, is->slots[map[k]].hash,
-                                                is->diags) != CADRE_OK))
-            err = CADRE_EIO;
-        free(path);
-        free(sub.certs[k].file_name);
-    }
-    free(sub.certs);
-    free(map);
-    return err;
-}
+/* --- Comparing with what was issued ------------------------------------ */
 
 /* The first field of certificate i whose records differ from what the
  * register holds, said in `what`; -1 when none does. */
@@ -301,7 +283,12 @@ static cadre_error redraw(struct issue *is, const bool *changed)
         free(pending);
         char *old_number = strdup(is->b->certs[i].number);
         is->b->certs[i].issued = date;
-        err = old_number ? reg_draw(is, i, s->id, old_number) : CADRE_ENOMEM;
+        if (!old_number) {
+            cadre_diags_error(is->diags, NULL, 0, "out of memory");
+            err = CADRE_ENOMEM;
+        } else {
+            err = reg_draw(is, i, s->id, old_number);
+        }
         free(old_number);
         free(s->sha);
         s->sha = NULL;
@@ -313,60 +300,6 @@ static cadre_error redraw(struct issue *is, const bool *changed)
         return err;
     }
     return reg_commit(is->reg, is->diags);
-}
-
-/* Store the hash of every PDF the register did not have, then move every
- * PDF written into place. */
-static cadre_error store_and_move(struct issue *is)
-{
-    /* the PDFs reach the disk before the register says they are there */
-    int fd = open(is->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        syncfs(fd);
-        close(fd);
-    }
-    cadre_error err = reg_begin(is->reg, is->diags);
-    sqlite3_stmt *st = err ? NULL : reg_prepare(
-        is->reg, "UPDATE entry SET sha256 = ?, file_name = ?, dir = ? "
-                 "WHERE id = ?", is->diags);
-    if (!err && !st)
-        err = CADRE_EIO;
-    for (size_t i = 0; i < is->b->n && !err; i++) {
-        const struct slot *s = &is->slots[i];
-        if (s->existing && !s->imported)
-            continue;
-        reg_bind_text(st, 1, s->hash);
-        reg_bind_text(st, 2, is->b->certs[i].file_name);
-        reg_bind_text(st, 3, is->dir);
-        sqlite3_bind_int64(st, 4, s->id);
-        if (!reg_step_done(is, st))
-            err = CADRE_EIO;
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    err = err ? (reg_rollback(is->reg), err) : reg_commit(is->reg, is->diags);
-    for (size_t i = 0; i < is->b->n && !err; i++) {
-        const char *name = is->b->certs[i].file_name;
-        char *pending = reg_pending_name(name, is->reg->run);
-        char *from = pending ? reg_join(is->dir, pending) : NULL;
-        char *to = reg_join(is->dir, name);
-        if (!from || !to) {
-            cadre_diags_error(is->diags, NULL, 0, "out of memory");
-            err = CADRE_ENOMEM;
-        } else if (rename(from, to) != 0) {
-            cadre_diags_error(is->diags, NULL, 0, "cannot write '%s': %s", to,
-                              strerror(errno));
-            err = CADRE_EIO;
-        }
-        free(pending);
-        free(from);
-        free(to);
-    }
-    if ((fd = open(is->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-        syncfs(fd);
-        close(fd);
-    }
-    return err;
 }
 
 /* End this process's run: what is complete is issued, the rest rolled
@@ -401,29 +334,6 @@ static cadre_error end_run(struct issue *is, cadre_error err)
     return err ? err : e;
 }
 
-/* The folder `dir`, made when missing, as an absolute path in is->dir. */
-static cadre_error prepare_dir(struct issue *is, bool *made)
-{
-    const char *dir = is->o->dir;
-    *made = mkdir(dir, 0777) == 0;
-    struct stat st;
-    if (!*made && errno != EEXIST) {
-        cadre_diags_error(is->diags, NULL, 0, "cannot create directory '%s': %s",
-                          dir, strerror(errno));
-        return CADRE_EIO;
-    }
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        cadre_diags_error(is->diags, NULL, 0, "'%s' is not a directory", dir);
-        return CADRE_EIO;
-    }
-    if (!(is->dir = realpath(dir, NULL))) {
-        cadre_diags_error(is->diags, NULL, 0, "cannot use directory '%s': %s",
-                          dir, strerror(errno));
-        return CADRE_EIO;
-    }
-    return CADRE_OK;
-}
-
 void cadre_register_issue_options_init(cadre_register_issue_options *o,
                                        const char *dir)
 {
@@ -438,120 +348,118 @@ static cadre_error numbered(struct issue *is)
                            : CADRE_OK;
 }
 
-cadre_error cadre_register_issue(cadre_register *reg,
-                                 const cadre_cert_tmpl *t,
-                                 cadre_cert_batch *b,
-                                 const cadre_register_issue_options *o,
-                                 cadre_diags *diags)
+/* Set `is` up for issuing `b` with `o`: the reason and decision as kept,
+ * a slot per certificate, every number the records give (which drawn
+ * numbers skip).  Release with issue_release() whatever it returns. */
+static cadre_error issue_init(struct issue *is, cadre_register *reg,
+                              const cadre_cert_tmpl *t, cadre_cert_batch *b,
+                              const cadre_register_issue_options *o,
+                              cadre_diags *diags)
 {
+    *is = (struct issue){ .reg = reg, .t = t, .b = b, .o = o, .diags = diags };
+    strmap_init(&is->numbers);
     if (!o->dir || (o->reissue && (!o->reason || !o->decision))) {
         cadre_diags_error(diags, NULL, 0, "%s", !o->dir
                           ? "a register issues certificates into a folder"
                           : "a reissue needs a reason and a decision");
         return CADRE_EINVALID;
     }
-    struct issue is = { .reg = reg, .t = t, .b = b, .o = o, .diags = diags };
-    strmap_init(&is.numbers);
-    if ((o->decision && !(is.decision = reg_clean_text(o->decision, "decision", diags))) ||
-        (o->reason && !(is.reason = reg_clean_text(o->reason, "reason", diags)))) {
-        free(is.decision);
+    if ((o->decision &&
+         !(is->decision = reg_clean_text(o->decision, "decision", diags))) ||
+        (o->reason && !(is->reason = reg_clean_text(o->reason, "reason", diags))))
         return CADRE_EINVALID;
-    }
-    bool made = false;
-    is.slots = calloc(b->n ? b->n : 1, sizeof *is.slots);
-    bool *changed = calloc(b->n ? b->n : 1, sizeof *changed);
-    cadre_error err = is.slots && changed ? CADRE_OK : CADRE_ENOMEM;
+    cadre_error err = (is->slots = calloc(b->n ? b->n : 1, sizeof *is->slots))
+                          ? CADRE_OK : CADRE_ENOMEM;
     for (size_t i = 0; i < b->recs->n_participants && !err; i++)
         if (b->recs->participants[i].certificate_no &&
-            strmap_put(&is.numbers, b->recs->participants[i].certificate_no,
+            strmap_put(&is->numbers, b->recs->participants[i].certificate_no,
                        0, NULL) < 0)
             err = CADRE_ENOMEM;
     if (err)
         cadre_diags_error(diags, NULL, 0, "out of memory");
-    if (!err)
-        err = prepare_dir(&is, &made);
+    return err;
+}
 
-    /* 1. numbers: the register's, or drawn and pending */
-    if (!err) {
-        err = draw_all(&is);
-        if (!err)
-            err = name_new(&is, NULL);
-        if (err) {
-            reg_rollback(reg);
-            reg->run = 0;
-        } else {
-            err = reg_commit(reg, diags);
-        }
+static void issue_release(struct issue *is)
+{
+    for (size_t i = 0; is->slots && i < is->b->n; i++) {
+        free(is->slots[i].sha);
+        free(is->slots[i].revoked_no);
     }
-    /* 2. every PDF under its pending name, then what would change */
-    for (size_t i = 0; i < b->n; i++)
-        is.slots[i].render = true;
+    free(is->slots);
+    free(is->dir);
+    free(is->decision);
+    free(is->reason);
+    strmap_release(&is->numbers);
+}
+
+/* Step 1: the numbers, the register's or drawn and pending, and the new
+ * certificates' file names, in one transaction. */
+static cadre_error number_all(struct issue *is)
+{
+    cadre_error err = draw_all(is);
     if (!err)
-        err = numbered(&is);
+        err = name_new(is, NULL);
     if (!err)
-        err = write_round(&is);
-    size_t n_changed = err ? 0 : find_changed(&is, changed);
-    if (n_changed && !o->reissue) {
-        for (size_t i = 0; i < b->n; i++)
+        return reg_commit(is->reg, is->diags);
+    reg_rollback(is->reg);
+    is->reg->run = 0;
+    return err;
+}
+
+/* Step 2: every PDF under its pending name; those issued before that
+ * would change refused, or with a reissue drawn again under new numbers
+ * and written again. */
+static cadre_error write_all(struct issue *is)
+{
+    bool *changed = calloc(is->b->n ? is->b->n : 1, sizeof *changed);
+    if (!changed) {
+        cadre_diags_error(is->diags, NULL, 0, "out of memory");
+        return CADRE_ENOMEM;
+    }
+    for (size_t i = 0; i < is->b->n; i++)
+        is->slots[i].render = true;
+    cadre_error err = numbered(is);
+    if (!err)
+        err = reg_write_round(is);
+    size_t n_changed = err ? 0 : find_changed(is, changed);
+    if (n_changed && !is->o->reissue) {
+        for (size_t i = 0; i < is->b->n; i++)
             if (changed[i])
-                say_changed(&is, i);
+                say_changed(is, i);
         err = CADRE_EINVALID;
     } else if (n_changed) {
-        err = redraw(&is, changed);
+        err = redraw(is, changed);
         if (!err)
-            err = numbered(&is);
+            err = numbered(is);
         if (!err)
-            err = write_round(&is);
+            err = reg_write_round(is);
     }
-    /* 3. hashes stored, PDFs into place, numbers issued */
-    if (!err)
-        err = store_and_move(&is);
-    err = end_run(&is, err);
+    free(changed);
+    return err;
+}
 
+cadre_error cadre_register_issue(cadre_register *reg,
+                                 const cadre_cert_tmpl *t,
+                                 cadre_cert_batch *b,
+                                 const cadre_register_issue_options *o,
+                                 cadre_diags *diags)
+{
+    struct issue is;
+    bool made = false;
+    cadre_error err = issue_init(&is, reg, t, b, o, diags);
+    if (!err)
+        err = reg_prepare_dir(&is, &made);
+    if (!err)
+        err = number_all(&is);
+    if (!err)
+        err = write_all(&is);
+    /* step 3: hashes stored, PDFs into place, numbers issued */
+    if (!err)
+        err = reg_store_and_move(&is);
+    err = end_run(&is, err);
     if (err && made && is.dir)
         rmdir(is.dir); /* made by this run and still empty */
-    for (size_t i = 0; is.slots && i < b->n; i++) {
-        free(is.slots[i].sha);
-        free(is.slots[i].revoked_no);
-    }
-    free(is.slots);
-    free(changed);
-    free(is.dir);
-    free(is.decision);
-    free(is.reason);
-    strmap_release(&is.numbers);
+    issue_release(&is);
     return err;
 }
-
-cadre_error reg_check_body(cadre_register *reg, const char *organizer,
-                           cadre_diags *diags)
-{
-    static const char sql[] = "SELECT value FROM meta WHERE key = 'body'";
-    sqlite3_stmt *st = reg_cached(reg, sql, diags);
-    if (!st)
-        return CADRE_EIO;
-    int rc = sqlite3_step(st);
-    cadre_error err = CADRE_OK;
-    if (rc == SQLITE_ROW && strcmp(reg_column_text(st, 0), organizer)) {
-        cadre_diags_error(diags, NULL, 0, "register '%s' is the register of "
-                          "'%s', and the course is organised by '%s': one "
-                          "register per issuing body", reg->path,
-                          reg_column_text(st, 0), organizer);
-        err = CADRE_EINVALID;
-    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        err = reg_fail(reg, diags, "read");
-    }
-    sqlite3_reset(st);
-    if (err || rc == SQLITE_ROW)
-        return err;
-    st = reg_prepare(reg, "INSERT INTO meta (key, value) VALUES ('body', ?)",
-                     diags);
-    if (!st)
-        return CADRE_EIO;
-    reg_bind_text(st, 1, organizer);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        err = reg_fail(reg, diags, "write");
-    sqlite3_finalize(st);
-    return err;
-}
-

@@ -118,11 +118,12 @@ TEST(sha256_known)
         fputs(known[i].text, f);
         fclose(f);
         char hex[65];
-        CHECK(cadre_sha256_file(in_dir("sha"), hex, NULL) == CADRE_OK);
+        CHECK(cadre_register_hash_file(in_dir("sha"), hex, NULL) == CADRE_OK);
         CHECK_STR(hex, known[i].hex);
     }
     char hex[65];
-    CHECK(cadre_sha256_file(in_dir("no-such-file"), hex, NULL) == CADRE_EIO);
+    CHECK(cadre_register_hash_file(in_dir("no-such-file"), hex, NULL) ==
+          CADRE_EIO);
 }
 
 /* {seq:03} as clerks write it, and the register-number pattern. */
