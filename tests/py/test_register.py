@@ -285,6 +285,50 @@ def test_revoke(tmp):
            app[0][7] == "4/2019/CC", r.stderr + str(rows) + str(app))
 
 
+BOOK_HEADINGS = ("STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc",
+                 "Chương trình", "Thời gian", "Xếp loại", "Số hiệu",
+                 "Số vào sổ", "Số và ngày quyết định", "Ngày cấp",
+                 "Tình trạng")
+APPENDIX_HEADINGS = ("STT", "Ngày", "Nội dung", "Họ và tên", "Ngày sinh",
+                     "Số hiệu cũ", "Số vào sổ cũ", "Số hiệu mới",
+                     "Số vào sổ mới", "Lý do", "Số và ngày quyết định")
+
+
+def test_export(tmp):
+    """The sổ gốc in its official columns, read back with openpyxl: the
+    headings of both sheets, every cell of a row, dates as dates, A4
+    landscape with the headings on every page."""
+    recs = records(os.path.join(tmp, "r.xml"), [("K1", 2)])
+    reg = new_register(tmp)
+    r = cert(reg, "K1", os.path.join(tmp, "out"), recs, "--decision",
+             "125/QĐ-TTBD ngày 28/6/2019")
+    x = os.path.join(tmp, "so.xlsx")
+    r2 = run([REG, reg, "export", "-o", x])
+    wb = openpyxl.load_workbook(x)
+    book, app = wb["Sổ gốc"], wb["Phụ lục"]
+    rows = list(book.iter_rows(values_only=True))
+    heads = [row for row in rows if row[0] == "STT"]
+    report("export-official-columns", r.returncode == 0 and
+           r2.returncode == 0 and wb.sheetnames == ["Sổ gốc", "Phụ lục"] and
+           heads == [BOOK_HEADINGS] and
+           [row for row in app.iter_rows(values_only=True)
+            if row[0] == "STT"] == [APPENDIX_HEADINGS],
+           r.stderr + r2.stderr + str(heads))
+    first = [row for row in rows if row[0] == 1]
+    want = (1, "Nguyễn Văn An", "1970-01-10", "Nam", "Tày",
+            "Trung cấp lý luận chính trị – hành chính, lớp K1",
+            "05/03/2018 – 28/06/2019", "Khá", "1/2019/CC", "1/2019",
+            "125/QĐ-TTBD ngày 28/6/2019", "2019-06-28", "Đã cấp")
+    got = tuple(c.date().isoformat() if hasattr(c, "date") else c
+                for c in first[0]) if first else None
+    report("export-row", got == want and
+           book.cell(8, 3).number_format == "dd/mm/yyyy", str(got))
+    printed = [(ws.page_setup.orientation, ws.page_setup.paperSize,
+                ws.print_title_rows) for ws in (book, app)]
+    report("export-prints-a4-landscape", printed ==
+           [("landscape", 9, "$7:$7")] * 2, str(printed))
+
+
 def test_check(tmp):
     recs = records(os.path.join(tmp, "r.xml"), [("K1", 3)])
     reg = new_register(tmp)
@@ -557,7 +601,8 @@ def test_usage(tmp):
 
 
 def main():
-    for t in (test_issue_twice, test_reissue, test_revoke, test_check,
+    for t in (test_issue_twice, test_reissue, test_revoke, test_export,
+              test_check,
               test_import, test_concurrent, test_same_course_at_once,
               test_killed, test_sealed,
               test_bad_registers,
