@@ -139,11 +139,14 @@ def test_issue_twice(tmp):
     recs = records(os.path.join(tmp, "r.xml"), [("K1", 6)],
                    numbers={"K1-2": "1/2019/CC"})
     reg = new_register(tmp)
+    ino = os.stat(reg).st_ino
     a, b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
     r1 = cert(reg, "K1", a, recs)
     rows1, _ = listing(reg)
     r2 = cert(reg, "K1", b, recs, epoch=1234567890)
     rows2, _ = listing(reg)
+    report("register-updated-in-place", os.stat(reg).st_ino == ino and
+           len(rows1) == 6 and integrity(reg) == "ok", str(rows1))
     files_a, files_b = sorted(os.listdir(a)), sorted(os.listdir(b))
     same = files_a == files_b and all(
         open(os.path.join(a, f), "rb").read() == open(os.path.join(b, f), "rb").read()
@@ -221,6 +224,17 @@ def test_reissue(tmp):
     r = cert(reg, "K1", out, fixed)
     report("after-reissue-idempotent", r.returncode == 0 and
            listing(reg)[0] == rows, r.stderr)
+    # --register FILE.xlsx lists what the database holds as issued, not
+    # what this run issued (one cadre): the reissued certificate under
+    # its new number, the replaced one gone
+    x = os.path.join(tmp, "so-cap.xlsx")
+    r = cert(reg, "K1", out, fixed, "--cadre", "K1-0", "--register", x)
+    ws = openpyxl.load_workbook(x).active
+    got = {row[2]: row[1] for row in ws.iter_rows(values_only=True)
+           if isinstance(row[0], int)}
+    report("xlsx-register-after-reissue", r.returncode == 0 and got == {
+        "Nguyễn Văn An": "1/2019/CC", "Nguyễn Thị Ánh Tuyết": "4/2019/CC",
+        "Nguyễn Văn Bảo": "3/2019/CC"}, f"{r.stderr} {got}")
 
 
 def test_revoke(tmp):
@@ -327,6 +341,45 @@ def test_export(tmp):
                 ws.print_title_rows) for ws in (book, app)]
     report("export-prints-a4-landscape", printed ==
            [("landscape", 9, "$7:$7")] * 2, str(printed))
+
+
+def test_migration(tmp):
+    """A register of an older schema (version 0: cadrekit's, with no
+    tables yet) is migrated when opened, in place; its version is then
+    CADRE_REGISTER_SCHEMA."""
+    old = os.path.join(tmp, "old.sqlite")
+    con = sqlite3.connect(old)
+    con.execute("PRAGMA application_id = 1667527271")  # "cdrg"
+    con.execute("CREATE TABLE keep (x)")  # a file SQLite writes out
+    con.commit()
+    con.close()
+    ino = os.stat(old).st_ino
+    r = run([REG, old, "list"])
+    con = sqlite3.connect(old)
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    tables = sorted(t for (t,) in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"))
+    con.close()
+    report("schema-migrated", r.returncode == 0 and version == 1 and
+           tables == ["appendix", "entry", "keep", "meta", "run"] and
+           os.stat(old).st_ino == ino and r.stdout.startswith("number\t"),
+           f"{r.stderr} {version} {tables}")
+
+
+def test_demo(tmp):
+    """make demo's part for the register (samples/demo.d/37-register.sh):
+    the sample course issued twice through a register, unchanged."""
+    samples = os.path.join(TOP, "samples")
+    env = dict(os.environ, BIN=BIN, SAMPLES=samples, OUT=tmp,
+               RECORDS=f"{samples}/dinh-lap/cadres.xml "
+                       f"{samples}/dinh-lap/courses.xml")
+    r = run(["sh", "-euc", '. "$SAMPLES/demo.d/37-register.sh"'], env=env)
+    rows, _ = listing(os.path.join(tmp, "so-goc.sqlite"))
+    report("demo-issues-twice-unchanged", r.returncode == 0 and
+           f"issued twice: the same {len(rows)} numbers, the same bytes"
+           in r.stdout and len(rows) > 60 and
+           f"{len(rows)} files: {len(rows)} as issued, 0 changed, 0 unknown"
+           in r.stdout, r.stdout[-400:] + r.stderr[-400:])
 
 
 def test_check(tmp):
@@ -602,7 +655,7 @@ def test_usage(tmp):
 
 def main():
     for t in (test_issue_twice, test_reissue, test_revoke, test_export,
-              test_check,
+              test_migration, test_demo, test_check,
               test_import, test_concurrent, test_same_course_at_once,
               test_killed, test_sealed,
               test_bad_registers,
