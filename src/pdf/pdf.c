@@ -1,10 +1,12 @@
 /* pdf.c - documents: pages, properties, bookmarks and saving (pdf.h).
  * Drawing is in pdf_draw.c, pdf_image.c and pdf_text.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -336,13 +338,42 @@ static bool finish(cadre_pdf *pdf)
     return true;
 }
 
-/* What went wrong when libharu could not write `path`. */
-static void save_failed(cadre_pdf *pdf, const char *path, cadre_diags *diags)
+/* Copy the document libharu saved into its memory stream to the file
+ * `path`.  We write, not libharu's file writer: that one names ferror()'s
+ * 1 as the cause (EPERM, "Operation not permitted") and never sees its
+ * last buffer fail in fclose(), so a full disk or a file over the size
+ * limit left a truncated PDF behind a success.  False with errno set. */
+static bool write_saved(cadre_pdf *pdf, const char *path)
 {
-    int e = pdf->hpdf_detail ? (int)pdf->hpdf_detail : EIO;
-    cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
-                      pdf->hpdf_status == HPDF_FILE_IO_ERROR ? strerror(e)
-                                                             : pdf->msg);
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    HPDF_UINT32 left = HPDF_GetStreamSize(pdf->doc);
+    unsigned char buf[1 << 16];
+    while (left > 0) {
+        /* never more than is left: libharu calls reading up to the end
+         * of its stream an error */
+        HPDF_UINT32 n = left < sizeof buf ? left : (HPDF_UINT32)sizeof buf;
+        if (HPDF_ReadFromStream(pdf->doc, buf, &n) != HPDF_OK || n == 0) {
+            errno = EIO;
+            goto fail;
+        }
+        left -= n;
+        for (size_t off = 0; off < n;) {
+            ssize_t w = write(fd, buf + off, n - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0)
+                goto fail;
+            off += (size_t)w;
+        }
+    }
+    return close(fd) == 0;
+fail:;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return false;
 }
 
 cadre_error cadre_pdf_save(cadre_pdf *pdf, const char *path,
@@ -376,11 +407,19 @@ cadre_error cadre_pdf_save_then(cadre_pdf *pdf, const char *path,
     if (setjmp(pdf->jump)) {
         cadre_outfile_abort(&out);
         err = pdf_jumped(pdf, "cannot save");
-        save_failed(pdf, path, diags);
+        cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
+                          pdf->msg);
         return err;
     }
-    HPDF_SaveToFile(pdf->doc, out.tmp);
+    HPDF_SaveToStream(pdf->doc);
     pdf->armed = 0;
+    if (!write_saved(pdf, out.tmp)) {
+        err = pdf_fail(pdf, CADRE_EIO, "%s", strerror(errno));
+        cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
+                          pdf->msg);
+        cadre_outfile_abort(&out);
+        return err;
+    }
     if (then && (err = then(out.tmp, path, ctx, diags)) != CADRE_OK) {
         cadre_outfile_abort(&out);
         return err;

@@ -1,9 +1,11 @@
 /* pdf_error.c - a document's errors: libharu's, reported through its
  * callback, and ours, both kept as the document's first error
  * (pdf_internal.h). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pdf_internal.h"
 
@@ -15,6 +17,9 @@ void pdf_on_error(HPDF_STATUS status, HPDF_STATUS detail, void *data)
     cadre_pdf *pdf = data;
     pdf->hpdf_status = status;
     pdf->hpdf_detail = detail;
+    /* libharu's detail for a file error is ferror()'s flag, not the
+     * cause: keep errno, which the failed call left */
+    pdf->hpdf_errno = errno;
     if (pdf->armed) {
         pdf->armed = 0;
         longjmp(pdf->jump, 1);
@@ -40,6 +45,9 @@ cadre_error pdf_jumped(cadre_pdf *pdf, const char *what)
                           ? CADRE_ENOMEM
                           : pdf->hpdf_status == HPDF_FILE_IO_ERROR ? CADRE_EIO
                                                                    : CADRE_EPDF;
+    if (err == CADRE_EIO || pdf->hpdf_status == HPDF_FILE_OPEN_ERROR)
+        return pdf_fail(pdf, CADRE_EIO, "%s: %s", what,
+                        strerror(pdf->hpdf_errno ? pdf->hpdf_errno : EIO));
     return pdf_fail(pdf, err, "%s: libharu error 0x%04X (detail %u)", what,
                     (unsigned)pdf->hpdf_status, (unsigned)pdf->hpdf_detail);
 }

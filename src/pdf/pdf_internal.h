@@ -162,6 +162,7 @@ struct cadre_pdf {
     jmp_buf jump;
     int armed;
     HPDF_STATUS hpdf_status, hpdf_detail; /* libharu's codes, for messages */
+    int hpdf_errno;            /* errno when libharu reported its error */
     char *nfc;                 /* scratch: the NFC copy of the current text */
     struct line_word *words;   /* scratch: the words of a text box ... */
     size_t words_cap;
