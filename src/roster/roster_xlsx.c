@@ -95,6 +95,7 @@ cadre_error xlsx_book_open(xlsx_book *bk, const char *tmp_path,
 {
     memset(bk, 0, sizeof *bk);
     bk->path = path;
+    bk->tmp_path = tmp_path;
     bk->diags = diags;
     bk->font_size = 11;
     /* constant_memory: each sheet's rows go to a temporary file as they
@@ -115,27 +116,6 @@ cadre_error xlsx_book_open(xlsx_book *bk, const char *tmp_path,
 void xlsx_book_props(xlsx_book *bk, lxw_doc_properties *props)
 {
     xlsx_check(bk, workbook_set_properties(bk->wb, props), "properties");
-}
-
-cadre_error xlsx_book_close(xlsx_book *bk)
-{
-    free(bk->fmts);
-    bk->fmts = NULL;
-    lxw_error e = workbook_close(bk->wb);
-    bk->wb = NULL;
-    xlsx_check(bk, e, "closing the workbook");
-    return bk->err;
-}
-
-void xlsx_book_discard(xlsx_book *bk)
-{
-    free(bk->fmts);
-    bk->fmts = NULL;
-    /* libxlsxwriter has no "free without writing": closing writes the
-     * (temporary) file, which the caller then removes */
-    if (bk->wb)
-        workbook_close(bk->wb);
-    bk->wb = NULL;
 }
 
 /* A data format already made, by what it looks like. */

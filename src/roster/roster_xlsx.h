@@ -47,6 +47,7 @@ enum cell_kind {
 typedef struct xlsx_book {
     lxw_workbook *wb;         /* the workbook being written */
     const char *path;         /* the target, for messages */
+    const char *tmp_path;     /* the file written, read back on closing */
     cadre_diags *diags;
     cadre_error err;          /* first failure; later writes are skipped */
     double font_size;         /* data and headings, points */
@@ -76,7 +77,10 @@ cadre_error xlsx_book_open(xlsx_book *bk, const char *tmp_path,
  * then: the caller keeps them. */
 void xlsx_book_props(xlsx_book *bk, lxw_doc_properties *props);
 
-/* Finish the file: returns bk->err, or the error of workbook_close(). */
+/* Finish the file and read it back (roster_xlsx_close.c): returns
+ * bk->err, or CADRE_EXLSX with "cannot write 'path': cause" when
+ * libxlsxwriter could not write it, or wrote a part of it short.  Prints
+ * nothing: libxlsxwriter's own lines are kept from stderr. */
 cadre_error xlsx_book_close(xlsx_book *bk);
 
 /* Give up: free the workbook without a usable file. */
