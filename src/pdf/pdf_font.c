@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fontconfig/fontconfig.h>
@@ -208,8 +209,8 @@ static bool query_file(const char *path, int style, struct found *f)
 /* The build-time subset of a font file, by its file name: build/fonts/
  * beside the running tool's bin/ (build or build-san of the source tree),
  * then the data directories (installed: share/cadrekit/fonts/).  A file
- * that is not the same family and style, or lacks a Vietnamese letter, is
- * ignored.  Returns true with `sub` filled when one is found. */
+ * that is not a regular file, not the same family and style, or lacks a
+ * Vietnamese letter, is ignored.  Returns true with `sub` filled when one is found. */
 static bool find_subset(const struct found *full, int style, struct found *sub)
 {
     const char *base = strrchr(full->file, '/');
@@ -236,7 +237,10 @@ static bool find_subset(const struct found *full, int style, struct found *sub)
     candidates[1] = cadre_data_find(rel);
     bool ok = false;
     for (int i = 0; i < 2 && !ok; i++) {
-        if (!candidates[i] || access(candidates[i], R_OK) != 0)
+        /* a regular file only: fontconfig would wait on a FIFO there */
+        struct stat st;
+        if (!candidates[i] || stat(candidates[i], &st) != 0 ||
+            !S_ISREG(st.st_mode) || access(candidates[i], R_OK) != 0)
             continue;
         if (query_file(candidates[i], style, sub) && !sub->why &&
             !strcasecmp(sub->family, full->family) && sub->style_ok &&

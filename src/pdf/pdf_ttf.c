@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "cadre/files.h"
 #include "pdf_internal.h"
 #include "util/grow.h"
 
@@ -345,6 +347,17 @@ struct pdf_ttf *pdf_ttf_open(const char *path, const char **why)
         free(t);
         return NULL;
     }
+    /* a font read is an input like the records: no output of the run
+     * may replace it (a test once wrote a PDF over the system's Noto
+     * Serif); nor is a FIFO or a device read to its end */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        *why = "is not a font file";
+        fclose(f);
+        pdf_ttf_free(t);
+        return NULL;
+    }
+    cadre_files_note_input(&st);
     long size = -1;
     if (fseek(f, 0, SEEK_END) == 0)
         size = ftell(f);

@@ -18,12 +18,13 @@ Prints "ok misuse/NAME" / "FAIL misuse/NAME" lines (tests/run).
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
 import time
 
-from test_hostile import (BIN, SMALL, SMALL_TEXT, TEMPLATES, fresh,
+from test_hostile import (BIN, SMALL, SMALL_TEXT, TEMPLATES, TOP, fresh,
                           outputs_of, problems_of, run)
 from verdicts import Verdicts
 
@@ -302,6 +303,89 @@ def test_full_disk(tmp):
         subprocess.run(["umount", mnt])
 
 
+def test_output_names_font(tmp):
+    """An output naming a font the run reads (the build's subset beside
+    the tool, or the full face fontconfig found) is refused like one
+    naming the records: a test once wrote a PDF over the system's Noto
+    Serif.  Run on copies: the tools and their subsets in tmp, fontconfig
+    told of a copy of the Noto Serif faces only."""
+    root = os.path.join(tmp, "frozen")
+    sysfonts = os.path.join(tmp, "system-fonts")
+    os.makedirs(os.path.join(root, "bin"))
+    shutil.copytree(os.path.join(os.path.dirname(BIN), "fonts"),
+                    os.path.join(root, "fonts"))
+    os.makedirs(sysfonts)
+    for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+        shutil.copy(f"/usr/share/fonts/truetype/noto/NotoSerif-{face}.ttf",
+                    sysfonts)
+    conf = os.path.join(tmp, "fonts.conf")
+    with open(conf, "w") as f:
+        f.write(f'<?xml version="1.0"?><fontconfig><dir>{sysfonts}</dir>'
+                f'<cachedir>{tmp}/fc-cache</cachedir></fontconfig>')
+    env = {"FONTCONFIG_FILE": conf, "CADRE_DATA_DIR": TOP}
+    before = {}
+    for d in (sysfonts, os.path.join(root, "fonts")):
+        for name in os.listdir(d):
+            before[os.path.join(d, name)] = read(os.path.join(d, name))
+    for tool, label, mk, _ in outputs():
+        if tool == "roster":
+            continue  # reads no font
+        shutil.copy(os.path.join(BIN, "cadre-" + tool), os.path.join(root, "bin"))
+        for where, font in (("subset", os.path.join(root, "fonts", "NotoSerif-Regular.ttf")),
+                            ("system", os.path.join(sysfonts, "NotoSerif-Regular.ttf"))):
+            tdir = fresh(tmp, "tmpdir")
+            r = subprocess.run([os.path.join(root, "bin", "cadre-" + tool)] + mk(font),
+                               capture_output=True, timeout=60,
+                               env=dict(os.environ, TMPDIR=tdir, **env))
+            bad = problems_of(r, 0, 60, 1, re.escape(
+                f"cadre-{tool}: cannot write '{font}': it is one of the input "
+                "files") + "$", os.path.dirname(font), tdir,
+                files=[os.path.basename(p) for p in before
+                       if os.path.dirname(p) == os.path.dirname(font)])
+            changed = [os.path.basename(p) for p, data in before.items()
+                       if read(p) != data]
+            if changed:
+                bad.append(f"fonts changed: {changed}")
+                for p, data in before.items():
+                    with open(p, "wb") as f:
+                        f.write(data)
+            report(f"output-names-{where}-font-{tool}-{label}", not bad,
+                   "; ".join(bad))
+
+
+def test_fifo_font(tmp):
+    """A font that is not a regular file is not read: a FIFO where the
+    build's subset of Noto Serif lies is passed over (the full face is
+    used), where the run waited on it for ever."""
+    root = os.path.join(tmp, "frozen")
+    os.makedirs(os.path.join(root, "bin"))
+    shutil.copytree(os.path.join(os.path.dirname(BIN), "fonts"),
+                    os.path.join(root, "fonts"))
+    fifo = os.path.join(root, "fonts", "NotoSerif-Regular.ttf")
+    os.remove(fifo)
+    os.mkfifo(fifo)
+    env = dict(os.environ, CADRE_DATA_DIR=TOP)
+    for tool, label, mk, magic in outputs():
+        if tool == "roster":
+            continue  # reads no font
+        shutil.copy(os.path.join(BIN, "cadre-" + tool), os.path.join(root, "bin"))
+        out = fresh(tmp, "out")
+        target = os.path.join(out, "o")
+        try:
+            r = subprocess.run([os.path.join(root, "bin", "cadre-" + tool)]
+                               + mk(target), capture_output=True, timeout=20,
+                               env=env)
+        except subprocess.TimeoutExpired:
+            report(f"fifo-font-{tool}-{label}", False, "no end in 20 s")
+            continue
+        bad = []
+        if r.returncode != 0:
+            bad.append(f"exit status {r.returncode}: {r.stderr[:300]!r}")
+        elif not read(target).startswith(magic):
+            bad.append("no PDF written")
+        report(f"fifo-font-{tool}-{label}", not bad, "; ".join(bad))
+
+
 def test_source_date_epoch(tmp):
     """A malformed SOURCE_DATE_EPOCH is an error, as the reproducible-builds
     specification asks, not a date made of an overflow; nothing written."""
@@ -346,6 +430,7 @@ def test_deep_expressions(tmp):
 def main():
     return VERDICTS.run((test_many_inputs, test_symlink_output,
                          test_stdout_output, test_signals, test_full_disk,
+                         test_output_names_font, test_fifo_font,
                          test_source_date_epoch, test_deep_expressions))
 
 
