@@ -415,7 +415,10 @@ static cadre_error write_some(const cadre_cert_tmpl *t,
             cadre_diags_error(diags, NULL, 0, "out of memory");
             return CADRE_ENOMEM;
         }
-        snprintf(path, size, "%s/%s", dir, b->certs[i].file_name);
+        /* "out/" given: "out/01-....pdf", not "out//01-....pdf" */
+        size_t len = strlen(dir);
+        snprintf(path, size, "%s%s%s", dir,
+                 len && dir[len - 1] == '/' ? "" : "/", b->certs[i].file_name);
         cadre_error err = cert_write_one(t, b, i, path, diags);
         free(path);
         if (err != CADRE_OK)

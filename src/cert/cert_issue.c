@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cadre/date.h"
 #include "cadre/text.h"
 #include "cert_internal.h"
 #include "util/strmap.h"
@@ -225,6 +227,11 @@ cadre_error cadre_cert_batch_init(cadre_cert_batch *b,
 {
     memset(b, 0, sizeof *b);
     b->recs = recs;
+    /* a malformed SOURCE_DATE_EPOCH is refused before anything is made
+     * (every PDF is dated by it), in the words the other tools use */
+    time_t now;
+    if (cadre_source_date_get(&now, diags) != CADRE_OK)
+        return CADRE_EINVALID;
     uint32_t ci = cadre_records_find_course(recs, course_id);
     if (ci == CADRE_NONE) {
         cadre_diags_error(diags, NULL, 0, "no course '%s' in the records",

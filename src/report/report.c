@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "cadre/date.h"
 #include "cadre/expr.h"
 #include "cadre/report.h"
 #include "cadre/template.h"
@@ -790,7 +792,11 @@ cadre_error cadre_report_write(const cadre_report *rep,
                                const char *path, cadre_diags *diags)
 {
     booklet b = { 0 };
-    cadre_error err = booklet_build(rep, recs, opt, &b, diags);
+    /* a malformed SOURCE_DATE_EPOCH (the PDF's dates) refused first */
+    time_t now;
+    cadre_error err = cadre_source_date_get(&now, diags);
+    if (err == CADRE_OK)
+        err = booklet_build(rep, recs, opt, &b, diags);
     if (err == CADRE_OK)
         err = booklet_write_pdf(&b, rep->font, path, diags);
     /* the fonts are looked up only now: name the template's line too */
