@@ -178,7 +178,10 @@ void cell_eval(row_cells *cs, size_t c, const cadre_env *env)
     cadre_expr_eval(col->single, env, &v);
     switch (v.type) {
     case CADRE_V_NUMBER:
-        /* scores are kept as float: 7.4 would show as 7.400000095 */
+        /* scores are exact hundredths (735 for 7,35), but the evaluator
+         * hands them over as doubles, and arithmetic on them carries the
+         * binary's noise (7.35 + 0.1 = 7.449999999999999): six decimals,
+         * more than any value of the records has, keep what was meant */
         out->num = v.u.n > -1e9 && v.u.n < 1e9 ? round(v.u.n * 1e6) / 1e6
                                                : v.u.n;
         out->kind = col->is_year ? CELL_YEAR : CELL_NUMBER;
