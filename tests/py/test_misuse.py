@@ -238,39 +238,74 @@ def test_signals(tmp):
             report(f"signal-{sig.name}-{tool}-{label}", not bad, "; ".join(bad))
 
 
-def limit_file_size():
-    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
-
-
-# What the writing libraries still say of a failed write, which is theirs to
-# mend (src/roster/roster_xlsx.c, src/pdf/pdf.c): libxlsxwriter prints its
-# own "[ERROR]" lines and names no cause, libharu's cause is its ferror()
-# (EPERM) or an error number.  Everything else is held here: the status,
-# the file named, nothing left behind, the old file kept.
-WRITER_GAPS = re.compile(r"^(stray lines on stderr: \['\[ERROR\]|no line matching|"
-                         r"stderr: )")
+def limit_file_size(size):
+    """A preexec_fn: files of at most `size` bytes (ulimit -f)."""
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
 def write_failure(r, secs, tool, target, cause, out, tdir):
+    """A failed write held whole: exit status 1, one line naming the file
+    and the cause (errno's words: no "[ERROR]" of libxlsxwriter, no
+    "Zip generic error", no libharu error number, no "Operation not
+    permitted"), nothing else on stderr, nothing left behind, and the
+    file that was there kept."""
     bad = problems_of(r, secs, 60, 1, re.escape(
-        f"cadre-{tool}: cannot write '{target}': {cause}"), out, tdir,
+        f"cadre-{tool}: cannot write '{target}': {cause}") + "$", out, tdir,
         files=("o",))
-    if any(b.startswith("no line matching") for b in bad) and r is not None \
-            and f"cadre-{tool}: cannot write '{target}': " in r.stderr.decode():
-        bad = [b for b in bad if not WRITER_GAPS.match(b)]
+    lines = r.stderr.decode().splitlines() if r is not None else []
+    if len(lines) != 1:
+        bad.append(f"{len(lines)} lines on stderr: {lines[:3]!r}")
     if read(target) != b"old content\n":
         bad.append("the file that was there was changed")
     return bad
 
 
+def register_export(tmp, n=3000):
+    """A register holding n certificate numbers (cadre-register import),
+    and the arguments of cadre-register that export it to a path P."""
+    rec = os.path.join(tmp, "numbers.xml")
+    with open(rec, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<records version="1" '
+                'issuer="Huyện ủy" place="Đình Lập"><units><unit id="U" '
+                'name="Xã Đình Lập" level="xa"/></units><cadres>\n')
+        for i in range(n):
+            f.write(f'<cadre id="C{i}" unit="U"><full-name>Nguyễn Văn An {i}'
+                    '</full-name><gender>nam</gender><birth-date>1980-02-03'
+                    '</birth-date><category>cong-chuc</category><education>'
+                    'dai-hoc</education><political-theory>trung-cap'
+                    '</political-theory></cadre>\n')
+        f.write('</cadres><courses><course id="SC-2018" type="so-cap-llct" '
+                'start="2018-03-05" end="2018-06-28"><title>Sơ cấp</title>'
+                '<organizer>Trung tâm</organizer>')
+        for i in range(n):
+            f.write(f'<participant cadre="C{i}" status="completed" grade="kha" '
+                    f'certificate-no="{i + 1}/2018/CC" issued="2018-06-30"/>\n')
+        f.write("</course></courses></records>\n")
+    reg = os.path.join(tmp, "register.sqlite")
+    tool = os.path.join(BIN, "cadre-register")
+    for args in (["create"], ["import", rec]):
+        subprocess.run([tool, reg] + args, check=True, capture_output=True)
+    return lambda p: [reg, "export", "-o", p]
+
+
+def writers(tmp):
+    """(tool, label, args for an output path P) of every writer: the
+    outputs of roster, cert and report, and the register's export."""
+    for tool, label, mk, _ in outputs():
+        yield tool, label, mk
+    yield "register", "export", register_export(tmp)
+
+
 def test_full_disk(tmp):
     """A file over the size limit (ulimit -f: SIGXFSZ killed the tool and
     left its temporary file) and, where a small file system can be
-    mounted, a full disk: exit status 1, the file and the cause, nothing
-    left, and the file that was there kept."""
+    mounted, a full disk, for every writer (the register's export too):
+    exit status 1, the file and the cause, nothing left, and the file
+    that was there kept."""
     rec = os.path.join(tmp, "big.xml")
     big_records(rec, 20000)
-    for tool, label, mk, _ in outputs():
+    every = list(writers(tmp))
+    for tool, label, mk in every:
         out = fresh(tmp, "out")
         tdir = fresh(tmp, "tmpdir")
         target = os.path.join(out, "o")
@@ -279,7 +314,10 @@ def test_full_disk(tmp):
         args = [os.path.join(BIN, "cadre-" + tool)] + with_records(mk(target), [rec])
         r = subprocess.run(args, capture_output=True, timeout=60,
                            env=dict(os.environ, TMPDIR=tdir),
-                           preexec_fn=limit_file_size)
+                           # SQLite writes its shared memory file (32 KB)
+                           # to read the register
+                           preexec_fn=limit_file_size(
+                               65536 if tool == "register" else 4096))
         bad = write_failure(r, 0, tool, target, "File too large", out, tdir)
         report(f"output-over-size-limit-{tool}-{label}", not bad, "; ".join(bad))
     mnt = os.path.join(tmp, "small-fs")
@@ -289,7 +327,7 @@ def test_full_disk(tmp):
             capture_output=True).returncode != 0:
         return  # no small file system here: the size limit above stands in
     try:
-        for tool, label, mk, _ in outputs():
+        for tool, label, mk in every:
             tdir = fresh(tmp, "tmpdir")
             target = os.path.join(mnt, "o")
             with open(target, "wb") as f:
@@ -301,6 +339,67 @@ def test_full_disk(tmp):
             report(f"output-disk-full-{tool}-{label}", not bad, "; ".join(bad))
     finally:
         subprocess.run(["umount", mnt])
+
+
+def test_cut_short(tmp):
+    """Writes that fail where the libraries did not look: the last bytes
+    of a PDF (libharu never checked its fclose(): a file one byte over
+    the size limit was cut and the run succeeded), and libxlsxwriter's
+    temporary copies of a sheet, larger than the workbook (it never
+    checks their writes: the zip of a cut sheet was a corrupt workbook
+    and a success), under a size limit and in a small $TMPDIR.  Each is
+    a failure with its cause, and the file that was there is kept."""
+    every = list(writers(tmp))
+    for tool, label, mk in every:
+        out = fresh(tmp, "out")
+        tdir = fresh(tmp, "tmpdir")
+        target = os.path.join(out, "o")
+        r, _ = run(tool, mk(target), tdir)
+        if r is None or r.returncode != 0:
+            report(f"output-one-byte-over-{tool}-{label}", False,
+                   f"the run without a limit failed: {r and r.stderr[:200]!r}")
+            continue
+        size = os.path.getsize(target)
+        with open(target, "wb") as f:
+            f.write(b"old content\n")
+        r = subprocess.run([os.path.join(BIN, "cadre-" + tool)] + mk(target),
+                           capture_output=True, timeout=60,
+                           env=dict(os.environ, TMPDIR=tdir),
+                           preexec_fn=limit_file_size(size - 1))
+        bad = write_failure(r, 0, tool, target, "File too large", out, tdir)
+        report(f"output-one-byte-over-{tool}-{label}", not bad, "; ".join(bad))
+    rec = os.path.join(tmp, "big.xml")
+    big_records(rec, 20000)  # a sheet of 16 MB in a workbook of 1.2 MB
+    out = fresh(tmp, "out")
+    target = os.path.join(out, "o")
+    args = [os.path.join(BIN, "cadre-roster"), "-o", target, rec]
+
+    def cut(name, limit, tdir, cause):
+        with open(target, "wb") as f:
+            f.write(b"old content\n")
+        r = subprocess.run(args, capture_output=True, timeout=120,
+                           env=dict(os.environ, TMPDIR=tdir),
+                           preexec_fn=limit_file_size(limit))
+        bad = write_failure(r, 0, "roster", target, cause, out, tdir)
+        report(f"roster-temporary-{name}", not bad, "; ".join(bad))
+
+    cut("over-size-limit", 3 << 20, fresh(tmp, "tmpdir"), "File too large")
+    mnt = os.path.join(tmp, "small-tmp")
+    os.makedirs(mnt)
+    if os.geteuid() != 0:
+        return
+    # the sheet's rows do not fit; its whole copy does not fit beside them
+    for name, size, cause in (
+            ("rows-disk-full", "8m", "No space left on device"),
+            ("copy-disk-full", "24m", "a sheet's temporary copy was cut short "
+                                      "(is the temporary folder full?)")):
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}",
+                           "tmpfs", mnt], capture_output=True).returncode:
+            return
+        try:
+            cut(name, resource.RLIM_INFINITY, mnt, cause)
+        finally:
+            subprocess.run(["umount", mnt])
 
 
 def test_output_names_font(tmp):
@@ -386,14 +485,19 @@ def test_fifo_font(tmp):
         report(f"fifo-font-{tool}-{label}", not bad, "; ".join(bad))
 
 
+def outputs_and_files():
+    """outputs(), and cadre-cert's per-person files in a folder P."""
+    yield from outputs()
+    yield ("cert", "files",
+           lambda p: ["--course", "SC-2018", "-o", p + "/", SMALL], b"%PDF-")
+
+
 def test_source_date_epoch(tmp):
     """A malformed SOURCE_DATE_EPOCH is an error, as the reproducible-builds
     specification asks, not a date made of an overflow; nothing written."""
     for value in ("abc", "12.5", "-1", "1e9", " 1562284800",
                   "99999999999999999999", "253402300800"):
-        for tool, label, mk, _ in outputs():
-            if label in ("combined", "pdf"):
-                continue  # PDF dates: the PDF writer's own test
+        for tool, label, mk, _ in outputs_and_files():
             out = fresh(tmp, "out")
             tdir = fresh(tmp, "tmpdir")
             r, secs = run(tool, mk(os.path.join(out, "o")), tdir,
@@ -430,7 +534,8 @@ def test_deep_expressions(tmp):
 def main():
     return VERDICTS.run((test_many_inputs, test_symlink_output,
                          test_stdout_output, test_signals, test_full_disk,
-                         test_output_names_font, test_fifo_font,
+                         test_cut_short, test_output_names_font,
+                         test_fifo_font,
                          test_source_date_epoch, test_deep_expressions))
 
 
