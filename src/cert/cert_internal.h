@@ -97,7 +97,7 @@ cadre_error cert_save(const cadre_cert_tmpl *t, const cadre_cert_batch *b,
                       size_t first, cadre_pdf *pdf, const char *path,
                       cadre_diags *diags);
 
-/* Bind `env` to certificate `i` of the batch; `vars` must hold
+/* Bind `env` to certificate `i` of the batch (cert_env.c); `vars` must hold
  * CERT_VAR_COUNT values and outlive the use of env. */
 void cert_env(const cadre_cert_batch *b, size_t i, cadre_env *env,
               cadre_value *vars);

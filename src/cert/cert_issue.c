@@ -11,28 +11,6 @@
 #include "cert_internal.h"
 #include "util/strmap.h"
 
-void cert_env(const cadre_cert_batch *b, size_t i, cadre_env *env,
-              cadre_value *vars)
-{
-    const cadre_cert *c = &b->certs[i];
-    const cadre_participant *p = &b->recs->participants[c->participant];
-    cadre_env_init(env, b->recs);
-    env->participant = p;
-    env->course = b->course;
-    env->cadre = &b->recs->cadres[p->cadre];
-    env->year = c->issued.year;
-    vars[CERT_VAR_NUMBER] = (cadre_value){ .type = CADRE_V_STRING,
-                                           .u.s = c->number ? c->number : "" };
-    vars[CERT_VAR_ISSUED] = (cadre_value){ .type = CADRE_V_DATE,
-                                           .u.d = c->issued };
-    vars[CERT_VAR_SEQ] = (cadre_value){ .type = CADRE_V_NULL };
-    vars[CERT_VAR_REGISTER_NO] =
-        c->register_no ? (cadre_value){ .type = CADRE_V_STRING,
-                                        .u.s = c->register_no }
-                       : (cadre_value){ .type = CADRE_V_NULL };
-    env->vars = vars;
-}
-
 char *cadre_cert_pattern_render(const cadre_cert_tmpl *t,
                                 cadre_cert_pattern which,
                                 const cadre_cert_batch *b, size_t i,
