@@ -1988,6 +1988,7 @@ def main():
     for name, fn in tests:
         if not only or name in only:
             check(name, fn)
+    VERDICTS.poppler_clean(TMP, optional=True)
     if not os.environ.get("CADRE_TEST_KEEP"):
         shutil.rmtree(TMP, ignore_errors=True)
     else:

@@ -244,6 +244,7 @@ def main():
         check_exports(stage)
         check_pkg_config(stage, tmp)
         check_installed_tools(stage, tmp)
+        v.poppler_clean(tmp, optional=True)
         check_man_pages(stage)
         check_completion(stage)
         check_uninstall(stage)

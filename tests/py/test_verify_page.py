@@ -123,6 +123,7 @@ def main():
     work = tempfile.mkdtemp(prefix="test_verify_page.")
     try:
         run_tests(work)
+        VERDICTS.poppler_clean(work, optional=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return VERDICTS.status()
