@@ -484,6 +484,62 @@ def test_fifo_font(tmp):
             bad.append("no PDF written")
         report(f"fifo-font-{tool}-{label}", not bad, "; ".join(bad))
 
+def test_system_files_guard(tmp):
+    """tests/run names the test that changed a system file (a test once
+    replaced Noto Serif, found hours later and by no name): the guard it
+    runs after each test, tests/system-files, on a folder standing for
+    the system's fonts: a file rewritten in place with the same bytes, one
+    replaced by a rename, one made and one removed are each named with
+    the test; the next test, which changes nothing, is not blamed."""
+    guard = os.path.join(TOP, "tests", "system-files")
+    fonts = os.path.join(tmp, "fonts")
+    os.makedirs(os.path.join(fonts, "noto"))
+    font = os.path.join(fonts, "noto", "NotoSerif-Regular.ttf")
+    other = os.path.join(fonts, "noto", "NotoSans-Regular.ttf")
+    for p in (font, other):
+        with open(p, "wb") as f:
+            f.write(b"\0\1\0\0 a font")
+    state = os.path.join(tmp, "state")
+    env = dict(os.environ, CADRE_SYSTEM_DIRS=fonts)
+    subprocess.run([guard, state], env=env, check=True)
+    time.sleep(0.05)  # past the tick the files were made in
+
+    def written():
+        with open(font, "r+b") as f:
+            f.write(read(font))
+
+    def renamed():
+        with open(font + ".tmp", "wb") as f:
+            f.write(b"%PDF-1.7")
+        os.replace(font + ".tmp", font)
+
+    def made():
+        with open(os.path.join(fonts, "new.out"), "wb") as f:
+            f.write(b"%PDF-1.7")
+
+    cases = (("written-in-place", written, [font]),
+             ("replaced-by-rename", renamed, [font]),
+             ("file-made", made, [fonts, os.path.join(fonts, "new.out")]),
+             ("file-removed", lambda: os.remove(other), [other]))
+    for name, change, paths in cases:
+        change()
+        r = subprocess.run([guard, state, f"func/{name}"], env=env,
+                           capture_output=True, text=True)
+        want = [f"FAIL system-files: func/{name} changed a system file"]
+        want += sorted("  " + p for p in paths)
+        lines = r.stdout.splitlines()
+        if name != "file-made":  # the font folder's own times change too
+            lines = [x for x in lines if x != "  " + os.path.dirname(font)]
+        bad = [] if r.returncode == 1 else [f"exit status {r.returncode}"]
+        if lines != want:
+            bad.append(f"printed {lines}, expected {want}")
+        r = subprocess.run([guard, state, "func/next"], env=env,
+                           capture_output=True, text=True)
+        if r.returncode != 0 or r.stdout:
+            bad.append(f"the next test blamed too: {r.stdout!r}")
+        report(f"system-files-guard-{name}", not bad, "; ".join(bad))
+
+
 
 def outputs_and_files():
     """outputs(), and cadre-cert's per-person files in a folder P."""
@@ -535,7 +591,7 @@ def main():
     return VERDICTS.run((test_many_inputs, test_symlink_output,
                          test_stdout_output, test_signals, test_full_disk,
                          test_cut_short, test_output_names_font,
-                         test_fifo_font,
+                         test_fifo_font, test_system_files_guard,
                          test_source_date_epoch, test_deep_expressions))
 
 
