@@ -175,8 +175,9 @@ def test_stdout_output(tmp):
             report(f"output-{name}-{tool}-{label}", not bad, "; ".join(bad))
 
 
-def big_records(path, n):
-    """n cadres, each in a course: outputs that take a while to write."""
+def big_records(path, n, numbered=False):
+    """n cadres, each in a course: outputs that take a while to write;
+    `numbered`: each with a certificate number and its date."""
     with open(path, "w", encoding="utf-8") as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                 '<records version="1" as-of="2018-12-31" issuer="Huyện ủy" '
@@ -192,7 +193,10 @@ def big_records(path, n):
                 'start="2018-03-05" end="2018-06-28"><title>Sơ cấp</title>'
                 '<organizer>Trung tâm</organizer>')
         for i in range(n):
-            f.write(f'<participant cadre="C{i}" status="completed" grade="kha"/>\n')
+            number = (f' certificate-no="{i + 1}/2018/CC" issued="2018-06-30"'
+                      if numbered else "")
+            f.write(f'<participant cadre="C{i}" status="completed" grade="kha"'
+                    f'{number}/>\n')
         f.write("</course></courses></records>\n")
 
 
@@ -264,23 +268,7 @@ def register_export(tmp, n=3000):
     """A register holding n certificate numbers (cadre-register import),
     and the arguments of cadre-register that export it to a path P."""
     rec = os.path.join(tmp, "numbers.xml")
-    with open(rec, "w", encoding="utf-8") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<records version="1" '
-                'issuer="Huyện ủy" place="Đình Lập"><units><unit id="U" '
-                'name="Xã Đình Lập" level="xa"/></units><cadres>\n')
-        for i in range(n):
-            f.write(f'<cadre id="C{i}" unit="U"><full-name>Nguyễn Văn An {i}'
-                    '</full-name><gender>nam</gender><birth-date>1980-02-03'
-                    '</birth-date><category>cong-chuc</category><education>'
-                    'dai-hoc</education><political-theory>trung-cap'
-                    '</political-theory></cadre>\n')
-        f.write('</cadres><courses><course id="SC-2018" type="so-cap-llct" '
-                'start="2018-03-05" end="2018-06-28"><title>Sơ cấp</title>'
-                '<organizer>Trung tâm</organizer>')
-        for i in range(n):
-            f.write(f'<participant cadre="C{i}" status="completed" grade="kha" '
-                    f'certificate-no="{i + 1}/2018/CC" issued="2018-06-30"/>\n')
-        f.write("</course></courses></records>\n")
+    big_records(rec, n, numbered=True)
     reg = os.path.join(tmp, "register.sqlite")
     tool = os.path.join(BIN, "cadre-register")
     for args in (["create"], ["import", rec]):
