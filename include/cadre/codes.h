@@ -13,6 +13,8 @@
 #ifndef CADRE_CODES_H
 #define CADRE_CODES_H
 
+#include <stddef.h>
+
 typedef enum cadre_code_kind {
     CADRE_CODE_LEVEL,            /* unit@level */
     CADRE_CODE_GENDER,           /* gender */
@@ -64,6 +66,9 @@ int cadre_code_count(cadre_code_kind kind);
 
 /* The index of `code` in its list, or -1 when it is not in the list. */
 int cadre_code_parse(cadre_code_kind kind, const char *code);
+
+/* The same for the `len` bytes at `code`, which need no NUL. */
+int cadre_code_parse_len(cadre_code_kind kind, const char *code, size_t len);
 
 /* The code as the records write it ("cao-dang"); NULL when out of range. */
 const char *cadre_code_name(cadre_code_kind kind, int value);

@@ -41,6 +41,10 @@ enum {
  * not such a date. */
 int cadre_date_parse(const char *text, int flags, cadre_date *out);
 
+/* The same for the `len` bytes at `text`, which need no NUL. */
+int cadre_date_parse_len(const char *text, size_t len, int flags,
+                         cadre_date *out);
+
 static inline bool cadre_date_is_set(cadre_date d) { return d.year != 0; }
 static inline bool cadre_date_is_year_only(cadre_date d)
 {

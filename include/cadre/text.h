@@ -59,6 +59,11 @@ enum {
  * to be NFC (so that most texts need no second look). */
 size_t cadre_text_tidy(char *s, size_t len, unsigned *folded);
 
+/* True when cadre_text_tidy() would leave the `len` bytes at `s` as they
+ * are (they need no NUL): a reader may then keep them without a writable
+ * copy.  *nfc (if not NULL) is then set when the text is known to be NFC. */
+bool cadre_text_is_tidy(const char *s, size_t len, bool *nfc);
+
 /* Upper and lower case ("Đình Lập" -> "ĐÌNH LẬP"), NFC.  Caller owns the
  * result; free with free().  NULL when out of memory or invalid UTF-8. */
 char *cadre_text_upper(const char *s);

@@ -1,5 +1,7 @@
 /* records.c - the record model and its streaming loader (records.h). */
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -113,40 +115,19 @@ static const char *const elem_names[] = {
     [E_UNKNOWN] = "?",
 };
 
-/* Names compared by their first byte before the rest: most of the
- * compares the loader makes are of a name against others it is not. */
-static inline bool same_name(const char *a, const char *b)
-{
-    return a[0] == b[0] && strcmp(a, b) == 0;
-}
-
-/* The element `name` may be as a child of `parent`, or E_UNKNOWN.
- * `known` holds the reader's pointer for each name met so far in the
- * file: the reader gives a name as the same pointer all through a parse
- * (xmlsafe.h), so a name met once is found by its pointer. */
-static elem child_of(elem parent, const char *name, const char **known)
-{
-    elem first, last;
-    switch (parent) {
-    case E_NONE: first = last = E_RECORDS; break;
-    case E_RECORDS: first = E_UNITS, last = E_COURSES; break;
-    case E_UNITS: first = last = E_UNIT; break;
-    case E_CADRES: first = last = E_CADRE; break;
-    case E_COURSES: first = last = E_COURSE; break;
-    case E_CADRE: first = E_FULL_NAME, last = E_PARTY_MEMBER; break;
-    case E_COURSE: first = E_TITLE, last = E_PARTICIPANT; break;
-    default: return E_UNKNOWN;
-    }
-    for (elem e = first; e <= last; e++)
-        if (known[e] == name)
-            return e;
-    for (elem e = first; e <= last; e++)
-        if (!known[e] && same_name(elem_names[e], name)) {
-            known[e] = name;
-            return e;
-        }
-    return E_UNKNOWN;
-}
+/* The parent each element of the format has; a name met under another
+ * parent is an unknown element there. */
+static const elem parent_of[E_UNKNOWN] = {
+    [E_RECORDS] = E_NONE, [E_UNITS] = E_RECORDS, [E_CADRES] = E_RECORDS,
+    [E_COURSES] = E_RECORDS, [E_UNIT] = E_UNITS, [E_CADRE] = E_CADRES,
+    [E_COURSE] = E_COURSES,
+    [E_FULL_NAME] = E_CADRE, [E_GENDER] = E_CADRE, [E_BIRTH_DATE] = E_CADRE,
+    [E_ETHNICITY] = E_CADRE, [E_POSITION] = E_CADRE, [E_CATEGORY] = E_CADRE,
+    [E_EDUCATION] = E_CADRE, [E_POLITICAL_THEORY] = E_CADRE,
+    [E_STATE_MANAGEMENT] = E_CADRE, [E_PARTY_MEMBER] = E_CADRE,
+    [E_TITLE] = E_COURSE, [E_ORGANIZER] = E_COURSE, [E_LOCATION] = E_COURSE,
+    [E_SIGNER] = E_COURSE, [E_PARTICIPANT] = E_COURSE,
+};
 
 /* The attributes of the format. */
 typedef enum attr_name {
@@ -155,7 +136,7 @@ typedef enum attr_name {
     A_TYPE, A_MODE, A_START, A_END,
     A_CADRE, A_STATUS, A_GRADE, A_SCORE, A_CERTIFICATE_NO, A_ISSUED,
     A_SINCE, A_TITLE, A_GOVERNING_BODY,
-    A_COUNT /* ends a list of allowed ones */
+    A_COUNT /* not an attribute of the format */
 } attr_name;
 
 static const char *const attr_names[A_COUNT] = {
@@ -186,12 +167,56 @@ static const char *const attr_names[A_COUNT] = {
     [A_GOVERNING_BODY] = "governing-body",
 };
 
+/* The attributes each element may carry, as bits (1 << attr_name). */
+#define ABIT(a) (1u << (a))
+static const uint32_t allowed_attrs[E_UNKNOWN] = {
+    [E_RECORDS] = ABIT(A_VERSION) | ABIT(A_AS_OF) | ABIT(A_ISSUER) |
+                  ABIT(A_PLACE) | ABIT(A_SIGNER) | ABIT(A_SIGNER_TITLE),
+    [E_UNIT] = ABIT(A_ID) | ABIT(A_NAME) | ABIT(A_LEVEL) | ABIT(A_PARENT),
+    [E_CADRE] = ABIT(A_ID) | ABIT(A_UNIT) | ABIT(A_LEADER),
+    [E_COURSE] = ABIT(A_ID) | ABIT(A_TYPE) | ABIT(A_MODE) | ABIT(A_START) |
+                 ABIT(A_END),
+    [E_PARTICIPANT] = ABIT(A_CADRE) | ABIT(A_STATUS) | ABIT(A_GRADE) |
+                      ABIT(A_SCORE) | ABIT(A_CERTIFICATE_NO) | ABIT(A_ISSUED),
+    [E_PARTY_MEMBER] = ABIT(A_SINCE),
+    [E_SIGNER] = ABIT(A_TITLE),
+    [E_ORGANIZER] = ABIT(A_GOVERNING_BODY),
+};
+
 /* A cadre's required children. */
 #define BIT(e) (1u << ((e) - E_FULL_NAME))
 static const unsigned cadre_required =
     BIT(E_FULL_NAME) | BIT(E_GENDER) | BIT(E_BIRTH_DATE) | BIT(E_CATEGORY) |
     BIT(E_EDUCATION) | BIT(E_POLITICAL_THEORY);
 static const unsigned course_required = BIT(E_TITLE) | BIT(E_ORGANIZER);
+
+/*
+ * Names by the reader's pointer.  The reader gives a name as the same
+ * pointer all through a parse (xmlsafe.h): each name met is looked up by
+ * its text once, then found by its pointer in a small open-addressed
+ * table.  One table for element and attribute names alike ("title" is
+ * both, and one pointer).
+ */
+#define NAME_SLOTS 256                 /* a power of two */
+#define NAME_SLOTS_USED (NAME_SLOTS / 2) /* then names are not kept: only
+                                            a hostile file has so many */
+typedef struct name_slot {
+    const char *ptr; /* the reader's pointer; NULL for a free slot */
+    uint8_t elem;    /* the element of that name, or E_UNKNOWN */
+    uint8_t attr;    /* the attribute of that name, or A_COUNT */
+} name_slot;
+
+/* Cadre references of participants, looked up a few participants later
+ * than read, their map slots asked for meanwhile (the map of a million
+ * cadres misses the cache on each lookup).  A power of two. */
+#define REFS_AHEAD 8
+
+typedef struct ref_ahead {
+    uint32_t participant; /* its index */
+    uint32_t hash;        /* of id (strmap_hash_len()) */
+    uint8_t len;          /* of id, 1 to 64 */
+    char id[64];          /* the cadre id, as written (valid_id()) */
+} ref_ahead;
 
 /* The state of loading one file. */
 typedef struct loader {
@@ -203,18 +228,55 @@ typedef struct loader {
     size_t errors;           /* errors in this file */
     bool gave_up;            /* too many errors: stop */
     elem open[MAX_DEPTH + 1];/* the element open at each depth */
-    const char *known[E_UNKNOWN]; /* the reader's pointer for each element
-                                     name met (child_of()) */
-    const char *known_attr[A_COUNT]; /* ... and attribute name */
+    name_slot names[NAME_SLOTS]; /* names met (name_of()) */
+    size_t n_names;          /* slots used */
+    name_slot unkept_name;   /* the last name met once the table is full */
     const cadre_xml_attr *attr[A_COUNT]; /* the current element's, by name
-                                            (take_attrs()) */
+                                            (take_attrs()) ... */
+    uint32_t attrs_given;    /* ... those given, as ABIT()s */
+    char *scratch;           /* an attribute value to tidy, writable */
+    size_t scratch_cap;
     int skip_depth;          /* in an unknown element at this depth, or -1 */
     cadre_cadre cadre;       /* the cadre being read */
     const char *cadre_unit;  /* its unit's id, until resolved */
     uint32_t cadre_hash;     /* of its id, in the cadres' map */
     unsigned seen;           /* children of the current cadre or course */
     uint32_t course;         /* index of the course being read */
+    ref_ahead ahead[REFS_AHEAD]; /* participants' cadres not looked up */
+    size_t ahead_in, ahead_out;  /* references put in, and looked up */
 } loader;
+
+/* A name met for the first time, at free slot `i`: looked up by its text,
+ * and kept while the table has room.  Out of line, so that name_of()
+ * stays a few instructions. */
+__attribute__((noinline)) static const name_slot *
+new_name(loader *L, const char *ptr, size_t i)
+{
+    name_slot *k = L->n_names < NAME_SLOTS_USED ? &L->names[i]
+                                                : &L->unkept_name;
+    if (k != &L->unkept_name)
+        L->n_names++;
+    *k = (name_slot){ptr, E_UNKNOWN, A_COUNT};
+    for (elem e = E_RECORDS; e < E_UNKNOWN; e++)
+        if (strcmp(elem_names[e], ptr) == 0)
+            k->elem = (uint8_t)e;
+    for (attr_name a = 0; a < A_COUNT; a++)
+        if (strcmp(attr_names[a], ptr) == 0)
+            k->attr = (uint8_t)a;
+    return k;
+}
+
+/* The name at `ptr`: which element and attribute of the format it is. */
+static inline const name_slot *name_of(loader *L, const char *ptr)
+{
+    size_t i = (size_t)(((uint64_t)(uintptr_t)ptr * 0x9E3779B97F4A7C15u) >> 56);
+    while (L->names[i].ptr) {
+        if (L->names[i].ptr == ptr)
+            return &L->names[i];
+        i = (i + 1) & (NAME_SLOTS - 1);
+    }
+    return new_name(L, ptr, i);
+}
 
 static void data_error(loader *L, unsigned long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -306,6 +368,28 @@ static const char *take_text(loader *L, char *s, size_t len, elem e,
     return k;
 }
 
+/* take_text() of an attribute's value, which lies in the parser's buffer:
+ * kept from there when it is tidy already, else tidied in a copy. */
+static const char *take_attr_text(loader *L, const cadre_xml_attr *a, elem e,
+                                  unsigned long line)
+{
+    bool nfc;
+    if (cadre_text_is_tidy(a->value, a->len, &nfc)) {
+        if (a->len == 0)
+            return "";
+        const char *k = keep_nfc(L, a->value, a->len, nfc);
+        if (!k)
+            out_of_memory(L, line);
+        return k;
+    }
+    if (!GROW(L->scratch, L->scratch_cap, a->len + 1)) {
+        out_of_memory(L, line);
+        return NULL;
+    }
+    memcpy(L->scratch, a->value, a->len);
+    return take_text(L, L->scratch, a->len, e, a->name, line);
+}
+
 /* Texts that repeat across a province (ethnicities, positions) are kept
  * once: the map's value indexes in->interned_texts.  NULL when nothing is
  * left of the text, or out of memory (reported). */
@@ -315,13 +399,13 @@ static const char *take_interned(loader *L, char *s, size_t len, elem e,
     struct cadre_records_internal *in = L->in;
     uint32_t i;
     /* the text as written, when it is one already kept: tidy, and NFC */
-    if (strmap_get(&in->interned, s, &i))
+    if (strmap_get_len(&in->interned, s, len, strmap_hash_len(s, len), &i))
         return in->interned_texts[i];
     bool nfc;
     len = tidy(L, s, len, e, NULL, line, &nfc);
     if (len == 0)
         return NULL;
-    if (strmap_get(&in->interned, s, &i))
+    if (strmap_get_len(&in->interned, s, len, strmap_hash_len(s, len), &i))
         return in->interned_texts[i];
     const char *k = keep_nfc(L, s, len, nfc);
     if (!k) {
@@ -375,9 +459,11 @@ static const bool id_byte[256] = {
     ['y'] = 1, ['z'] = 1,
 };
 
+#define MAX_ID 64
+
 static bool valid_id(const char *s, size_t len)
 {
-    if (len < 1 || len > 64)
+    if (len < 1 || len > MAX_ID)
         return false;
     for (size_t i = 0; i < len; i++)
         if (!id_byte[(unsigned char)s[i]])
@@ -385,51 +471,64 @@ static bool valid_id(const char *s, size_t len)
     return true;
 }
 
-/* An id attribute: its kept copy, or NULL after an error. */
-static const char *take_id(loader *L, const cadre_xml_attr *a,
+/* An id attribute, checked: true, or false after an error. */
+static bool check_id(loader *L, const cadre_xml_attr *a, unsigned long line)
+{
+    if (valid_id(a->value, a->len))
+        return true;
+    data_error(L, line, "invalid id '%.*s' (1 to 64 of A-Z a-z 0-9 . _ -)",
+               (int)a->len, a->value);
+    return false;
+}
+
+/* A copy of id `s` in the arena, or NULL when out of memory (reported). */
+static const char *keep_id(loader *L, const char *s, size_t len,
                            unsigned long line)
 {
-    if (!valid_id(a->value, a->len)) {
-        data_error(L, line, "invalid id '%s' (1 to 64 of A-Z a-z 0-9 . _ -)",
-            a->value);
-        return NULL;
-    }
-    const char *id = arena_strndup(&L->in->strings, a->value, a->len);
+    const char *id = arena_strndup(&L->in->strings, s, len);
     if (!id)
         out_of_memory(L, line);
     return id;
 }
 
+/* An id attribute: its kept copy, or NULL after an error. */
+static const char *take_id(loader *L, const cadre_xml_attr *a,
+                           unsigned long line)
+{
+    return check_id(L, a, line) ? keep_id(L, a->value, a->len, line) : NULL;
+}
+
 /* A code attribute or element text: its index, or -1 after an error. */
 static int take_code(loader *L, cadre_code_kind kind, const char *what,
-                     const char *value, unsigned long line)
+                     const char *value, size_t len, unsigned long line)
 {
-    int v = cadre_code_parse(kind, value);
+    int v = cadre_code_parse_len(kind, value, len);
     if (v < 0)
-        data_error(L, line, "invalid %s '%s' (expected one of: %s)", what,
-                   value, cadre_code_list(kind));
+        data_error(L, line, "invalid %s '%.*s' (expected one of: %s)", what,
+                   (int)len, value, cadre_code_list(kind));
     return v;
 }
 
 static bool take_date_attr(loader *L, const cadre_xml_attr *a,
                            unsigned long line, cadre_date *out)
 {
-    if (cadre_date_parse(a->value, 0, out) == 0)
+    if (cadre_date_parse_len(a->value, a->len, 0, out) == 0)
         return true;
-    data_error(L, line, "invalid date '%s' in '%s' (expected YYYY-MM-DD)",
-               a->value, a->name);
+    data_error(L, line, "invalid date '%.*s' in '%s' (expected YYYY-MM-DD)",
+               (int)a->len, a->value, a->name);
     return false;
 }
 
 static bool take_bool(loader *L, const cadre_xml_attr *a, unsigned long line,
                       bool *out)
 {
-    if (strcmp(a->value, "true") == 0 || strcmp(a->value, "false") == 0) {
+    if ((a->len == 4 && memcmp(a->value, "true", 4) == 0) ||
+        (a->len == 5 && memcmp(a->value, "false", 5) == 0)) {
         *out = a->value[0] == 't';
         return true;
     }
-    data_error(L, line, "invalid %s '%s' (expected one of: true, false)",
-               a->name, a->value);
+    data_error(L, line, "invalid %s '%.*s' (expected one of: true, false)",
+               a->name, (int)a->len, a->value);
     return false;
 }
 
@@ -440,27 +539,27 @@ static bool take_bool(loader *L, const cadre_xml_attr *a, unsigned long line,
  * two decimals. */
 enum { SCORE_OK, SCORE_INVALID, SCORE_TOO_PRECISE };
 
-static int parse_score(const char *s, uint16_t *hundredths)
+static int parse_score(const char *s, size_t len, uint16_t *hundredths)
 {
-    const char *p = s;
+    const char *p = s, *end = s + len;
     unsigned whole = 0;
-    if (*p < '0' || *p > '9')
+    if (p == end || *p < '0' || *p > '9')
         return SCORE_INVALID;
-    for (; *p >= '0' && *p <= '9'; p++)
+    for (; p < end && *p >= '0' && *p <= '9'; p++)
         if ((whole = whole * 10 + (unsigned)(*p - '0')) > 10)
             return SCORE_INVALID;
     unsigned frac = 0, decimals = 0;
-    if (*p == '.') {
-        if (p[1] < '0' || p[1] > '9')
+    if (p < end && *p == '.') {
+        if (p + 1 == end || p[1] < '0' || p[1] > '9')
             return SCORE_INVALID;
-        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
+        for (p++; p < end && *p >= '0' && *p <= '9'; p++, decimals++) {
             if (whole == 10 && *p != '0')
                 return SCORE_INVALID;
             if (decimals < 2)
                 frac = frac * 10 + (unsigned)(*p - '0');
         }
     }
-    if (*p)
+    if (p < end)
         return SCORE_INVALID;
     if (decimals > 2)
         return SCORE_TOO_PRECISE;
@@ -471,15 +570,62 @@ static int parse_score(const char *s, uint16_t *hundredths)
 }
 
 static void add_pending(loader *L, uint8_t kind, uint32_t index,
-                        const char *id, unsigned long line)
+                        const char *id, uint32_t hash, unsigned long line)
 {
     struct cadre_records_internal *in = L->in;
     if (!RESERVE(in->pending, in->cap_pending, in->n_pending)) {
         out_of_memory(L, line);
         return;
     }
-    in->pending[in->n_pending++] = (pending_ref){kind, index,
-                                                 strmap_hash(id), id};
+    in->pending[in->n_pending++] = (pending_ref){kind, index, hash, id};
+}
+
+/* Look up the oldest participant's cadre put ahead; one not loaded yet
+ * (in a later file, or further down) is left for cadre_records_finish(). */
+static void resolve_ahead(loader *L)
+{
+    const ref_ahead *r = &L->ahead[L->ahead_out++ % REFS_AHEAD];
+    cadre_records *recs = L->recs;
+    uint32_t cadre;
+    if (strmap_get_len(&L->in->cadres, r->id, r->len, r->hash, &cadre)) {
+        recs->participants[r->participant].cadre = cadre;
+        return;
+    }
+    unsigned long line = recs->participants[r->participant].src.line;
+    const char *id = keep_id(L, r->id, r->len, line);
+    if (id)
+        add_pending(L, REF_CADRE, r->participant, id, r->hash, line);
+}
+
+/* Put participant `index`'s cadre id ahead: its slot in the cadres' map
+ * is asked for now, the key that slot holds half a ring later, and the
+ * lookup made a ring later. */
+static void put_ahead(loader *L, uint32_t index, const cadre_xml_attr *a)
+{
+    if (L->ahead_in - L->ahead_out == REFS_AHEAD)
+        resolve_ahead(L);
+    ref_ahead *r = &L->ahead[L->ahead_in++ % REFS_AHEAD];
+    r->participant = index;
+    r->len = (uint8_t)a->len;
+    memcpy(r->id, a->value, a->len);
+    r->hash = strmap_hash_len(a->value, a->len);
+    strmap_prefetch(&L->in->cadres, r->hash);
+    if (L->ahead_in - L->ahead_out > REFS_AHEAD / 2) {
+        const ref_ahead *q =
+            &L->ahead[(L->ahead_in - 1 - REFS_AHEAD / 2) % REFS_AHEAD];
+        const char *key = strmap_first_key(&L->in->cadres, q->hash);
+        if (key)
+            __builtin_prefetch(key);
+    }
+}
+
+/* Every reference put ahead looked up: at the end of a course (nothing
+ * else adds a reference meanwhile, so they are left for finish in file
+ * order) and of a file. */
+static void resolve_all_ahead(loader *L)
+{
+    while (L->ahead_out != L->ahead_in)
+        resolve_ahead(L);
 }
 
 /* Where the record of a kind with index i was read. */
@@ -519,40 +665,37 @@ static cadre_source participant_src(const cadre_records *r, uint32_t i)
     return r->participants[i].src;
 }
 
-/* Take the attributes of an element: each of `allowed` (a list ended by
- * A_COUNT) found is L->attr[name], the others NULL; any other one is
- * reported.  Attribute names met once are known by the reader's pointer,
- * as element names are (child_of()). */
+/* Take the attributes of an element: each one it may carry
+ * (allowed_attrs) is L->attr[name] and its bit in L->attrs_given; any
+ * other one is reported. */
 static void take_attrs(loader *L, elem e, const cadre_xml_attr *attrs,
-                       size_t n, const attr_name *allowed, unsigned long line)
+                       size_t n, unsigned long line)
 {
-    for (const attr_name *a = allowed; *a != A_COUNT; a++)
-        L->attr[*a] = NULL;
+    uint32_t allowed = allowed_attrs[e], given = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *name = attrs[i].name;
-        const attr_name *a = allowed;
-        while (*a != A_COUNT && L->known_attr[*a] != name)
-            a++;
-        if (*a == A_COUNT)
-            for (a = allowed; *a != A_COUNT; a++)
-                if (!L->known_attr[*a] && same_name(attr_names[*a], name)) {
-                    L->known_attr[*a] = name;
-                    break;
-                }
-        if (*a != A_COUNT)
-            L->attr[*a] = &attrs[i];
-        else
-            data_error(L, line, "unknown attribute '%s' on <%s>", name,
-                elem_names[e]);
+        unsigned a = name_of(L, attrs[i].name)->attr;
+        if (a < A_COUNT && (allowed & ABIT(a))) {
+            L->attr[a] = &attrs[i];
+            given |= ABIT(a);
+        } else {
+            data_error(L, line, "unknown attribute '%s' on <%s>",
+                       attrs[i].name, elem_names[e]);
+        }
     }
+    L->attrs_given = given;
 }
 
-/* A required attribute taken by take_attrs(), or NULL after "missing
- * attribute". */
+/* An attribute take_attrs() took, or NULL when it was not given. */
+static inline const cadre_xml_attr *attr_of(const loader *L, attr_name name)
+{
+    return L->attrs_given & ABIT(name) ? L->attr[name] : NULL;
+}
+
+/* A required attribute, or NULL after "missing attribute". */
 static const cadre_xml_attr *need_attr(loader *L, elem e, attr_name name,
                                        unsigned long line)
 {
-    const cadre_xml_attr *a = L->attr[name];
+    const cadre_xml_attr *a = attr_of(L, name);
     if (!a)
         data_error(L, line, "missing attribute '%s' on <%s>", attr_names[name],
             elem_names[e]);
@@ -560,12 +703,13 @@ static const cadre_xml_attr *need_attr(loader *L, elem e, attr_name name,
 }
 
 /* One of the root's optional attributes; every file must agree. */
-static void root_text(loader *L, const cadre_xml_attr *a, const char **field,
+static void root_text(loader *L, attr_name name, const char **field,
                       uint32_t *set_by, unsigned long line)
 {
+    const cadre_xml_attr *a = attr_of(L, name);
     if (!a)
         return;
-    const char *v = take_text(L, a->value, a->len, E_RECORDS, a->name, line);
+    const char *v = take_attr_text(L, a, E_RECORDS, line);
     if (!v || !*v) {
         return; /* out of memory (reported), or nothing said */
     } else if (*field && strcmp(*field, v) != 0) {
@@ -577,64 +721,52 @@ static void root_text(loader *L, const cadre_xml_attr *a, const char **field,
     }
 }
 
-static void start_records(loader *L, const cadre_xml_attr *attrs, size_t n,
-                          unsigned long line)
+static void start_records(loader *L, unsigned long line)
 {
-    static const attr_name allowed[] = {
-        A_VERSION, A_AS_OF, A_ISSUER, A_PLACE, A_SIGNER, A_SIGNER_TITLE,
-        A_COUNT};
     cadre_records *r = L->recs;
-    take_attrs(L, E_RECORDS, attrs, n, allowed, line);
     const cadre_xml_attr *v = need_attr(L, E_RECORDS, A_VERSION, line);
-    if (v && strcmp(v->value, "1") != 0)
-        data_error(L, line, "unsupported records version '%s' (expected 1)",
-            v->value);
-    const cadre_xml_attr *a = L->attr[A_AS_OF];
+    if (v && !(v->len == 1 && v->value[0] == '1'))
+        data_error(L, line, "unsupported records version '%.*s' (expected 1)",
+            (int)v->len, v->value);
+    const cadre_xml_attr *a = attr_of(L, A_AS_OF);
     cadre_date d;
     if (a && take_date_attr(L, a, line, &d)) {
         if (cadre_date_is_set(r->as_of) && cadre_date_compare(d, r->as_of)) {
             char was[CADRE_DATE_TEXT_MAX];
             cadre_date_format_iso(r->as_of, was, sizeof was);
-            data_error(L, line, "as-of '%s' disagrees with '%s' given in %s",
-                a->value, was, r->files[L->in->as_of_file]);
+            data_error(L, line, "as-of '%.*s' disagrees with '%s' given in %s",
+                (int)a->len, a->value, was, r->files[L->in->as_of_file]);
         } else if (!cadre_date_is_set(r->as_of)) {
             r->as_of = d;
             L->in->as_of_file = L->file;
         }
     }
-    root_text(L, L->attr[A_ISSUER], &r->issuer,
-              &L->in->issuer_file, line);
-    root_text(L, L->attr[A_PLACE], &r->place, &L->in->place_file,
+    root_text(L, A_ISSUER, &r->issuer, &L->in->issuer_file, line);
+    root_text(L, A_PLACE, &r->place, &L->in->place_file, line);
+    root_text(L, A_SIGNER, &r->signer, &L->in->signer_file, line);
+    root_text(L, A_SIGNER_TITLE, &r->signer_title, &L->in->signer_title_file,
               line);
-    root_text(L, L->attr[A_SIGNER], &r->signer,
-              &L->in->signer_file, line);
-    root_text(L, L->attr[A_SIGNER_TITLE], &r->signer_title,
-              &L->in->signer_title_file, line);
 }
 
-static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
-                       unsigned long line)
+static void start_unit(loader *L, unsigned long line)
 {
-    static const attr_name allowed[] = {A_ID, A_NAME, A_LEVEL, A_PARENT,
-                                        A_COUNT};
     cadre_records *r = L->recs;
-    take_attrs(L, E_UNIT, attrs, n, allowed, line);
     cadre_unit u = {.id = "", .name = "", .parent = CADRE_NONE,
                     .src = {L->file, (uint32_t)line}};
-    const cadre_xml_attr *a;
+    const cadre_xml_attr *a, *id_attr = NULL;
     const char *id = NULL;
-    if ((a = need_attr(L, E_UNIT, A_ID, line)))
-        id = take_id(L, a, line);
+    if ((a = need_attr(L, E_UNIT, A_ID, line)) && (id = take_id(L, a, line)))
+        id_attr = a;
     if ((a = need_attr(L, E_UNIT, A_NAME, line))) {
-        const char *name = take_text(L, a->value, a->len, E_UNIT, "name",
-                                     line);
+        const char *name = take_attr_text(L, a, E_UNIT, line);
         if (name && !*name)
             data_error(L, line, "empty attribute 'name' on <unit>");
         else if (name)
             u.name = name;
     }
     if ((a = need_attr(L, E_UNIT, A_LEVEL, line))) {
-        int v = take_code(L, CADRE_CODE_LEVEL, "level", a->value, line);
+        int v = take_code(L, CADRE_CODE_LEVEL, "level", a->value, a->len,
+                          line);
         u.level = v < 0 ? 0 : (uint8_t)v;
     }
     if (!RESERVE(r->units, L->in->cap_units, r->n_units)) {
@@ -644,22 +776,20 @@ static void start_unit(loader *L, const cadre_xml_attr *attrs, size_t n,
     uint32_t index = (uint32_t)r->n_units;
     if (id) {
         u.id = id;
-        register_id(L, &L->in->units, "unit", id, strmap_hash(id), index,
-                    unit_src, line);
+        register_id(L, &L->in->units, "unit", id,
+                    strmap_hash_len(id, id_attr->len), index, unit_src, line);
     }
-    if ((a = L->attr[A_PARENT])) {
+    if ((a = attr_of(L, A_PARENT))) {
         const char *parent = take_id(L, a, line);
         if (parent)
-            add_pending(L, REF_PARENT, index, parent, line);
+            add_pending(L, REF_PARENT, index, parent,
+                        strmap_hash_len(parent, a->len), line);
     }
     r->units[r->n_units++] = u;
 }
 
-static void start_cadre(loader *L, const cadre_xml_attr *attrs, size_t n,
-                        unsigned long line)
+static void start_cadre(loader *L, unsigned long line)
 {
-    static const attr_name allowed[] = {A_ID, A_UNIT, A_LEADER, A_COUNT};
-    take_attrs(L, E_CADRE, attrs, n, allowed, line);
     memset(&L->cadre, 0, sizeof L->cadre);
     L->cadre.id = "";
     L->cadre.unit = CADRE_NONE;
@@ -674,28 +804,28 @@ static void start_cadre(loader *L, const cadre_xml_attr *attrs, size_t n,
             /* its slot in the map of a million cadres is a cache miss:
              * asked for now, used when the cadre ends */
             L->cadre.id = id;
-            L->cadre_hash = strmap_hash(id);
+            L->cadre_hash = strmap_hash_len(id, a->len);
             strmap_prefetch(&L->in->cadres, L->cadre_hash);
         }
     }
-    if ((a = need_attr(L, E_CADRE, A_UNIT, line))) {
+    if ((a = need_attr(L, E_CADRE, A_UNIT, line)) && check_id(L, a, line)) {
         uint32_t u;
-        if (!valid_id(a->value, a->len))
-            take_id(L, a, line); /* reports it */
-        else if (strmap_get(&L->in->units, a->value, &u))
+        if (strmap_get_len(&L->in->units, a->value, a->len,
+                           strmap_hash_len(a->value, a->len), &u))
             L->cadre.unit = u;
         else
-            L->cadre_unit = take_id(L, a, line);
+            L->cadre_unit = keep_id(L, a->value, a->len, line);
     }
-    if ((a = L->attr[A_LEADER]))
+    if ((a = attr_of(L, A_LEADER)))
         take_bool(L, a, line, &L->cadre.leader);
 }
 
 static void end_cadre(loader *L, unsigned long line)
 {
     cadre_records *r = L->recs;
-    for (elem e = E_FULL_NAME; e <= E_PARTY_MEMBER; e++)
-        if ((cadre_required & BIT(e)) && !(L->seen & BIT(e)))
+    unsigned missing = cadre_required & ~L->seen;
+    for (elem e = E_FULL_NAME; missing && e <= E_PARTY_MEMBER; e++)
+        if (missing & BIT(e))
             data_error(L, line, "missing element <%s> in <cadre>",
                        elem_names[e]);
     if (!RESERVE(r->cadres, L->in->cap_cadres, r->n_cadres)) {
@@ -707,32 +837,30 @@ static void end_cadre(loader *L, unsigned long line)
         register_id(L, &L->in->cadres, "cadre", L->cadre.id, L->cadre_hash,
                     index, cadre_src, line);
     if (L->cadre_unit)
-        add_pending(L, REF_UNIT, index, L->cadre_unit, line);
+        add_pending(L, REF_UNIT, index, L->cadre_unit,
+                    strmap_hash(L->cadre_unit), line);
     r->cadres[r->n_cadres++] = L->cadre;
 }
 
-static void start_course(loader *L, const cadre_xml_attr *attrs, size_t n,
-                         unsigned long line)
+static void start_course(loader *L, unsigned long line)
 {
-    static const attr_name allowed[] = {A_ID, A_TYPE, A_MODE, A_START, A_END,
-                                        A_COUNT};
     cadre_records *r = L->recs;
-    take_attrs(L, E_COURSE, attrs, n, allowed, line);
     cadre_course c = {.id = "", .title = "", .organizer = "",
                       .mode = CADRE_MODE_NONE,
                       .first = (uint32_t)r->n_participants,
                       .src = {L->file, (uint32_t)line}};
     L->seen = 0;
-    const cadre_xml_attr *a;
+    const cadre_xml_attr *a, *id_attr = NULL;
     const char *id = NULL;
-    if ((a = need_attr(L, E_COURSE, A_ID, line)))
-        id = take_id(L, a, line);
+    if ((a = need_attr(L, E_COURSE, A_ID, line)) && (id = take_id(L, a, line)))
+        id_attr = a;
     if ((a = need_attr(L, E_COURSE, A_TYPE, line))) {
-        int v = take_code(L, CADRE_CODE_COURSE_TYPE, "type", a->value, line);
+        int v = take_code(L, CADRE_CODE_COURSE_TYPE, "type", a->value, a->len,
+                          line);
         c.type = v < 0 ? CADRE_COURSE_KHAC : (uint8_t)v;
     }
-    if ((a = L->attr[A_MODE])) {
-        int v = take_code(L, CADRE_CODE_MODE, "mode", a->value, line);
+    if ((a = attr_of(L, A_MODE))) {
+        int v = take_code(L, CADRE_CODE_MODE, "mode", a->value, a->len, line);
         c.mode = v < 0 ? CADRE_MODE_NONE : (uint8_t)v;
     }
     bool dates = true;
@@ -758,8 +886,8 @@ static void start_course(loader *L, const cadre_xml_attr *attrs, size_t n,
     L->course = (uint32_t)r->n_courses;
     if (id) {
         c.id = id;
-        register_id(L, &L->in->courses, "course", id, strmap_hash(id),
-                    L->course, course_src,
+        register_id(L, &L->in->courses, "course", id,
+                    strmap_hash_len(id, id_attr->len), L->course, course_src,
                     line);
     }
     r->courses[r->n_courses++] = c;
@@ -768,103 +896,117 @@ static void start_course(loader *L, const cadre_xml_attr *attrs, size_t n,
 static void end_course(loader *L, unsigned long line)
 {
     cadre_course *c = &L->recs->courses[L->course];
-    for (elem e = E_TITLE; e <= E_SIGNER; e++)
-        if ((course_required & BIT(e)) && !(L->seen & BIT(e)))
+    unsigned missing = course_required & ~L->seen;
+    for (elem e = E_TITLE; missing && e <= E_SIGNER; e++)
+        if (missing & BIT(e))
             data_error(L, line, "missing element <%s> in <course>",
                        elem_names[e]);
     c->count = (uint32_t)(L->recs->n_participants - c->first);
+    resolve_all_ahead(L);
 }
 
-static void start_participant(loader *L, const cadre_xml_attr *attrs,
-                              size_t n, unsigned long line)
+/* A participant's certificate number: kept, and added to the numbers of
+ * every file (`hash`: of the value as written, when that is the number
+ * kept, else 0). */
+static const char *take_certificate(loader *L, const cadre_xml_attr *a,
+                                    bool as_written, uint32_t hash,
+                                    uint32_t index, unsigned long line)
 {
-    static const attr_name allowed[] = {
-        A_CADRE, A_STATUS, A_GRADE, A_SCORE, A_CERTIFICATE_NO, A_ISSUED,
-        A_COUNT};
+    const char *no;
+    if (as_written) {
+        if (!(no = keep_id(L, a->value, a->len, line)))
+            return NULL;
+    } else {
+        no = take_attr_text(L, a, E_PARTICIPANT, line);
+        if (no && !*no)
+            data_error(L, line,
+                       "empty attribute 'certificate-no' on <participant>");
+        if (!no || !*no)
+            return NULL;
+        hash = strmap_hash(no);
+    }
     cadre_records *r = L->recs;
-    take_attrs(L, E_PARTICIPANT, attrs, n, allowed, line);
+    uint32_t old;
+    int added = strmap_put_hashed(&L->in->certificates, no, hash, index, &old);
+    if (added < 0) {
+        out_of_memory(L, line);
+    } else if (added == 0) {
+        cadre_source s = participant_src(r, old);
+        data_error(L, line,
+            "duplicate certificate number '%s' (first at %s:%u)", no,
+            r->files[s.file], s.line);
+    }
+    return no;
+}
+
+static void start_participant(loader *L, unsigned long line)
+{
+    cadre_records *r = L->recs;
     cadre_participant p = {.cadre = CADRE_NONE, .course = L->course,
                            .grade = CADRE_GRADE_NONE,
                            .src = {L->file, (uint32_t)line}};
     uint32_t index = (uint32_t)r->n_participants;
-    const cadre_xml_attr *a;
-    const char *cadre_ref = NULL;
-    /* The cadre is looked up when the records are finished, with the
-     * others: a million cadres' map misses the cache on each lookup, and
-     * a batch of lookups can ask for their slots ahead. */
-    if ((a = need_attr(L, E_PARTICIPANT, A_CADRE, line)))
-        cadre_ref = take_id(L, a, line);
+    const cadre_xml_attr *a, *cadre_ref = NULL;
+    /* A certificate number is a random slot in a province-sized map:
+     * asked for now, when it is kept as written (as nearly all are). */
+    const cadre_xml_attr *cert = attr_of(L, A_CERTIFICATE_NO);
+    bool nfc, cert_as_written = cert && cert->len &&
+                                cadre_text_is_tidy(cert->value, cert->len,
+                                                   &nfc) && nfc;
+    uint32_t cert_hash = 0;
+    if (cert_as_written) {
+        cert_hash = strmap_hash_len(cert->value, cert->len);
+        strmap_prefetch(&L->in->certificates, cert_hash);
+    }
+    /* The cadre is looked up a few participants later (put_ahead()). */
+    if ((a = need_attr(L, E_PARTICIPANT, A_CADRE, line)) && check_id(L, a, line))
+        cadre_ref = a;
     int status = -1;
     if ((a = need_attr(L, E_PARTICIPANT, A_STATUS, line)))
-        status = take_code(L, CADRE_CODE_STATUS, "status", a->value, line);
+        status = take_code(L, CADRE_CODE_STATUS, "status", a->value, a->len,
+                           line);
     p.status = status < 0 ? CADRE_STATUS_ENROLLED : (uint8_t)status;
-    if ((a = L->attr[A_GRADE])) {
-        int g = take_code(L, CADRE_CODE_GRADE, "grade", a->value, line);
+    if ((a = attr_of(L, A_GRADE))) {
+        int g = take_code(L, CADRE_CODE_GRADE, "grade", a->value, a->len,
+                          line);
         if (g >= 0) {
             p.grade = (uint8_t)g;
             if (status >= 0 && status != CADRE_STATUS_COMPLETED)
                 data_error(L, line,
-                    "grade '%s' given with status '%s' (a grade needs status "
-                    "'completed')",
-                    a->value, cadre_code_name(CADRE_CODE_STATUS, status));
+                    "grade '%.*s' given with status '%s' (a grade needs "
+                    "status 'completed')",
+                    (int)a->len, a->value,
+                    cadre_code_name(CADRE_CODE_STATUS, status));
         }
     }
-    if ((a = L->attr[A_SCORE])) {
-        int why = parse_score(a->value, &p.score_hundredths);
+    if ((a = attr_of(L, A_SCORE))) {
+        int why = parse_score(a->value, a->len, &p.score_hundredths);
         p.has_score = why == SCORE_OK;
         if (why == SCORE_INVALID)
-            data_error(L, line, "invalid score '%s' (a decimal from 0 to 10)",
-                a->value);
+            data_error(L, line, "invalid score '%.*s' (a decimal from 0 to 10)",
+                (int)a->len, a->value);
         else if (why == SCORE_TOO_PRECISE)
-            data_error(L, line, "invalid score '%s' (at most two decimals)",
-                a->value);
+            data_error(L, line, "invalid score '%.*s' (at most two decimals)",
+                (int)a->len, a->value);
     }
-    if ((a = L->attr[A_ISSUED]))
+    if ((a = attr_of(L, A_ISSUED)))
         take_date_attr(L, a, line, &p.issued);
-    if ((a = L->attr[A_CERTIFICATE_NO])) {
-        const char *no = take_text(L, a->value, a->len, E_PARTICIPANT,
-                                   "certificate-no", line);
-        if (no && !*no) {
-            data_error(L, line,
-                       "empty attribute 'certificate-no' on <participant>");
-        } else if (no) {
-            p.certificate_no = no;
-            uint32_t old;
-            int added = strmap_put(&L->in->certificates, p.certificate_no,
-                                   index, &old);
-            if (added < 0) {
-                out_of_memory(L, line);
-            } else if (added == 0) {
-                cadre_source s = participant_src(r, old);
-                data_error(L, line,
-                    "duplicate certificate number '%s' (first at %s:%u)",
-                    p.certificate_no, r->files[s.file], s.line);
-            }
-        }
-    }
+    if (cert)
+        p.certificate_no = take_certificate(L, cert, cert_as_written,
+                                            cert_hash, index, line);
     if (!RESERVE(r->participants, L->in->cap_participants,
                  r->n_participants)) {
         out_of_memory(L, line);
         return;
     }
-    if (cadre_ref)
-        add_pending(L, REF_CADRE, index, cadre_ref, line);
     r->participants[r->n_participants++] = p;
+    if (cadre_ref)
+        put_ahead(L, index, cadre_ref);
 }
 
-/* Leaf elements: the attributes they may carry. */
-static void start_leaf(loader *L, elem e, const cadre_xml_attr *attrs,
-                       size_t n, unsigned long line)
+/* Leaf elements: their attributes, and each at most once. */
+static void start_leaf(loader *L, elem e, unsigned long line)
 {
-    static const attr_name none[] = {A_COUNT};
-    static const attr_name since[] = {A_SINCE, A_COUNT};
-    static const attr_name title[] = {A_TITLE, A_COUNT};
-    static const attr_name governing_body[] = {A_GOVERNING_BODY, A_COUNT};
-    const attr_name *allowed = e == E_PARTY_MEMBER ? since
-                                 : e == E_SIGNER     ? title
-                                 : e == E_ORGANIZER  ? governing_body
-                                                     : none;
-    take_attrs(L, e, attrs, n, allowed, line);
     elem parent = L->open[2];
     if (L->seen & BIT(e))
         data_error(L, line, "duplicate element <%s> in <%s>", elem_names[e],
@@ -873,28 +1015,29 @@ static void start_leaf(loader *L, elem e, const cadre_xml_attr *attrs,
     const cadre_xml_attr *a;
     if (e == E_PARTY_MEMBER) {
         L->cadre.party_member = true;
-        if ((a = L->attr[A_SINCE]))
+        if ((a = attr_of(L, A_SINCE)))
             take_date_attr(L, a, line, &L->cadre.party_since);
-    } else if (e == E_SIGNER && (a = L->attr[A_TITLE])) {
-        const char *t = take_text(L, a->value, a->len, e, "title", line);
+    } else if (e == E_SIGNER && (a = attr_of(L, A_TITLE))) {
+        const char *t = take_attr_text(L, a, e, line);
         if (t && *t)
             L->recs->courses[L->course].signer_title = t;
-    } else if (e == E_ORGANIZER && (a = L->attr[A_GOVERNING_BODY])) {
-        const char *t = take_text(L, a->value, a->len, e, "governing-body",
-                                  line);
+    } else if (e == E_ORGANIZER && (a = attr_of(L, A_GOVERNING_BODY))) {
+        const char *t = take_attr_text(L, a, e, line);
         if (t && *t)
             L->recs->courses[L->course].governing_body = t;
     }
 }
 
-static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
-                    size_t n, unsigned long line, int depth)
+static inline int on_start(loader *L, const char *name,
+                           const cadre_xml_attr *attrs, size_t n,
+                           unsigned long line, int depth)
 {
-    loader *L = ctx;
     if (L->skip_depth >= 0)
         return 0;
     elem parent = depth ? L->open[depth - 1] : E_NONE;
-    elem e = child_of(parent, name, L->known);
+    elem e = name_of(L, name)->elem;
+    if (e != E_UNKNOWN && parent_of[e] != parent)
+        e = E_UNKNOWN;
     L->open[depth] = e;
     if (e == E_UNKNOWN) {
         if (depth == 0) {
@@ -907,18 +1050,15 @@ static int on_start(void *ctx, const char *name, const cadre_xml_attr *attrs,
         L->skip_depth = depth;
         return L->gave_up;
     }
+    take_attrs(L, e, attrs, n, line);
     switch (e) {
-    case E_RECORDS: start_records(L, attrs, n, line); break;
-    case E_UNIT: start_unit(L, attrs, n, line); break;
-    case E_CADRE: start_cadre(L, attrs, n, line); break;
-    case E_COURSE: start_course(L, attrs, n, line); break;
-    case E_PARTICIPANT: start_participant(L, attrs, n, line); break;
-    case E_UNITS: case E_CADRES: case E_COURSES:
-        take_attrs(L, e, attrs, n, (const attr_name[]){A_COUNT}, line);
-        break;
-    default:
-        start_leaf(L, e, attrs, n, line);
-        break;
+    case E_RECORDS: start_records(L, line); break;
+    case E_UNIT: start_unit(L, line); break;
+    case E_CADRE: start_cadre(L, line); break;
+    case E_COURSE: start_course(L, line); break;
+    case E_PARTICIPANT: start_participant(L, line); break;
+    case E_UNITS: case E_CADRES: case E_COURSES: break;
+    default: start_leaf(L, e, line); break;
     }
     return L->gave_up;
 }
@@ -934,6 +1074,20 @@ static const char *need_text(loader *L, elem e, char *text, size_t len,
     }
     return k;
 }
+
+/* The code list of each coded child of <cadre>, and its field. */
+static const struct {
+    cadre_code_kind kind;
+    size_t offset;
+} cadre_codes[E_UNKNOWN] = {
+    [E_GENDER] = {CADRE_CODE_GENDER, offsetof(cadre_cadre, gender)},
+    [E_CATEGORY] = {CADRE_CODE_CATEGORY, offsetof(cadre_cadre, category)},
+    [E_EDUCATION] = {CADRE_CODE_EDUCATION, offsetof(cadre_cadre, education)},
+    [E_POLITICAL_THEORY] = {CADRE_CODE_POLITICAL_THEORY,
+                            offsetof(cadre_cadre, political_theory)},
+    [E_STATE_MANAGEMENT] = {CADRE_CODE_STATE_MANAGEMENT,
+                            offsetof(cadre_cadre, state_management)},
+};
 
 static void end_cadre_field(loader *L, elem e, char *text, size_t len,
                             unsigned long line)
@@ -959,36 +1113,17 @@ static void end_cadre_field(loader *L, elem e, char *text, size_t len,
     }
     /* The rest are codes and dates. */
     const char *v = trim(text, &len);
-    if (e == E_BIRTH_DATE) {
-        if (!*v)
-            data_error(L, line, "empty <%s>", name);
-        else if (cadre_date_parse(v, CADRE_DATE_YEAR_OK, &c->birth) < 0)
+    if (!len) {
+        data_error(L, line, "empty <%s>", name);
+    } else if (e == E_BIRTH_DATE) {
+        if (cadre_date_parse_len(v, len, CADRE_DATE_YEAR_OK, &c->birth) < 0)
             data_error(L, line,
                 "invalid date '%s' in <%s> (expected YYYY-MM-DD or YYYY)", v,
                 name);
-        return;
-    }
-    static const struct { elem e; cadre_code_kind kind; size_t offset; }
-    codes[] = {
-        {E_GENDER, CADRE_CODE_GENDER, offsetof(cadre_cadre, gender)},
-        {E_CATEGORY, CADRE_CODE_CATEGORY, offsetof(cadre_cadre, category)},
-        {E_EDUCATION, CADRE_CODE_EDUCATION, offsetof(cadre_cadre, education)},
-        {E_POLITICAL_THEORY, CADRE_CODE_POLITICAL_THEORY,
-         offsetof(cadre_cadre, political_theory)},
-        {E_STATE_MANAGEMENT, CADRE_CODE_STATE_MANAGEMENT,
-         offsetof(cadre_cadre, state_management)},
-    };
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
-        if (codes[i].e != e)
-            continue;
-        if (!*v) {
-            data_error(L, line, "empty <%s>", name);
-            return;
-        }
-        int code = take_code(L, codes[i].kind, name, v, line);
+    } else {
+        int code = take_code(L, cadre_codes[e].kind, name, v, len, line);
         if (code >= 0)
-            *((uint8_t *)c + codes[i].offset) = (uint8_t)code;
-        return;
+            *((uint8_t *)c + cadre_codes[e].offset) = (uint8_t)code;
     }
 }
 
@@ -1021,11 +1156,9 @@ static void end_course_field(loader *L, elem e, char *text, size_t len,
     }
 }
 
-static int on_end(void *ctx, const char *name, char *text, size_t len,
-                  unsigned long line, int depth)
+static inline int on_end(loader *L, char *text, size_t len,
+                         unsigned long line, int depth)
 {
-    loader *L = ctx;
-    (void)name;
     if (L->skip_depth >= 0) {
         if (depth == L->skip_depth)
             L->skip_depth = -1;
@@ -1035,7 +1168,7 @@ static int on_end(void *ctx, const char *name, char *text, size_t len,
     switch (e) {
     case E_RECORDS: case E_UNITS: case E_CADRES: case E_COURSES:
     case E_UNIT: case E_PARTICIPANT: case E_CADRE: case E_COURSE:
-        if (!is_blank(text, len))
+        if (len && !is_blank(text, len))
             data_error(L, line, "unexpected text in <%s>", elem_names[e]);
         if (e == E_CADRE)
             end_cadre(L, line);
@@ -1052,6 +1185,33 @@ static int on_end(void *ctx, const char *name, char *text, size_t len,
     return L->gave_up;
 }
 
+/* libxml2's events, taken here with the reader's checks inlined
+ * (xmlsafe.h): a province's file has ten million elements. */
+static void sax_start(void *ctx, const xmlChar *localname,
+                      const xmlChar *prefix, const xmlChar *uri,
+                      int nb_namespaces, const xmlChar **namespaces,
+                      int nb_attributes, int nb_defaulted,
+                      const xmlChar **attributes)
+{
+    cadre_xml_reader *r = ctx;
+    (void)nb_namespaces, (void)namespaces, (void)nb_defaulted;
+    cadre_xml_elem *e = cadre_xml_enter(r, localname, prefix, uri,
+                                        nb_attributes, attributes);
+    if (e && on_start(r->user, e->name, r->attrs, r->n_attrs, e->line,
+                      r->depth - 1))
+        cadre_xml_stop(r);
+}
+
+static void sax_end(void *ctx, const xmlChar *localname,
+                    const xmlChar *prefix, const xmlChar *uri)
+{
+    cadre_xml_reader *r = ctx;
+    (void)localname, (void)prefix, (void)uri;
+    cadre_xml_elem *e = cadre_xml_leave(r);
+    if (e && on_end(r->user, e->text, e->len, e->line, r->depth))
+        cadre_xml_stop(r);
+}
+
 cadre_error cadre_records_load(cadre_records *recs, const char *path,
                                cadre_diags *diags)
 {
@@ -1059,26 +1219,32 @@ cadre_error cadre_records_load(cadre_records *recs, const char *path,
     bool room = GROW(recs->files, in->cap_files, recs->n_files + 1) &&
                 GROW(in->file_errors, in->cap_file_errors, recs->n_files + 1);
     char *copy = room ? strdup(path) : NULL;
-    if (!copy) {
+    loader *L = copy ? calloc(1, sizeof *L) : NULL;
+    if (!L) {
+        free(copy);
         cadre_diags_error(diags, NULL, 0, "out of memory reading '%s'", path);
         return CADRE_ENOMEM;
     }
-    loader L = {.recs = recs, .in = in, .path = path,
-                .file = (uint32_t)recs->n_files, .diags = diags,
-                .skip_depth = -1};
+    *L = (loader){.recs = recs, .in = in, .path = path,
+                  .file = (uint32_t)recs->n_files, .diags = diags,
+                  .skip_depth = -1};
     recs->files[recs->n_files++] = copy;
-    cadre_xml_handler h = {.ctx = &L, .start = on_start, .end = on_end};
+    cadre_xml_sax sax = {.user = L, .start = sax_start, .end = sax_end};
     size_t before = diags ? diags->errors : 0;
-    cadre_error err = cadre_xml_parse(path, &h, MAX_DEPTH, diags);
-    size_t found = diags ? diags->errors - before : L.errors;
-    in->file_errors[L.file] = found;
+    cadre_error err = cadre_xml_read(path, &sax, MAX_DEPTH, diags);
+    resolve_all_ahead(L);
+    size_t found = diags ? diags->errors - before : L->errors;
+    in->file_errors[L->file] = found;
     in->errors += found;
+    bool errors = L->errors || found;
+    free(L->scratch);
+    free(L);
     if (err == CADRE_EIO) {
         /* Nothing was read: forget the file. */
         free(recs->files[--recs->n_files]);
         return err;
     }
-    if (err == CADRE_OK && (L.errors || found))
+    if (err == CADRE_OK && errors)
         err = CADRE_EINVALID;
     return err;
 }

@@ -2,6 +2,7 @@
  * with every door to the outside closed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,36 +25,19 @@
  * callback of ours: 400,000 of them took 80 s. */
 #define MAX_ATTRS 1024
 
-/* The text gathered for one open element. */
-typedef struct open_elem {
-    const char *name;   /* its name (owned by libxml2's dictionary) */
-    unsigned long line; /* line of its start tag */
-    char *text;         /* its direct text so far, NUL-terminated */
-    size_t len, cap;
-} open_elem;
+typedef cadre_xml_reader parser;
 
-typedef struct parser {
-    xmlParserCtxtPtr ctxt;
-    const cadre_xml_handler *h;
-    const char *path;
-    cadre_diags *diags;
-    int max_depth;
-    int depth;              /* open elements */
-    open_elem *stack;       /* max_depth + 1 entries */
-    cadre_xml_attr *attrs;  /* scratch for the current start tag */
-    size_t attrs_cap;
-    char *values;           /* NUL-terminated attribute values */
-    size_t values_cap;
-    size_t run_eq;          /* '=' read since the last '<': a bound on
-                               the attributes of a start tag not ended */
-    cadre_error status;     /* first failure, or CADRE_OK */
-    bool stopped;
-    bool at_eof;            /* the last chunk is being parsed */
-} parser;
-
-static unsigned long line_now(parser *p)
+static inline unsigned long line_now(parser *p)
 {
-    return (unsigned long)xmlSAX2GetLineNumber(p->ctxt);
+    return p->ctxt && p->ctxt->input ? (unsigned long)p->ctxt->input->line
+                                     : 0;
+}
+
+void cadre_xml_stop(cadre_xml_reader *r)
+{
+    r->stopped = true;
+    r->top = NULL;
+    xmlStopParser(r->ctxt);
 }
 
 /* Record a failure and stop parsing. */
@@ -63,51 +47,12 @@ static void fail(parser *p, cadre_error err, unsigned long line,
     if (p->status == CADRE_OK)
         p->status = err;
     cadre_diags_error(p->diags, p->path, line, fmt, arg);
-    p->stopped = true;
-    xmlStopParser(p->ctxt);
+    cadre_xml_stop(p);
 }
 
-static void stop(parser *p)
-{
-    p->stopped = true;
-    xmlStopParser(p->ctxt);
-}
-
-/* The bytes that may start a control character in what libxml2 hands
- * over (valid UTF-8, no C0 control but tab, newline and the CR of &#13;):
- * a byte below 0x20, DEL, and 0xC2, the lead of U+0080-U+009F. */
-static const bool control_lead[256] = {
-    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
-    [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1,
-    [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1,
-    [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
-    [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1,
-    [0x7F] = 1, [0xC2] = 1,
-};
-
-static inline bool may_hold_control(const char *s, size_t len)
-{
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t x, del, c2;
-        memcpy(&x, s + i, 8);
-        del = x ^ (0x7F * ones);
-        c2 = x ^ (0xC2 * ones);
-        if ((((del - ones) & ~del) | ((c2 - ones) & ~c2) |
-             ((x - 0x20 * ones) & ~x)) & high)
-            return true; /* or a false alarm: looked at closely */
-    }
-    for (; i < len; i++)
-        if (control_lead[(unsigned char)s[i]])
-            return true;
-    return false;
-}
-
-/* check_text() when a byte may start a control character. */
-static bool check_text_closely(parser *p, const char *s, size_t len,
-                               unsigned long line, const char *elem,
-                               const char *attr)
+bool cadre_xml_check_closely(cadre_xml_reader *p, const char *s, size_t len,
+                             unsigned long line, const char *elem,
+                             const char *attr)
 {
     uint32_t cp;
     if (cadre_text_check(s, len, NULL, &cp) == CADRE_TEXT_OK)
@@ -123,20 +68,56 @@ static bool check_text_closely(parser *p, const char *s, size_t len,
                           "control character U+%04X in <%s>", (unsigned)cp,
                           elem);
     if (cadre_diags_full(p->diags, p->path))
-        stop(p); /* nothing more about this file would be shown */
+        cadre_xml_stop(p); /* nothing more about this file would be shown */
     return false;
 }
 
-/* Refuse control characters other than tab and newline (XML itself
- * admits U+007F-U+009F, and &#13; gives a CR). */
-static inline bool check_text(parser *p, const char *s, size_t len,
-                              unsigned long line, const char *elem,
-                              const char *attr)
+bool cadre_xml_enter_refused(cadre_xml_reader *p, const xmlChar *localname,
+                             int nb_attributes, const xmlChar **attributes,
+                             unsigned long line)
 {
-    return !may_hold_control(s, len) ||
-           check_text_closely(p, s, len, line, elem, attr);
+    if (p->depth >= p->max_depth) {
+        fail(p, CADRE_ELIMIT, line, "elements nested too deep%s", "");
+        return true;
+    }
+    size_t n = (size_t)nb_attributes;
+    for (size_t i = 0; i < n; i++)
+        if ((size_t)(attributes[i * 5 + 4] - attributes[i * 5 + 3]) >
+            CADRE_XML_MAX_TEXT) {
+            fail(p, CADRE_ELIMIT, line,
+                 "attribute value longer than 65536 bytes in <%s>",
+                 (const char *)localname);
+            return true;
+        }
+    if (!GROW(p->attrs, p->attrs_cap, n)) {
+        fail(p, CADRE_ENOMEM, line, "%s", "out of memory");
+        return true;
+    }
+    return false;
 }
 
+const char *cadre_xml_qname(cadre_xml_reader *p, const xmlChar *localname,
+                            const xmlChar *prefix, const xmlChar *uri,
+                            unsigned long line)
+{
+    /* <x:gender xmlns:x="..."> is not <gender>, nor is <gender> in a
+     * default namespace: name them so that they are reported as the
+     * unknown elements they are. */
+    char qname[256];
+    if (prefix)
+        snprintf(qname, sizeof qname, "%s:%s", (const char *)prefix,
+                 (const char *)localname);
+    else
+        snprintf(qname, sizeof qname, "{%s}%s", (const char *)uri,
+                 (const char *)localname);
+    const char *name = (const char *)xmlDictLookup(p->ctxt->dict,
+                                                   (const xmlChar *)qname, -1);
+    if (!name)
+        fail(p, CADRE_ENOMEM, line, "%s", "out of memory");
+    return name;
+}
+
+/* cadre_xml_parse(): its handler's calls. */
 static void on_start(void *ctx, const xmlChar *localname,
                      const xmlChar *prefix, const xmlChar *uri,
                      int nb_namespaces, const xmlChar **namespaces,
@@ -144,115 +125,60 @@ static void on_start(void *ctx, const xmlChar *localname,
                      const xmlChar **attributes)
 {
     parser *p = ctx;
+    const cadre_xml_handler *h = p->user;
     (void)nb_namespaces, (void)namespaces, (void)nb_defaulted;
-    if (p->stopped)
-        return;
-    unsigned long line = line_now(p);
-    if (p->depth >= p->max_depth) {
-        fail(p, CADRE_ELIMIT, line, "elements nested too deep%s", "");
-        return;
-    }
-    /* Copy the values: libxml2 gives them as unterminated ranges. */
-    size_t n = (size_t)nb_attributes, need = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t len = (size_t)(attributes[i * 5 + 4] - attributes[i * 5 + 3]);
-        if (len > CADRE_XML_MAX_TEXT) {
-            fail(p, CADRE_ELIMIT, line,
-                 "attribute value longer than 65536 bytes in <%s>",
-                 (const char *)localname);
-            return;
-        }
-        need += len + 1;
-    }
-    if (!GROW(p->attrs, p->attrs_cap, n) ||
-        !GROW(p->values, p->values_cap, need)) {
-        fail(p, CADRE_ENOMEM, line, "%s", "out of memory");
-        return;
-    }
-    char *v = p->values;
-    bool clean = true;
-    for (size_t i = 0; i < n; i++) {
-        const xmlChar **at = attributes + i * 5;
-        size_t len = (size_t)(at[4] - at[3]);
-        memcpy(v, at[3], len);
-        v[len] = '\0';
-        p->attrs[i] = (cadre_xml_attr){(const char *)at[0], v, len};
-        clean &= check_text(p, v, len, line, (const char *)localname,
-                            (const char *)at[0]);
-        v += len + 1;
-    }
-    open_elem *e = &p->stack[p->depth];
-    e->name = (const char *)localname;
-    if (prefix || uri) {
-        /* <x:gender xmlns:x="..."> is not <gender>, nor is <gender> in a
-         * default namespace: name them so that they are reported as the
-         * unknown elements they are. */
-        char qname[256];
-        if (prefix)
-            snprintf(qname, sizeof qname, "%s:%s", (const char *)prefix,
-                     (const char *)localname);
-        else
-            snprintf(qname, sizeof qname, "{%s}%s", (const char *)uri,
-                     (const char *)localname);
-        e->name = (const char *)xmlDictLookup(p->ctxt->dict,
-                                              (const xmlChar *)qname, -1);
-        if (!e->name) {
-            fail(p, CADRE_ENOMEM, line, "%s", "out of memory");
-            return;
-        }
-    }
-    e->line = line;
-    e->len = 0;
-    if (e->text)
-        e->text[0] = '\0';
-    p->depth++;
-    (void)clean; /* reported; the structure must still be followed */
-    if (p->h->start &&
-        p->h->start(p->h->ctx, e->name, p->attrs, n, line, p->depth - 1))
-        stop(p);
+    cadre_xml_elem *e = cadre_xml_enter(p, localname, prefix, uri,
+                                        nb_attributes, attributes);
+    if (e && h->start &&
+        h->start(h->ctx, e->name, p->attrs, p->n_attrs, e->line, p->depth - 1))
+        cadre_xml_stop(p);
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                    const xmlChar *uri)
 {
     parser *p = ctx;
+    const cadre_xml_handler *h = p->user;
     (void)localname, (void)prefix, (void)uri;
-    if (p->stopped || p->depth == 0)
-        return;
-    open_elem *e = &p->stack[--p->depth];
-    char empty[1] = "";
-    char *text = e->text ? e->text : empty;
-    check_text(p, text, e->len, e->line, e->name, NULL);
-    if (p->h->end &&
-        p->h->end(p->h->ctx, e->name, text, e->len, e->line, p->depth))
-        stop(p);
+    cadre_xml_elem *e = cadre_xml_leave(p);
+    if (e && h->end &&
+        h->end(h->ctx, e->name, e->text, e->len, e->line, p->depth))
+        cadre_xml_stop(p);
 }
 
 /* The bytes of indentation. */
 static const bool blank_byte[256] = {[' '] = 1, ['\n'] = 1, ['\t'] = 1};
 
-/* True when the n bytes at ch are spaces, tabs and newlines. */
-static bool all_blank(const unsigned char *ch, size_t n)
+/* True when the n bytes at ch are spaces, tabs and newlines.  Nearly
+ * every text libxml2 hands over is the indentation between two tags, a
+ * newline and spaces: those are told by a word or two, the rest byte by
+ * byte. */
+static inline bool all_blank(const unsigned char *ch, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    const uint32_t spaces = 0x20202020u;
+    size_t i = 0;
+    while (i < n && ch[i] == '\n')
+        i++;
+    size_t left = n - i;
+    if (left >= 4 && left <= 8) {
+        uint32_t a, b;
+        memcpy(&a, ch + i, 4);
+        memcpy(&b, ch + n - 4, 4);
+        if (a == spaces && b == spaces)
+            return true;
+    }
+    for (; i < n; i++)
         if (!blank_byte[ch[i]])
             return false;
     return true;
 }
 
-static void on_text(void *ctx, const xmlChar *ch, int len)
+/* Text after some other text, or a first text that is not blank.  Out
+ * of line: the blank texts between tags return without saving a
+ * register. */
+__attribute__((noinline)) static void add_text(parser *p, cadre_xml_elem *e,
+                                               const xmlChar *ch, size_t n)
 {
-    parser *p = ctx;
-    if (p->stopped || p->depth == 0 || len <= 0)
-        return;
-    open_elem *e = &p->stack[p->depth - 1];
-    size_t n = (size_t)len;
-    /* The indentation between a container's children is most of the text
-     * of a province's file: white space before any other text is not
-     * kept (every reader trims it).  A carriage return is kept: it comes
-     * only from &#13;, a control character to report. */
-    if (e->len == 0 && all_blank(ch, n))
-        return;
     if (e->len + n > CADRE_XML_MAX_TEXT) {
         fail(p, CADRE_ELIMIT, e->line, "text longer than 65536 bytes in <%s>",
              e->name);
@@ -265,6 +191,21 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
     memcpy(e->text + e->len, ch, n);
     e->len += n;
     e->text[e->len] = '\0';
+}
+
+void cadre_xml_on_text(void *ctx, const xmlChar *ch, int len)
+{
+    parser *p = ctx;
+    cadre_xml_elem *e = p->top;
+    if (!e || len <= 0)
+        return;
+    /* The indentation between a container's children is most of the text
+     * of a province's file: white space before any other text is not
+     * kept (every reader trims it).  A carriage return is kept: it comes
+     * only from &#13;, a control character to report. */
+    if (e->len == 0 && all_blank(ch, (size_t)len))
+        return;
+    add_text(p, e, ch, (size_t)len);
 }
 
 static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
@@ -301,7 +242,7 @@ static void on_error(void *ctx, xmlErrorPtr err)
          err->code == XML_ERR_TAG_NOT_FINISHED)) {
         /* libxml2 calls a truncated file "extra content": say what
          * actually happened. */
-        open_elem *e = &p->stack[p->depth - 1];
+        cadre_xml_elem *e = &p->stack[p->depth - 1];
         char what[160];
         snprintf(what, sizeof what, "</%s> (opened at line %lu)", e->name,
                  e->line);
@@ -345,7 +286,9 @@ static void declared_encoding(const unsigned char *b, size_t n, char *out,
         if (memcmp(q, "encoding", 8) != 0)
             continue;
         q += 8;
-        while (q < end && (*q == ' ' || *q == '=' || *q == '\t'))
+        /* Eq ::= S? '=' S?: any of XML's four blanks around it */
+        while (q < end && (*q == ' ' || *q == '=' || *q == '\t' ||
+                           *q == '\n' || *q == '\r'))
             q++;
         if (q >= end || (*q != '"' && *q != '\''))
             return;
@@ -426,6 +369,49 @@ static bool attributes_ok(parser *p, const unsigned char *b, size_t n)
     return true;
 }
 
+/*
+ * Whether `n` bytes of input may give a control character other than tab
+ * and newline to a text or attribute value.  libxml2 refuses the other C0
+ * controls outright and turns a carriage return into a newline (or, in a
+ * value, a space), so only three things can: DEL, a C1 control (C2 80 to
+ * C2 9F in UTF-8) and a character reference ("&#13;").  Three memchr()
+ * over a chunk cost far less than a look at each of its values; a byte
+ * that ends a chunk and might start one of those counts as one.
+ */
+static bool may_give_control(const unsigned char *b, size_t n)
+{
+    if (n == 0)
+        return false;
+    if (memchr(b, 0x7F, n) || b[n - 1] == 0xC2 || b[n - 1] == '&')
+        return true;
+    const unsigned char *end = b + n - 1, *q;
+    for (q = b; (q = memchr(q, 0xC2, (size_t)(end - q))); q++)
+        if (q[1] >= 0x80 && q[1] <= 0x9F)
+            return true;
+    for (q = b; (q = memchr(q, '&', (size_t)(end - q))); q++)
+        if (q[1] == '#')
+            return true;
+    return false;
+}
+
+/*
+ * Whether the file starts as one libxml2 reads as UTF-8 as it stands: a
+ * '<' or a blank first, after a UTF-8 byte order mark.  Any other start
+ * may be one it converts from (EBCDIC is told by its first four bytes),
+ * and a converted byte may give a control character the raw bytes do
+ * not show (0x85 is U+0085 in Latin-1, 0x25 in EBCDIC): then every value
+ * is looked at, as may_give_control() cannot tell.  UTF-16 and UTF-32,
+ * and an encoding declared other than UTF-8, are refused by
+ * check_start().
+ */
+static bool plain_utf8_start(const unsigned char *b, size_t n)
+{
+    if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+        b += 3, n -= 3;
+    return n > 0 && (b[0] == '<' || b[0] == ' ' || b[0] == '\t' ||
+                     b[0] == '\n' || b[0] == '\r');
+}
+
 /* libxml2 prints some errors (encoding, I/O) on stderr through its
  * generic channel; a library must not print.  Ours come through serror. */
 static void silent(void *ctx, const char *fmt, ...)
@@ -470,16 +456,24 @@ static int open_input(const char *path, cadre_diags *diags)
     return fd;
 }
 
-cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
-                            int max_depth, cadre_diags *diags)
+/* Room for the text of an element at each depth: most texts are short,
+ * and an element's text is then never NULL. */
+#define FIRST_TEXT 64
+
+cadre_error cadre_xml_read(const char *path, const cadre_xml_sax *handler,
+                           int max_depth, cadre_diags *diags)
 {
     int fd = open_input(path, diags);
     if (fd < 0)
         return CADRE_EIO;
     unsigned char *buf = malloc(READ_CHUNK);
-    parser p = {.h = h, .path = path, .diags = diags, .max_depth = max_depth};
+    parser p = {.user = handler->user, .path = path, .diags = diags,
+                .max_depth = max_depth};
     p.stack = calloc((size_t)max_depth + 1, sizeof *p.stack);
-    if (!buf || !p.stack) {
+    bool room = buf && p.stack;
+    for (int i = 0; room && i <= max_depth; i++)
+        room = GROW(p.stack[i].text, p.stack[i].cap, FIRST_TEXT);
+    if (!room) {
         cadre_diags_error(diags, NULL, 0, "out of memory reading '%s'", path);
         p.status = CADRE_ENOMEM;
         goto done;
@@ -488,10 +482,10 @@ cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
     xmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
     sax.initialized = XML_SAX2_MAGIC;
-    sax.startElementNs = on_start;
-    sax.endElementNs = on_end;
-    sax.characters = on_text;
-    sax.cdataBlock = on_text;
+    sax.startElementNs = handler->start;
+    sax.endElementNs = handler->end;
+    sax.characters = cadre_xml_on_text;
+    sax.cdataBlock = cadre_xml_on_text;
     sax.internalSubset = on_doctype;
     sax.serror = on_error;
 
@@ -508,6 +502,7 @@ cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
             first = false;
             if (!check_start(&p, buf, (size_t)n))
                 break;
+            p.controls_possible = !plain_utf8_start(buf, (size_t)n);
             xmlInitParser();
             xmlSetGenericErrorFunc(NULL, silent);
             p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, path);
@@ -524,6 +519,8 @@ cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
         }
         if (!attributes_ok(&p, buf, (size_t)n))
             break;
+        if (!p.controls_possible)
+            p.controls_possible = may_give_control(buf, (size_t)n);
         p.at_eof = n == 0;
         int rc = xmlParseChunk(p.ctxt, (const char *)buf, (int)n, n == 0);
         if (rc != 0 && !p.stopped) /* an error libxml2 did not report */
@@ -543,8 +540,14 @@ done:
         free(p.stack[i].text);
     free(p.stack);
     free(p.attrs);
-    free(p.values);
     free(buf);
     close(fd);
     return p.status;
+}
+
+cadre_error cadre_xml_parse(const char *path, const cadre_xml_handler *h,
+                            int max_depth, cadre_diags *diags)
+{
+    cadre_xml_sax sax = {(void *)h, on_start, on_end};
+    return cadre_xml_read(path, &sax, max_depth, diags);
 }

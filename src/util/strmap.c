@@ -5,14 +5,43 @@
 #include "bigmem.h"
 #include "strmap.h"
 
-/* FNV-1a: ids are short, and this is cheap and good enough for them. */
-uint32_t strmap_hash(const char *s)
+/* Eight bytes at a time, each word mixed in by a multiply and the whole
+ * finished by splitmix64's mixer: ids are 8 to 20 bytes, and a byte at a
+ * time cost more than the lookups themselves.  Reads only the key's
+ * bytes (the last word overlaps the one before it). */
+static inline uint64_t word_at(const unsigned char *p)
 {
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
 }
+
+uint32_t strmap_hash_len(const char *key, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)key;
+    uint64_t h = 0x9E3779B97F4A7C15u ^ len, w;
+    if (len >= 8) {
+        size_t i = 0;
+        for (; i + 8 < len; i += 8)
+            h = (h ^ word_at(p + i)) * 0xBF58476D1CE4E5B9u;
+        w = word_at(p + len - 8);
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + len - 4, 4);
+        w = a | (uint64_t)b << 32;
+    } else {
+        w = len ? p[0] | (uint64_t)p[len / 2] << 8 | (uint64_t)p[len - 1] << 16
+                : 0;
+    }
+    h = (h ^ w) * 0xBF58476D1CE4E5B9u;
+    h ^= h >> 31;
+    h *= 0x94D049BB133111EBu;
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
+
+uint32_t strmap_hash(const char *s) { return strmap_hash_len(s, strlen(s)); }
 
 /* Tables of a province's ids (a million cadres: 32 MB) are read at
  * random: on huge pages (bigmem.h). */
@@ -48,6 +77,25 @@ static strmap_slot *find(const strmap *m, const char *key, uint32_t h)
         strmap_slot *s = &m->slots[i];
         if (!s->key || (s->hash == h && strcmp(s->key, key) == 0))
             return s;
+    }
+}
+
+bool strmap_get_len(const strmap *m, const char *key, size_t len,
+                    uint32_t hash, uint32_t *value)
+{
+    if (!m->cap)
+        return false;
+    size_t mask = m->cap - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        const strmap_slot *s = &m->slots[i];
+        if (!s->key)
+            return false;
+        /* strncmp: a shorter key ends before `len` bytes */
+        if (s->hash == hash && strncmp(s->key, key, len) == 0 &&
+            s->key[len] == '\0') {
+            *value = s->value;
+            return true;
+        }
     }
 }
 

@@ -38,13 +38,26 @@ int strmap_put(strmap *m, const char *key, uint32_t value, uint32_t *old);
  * The same in two steps, for a map larger than the caches: the hash of a
  * key, and a hint to bring its slot in while other work goes on (a
  * province's million ids each cost a cache miss otherwise), then the
- * lookup or the insertion with that hash.
+ * lookup or the insertion with that hash.  strmap_hash_len() hashes the
+ * `len` bytes of a key not NUL-terminated (an attribute value in the
+ * parser's buffer), as strmap_hash() hashes the same key terminated, and
+ * strmap_get_len() finds it.
  */
 uint32_t strmap_hash(const char *key);
+uint32_t strmap_hash_len(const char *key, size_t len);
 void strmap_prefetch(const strmap *m, uint32_t hash);
 bool strmap_get_hashed(const strmap *m, const char *key, uint32_t hash,
                        uint32_t *value);
+bool strmap_get_len(const strmap *m, const char *key, size_t len,
+                    uint32_t hash, uint32_t *value);
 int strmap_put_hashed(strmap *m, const char *key, uint32_t hash,
                       uint32_t value, uint32_t *old);
+
+/* The key a lookup with `hash` meets first (NULL for an empty slot), to
+ * ask for its bytes ahead once the slot is in (strmap_prefetch()). */
+static inline const char *strmap_first_key(const strmap *m, uint32_t hash)
+{
+    return m->cap ? m->slots[hash & (m->cap - 1)].key : NULL;
+}
 
 #endif

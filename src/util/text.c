@@ -202,13 +202,13 @@ static bool lead_needs_rewrite(const unsigned char *p, size_t n,
     return space_at(p, n) != 0;
 }
 
-size_t cadre_text_tidy(char *s, size_t len, unsigned *folded)
+/* The bytes at the start of `p` that cadre_text_tidy() keeps as they are:
+ * `len` when the whole text is tidy already (most texts are: one scan
+ * says so, and what NFC may need).  *nfc_unknown is set when those bytes
+ * hold a character outside what nfc_safe() knows to be NFC. */
+static size_t tidy_prefix(const unsigned char *p, size_t len,
+                          bool *nfc_unknown)
 {
-    unsigned char *p = (unsigned char *)s;
-    unsigned found = 0;
-    /* Most texts are tidy already: one scan says so, and what NFC may
-     * need; only the others are written again. */
-    bool nfc_unknown = false;
     size_t at = 0;
     for (; at < len; at++) {
         unsigned kind = byte_kind[p[at]];
@@ -222,15 +222,42 @@ size_t cadre_text_tidy(char *s, size_t len, unsigned *folded)
         }
         if (kind == B_WHITE)
             break;
-        /* the precomposed Vietnamese letters, U+1EA0-U+1EF9, first */
-        if (p[at] == 0xE1 && at + 2 < len &&
+        /* the precomposed Vietnamese letters, U+1EA0-U+1EF9, then the
+         * Latin-1 letters (à, ê, ô ...) but Ð and ð, first */
+        if (p[at] == 0xE1 && at + 2 < len && p[at + 2] <= 0xBF &&
             (p[at + 1] == 0xBA ? p[at + 2] >= 0xA0
-                               : p[at + 1] == 0xBB && p[at + 2] <= 0xB9))
+                               : p[at + 1] == 0xBB && p[at + 2] >= 0x80 &&
+                                     p[at + 2] <= 0xB9)) {
+            at += 2;
             continue;
-        if (lead_needs_rewrite(p + at, len - at, &nfc_unknown))
+        }
+        if (p[at] == 0xC3 && at + 1 < len && (p[at + 1] & 0xC0) == 0x80 &&
+            p[at + 1] != 0x90 && p[at + 1] != 0xB0) {
+            at++;
+            continue;
+        }
+        if (lead_needs_rewrite(p + at, len - at, nfc_unknown))
             break;
     }
-    if (at == len) {
+    return at;
+}
+
+bool cadre_text_is_tidy(const char *s, size_t len, bool *nfc)
+{
+    bool nfc_unknown = false;
+    if (tidy_prefix((const unsigned char *)s, len, &nfc_unknown) < len)
+        return false;
+    if (nfc)
+        *nfc = !nfc_unknown;
+    return true;
+}
+
+size_t cadre_text_tidy(char *s, size_t len, unsigned *folded)
+{
+    unsigned char *p = (unsigned char *)s;
+    unsigned found = 0;
+    bool nfc_unknown = false;
+    if (tidy_prefix(p, len, &nfc_unknown) == len) {
         if (folded)
             *folded = nfc_unknown ? CADRE_TIDY_NFC_UNKNOWN : 0;
         p[len] = '\0';
