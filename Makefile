@@ -269,6 +269,9 @@ DATA_DIR    = $(DESTDIR)$(PREFIX)/share/cadrekit
 MAN1       := $(wildcard man/*.1)
 MAN5       := $(wildcard man/*.5)
 COMPL_DIR   = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+# what a template names beside it (images, the page); not the scripts that
+# made the sample images
+TEMPLATE_FILES := $(filter-out %.py,$(wildcard templates/*/*))
 
 $(B)/pic/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -296,7 +299,7 @@ install: all $(B)/$(SHLIB) $(B)/cadrekit.pc
 	ln -sf $(SHLIB) $(DESTDIR)$(LIBDIR)/libcadre.so
 	install -m 644 $(B)/cadrekit.pc $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 644 $(filter-out include/cadre/scan.h,$(wildcard include/cadre/*.h)) $(DESTDIR)$(PREFIX)/include/cadre
-	cp -R templates $(DATA_DIR)/
+	for f in $(TEMPLATE_FILES); do install -D -m 644 $$f $(DATA_DIR)/$$f; done
 	install -m 644 $(FONT_SUBSETS) $(DATA_DIR)/fonts
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5)

@@ -17,7 +17,8 @@ the installed tree would, with the system's own tools, not ours:
 - the installed tools run from the staged tree and find their templates
   and fonts beside their bin/ (a certificate made from the installed
   template);
-- every man page formats without a warning (man --warnings);
+- every man page formats without a warning (man --warnings), and every
+  option a tool's --help lists is in its man page;
 - bash completion gives the options from --help, the shipped template
   names and the course ids of the records on the command line;
 - `make uninstall` leaves the staging tree empty.
@@ -94,6 +95,10 @@ def check_layout(stage):
         "lib/pkgconfig/cadrekit.pc", "include/cadre/records.h",
         "share/cadrekit/templates/cert/a4.xml",
         "share/cadrekit/templates/roster/course.xml",
+        "share/cadrekit/templates/import/cadres.xml",
+        "share/cadrekit/templates/import/people.xml",
+        "share/cadrekit/templates/verify/page.html",
+        "share/cadrekit/templates/cert/mau-con-dau.png",
         "share/cadrekit/fonts/NotoSerif-Regular.ttf",
         "share/man/man1/cadre-check.1", "share/man/man5/cadre-records.5",
         "share/bash-completion/completions/cadrekit",
@@ -101,6 +106,11 @@ def check_layout(stage):
         "share/bash-completion/completions/cadre-cert"]
     missing = [w for w in want if not os.path.lexists(os.path.join(usr, w))]
     v.report("layout", not missing, "missing: " + ", ".join(missing))
+    # the scripts that made the sample images are no data (lintian: a
+    # python script in a package that does not depend on python3)
+    scripts = [os.path.join(d, f) for d, _, fs in
+               os.walk(usr + "/share/cadrekit") for f in fs if f.endswith(".py")]
+    v.report("no-scripts-in-share", not scripts, " ".join(scripts))
     so = os.path.realpath(usr + "/lib/libcadre.so")
     r = run(["readelf", "-d", so])
     v.report("soname", "Library soname: [libcadre.so.0]" in r.stdout and
@@ -198,6 +208,28 @@ def check_man_pages(stage):
     v.report("man-page-for-every-tool", not missing, " ".join(missing))
 
 
+# an option as --help and the man page spell it: -x or --long-name, not a
+# piece of a longer word (YYYY-MM-DD, utf-8, cadre-cert)
+OPTION = r"(?<![\w-])(--[a-z][a-z0-9-]*|-[a-zA-Z])(?![\w-])"
+
+
+def check_man_options(stage):
+    """Every option a tool's --help lists is in its man page, as man
+    prints it."""
+    for t in sorted(os.listdir(stage + "/usr/bin")):
+        page = os.path.join(stage, "usr/share/man/man1", t + ".1")
+        if not os.path.exists(page):
+            continue
+        env = dict(os.environ, LC_ALL="C", LANGUAGE="", MANWIDTH="300")
+        help_ = run([os.path.join(stage, "usr/bin", t), "--help"], env=env)
+        shown = re.sub(".\b", "", run(["man", "-l", page], env=env).stdout)
+        listed = set(re.findall(OPTION, shown))
+        opts = sorted(set(re.findall(OPTION, help_.stdout)))
+        missing = [o for o in opts if o not in listed]
+        v.report("man-options-" + t, help_.returncode == 0 and opts and
+                 not missing, "not in the man page: " + " ".join(missing))
+
+
 def complete(stage, words, cword):
     """COMPREPLY of the installed completion for COMP_WORDS = words."""
     script = (
@@ -246,6 +278,7 @@ def main():
         check_installed_tools(stage, tmp)
         v.poppler_clean(tmp, optional=True)
         check_man_pages(stage)
+        check_man_options(stage)
         check_completion(stage)
         check_uninstall(stage)
     return v.status()
