@@ -20,7 +20,8 @@ the installed tree would, with the system's own tools, not ours:
 - every man page formats without a warning (man --warnings), and every
   option a tool's --help lists is in its man page;
 - bash completion gives the options from --help, the shipped template
-  names and the course ids of the records on the command line;
+  names and the course ids of the records on the command line, and the
+  commands of cadre-register and cadre-keys with each one's options;
 - `make uninstall` leaves the staging tree empty.
 """
 
@@ -258,6 +259,48 @@ def check_completion(stage):
              all(g.startswith("TC-") for g in got), f"{sorted(got)} {err}")
 
 
+def help_commands(stage, tool):
+    """{command: the options --help lists on its line} for a tool that
+    takes a command: its "  NAME ..." lines, and cadre-keys' "usage:
+    cadre-keys NAME ..." lines."""
+    r = run([stage + "/usr/bin/" + tool, "--help"],
+            env=dict(os.environ, LC_ALL="C", LANGUAGE=""))
+    found = {}
+    for line in r.stdout.splitlines():
+        m = (re.match(r"^  ([a-z][a-z-]*)(?: |$)(.*)", line) or
+             re.match(r"^(?:usage:|      ) " + tool + r" ([a-z][a-z-]*)(.*)",
+                      line))
+        if m:
+            found.setdefault(m.group(1), set()).update(
+                re.findall(OPTION, m.group(2)))
+    return found
+
+
+def check_command_completion(stage):
+    """cadre-register REGISTER COMMAND and cadre-keys COMMAND: the command
+    names complete where a command stands, then each command's options,
+    as --help lists them, and none of another command's."""
+    for tool, at in (("cadre-register", 2), ("cadre-keys", 1)):
+        commands = help_commands(stage, tool)
+        words = [tool] + ["so-goc.sqlite"] * (at - 1)
+        got, err = complete(stage, words + [""], at)
+        v.report("completion-commands-" + tool, len(commands) >= 2 and
+                 got == set(commands), f"completed {sorted(got)}, --help "
+                 f"lists {sorted(commands)} {err}")
+        for name, opts in sorted(commands.items()):
+            got, err = complete(stage, words + [name, "-"], at + 1)
+            others = set().union(*(o for n, o in commands.items()
+                                   if n != name)) - opts
+            v.report(f"completion-options-{tool}-{name}",
+                     opts <= got and not (got & others) and
+                     all(g.startswith("-") for g in got),
+                     f"completed {sorted(got)}, --help lists {sorted(opts)}"
+                     f" {err}")
+    got, err = complete(stage, ["cadre-register", "-"], 1)
+    v.report("completion-register-help", "--help" in got and
+             not got & {"create", "list"}, f"{sorted(got)} {err}")
+
+
 def check_uninstall(stage):
     r = make(stage, "uninstall")
     left = [os.path.join(d, f) for d, _, fs in os.walk(stage) for f in fs]
@@ -280,6 +323,7 @@ def main():
         check_man_pages(stage)
         check_man_options(stage)
         check_completion(stage)
+        check_command_completion(stage)
         check_uninstall(stage)
     return v.status()
 
