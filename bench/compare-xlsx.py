@@ -7,7 +7,8 @@
 Streams the first worksheet of each (xml.etree.iterparse on the zip member:
 openpyxl takes minutes on a province) and compares, row by row, every
 cell's value and type: numbers, inline or shared strings, formulas (their
-stored value), blank cells with a format.  Dates are compared as their
+stored value), blank cells with a format; a row without cells (one that
+only sets a height) is no row.  Dates are compared as their
 serial numbers.  Prints one line per workbook: rows, cells, cells by type,
 rows that differ from OURS (the first few shown), bytes; exits 1 when any
 row differs.
@@ -59,7 +60,8 @@ def rows(path):
             counts[kind] = counts.get(kind, 0) + 1
             col = c.get("r").rstrip("0123456789")
             cells.append((col, kind, val))
-        yield int(el.get("r")), cells
+        if cells:  # an empty row only sets a height (room to sign)
+            yield int(el.get("r")), cells
         el.clear()
     yield None, counts
 
