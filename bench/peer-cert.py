@@ -10,8 +10,8 @@ python3-reportlab and the same Noto Serif faces cadre-cert embeds.
 Reads the records with xml.etree.iterparse, takes everyone who completed
 the course, in Vietnamese name order, and draws per person the template's
 page: the ornate frame (rules, a chain of dots, corner pieces), a faint
-circle and star behind the text, the issuer
-and the national title, the title, the person, the course, the grade, place
+circle and star behind the text, the organiser (under its governing
+body when the records name one) and the national title, the title, the person, the course, the grade, place
 and date, the signer, the number, the cadre's id and a QR code of
 "number | name | course | date".  Texts are centred in the template's
 boxes and shrink down to the template's min-size when too wide.
@@ -33,7 +33,7 @@ PAGE_W, PAGE_H = 297, 210
 # size, min-size, colour; the text is the field of the same index in
 # texts() (the order floor-cert.c uses too)
 BOXES = [
-    (22, 22, 116, 6, "c", "R", 12, 12, 0x1A1A1A),       # 0 issuer
+    (22, 22, 116, 6, "c", "R", 12, 12, 0x1A1A1A),       # 0 governing body (may be empty)
     (22, 28, 116, 6, "c", "B", 12, 9, 0x1A1A1A),        # 1 organizer
     (150, 21.5, 128, 6.5, "c", "B", 12.5, 10, 0x1A1A1A),  # 2 national title
     (150, 28, 128, 7, "c", "B", 13.5, 13.5, 0x1A1A1A),  # 3 motto
@@ -89,7 +89,9 @@ def certificates(path, course_id):
     grads.sort(key=lambda p: vi.name_key(vi.nfc(cadres[p["cadre"]]["full-name"]), p["cadre"]))
     place = vi.nfc(root.get("place", ""))
     organizer = vi.nfc(course.get("organizer", "")).upper()
-    issuer = vi.nfc(root.get("issuer", "")).upper()
+    # above the organiser its governing body, nothing when the records name
+    # none (issue 12: not the records' issuer)
+    governing = vi.nfc(course.get("governing-body", "")).upper()
     title = vi.nfc(course.get("title", ""))
     span = "Từ %s đến %s" % (vi.dmy_words(course["start"]), vi.dmy_words(course["end"]))
     stitle = vi.nfc(course.get("signer-title") or "GIÁM ĐỐC")
@@ -100,7 +102,7 @@ def certificates(path, course_id):
         issued = p.get("issued", course["end"])
         number = p.get("certificate-no") or "%d/%s/CC" % (seq, issued[:4])
         texts = [
-            issuer, organizer, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+            governing, organizer, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
             "GIẤY CHỨNG NHẬN", "Chứng nhận %s:" % ("Bà" if c.get("gender") == "nu" else "Ông"),
             name.upper(),
             "Sinh ngày: %s     Đơn vị công tác: %s" % (vi.dmy(c.get("birth-date", "")),

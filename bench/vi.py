@@ -103,6 +103,9 @@ def iterrecords(path):
                 elif ch.tag == "signer":
                     c["signer"] = ch.text or ""
                     c["signer-title"] = ch.get("title")
+                elif ch.tag == "organizer":
+                    c["organizer"] = ch.text or ""
+                    c["governing-body"] = ch.get("governing-body", "")
                 else:
                     c[ch.tag] = ch.text or ""
             c["participants"] = parts
