@@ -22,6 +22,11 @@
  * only some are issued, so a number never depends on who was asked for.
  * Numbers are unique within the records given: keep them by writing the
  * register's numbers back into the records.
+ *
+ * Threads: a certificate template, the font set it was loaded with and a
+ * batch belong to one thread at a time (they draw through pdf.h); separate
+ * templates and batches may run on separate threads.  cadre-cert's -j
+ * workers are processes (fork), not threads.
  */
 #ifndef CADRE_CERT_H
 #define CADRE_CERT_H

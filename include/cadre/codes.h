@@ -9,6 +9,8 @@
  *     int e = cadre_code_parse(CADRE_CODE_EDUCATION, "cao-dang");
  *     printf("%s\n", cadre_code_label(CADRE_CODE_EDUCATION, e)); // Cao đẳng
  *     if (c->education <= CADRE_EDU_CAO_DANG) ... // cao đẳng or higher
+ *
+ * Threads: the lists are constant; every function is reentrant.
  */
 #ifndef CADRE_CODES_H
 #define CADRE_CODES_H

@@ -11,6 +11,8 @@
  *         char buf[CADRE_DATE_TEXT_MAX];
  *         cadre_date_format_long(d, buf, sizeof buf);  // ngày 05 tháng 7 năm 2019
  *     }
+ *
+ * Threads: functions of values only, reentrant, safe from any thread.
  */
 #ifndef CADRE_DATE_H
 #define CADRE_DATE_H

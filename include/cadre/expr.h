@@ -20,6 +20,11 @@
  * Expressions are checked when compiled (unknown names, a code not in its
  * list, wrong types) so that a template's errors are reported with its
  * file and line before any output is written.  Evaluation then cannot fail.
+ *
+ * Threads: compiling is reentrant.  A compiled expression is never
+ * changed by evaluation (cadre_expr_eval and cadre_expr_test take it
+ * const), so one may be evaluated from several threads at once, each with
+ * its own cadre_env.
  */
 #ifndef CADRE_EXPR_H
 #define CADRE_EXPR_H

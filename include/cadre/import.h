@@ -16,6 +16,10 @@
  *     o.tmpl = "cadres";
  *     cadre_error err = cadre_import_run(&o, files, n, "out.xml", &diags);
  *     cadre_diags_print(&diags, "cadre-import", stderr);
+ *
+ * Threads: one import belongs to one thread; imports on separate threads
+ * are independent (the folding tables and the C locale for numbers are
+ * made once in the process, under pthread_once).
  */
 #ifndef CADRE_IMPORT_H
 #define CADRE_IMPORT_H

@@ -31,6 +31,12 @@
  *
  * Text given to any function must be valid UTF-8; it is normalised to NFC
  * first, so decomposed input prints exactly as precomposed input does.
+ *
+ * Threads: a document, and the font set it draws with, belong to one
+ * thread at a time (libharu keeps no lock).  Font sets may be made and
+ * freed on any thread (fontconfig's use is counted under a lock), but the
+ * decoded-PNG cache is process-wide and unlocked: draw images from one
+ * thread at a time.
  */
 #ifndef CADRE_PDF_H
 #define CADRE_PDF_H

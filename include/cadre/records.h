@@ -20,6 +20,10 @@
  * After cadre_records_finish() succeeds the records are read-only and every
  * index below is valid.  Pointers into the records stay valid until
  * cadre_records_free().
+ *
+ * Threads: loading fills one cadre_records from one thread.  After
+ * cadre_records_finish() the records are read-only and may be read by any
+ * number of threads at once.
  */
 #ifndef CADRE_RECORDS_H
 #define CADRE_RECORDS_H

@@ -27,6 +27,10 @@
  * missing file, not a register, damaged, from a newer cadrekit: the
  * tool's "unreadable input"), CADRE_EINVALID for what the register
  * refuses (a changed certificate, an unknown number), CADRE_ENOMEM.
+ *
+ * Threads: a register handle belongs to one thread.  Several handles,
+ * threads or processes may use one register file at once: every change is
+ * an SQLite transaction with a busy timeout.
  */
 #ifndef CADRE_REGISTER_H
 #define CADRE_REGISTER_H

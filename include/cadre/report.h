@@ -14,6 +14,9 @@
  *     if (rep && cadre_report_write(rep, recs, &opt, "out.pdf", &diags))
  *         cadre_diags_print(&diags, "cadre-report", stderr);
  *     cadre_report_free(rep);
+ *
+ * Threads: a booklet template and a booklet belong to one thread at a
+ * time (they draw through pdf.h); the records they read may be shared.
  */
 #ifndef CADRE_REPORT_H
 #define CADRE_REPORT_H

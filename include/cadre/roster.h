@@ -18,6 +18,10 @@
  *
  * Every function reports problems as diagnostics (a template's with its
  * file and line) and returns a cadre_error; none prints.
+ *
+ * Threads: a roster template and a roster being written belong to one
+ * thread at a time; the records they read may be shared, and separate
+ * rosters may be written on separate threads.
  */
 #ifndef CADRE_ROSTER_H
 #define CADRE_ROSTER_H

@@ -11,6 +11,11 @@
  *     size_t n = 0;
  *     if (cadre_scan_file("scan.png", print, NULL, &n, &diags) == CADRE_OK && !n)
  *         puts("no QR code");
+ *
+ * Threads: each call makes and frees its own decoder, so calls on separate
+ * threads share no state of ours; but while a PDF is read the "Poppler"
+ * GLib log domain is silenced process-wide (poppler's warnings about a
+ * damaged file are our error message instead).
  */
 #ifndef CADRE_SCAN_H
 #define CADRE_SCAN_H

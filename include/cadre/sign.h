@@ -21,6 +21,10 @@
  *
  * The PDFs signed are those libharu writes (one classic xref table, no
  * object streams, no form yet); others are refused with a message.
+ *
+ * Threads: each call uses its own OpenSSL objects (OpenSSL 3 is
+ * thread-safe); a key loaded from a PKCS#12 file belongs to one thread at
+ * a time.  Separate files may be signed on separate threads.
  */
 #ifndef CADRE_SIGN_H
 #define CADRE_SIGN_H

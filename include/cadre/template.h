@@ -12,6 +12,9 @@
  *     for (const cadre_tnode *n = t->root->children; n; n = n->next)
  *         if (cadre_tnode_is(n, "text")) ...
  *     cadre_tmpl_free(t);
+ *
+ * Threads: loading is reentrant; a loaded template is read-only and may
+ * be read by several threads at once.
  */
 #ifndef CADRE_TEMPLATE_H
 #define CADRE_TEMPLATE_H

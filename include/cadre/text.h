@@ -10,6 +10,9 @@
  *     cadre_format_int(1188, num, sizeof num);        // "1.188"
  *     int c = cadre_name_compare("Lê Thị Ánh", "Võ Thị Ăn");   // < 0
  *     free(up);
+ *
+ * Threads: functions of their arguments only (utf8proc is reentrant);
+ * safe from any thread.
  */
 #ifndef CADRE_TEXT_H
 #define CADRE_TEXT_H

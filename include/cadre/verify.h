@@ -21,6 +21,10 @@
  *
  * Every function returning an error also adds a message to `diags` (which
  * may be NULL); strings given are borrowed.
+ *
+ * Threads: verifying is reentrant; a set of trusted keys is read-only
+ * once loaded and may be shared by threads; libsodium is initialised once
+ * (sodium_init is thread-safe).
  */
 #ifndef CADRE_VERIFY_H
 #define CADRE_VERIFY_H

@@ -231,7 +231,7 @@ static int verify_attr(const cadre_tnode *n, struct cert_el *el,
  * no output may replace it. */
 static const char *image_allowed(const cadre_cert_tmpl *t, const char *path)
 {
-    static char why[96];
+    static _Thread_local char why[96];
     char *real = realpath(path, NULL);
     if (!real) {
         snprintf(why, sizeof why, "%s", strerror(errno));

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE /* strtod_l: numbers in the file's form, whatever the locale */
 #include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,7 +231,8 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
  * letter), lower case, made once from utf8proc's decompositions: folding
  * runs on every name. */
 static char fold_latin[0x100], fold_viet[0x60];
-static bool fold_ready;
+/* made once in the process, whichever thread folds first */
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
 
 static size_t fold_slow(uint32_t cp, char *out);
 
@@ -244,18 +246,17 @@ static void fold_init(void)
         char o[2];
         fold_viet[c] = fold_slow(0x1EA0 + c, o) == 1 ? o[0] : 0;
     }
-    fold_ready = true;
 }
 
 static size_t fold_ascii(uint32_t cp, char *out)
 {
     if (cp >= 0xC0 && cp < 0x1C0 && cp != 0xC6 && cp != 0xE6 &&
-        cp != 0xDF && (fold_ready || (fold_init(), true)) &&
+        cp != 0xDF && (pthread_once(&fold_once, fold_init), true) &&
         fold_latin[cp - 0xC0]) {
         out[0] = fold_latin[cp - 0xC0];
         return 1;
     }
-    if (cp >= 0x1EA0 && cp < 0x1F00 && (fold_ready || (fold_init(), true)) &&
+    if (cp >= 0x1EA0 && cp < 0x1F00 && (pthread_once(&fold_once, fold_init), true) &&
         fold_viet[cp - 0x1EA0]) {
         out[0] = fold_viet[cp - 0x1EA0];
         return 1;
@@ -398,11 +399,20 @@ size_t imp_date_iso(cadre_date d, char *buf)
     return n;
 }
 
+/* The C locale's numbers, made once in the process (newlocale may fail:
+ * then no number is read). */
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static void make_c_locale(void)
+{
+    c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
 bool imp_number(const char *s, double *out)
 {
     /* files write numbers with a dot whatever the user's locale says */
-    static locale_t c_locale;
-    if (!c_locale && !(c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)))
+    pthread_once(&c_locale_once, make_c_locale);
+    if (!c_locale)
         return false;
     char *end;
     double d = strtod_l(s, &end, c_locale);

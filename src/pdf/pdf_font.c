@@ -1,6 +1,7 @@
 /* pdf_font.c - font sets: fontconfig, Vietnamese coverage, build-time
  * subsets (pdf.h); the text drawn with them is in pdf_text.c. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +34,21 @@ static const char vietnamese[] =
  * or its configuration stays allocated until exit and hides real leaks
  * from valgrind. */
 static int live_sets;
+/* Guards the count: font sets may be made and freed on several threads. */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 
 cadre_pdf_fonts *cadre_pdf_fonts_new(void)
 {
-    if (!FcInit())
-        return NULL;
-    cadre_pdf_fonts *fonts = calloc(1, sizeof(cadre_pdf_fonts));
-    if (fonts)
-        live_sets++;
-    else if (live_sets == 0)
-        FcFini();
+    cadre_pdf_fonts *fonts = NULL;
+    pthread_mutex_lock(&live_lock);
+    if (FcInit()) {
+        fonts = calloc(1, sizeof(cadre_pdf_fonts));
+        if (fonts)
+            live_sets++;
+        else if (live_sets == 0)
+            FcFini();
+    }
+    pthread_mutex_unlock(&live_lock);
     return fonts;
 }
 
@@ -67,8 +73,10 @@ void cadre_pdf_fonts_free(cadre_pdf_fonts *fonts)
         face_release(&fonts->faces[i]);
     free(fonts->faces);
     free(fonts);
+    pthread_mutex_lock(&live_lock);
     if (--live_sets == 0)
         FcFini();
+    pthread_mutex_unlock(&live_lock);
 }
 
 int cadre_pdf_style_parse(const char *name)

@@ -127,7 +127,7 @@ static const char *png_pack(const struct image_file *f,
             *out = &packed[i];
             return NULL;
         }
-    static char why[128];
+    static _Thread_local char why[128];
     png_image img;
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;
