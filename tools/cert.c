@@ -12,7 +12,7 @@
 #include "cadre/register.h"
 #include "common.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: cadre-cert [-t TEMPLATE] --course ID [--cadre ID]... [-o DIR]\n"
     "                  [--combined FILE.pdf] [--register FILE.xlsx] [-j N]\n"
     "                  [--sign-key KEY] [--sign-p12 FILE.p12\n"
@@ -45,7 +45,7 @@ static const char usage[] =
     "      --version      show the version\n"
     "\n"
     "Exit status: 0 done, 1 data, template or output error, 2 usage error or\n"
-    "unreadable input.\n";
+    "unreadable input.\n");
 
 struct options {
     const char *tmpl, *course, *dir, *combined, *reg;
@@ -63,25 +63,25 @@ struct options {
 /* What is wrong with the options given, or NULL. */
 static const char *misuse(const struct options *o, bool files)
 {
-    return !o->cadres ? "out of memory"
-           : !o->course ? "no --course given"
-           : !files ? "no records FILE given"
+    return !o->cadres ? N_("out of memory")
+           : !o->course ? N_("no --course given")
+           : !files ? N_("no records FILE given")
            : !o->dir && !o->combined && !o->reg
-               ? "no output (-o DIR, --combined or --register) given"
-           : o->pass_file && !o->p12 ? "--p12-pass-file needs --sign-p12"
+               ? N_("no output (-o DIR, --combined or --register) given")
+           : o->pass_file && !o->p12 ? N_("--p12-pass-file needs --sign-p12")
            : o->db && !o->dir
-               ? "--register-db needs -o DIR: a certificate enters the "
-                 "register with its PDF"
+               ? N_("--register-db needs -o DIR: a certificate enters the "
+                 "register with its PDF")
            : o->db && o->p12
-               ? "--register-db cannot go with --sign-p12 yet: a PAdES "
+               ? N_("--register-db cannot go with --sign-p12 yet: a PAdES "
                  "signature is dated when made, so a certificate signed again "
-                 "would not be the one issued"
+                 "would not be the one issued")
            : !o->db && (o->decision || o->reissue)
-               ? "--decision and --reissue need --register-db"
+               ? N_("--decision and --reissue need --register-db")
            : o->reissue && (!o->reason || !o->decision)
-               ? "--reissue needs --reason and --decision"
+               ? N_("--reissue needs --reason and --decision")
            : !o->reissue && (o->reason || cadre_date_is_set(o->date))
-               ? "--reason and --date go with --reissue"
+               ? N_("--reason and --date go with --reissue")
                : NULL;
 }
 
@@ -231,8 +231,9 @@ static int issue(const struct options *o, char **files, size_t n_files,
     if (err == CADRE_OK)
         fprintf(tool_is_stdout(o->combined) || tool_is_stdout(o->reg)
                     ? stderr : stdout,
-                "%zu certificate%s of course %s\n", b.n, b.n == 1 ? "" : "s",
-                o->course);
+                b.n == 1 ? _("%zu certificate of course %s\n")
+                         : _("%zu certificates of course %s\n"),
+                b.n, o->course);
     int status = err == CADRE_OK ? 0
                  : unreadable || (err == CADRE_EIO && (!t || !b.certs)) ? 2 : 1;
     cadre_register_close(reg);
@@ -311,7 +312,7 @@ int main(int argc, char **argv)
     const char *wrong = misuse(&o, optind < argc);
     if (wrong) {
         free(o.cadres);
-        return tool_usage_error(usage, "%s", wrong);
+        return tool_usage_error(usage, "%s", _(wrong));
     }
     cadre_diags diags;
     cadre_diags_init(&diags, 200);

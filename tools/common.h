@@ -18,6 +18,12 @@
 
 #include "cadre/date.h"
 #include "cadre/error.h"
+#include "cadre/i18n.h"
+
+/* A message in the user's language; N_ marks a text translated where it
+ * is printed (the usage texts: tool_help() translates them). */
+#define _(text) cadre_gettext(text)
+#define N_(text) CADRE_N_(text)
 
 /* The documented exit statuses of every tool (README, "Exit status"). */
 enum tool_exit {

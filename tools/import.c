@@ -7,7 +7,7 @@
 #include "cadre/import.h"
 #include "common.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: cadre-import [-t TEMPLATE] [--sheet NAME] [--units UNITS.xml]\n"
     "                    [--as-of DATE] [--issuer TEXT] [--place TEXT]\n"
     "                    [--encoding ENC] -o OUT.xml FILE...\n"
@@ -38,7 +38,7 @@ static const char usage[] =
     "Nothing is written unless every file reads without an error.\n"
     "Errors name the cell: FILE:SHEET!F12 (CSV: FILE:LINE:FIELD).\n"
     "Exit status: 0 written, 1 something wrong in the data, 2 usage error\n"
-    "or a file that cannot be read as a spreadsheet.\n";
+    "or a file that cannot be read as a spreadsheet.\n");
 
 static const char *const encodings[] = {"", "utf-8", "utf-16", "cp1258",
                                         "tcvn3", "vni", NULL};
@@ -99,8 +99,8 @@ static int parse(int argc, char **argv, struct options *o)
         }
     }
     if (!o->out || optind == argc)
-        return tool_usage_error(usage, "%s", !o->out ? "no output given "
-                                "(-o OUT.xml)" : "no spreadsheet given");
+        return tool_usage_error(usage, "%s", _(!o->out ? N_("no output given "
+                                "(-o OUT.xml)") : N_("no spreadsheet given")));
     return -1;
 }
 

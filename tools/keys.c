@@ -8,7 +8,7 @@
 #include "cadre/verify.h"
 #include "common.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: cadre-keys generate -o DIR\n"
     "       cadre-keys page --trusted KEYS [-t PAGE.html] -o FILE.html\n"
     "The office's keys for sealing certificates (docs/verify.md).\n"
@@ -27,7 +27,7 @@ static const char usage[] =
     "      --version      show the version\n"
     "\n"
     "Exit status: 0 done, 1 a bad key or template, or a file that could not\n"
-    "be written, 2 usage error or unreadable input.\n";
+    "be written, 2 usage error or unreadable input.\n");
 
 struct options {
     const char *command; /* "generate" or "page" */
@@ -42,8 +42,8 @@ static int generate(const struct options *o, cadre_diags *diags)
     char id[CADRE_KEY_ID_TEXT];
     cadre_error err = cadre_key_generate(o->out, id, diags);
     if (err == CADRE_OK)
-        printf("key %s: secret %s/%s.key, public %s/%s.pub\n", id, o->out, id,
-               o->out, id);
+        printf(_("key %s: secret %s/%s.key, public %s/%s.pub\n"), id, o->out,
+               id, o->out, id);
     return err == CADRE_OK ? TOOL_EXIT_OK : TOOL_EXIT_DATA;
 }
 
@@ -59,8 +59,10 @@ static int page(const struct options *o, cadre_diags *diags)
         status = tool_status(err, false);
     }
     if (err == CADRE_OK)
-        printf("%s: the verification page, trusting %zu key%s\n", o->out,
-               cadre_keyring_count(ring), cadre_keyring_count(ring) == 1 ? "" : "s");
+        printf(cadre_keyring_count(ring) == 1
+                   ? _("%s: the verification page, trusting %zu key\n")
+                   : _("%s: the verification page, trusting %zu keys\n"),
+               o->out, cadre_keyring_count(ring));
     cadre_keyring_free(ring);
     return status;
 }
@@ -71,19 +73,20 @@ static bool usage_wrong(const struct options *o, const char *extra, char *msg,
 {
     bool gen = !strcmp(o->command, "generate"), pg = !strcmp(o->command, "page");
     if (!o->keys)
-        snprintf(msg, size, "out of memory");
+        snprintf(msg, size, _("out of memory"));
     else if (!*o->command)
-        snprintf(msg, size, "no command given");
+        snprintf(msg, size, _("no command given"));
     else if (!gen && !pg)
-        snprintf(msg, size, "unknown command '%s'", o->command);
+        snprintf(msg, size, _("unknown command '%s'"), o->command);
     else if (extra)
-        snprintf(msg, size, "unexpected argument '%s'", extra);
+        snprintf(msg, size, _("unexpected argument '%s'"), extra);
     else if (!o->out)
-        snprintf(msg, size, "no output (-o %s) given", gen ? "DIR" : "FILE.html");
+        snprintf(msg, size, _("no output (-o %s) given"),
+                 gen ? "DIR" : "FILE.html");
     else if (pg && !o->n_keys)
-        snprintf(msg, size, "no trusted keys (--trusted KEYS) given");
+        snprintf(msg, size, _("no trusted keys (--trusted KEYS) given"));
     else if (gen && (o->n_keys || o->tmpl))
-        snprintf(msg, size, "generate takes -o DIR only");
+        snprintf(msg, size, _("generate takes -o DIR only"));
     else
         return false;
     return true;

@@ -11,7 +11,7 @@
 #include "cadre/verify.h"
 #include "common.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: cadre-register REGISTER COMMAND [ARG...]\n"
     "Keep the certificate register (sổ gốc) in the SQLite file REGISTER.\n"
     "\n"
@@ -32,7 +32,7 @@ static const char usage[] =
     "      --version           show the version\n"
     "\n"
     "Exit status: 0 done, 1 refused, a check that found a problem or a\n"
-    "failed write, 2 usage error or unreadable register or input.\n";
+    "failed write, 2 usage error or unreadable register or input.\n");
 
 /* What a command is given: the register's path and its own words
  * (argv[0] is the command's name). */
@@ -75,7 +75,7 @@ static int cmd_create(const struct call *c)
         return tool_usage_error(usage, "create takes no argument");
     if (cadre_register_create(c->path, c->diags) != CADRE_OK)
         return TOOL_EXIT_DATA;
-    printf("made register %s\n", c->path);
+    printf(_("made register %s\n"), c->path);
     return done(TOOL_EXIT_OK);
 }
 
@@ -165,7 +165,7 @@ static int cmd_import(const struct call *c)
         status = tool_status(err, false);
     }
     if (!err)
-        printf("%zu numbers entered, %zu already in the register\n", entered,
+        printf(_("%zu numbers entered, %zu already in the register\n"), entered,
                present);
     cadre_register_close(reg);
     cadre_cert_tmpl_free(t);
@@ -230,7 +230,7 @@ static int cmd_revoke(const struct call *c)
     cadre_error err = cadre_register_revoke(reg, c->argv[optind], date, reason,
                                             decision, c->diags);
     if (!err)
-        printf("revoked %s\n", c->argv[optind]);
+        printf(_("revoked %s\n"), c->argv[optind]);
     cadre_register_close(reg);
     return done(tool_status(err, false));
 }
@@ -289,8 +289,11 @@ static int cmd_export_revocations(const struct call *c)
         cadre_error err = write_revocations(reg, key, out, &n, c->diags);
         status = tool_status(err, false);
         if (!err)
-            printf("%s: %zu revoked certificate%s, signed with key %s\n", out,
-                   n, n == 1 ? "" : "s", cadre_key_id(key));
+            printf(n == 1
+                       ? _("%s: %zu revoked certificate, signed with key %s\n")
+                       : _("%s: %zu revoked certificates, signed with key "
+                           "%s\n"),
+                   out, n, cadre_key_id(key));
     }
     cadre_register_close(reg);
     cadre_key_free(key);
@@ -303,13 +306,13 @@ static void check_one(const char *file, cadre_register_verdict v,
     size_t *n = ctx;
     n[v]++;
     if (v == CADRE_REGISTER_MATCH)
-        printf("%s: ok: %s of %s, %s\n", file, e->number, e->cadre_id,
-               cadre_register_status_name(e->status));
+        printf(_("%s: ok: %s of %s, %s\n"), file, e->number, e->cadre_id,
+               _(cadre_register_status_name(e->status)));
     else if (v == CADRE_REGISTER_CHANGED)
-        printf("%s: changed: not certificate %s of %s as issued\n", file,
+        printf(_("%s: changed: not certificate %s of %s as issued\n"), file,
                e->number, e->cadre_id);
     else
-        printf("%s: unknown: no certificate of the register\n", file);
+        printf(_("%s: unknown: no certificate of the register\n"), file);
 }
 
 static int cmd_check(const struct call *c)
@@ -326,7 +329,7 @@ static int cmd_check(const struct call *c)
     cadre_register_close(reg);
     if (err)
         return done(TOOL_EXIT_USAGE); /* DIR could not be read */
-    printf("%zu files: %zu as issued, %zu changed, %zu unknown\n",
+    printf(_("%zu files: %zu as issued, %zu changed, %zu unknown\n"),
            n[0] + n[1] + n[2], n[0], n[1], n[2]);
     return done(problems ? TOOL_EXIT_DATA : TOOL_EXIT_OK);
 }
@@ -352,8 +355,8 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "--version"))
         return tool_version();
     if (argc < 3)
-        return tool_usage_error(usage, "no %s given",
-                                argc < 2 ? "register" : "command");
+        return argc < 2 ? tool_usage_error(usage, "no register given")
+                        : tool_usage_error(usage, "no command given");
     const struct command *cmd = NULL;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[2], commands[i].name))

@@ -11,7 +11,7 @@
 #include "cadre/report.h"
 #include "common.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: cadre-report [-t TEMPLATE] --year Y [--unit ID]... [--as-of DATE]\n"
     "                    [--place P] [--issuer I] [--signer NAME]\n"
     "                    [--signer-title T] [--per-unit] -o OUT.pdf FILE...\n"
@@ -31,7 +31,7 @@ static const char usage[] =
     "      --version     show the version\n"
     "\n"
     "Exit status: 0 written, 1 invalid records, template or output error,\n"
-    "2 usage error or unreadable file.\n";
+    "2 usage error or unreadable file.\n");
 
 struct options {
     const char *tmpl;   /* -t, or NULL for the shipped one */
@@ -86,11 +86,11 @@ static int parse(int argc, char **argv, struct options *o)
         default: return tool_bad_option(usage);
         }
     }
-    const char *missing = !o->rep.year ? "no --year given"
-                        : !o->out ? "no output given (-o OUT.pdf)"
-                        : optind == argc ? "no records file given" : NULL;
+    const char *missing = !o->rep.year ? N_("no --year given")
+                        : !o->out ? N_("no output given (-o OUT.pdf)")
+                        : optind == argc ? N_("no records file given") : NULL;
     if (missing)
-        return tool_usage_error(usage, "%s", missing);
+        return tool_usage_error(usage, "%s", _(missing));
     return -1;
 }
 

@@ -11,7 +11,7 @@
 #include "cadre/roster.h"
 #include "common.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: cadre-roster [-t TEMPLATE] [--course ID]... [--unit ID]... "
     "-o OUT.xlsx FILE...\n"
     "Write an Excel roster of the records in FILE... (they merge).\n"
@@ -26,7 +26,7 @@ static const char usage[] =
     "      --version     show the version\n"
     "\n"
     "Exit status: 0 written, 1 invalid records or template or a failed\n"
-    "write, 2 usage error or unreadable file.\n";
+    "write, 2 usage error or unreadable file.\n");
 
 struct options {
     const char *tmpl;       /* -t */
@@ -65,8 +65,8 @@ int main(int argc, char **argv)
         }
     }
     if (!opt.out || optind == argc) {
-        rc = tool_usage_error(usage, "%s", !opt.out ? "no output given "
-                              "(-o OUT.xlsx)" : "no records file given");
+        rc = tool_usage_error(usage, "%s", _(!opt.out ? N_("no output given "
+                              "(-o OUT.xlsx)") : N_("no records file given")));
         goto out;
     }
 

@@ -11,7 +11,7 @@
 #include "cadre/verify.h"
 #include "common.h"
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: cadre-verify --trusted KEYS [--revocations FILE] WHAT...\n"
     "Check certificates sealed by cadre-cert --sign-key, and print what each\n"
     "certifies.  WHAT is a certificate's PDF (every page), a PNG or JPEG scan\n"
@@ -27,7 +27,7 @@ static const char usage[] =
     "      --version            show the version\n"
     "\n"
     "Exit status: 0 every certificate valid, 1 one invalid or revoked (or a\n"
-    "file without a QR code), 2 usage error or unreadable input.\n";
+    "file without a QR code), 2 usage error or unreadable input.\n");
 
 struct options {
     cadre_keyring *ring;      /* --trusted keys */
@@ -43,7 +43,7 @@ static int report(const struct options *o, const char *source,
     if (s->status == CADRE_SEAL_REVOKED) {
         char d[CADRE_DATE_TEXT_MAX];
         cadre_date_format_short(s->revoked->date, d, sizeof d);
-        printf(" on %s, decision '%s', reason '%s'", *d ? d : "(no date)",
+        printf(_(" on %s, decision '%s', reason '%s'"), *d ? d : _("(no date)"),
                s->revoked->decision, s->revoked->reason);
     } else if (s->status != CADRE_SEAL_VALID) {
         printf(": %s", s->why);
@@ -52,20 +52,21 @@ static int report(const struct options *o, const char *source,
     if (o->quiet || !s->decoded)
         return s->status == CADRE_SEAL_VALID ? TOOL_EXIT_OK : TOOL_EXIT_DATA;
     if (s->status != CADRE_SEAL_VALID && s->status != CADRE_SEAL_REVOKED)
-        printf("  what it claims, not proven:\n");
+        printf(_("  what it claims, not proven:\n"));
     const cadre_seal_fields *f = &s->fields;
     const char *grade = cadre_code_label(CADRE_CODE_GRADE, f->grade);
     char dates[4][CADRE_DATE_TEXT_MAX];
     const cadre_date d[4] = { f->birth, f->start, f->end, f->issued };
     for (int i = 0; i < 4; i++)
         if (!cadre_date_format_short(d[i], dates[i], sizeof dates[i]))
-            snprintf(dates[i], sizeof dates[i], "(none)");
-    printf("  number:       %s\n  full name:    %s\n  birth date:   %s\n"
-           "  course:       %s\n  from:         %s\n  to:           %s\n"
-           "  grade:        %s\n  issuer:       %s\n  issued:       %s\n"
-           "  key id:       %s\n",
+            snprintf(dates[i], sizeof dates[i], "%s", _("(none)"));
+    printf(_("  number:       %s\n  full name:    %s\n  birth date:   %s\n"
+             "  course:       %s\n  from:         %s\n  to:           %s\n"
+             "  grade:        %s\n  issuer:       %s\n  issued:       %s\n"
+             "  key id:       %s\n"),
            f->number, f->full_name, dates[0], f->course_title, dates[1],
-           dates[2], grade ? grade : "(none)", f->issuer, dates[3], s->key_id);
+           dates[2], grade ? grade : _("(none)"), f->issuer, dates[3],
+           s->key_id);
     return s->status == CADRE_SEAL_VALID ? TOOL_EXIT_OK : TOOL_EXIT_DATA;
 }
 
@@ -91,7 +92,7 @@ static int check_found(void *ctx, const char *text, size_t len, int page)
     struct file_scan *f = ctx;
     char source[4200];
     if (page)
-        snprintf(source, sizeof source, "%s page %d", f->path, page);
+        snprintf(source, sizeof source, _("%s page %d"), f->path, page);
     else
         snprintf(source, sizeof source, "%s", f->path);
     int s = strlen(text) == len ? check_text(f->o, source, text) : TOOL_EXIT_DATA;
@@ -108,7 +109,7 @@ static int check_file(const struct options *o, const char *path,
     size_t n = 0;
     cadre_error err = cadre_scan_file(path, check_found, &f, &n, diags);
     if (err == CADRE_OK && n == 0) {
-        printf("%s: no QR code found\n", path);
+        printf(_("%s: no QR code found\n"), path);
         f.status = TOOL_EXIT_DATA;
     }
     if (err != CADRE_OK) /* not a file to read QR codes from */
@@ -182,11 +183,15 @@ int main(int argc, char **argv)
         default: free(keys); return tool_bad_option(usage);
         }
     }
-    const char *missing = !keys ? "memory" : !n_keys ? "trusted keys (--trusted KEYS)"
-                          : optind == argc ? "certificate (a PDF, a scan or a QR text)" : NULL;
+    const char *missing =
+        !keys     ? N_("out of memory")
+        : !n_keys ? N_("no trusted keys (--trusted KEYS) given")
+        : optind == argc
+            ? N_("no certificate (a PDF, a scan or a QR text) given")
+            : NULL;
     if (missing) {
         free(keys);
-        return tool_usage_error(usage, "no %s given", missing);
+        return tool_usage_error(usage, "%s", _(missing));
     }
     cadre_diags diags;
     cadre_diags_init(&diags, 100);

@@ -36,7 +36,8 @@ typedef enum cadre_error {
     CADRE_ERROR_COUNT
 } cadre_error;
 
-/* A short English phrase for `err` ("malformed XML"); never NULL. */
+/* A short phrase for `err` ("malformed XML"), in the user's language
+ * (i18n.h); never NULL. */
 const char *cadre_strerror(cadre_error err);
 
 typedef enum cadre_severity {

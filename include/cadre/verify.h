@@ -132,7 +132,7 @@ typedef struct cadre_revocations cadre_revocations;
 /* A seal read. */
 typedef struct cadre_seal {
     cadre_seal_status status;
-    const char *why;             /* a phrase saying what is wrong, or "" */
+    const char *why;             /* what is wrong (user's language), or "" */
     bool decoded;                /* the fields below were read (whether or
                                     not the signature holds) */
     char key_id[CADRE_KEY_ID_TEXT]; /* the key it names; "" if not read */
@@ -154,7 +154,8 @@ void cadre_seal_read(cadre_seal *seal, const char *text,
 /* Free what the seal holds. */
 void cadre_seal_release(cadre_seal *seal);
 
-/* The status as a word: "valid", "revoked", "invalid". */
+/* The status as a word: "valid", "revoked", "invalid", in the user's
+ * language (i18n.h). */
 const char *cadre_seal_status_name(cadre_seal_status status);
 
 /* ----------------------------------------------------------- revocations */

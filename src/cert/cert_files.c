@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "cert_internal.h"
 #include "util/strmap.h"
@@ -335,17 +336,18 @@ static const char *clash(const cadre_cert_tmpl *t, const cadre_cert_batch *b,
 {
     for (size_t k = 0; k < n_prev; k++)
         if (!strcmp(prev_abs[k], abs))
-            return "one path given for two outputs";
+            return CADRE_N_("one path given for two outputs");
     size_t k = 0;
     for (const char *p; (p = template_image(t, &k));) {
         char img[PATH_MAX];
         if (canonical(p, img) && !strcmp(img, abs))
-            return "it is one of the input files (an image of the template)";
+            return CADRE_N_(
+                "it is one of the input files (an image of the template)");
     }
     if (dir_abs && !strcmp(dir_abs, abs))
-        return "it is the folder of the per-person certificates";
+        return CADRE_N_("it is the folder of the per-person certificates");
     if (dir_abs && (*cert = cert_at(b, dir_abs, abs)) >= 0)
-        return "it is also the file of the certificate of";
+        return CADRE_N_("it is also the file of the certificate of");
     return NULL;
 }
 
@@ -370,14 +372,14 @@ cadre_error cadre_cert_check_outputs(const cadre_cert_tmpl *t,
         if (why && cert >= 0) {
             const cadre_cadre *c =
                 &b->recs->cadres[b->recs->participants[b->certs[cert].participant].cadre];
-            cadre_diags_error(diags, NULL, 0,
-                              "cannot write '%s': %s %s '%s' in '%s'",
-                              outputs[i], why, c->id, c->full_name, dir);
+            cadre_diags_error(
+                diags, NULL, 0, "cannot write '%s': %s %s '%s' in '%s'",
+                outputs[i], cadre_gettext(why), c->id, c->full_name, dir);
             return CADRE_EIO;
         }
         if (why) {
             cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s",
-                              outputs[i], why);
+                              outputs[i], cadre_gettext(why));
             return CADRE_EIO;
         }
         prev[n_prev] = abs[n_prev];

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cadre/files.h"
+#include "cadre/i18n.h"
 #include "cert_internal.h"
 #include "util/grow.h"
 
@@ -317,7 +318,8 @@ static int read_shape(cadre_cert_tmpl *t, const cadre_tnode *n,
         }
         const char *why = image_allowed(t, el->path);
         if (why) {
-            cadre_tnode_error(n, diags, "cannot use image '%s': %s", file, why);
+            cadre_tnode_error(n, diags, "cannot use image '%s': %s", file,
+                              cadre_gettext(why));
             return -1;
         }
         break;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cadre/i18n.h"
 #include "expr_compile.h"
 
 #define QUOTE_MAX 160  /* longest subject quoted in a message, in bytes */
@@ -34,7 +35,7 @@ void expr_error(compiler *c, const char *fmt, ...)
         return;
     c->failed = true;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, cadre_gettext(fmt), ap);
     va_end(ap);
     expr_report(c->diags, c->file, c->line, c->quote, c->quote_len, msg);
 }
@@ -47,21 +48,24 @@ void expr_oom(compiler *c)
 const char *expr_xtype_phrase(int xtype, int kind, char *buf, size_t size)
 {
     switch (xtype) {
-    case X_ANY: return "a value";
-    case X_BOOL: return "true/false";
-    case X_NUMBER: return "a number";
-    case X_STRING: return "a text";
-    case X_DATE: return "a date";
+    case X_ANY: return cadre_gettext("a value");
+    case X_BOOL: return cadre_gettext("true/false");
+    case X_NUMBER: return cadre_gettext("a number");
+    case X_STRING: return cadre_gettext("a text");
+    case X_DATE: return cadre_gettext("a date");
     case X_CODE: {
         const char *k = cadre_code_kind_name((cadre_code_kind)kind);
         bool vowel = k && strchr("aeiou", k[0]) != NULL;
-        snprintf(buf, size, "%s %s code", vowel ? "an" : "a", k ? k : "?");
+        snprintf(buf, size,
+                 vowel ? cadre_gettext("an %s code")
+                       : cadre_gettext("a %s code"),
+                 k ? k : "?");
         return buf;
     }
-    case X_CADRE: return "a cadre";
-    case X_UNIT: return "a unit";
-    case X_COURSE: return "a course";
-    case X_PARTICIPANT: return "a participant";
+    case X_CADRE: return cadre_gettext("a cadre");
+    case X_UNIT: return cadre_gettext("a unit");
+    case X_COURSE: return cadre_gettext("a course");
+    case X_PARTICIPANT: return cadre_gettext("a participant");
     }
-    return "a value";
+    return cadre_gettext("a value");
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cadre/i18n.h"
 #include "expr_compile.h"
 #include "util/grow.h"
 
@@ -71,7 +72,7 @@ static uint32_t deepen(compiler *c, uint32_t i, uint32_t x, uint32_t y)
 static const char *token_phrase(compiler *c, char *buf, size_t size)
 {
     if (c->tok.t == T_END)
-        return "the end";
+        return cadre_gettext("the end");
     snprintf(buf, size, "'%.*s'", (int)(c->tok.len > 60 ? 60 : c->tok.len),
              c->src + c->tok.start);
     return buf;

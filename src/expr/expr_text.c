@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cadre/expr.h"
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "expr_internal.h"
 
@@ -152,7 +153,7 @@ static void terr(const struct where *w, const char *fmt, ...)
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, cadre_gettext(fmt), ap);
     va_end(ap);
     expr_report(w->diags, w->file, w->line, w->quote, w->qlen, msg);
 }

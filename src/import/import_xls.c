@@ -15,6 +15,7 @@
 
 #include <freexl.h>
 
+#include "cadre/i18n.h"
 #include "import_internal.h"
 #include "import_ole.h"
 #include "util/grow.h"
@@ -295,15 +296,17 @@ static void xls_release(xls *x)
 static const char *freexl_error(int rc)
 {
     switch (rc) {
-    case FREEXL_INSUFFICIENT_MEMORY: return "out of memory";
+    case FREEXL_INSUFFICIENT_MEMORY: return CADRE_N_("out of memory");
     case FREEXL_BIFF_INVALID_BOF: case FREEXL_BIFF_INVALID_SST:
     case FREEXL_CRAFTED_FILE: case FREEXL_CFBF_ILLEGAL_FAT_ENTRY:
     case FREEXL_CFBF_EMPTY_FAT_CHAIN: case FREEXL_INVALID_MINI_STREAM:
     case FREEXL_CFBF_ILLEGAL_MINI_FAT_ENTRY:
-        return "a damaged workbook";
-    case FREEXL_BIFF_WORKBOOK_NOT_FOUND: return "no workbook in the file";
-    case FREEXL_UNSUPPORTED_CHARSET: return "an unsupported code page";
-    default: return "not a workbook libfreexl can read";
+        return CADRE_N_("a damaged workbook");
+    case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
+        return CADRE_N_("no workbook in the file");
+    case FREEXL_UNSUPPORTED_CHARSET:
+        return CADRE_N_("an unsupported code page");
+    default: return CADRE_N_("not a workbook libfreexl can read");
     }
 }
 
@@ -346,7 +349,7 @@ cadre_error imp_xls_read(imp_file *f, const char *sheet, imp_sink *sink,
     }
     if (rc != FREEXL_OK) {
         cadre_diags_error(diags, f->path, 0, "cannot read the workbook: %s",
-                          freexl_error(rc));
+                          cadre_gettext(freexl_error(rc)));
         if (h)
             freexl_close(h);
         err = CADRE_EIO;

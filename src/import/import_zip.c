@@ -15,6 +15,7 @@
 #include <libxml/xmlreader.h>
 #include <zip.h>
 
+#include "cadre/i18n.h"
 #include "import_internal.h"
 
 struct imp_part {
@@ -75,7 +76,7 @@ static char *refuse(imp_part *p, const char *fmt, ...)
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(buf, sizeof buf, cadre_gettext(fmt), ap);
     va_end(ap);
     p->refused = strdup(buf);
     return p->refused;
@@ -85,9 +86,9 @@ static char *refuse(imp_part *p, const char *fmt, ...)
 static const char *bomb(uint64_t n, uint64_t compressed)
 {
     if (n > IMP_MAX_PART)
-        return "inflates past 512 MiB";
+        return CADRE_N_("inflates past 512 MiB");
     if (n > IMP_RATIO_FLOOR && n / IMP_MAX_RATIO > compressed)
-        return "inflates past 200 times its compressed size";
+        return CADRE_N_("inflates past 200 times its compressed size");
     return NULL;
 }
 
@@ -137,11 +138,12 @@ static int part_read(void *ctx, char *buf, int len)
     p->zp->inflated += (uint64_t)n;
     const char *why = bomb(p->got, p->compressed);
     if (!why && p->got > p->declared)
-        why = "inflates past the size the archive declares";
+        why = CADRE_N_("inflates past the size the archive declares");
     if (!why && p->zp->inflated > IMP_MAX_PART)
-        why = "and the parts before it inflate past 512 MiB";
+        why = CADRE_N_("and the parts before it inflate past 512 MiB");
     if (why) {
-        refuse(p, "refused: part %s %s (a zip bomb?)", p->name, why);
+        refuse(p, "refused: part %s %s (a zip bomb?)", p->name,
+               cadre_gettext(why));
         return -1;
     }
     if (p->in_prolog && n > 0 && prolog_has_doctype(p, buf, (size_t)n)) {
@@ -192,8 +194,10 @@ static bool part_stat(imp_zip *zp, const char *name, zip_stat_t *st,
     }
     const char *why = bomb(st->size, st->comp_size);
     if (why) {
-        cadre_diags_error(diags, zp->path, 0, "refused: part %s %s (a zip "
-                          "bomb?)", name, why);
+        cadre_diags_error(diags, zp->path, 0,
+                          "refused: part %s %s (a zip "
+                          "bomb?)",
+                          name, cadre_gettext(why));
         return false;
     }
     return true;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cadre/i18n.h"
 #include "pdf_internal.h"
 
 /* libharu calls this on every error.  Jumping back to the public function
@@ -34,7 +35,7 @@ cadre_error pdf_fail(cadre_pdf *pdf, cadre_error err, const char *fmt, ...)
     pdf->err = err;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(pdf->msg, sizeof pdf->msg, fmt, ap);
+    vsnprintf(pdf->msg, sizeof pdf->msg, cadre_gettext(fmt), ap);
     va_end(ap);
     return err;
 }

@@ -12,6 +12,7 @@
 #include <fontconfig/fontconfig.h>
 
 #include "cadre/files.h"
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "pdf_internal.h"
 #include "util/grow.h"
@@ -195,9 +196,9 @@ static const char *unfit(const struct found *f)
     if (f->why)
         return f->why;
     if (lacks_vietnamese(f->ttf))
-        return "cannot print every Vietnamese letter";
+        return CADRE_N_("cannot print every Vietnamese letter");
     if (!f->style_ok)
-        return "has no such style";
+        return CADRE_N_("has no such style");
     return NULL;
 }
 
@@ -298,7 +299,7 @@ int cadre_pdf_fonts_add(cadre_pdf_fonts *fonts, const char *family,
     struct found full = { 0 }, sub = { 0 };
     const char *why = NULL;
     if (!lookup(family, style, &full))
-        why = "is not installed";
+        why = CADRE_N_("is not installed");
     else
         why = unfit(&full);
     if (why) {
@@ -309,12 +310,14 @@ int cadre_pdf_fonts_add(cadre_pdf_fonts *fonts, const char *family,
                               "no usable font for '%s' %s: the font %s, and "
                               "the fallback '%s' is missing (install "
                               "fonts-noto-core)",
-                              family, style_label(style), why, FALLBACK_FAMILY);
+                              family, style_label(style), cadre_gettext(why),
+                              FALLBACK_FAMILY);
             return -1;
         }
         cadre_diags_add(diags, CADRE_SEV_NOTE, NULL, 0,
                         "font '%s' %s %s; using '%s' instead", family,
-                        style_label(style), why, FALLBACK_FAMILY);
+                        style_label(style), cadre_gettext(why),
+                        FALLBACK_FAMILY);
     }
     bool have_sub = find_subset(&full, style, &sub);
 

@@ -13,6 +13,7 @@
 #include <png.h>
 #include <zlib.h>
 
+#include "cadre/i18n.h"
 #include "pdf_internal.h"
 #include "util/grow.h"
 
@@ -41,11 +42,11 @@ static const char *read_image(const char *path, struct image_file *f)
     if (fstat(fd, &f->st) != 0)
         why = strerror(errno);
     else if (!S_ISREG(f->st.st_mode))
-        why = "not a regular file";
+        why = CADRE_N_("not a regular file");
     else if (f->st.st_size > IMAGE_MAX_BYTES)
-        why = "larger than 64 MB";
+        why = CADRE_N_("larger than 64 MB");
     else if (!(f->d = malloc(f->st.st_size ? (size_t)f->st.st_size : 1)))
-        why = "out of memory";
+        why = CADRE_N_("out of memory");
     for (f->n = 0; !why && f->n < (size_t)f->st.st_size;) {
         ssize_t r = read(fd, f->d + f->n, (size_t)f->st.st_size - f->n);
         if (r < 0 && errno == EINTR)
@@ -138,16 +139,16 @@ static const char *png_pack(const struct image_file *f,
     img.format = PNG_FORMAT_RGBA;
     if ((uint64_t)img.width * img.height > IMAGE_MAX_PIXELS) {
         png_image_free(&img);
-        return "larger than 16 megapixels";
+        return CADRE_N_("larger than 16 megapixels");
     }
     if (!GROW(packed, packed_cap, n_packed + 1)) {
         png_image_free(&img);
-        return "out of memory";
+        return CADRE_N_("out of memory");
     }
     void *buf = malloc(PNG_IMAGE_SIZE(img));
     if (!buf) {
         png_image_free(&img);
-        return "out of memory";
+        return CADRE_N_("out of memory");
     }
     struct png_packed p = { f->st.st_dev, f->st.st_ino, f->st.st_size,
                             f->st.st_mtim, img.width, img.height,
@@ -177,9 +178,9 @@ static const char *jpeg_frame(const unsigned char *d, size_t p, size_t len)
     unsigned w = len >= 8 ? (unsigned)(d[p + 5] << 8 | d[p + 6]) : 0;
     unsigned comps = len >= 8 ? d[p + 7] : 0;
     if (!w || !h || (comps != 1 && comps != 3 && comps != 4))
-        return "corrupt JPEG: bad frame header";
+        return CADRE_N_("corrupt JPEG: bad frame header");
     if ((uint64_t)w * h > IMAGE_MAX_PIXELS)
-        return "larger than 16 megapixels";
+        return CADRE_N_("larger than 16 megapixels");
     return NULL;
 }
 
@@ -194,19 +195,19 @@ static const char *jpeg_check(const struct image_file *f)
     bool sof = false;
     for (;;) {
         if (p + 4 > size)
-            return "truncated JPEG";
+            return CADRE_N_("truncated JPEG");
         if (d[p] != 0xFF)
-            return "corrupt JPEG: a marker expected";
+            return CADRE_N_("corrupt JPEG: a marker expected");
         while (p < size && d[p] == 0xFF)
             p++;
         unsigned m = p < size ? d[p++] : 0xD9;
         if (m == 0x01 || (m >= 0xD0 && m <= 0xD7))
             continue;
         if (m == 0xD9)
-            return "corrupt JPEG: no image data";
+            return CADRE_N_("corrupt JPEG: no image data");
         size_t len = p + 2 <= size ? (size_t)(d[p] << 8 | d[p + 1]) : 0;
         if (len < 2 || p + len > size)
-            return "truncated JPEG";
+            return CADRE_N_("truncated JPEG");
         if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
             const char *why = jpeg_frame(d, p, len);
             if (why)
@@ -216,9 +217,9 @@ static const char *jpeg_check(const struct image_file *f)
         if (m == 0xDA) {
             /* the compressed data runs to the end-of-image marker */
             if (!sof)
-                return "corrupt JPEG: data before the frame header";
+                return CADRE_N_("corrupt JPEG: data before the frame header");
             if (!(size >= 2 && d[size - 2] == 0xFF && d[size - 1] == 0xD9))
-                return "truncated JPEG: no end of image";
+                return CADRE_N_("truncated JPEG: no end of image");
             return NULL;
         }
         p += len;
@@ -314,13 +315,14 @@ static HPDF_Image load_image(cadre_pdf *pdf, const char *path)
     const struct png_packed *png = NULL;
     const char *why = read_image(path, &f);
     if (why)
-        pdf_fail(pdf, CADRE_EIMAGE, "cannot read image '%s': %s", path, why);
+        pdf_fail(pdf, CADRE_EIMAGE, "cannot read image '%s': %s", path,
+                 cadre_gettext(why));
     else if (!is_png(&f) && !is_jpeg(&f))
         pdf_fail(pdf, CADRE_EIMAGE, "image '%s' is neither PNG nor JPEG",
                  path);
     else if ((why = is_png(&f) ? png_pack(&f, &png) : jpeg_check(&f)))
         pdf_fail(pdf, CADRE_EIMAGE, "corrupt or unsupported image '%s': %s",
-                 path, why);
+                 path, cadre_gettext(why));
     HPDF_Image img = pdf->err ? NULL : remember(pdf, path, &f, png);
     free(f.d);
     return img;

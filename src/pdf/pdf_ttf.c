@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "cadre/files.h"
+#include "cadre/i18n.h"
 #include "pdf_internal.h"
 #include "util/grow.h"
 
@@ -278,7 +279,7 @@ static const char *read_cmap(struct pdf_ttf *t)
 {
     struct pdf_ttf_table cmap;
     if (!find_table(t, "cmap", &cmap))
-        return "has no character map";
+        return CADRE_N_("has no character map");
     size_t best = 0;
     unsigned best_format = 0;
     unsigned n = u16(t, cmap.off + 2);
@@ -294,11 +295,11 @@ static const char *read_cmap(struct pdf_ttf *t)
         }
     }
     if (!best_format)
-        return "has no Unicode character map";
+        return CADRE_N_("has no Unicode character map");
     uint8_t *state = calloc(t->num_glyphs ? t->num_glyphs : 1, 1);
     if (!(t->gid = calloc(0x10000, sizeof *t->gid)) || !state) {
         free(state);
-        return "cannot be read: out of memory";
+        return CADRE_N_("cannot be read: out of memory");
     }
     if (best_format == 4)
         read_cmap4(t, best, state);
@@ -352,7 +353,7 @@ struct pdf_ttf *pdf_ttf_open(const char *path, const char **why)
      * Serif); nor is a FIFO or a device read to its end */
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        *why = "is not a font file";
+        *why = CADRE_N_("is not a font file");
         fclose(f);
         pdf_ttf_free(t);
         return NULL;
@@ -362,7 +363,7 @@ struct pdf_ttf *pdf_ttf_open(const char *path, const char **why)
     if (fseek(f, 0, SEEK_END) == 0)
         size = ftell(f);
     if (size < 12 || size > TTF_MAX_SIZE || fseek(f, 0, SEEK_SET) != 0)
-        *why = "is not a font file";
+        *why = CADRE_N_("is not a font file");
     else if (!(t->data = malloc((size_t)size)) ||
              fread(t->data, 1, (size_t)size, f) != (size_t)size)
         *why = t->data ? "cannot be read" : "cannot be read: out of memory";
@@ -370,14 +371,16 @@ struct pdf_ttf *pdf_ttf_open(const char *path, const char **why)
     t->size = size > 0 ? (size_t)size : 0;
     unsigned long version = *why ? 0 : u32(t, 0);
     if (!*why && version != 0x00010000 && version != 0x74727565 /* 'true' */)
-        *why = "is not a TrueType font (only TrueType outlines are embedded)";
+        *why = CADRE_N_(
+            "is not a TrueType font (only TrueType outlines are embedded)");
     else if (!*why && (!find_table(t, "glyf", &t->glyf) ||
                        !find_table(t, "loca", &t->loca) ||
                        !find_table(t, "head", &t->head) || t->head.len < 54 ||
                        !find_table(t, "hhea", &t->hhea) || t->hhea.len < 36 ||
                        !find_table(t, "maxp", &t->maxp) || t->maxp.len < 6 ||
                        !find_table(t, "hmtx", &t->hmtx)))
-        *why = "is not a TrueType font (only TrueType outlines are embedded)";
+        *why = CADRE_N_(
+            "is not a TrueType font (only TrueType outlines are embedded)");
     if (!*why) {
         t->upem = u16(t, t->head.off + 18);
         t->long_loca = u16(t, t->head.off + 50) != 0;
@@ -390,7 +393,7 @@ struct pdf_ttf *pdf_ttf_open(const char *path, const char **why)
             4 * (size_t)t->n_hmetrics +
                     2 * (size_t)(t->num_glyphs - t->n_hmetrics) >
                 t->hmtx.len)
-            *why = "is a damaged font file";
+            *why = CADRE_N_("is a damaged font file");
     }
     if (!*why)
         *why = read_cmap(t);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cadre/files.h"
+#include "cadre/i18n.h"
 
 #ifndef CADRE_DATADIR
 #define CADRE_DATADIR "/usr/local/share/cadrekit"
@@ -119,11 +120,11 @@ static const char *refusal(const struct stat *st)
     if (S_ISDIR(st->st_mode))
         why = strerror(EISDIR);
     else if (set_find(&inputs, st))
-        why = "it is one of the input files";
+        why = CADRE_N_("it is one of the input files");
     else if (S_ISREG(st->st_mode) && out &&
              out->ctime.tv_sec == st->st_ctim.tv_sec &&
              out->ctime.tv_nsec == st->st_ctim.tv_nsec)
-        why = "it was already written by this command";
+        why = CADRE_N_("it was already written by this command");
     pthread_mutex_unlock(&sets_lock);
     return why;
 }
@@ -336,7 +337,8 @@ fail:
         goto nomem;
     why = strerror(errno);
 refuse:
-    cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path, why);
+    cadre_diags_error(diags, NULL, 0, "cannot write '%s': %s", path,
+                      cadre_gettext(why));
     release(out);
     return CADRE_EIO;
 nomem:

@@ -14,9 +14,10 @@
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 
+#include "cadre/files.h"
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "util/grow.h"
-#include "cadre/files.h"
 #include "xmlsafe.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -307,16 +308,16 @@ static bool check_start(parser *p, const unsigned char *b, size_t n)
 {
     const char *why = NULL;
     if (n == 0)
-        why = "empty file";
+        why = CADRE_N_("empty file");
     else if (n >= 2 && b[0] == 0x1F && b[1] == 0x8B)
-        why = "gzip-compressed file, expected plain UTF-8 XML";
+        why = CADRE_N_("gzip-compressed file, expected plain UTF-8 XML");
     else if (n >= 4 && ((b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF) ||
                         (b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0)))
-        why = "UTF-32 text, expected UTF-8";
+        why = CADRE_N_("UTF-32 text, expected UTF-8");
     else if (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) ||
                         (b[0] == 0xFF && b[1] == 0xFE) ||
                         (b[0] == '<' && b[1] == 0) || (b[0] == 0 && b[1] == '<')))
-        why = "UTF-16 text, expected UTF-8";
+        why = CADRE_N_("UTF-16 text, expected UTF-8");
     char enc[64];
     declared_encoding(b, n, enc, sizeof enc);
     if (!why && *enc && strcasecmp(enc, "UTF-8") != 0 &&
@@ -331,7 +332,7 @@ static bool check_start(parser *p, const unsigned char *b, size_t n)
     if (!why)
         return true;
     p->status = CADRE_EPARSE;
-    cadre_diags_error(p->diags, p->path, 0, "%s", why);
+    cadre_diags_error(p->diags, p->path, 0, "%s", cadre_gettext(why));
     return false;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "register_internal.h"
 
@@ -147,10 +148,10 @@ static cadre_register_status status_of(const char *s)
 const char *cadre_register_status_name(cadre_register_status s)
 {
     static const char *const names[] = {
-        [CADRE_REGISTER_PENDING] = "pending",
-        [CADRE_REGISTER_ISSUED] = "issued",
-        [CADRE_REGISTER_REPLACED] = "replaced",
-        [CADRE_REGISTER_REVOKED] = "revoked",
+        [CADRE_REGISTER_PENDING] = CADRE_N_("pending"),
+        [CADRE_REGISTER_ISSUED] = CADRE_N_("issued"),
+        [CADRE_REGISTER_REPLACED] = CADRE_N_("replaced"),
+        [CADRE_REGISTER_REVOKED] = CADRE_N_("revoked"),
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cadre/codes.h"
+#include "cadre/i18n.h"
 #include "expr/expr_cond.h"
 #include "roster_count.h"
 
@@ -98,23 +99,22 @@ int count_cond_compile(const cadre_expr *e, const char *src,
     case CADRE_CONJ_OK:
         break;
     case CADRE_CONJ_OR:
-        why = "only 'and' joins tests (make two columns for 'or')";
+        why = CADRE_N_("only 'and' joins tests (make two columns for 'or')");
         break;
-    case CADRE_CONJ_MANY:
-        why = "too many tests";
-        break;
+    case CADRE_CONJ_MANY: why = CADRE_N_("too many tests"); break;
     default:
-        why = "only gender, category, education, political-theory, "
-              "state-management, party-member, leader, minority and age "
-              "can be tested, each against values";
+        why = CADRE_N_("only gender, category, education, political-theory, "
+                       "state-management, party-member, leader, minority "
+                       "and age can be tested, each against values");
         break;
     }
     for (size_t i = 0; !why && i < nt; i++) {
         int f = count_field_of(t[i].field);
         if (f < 0) {
-            why = "only gender, category, education, political-theory, "
-                  "state-management, party-member, leader, minority and "
-                  "age can be tested";
+            why = CADRE_N_("only gender, category, education, "
+                           "political-theory, state-management, "
+                           "party-member, leader, minority and age can "
+                           "be tested");
             break;
         }
         if (!(out->tested & 1u << f))
@@ -125,11 +125,13 @@ int count_cond_compile(const cadre_expr *e, const char *src,
         else if (t[i].kind == CADRE_FTEST_TRUTH)
             out->mask[f] &= t[i].truth ? 2u : 1u;
         else if (f != COUNT_AGE || !narrow_age(out, t[i].op, t[i].number))
-            why = "age is tested with =, <, <=, >, >= and a number";
+            why = CADRE_N_("age is tested with =, <, <=, >, >= and a number");
     }
     if (why) {
-        cadre_tnode_error(n, diags, "count '%s' cannot be a COUNTIFS "
-                          "formula: %s", src, why);
+        cadre_tnode_error(n, diags,
+                          "count '%s' cannot be a COUNTIFS "
+                          "formula: %s",
+                          src, cadre_gettext(why));
         return -1;
     }
     return 0;

@@ -66,24 +66,24 @@ bool cadre_diags_full(const cadre_diags *diags, const char *file)
 }
 
 static const char *const error_names[CADRE_ERROR_COUNT] = {
-    [CADRE_OK] = "success",
-    [CADRE_ENOMEM] = "out of memory",
-    [CADRE_EIO] = "cannot read or write a file",
-    [CADRE_EPARSE] = "malformed XML",
-    [CADRE_EINVALID] = "invalid data",
-    [CADRE_ELIMIT] = "input exceeds a safety limit",
-    [CADRE_EFONT] = "no usable font",
-    [CADRE_EIMAGE] = "unusable image",
-    [CADRE_EPDF] = "PDF writer failed",
-    [CADRE_EXLSX] = "XLSX writer failed",
-    [CADRE_ENOTFOUND] = "not found",
+    [CADRE_OK] = CADRE_N_("success"),
+    [CADRE_ENOMEM] = CADRE_N_("out of memory"),
+    [CADRE_EIO] = CADRE_N_("cannot read or write a file"),
+    [CADRE_EPARSE] = CADRE_N_("malformed XML"),
+    [CADRE_EINVALID] = CADRE_N_("invalid data"),
+    [CADRE_ELIMIT] = CADRE_N_("input exceeds a safety limit"),
+    [CADRE_EFONT] = CADRE_N_("no usable font"),
+    [CADRE_EIMAGE] = CADRE_N_("unusable image"),
+    [CADRE_EPDF] = CADRE_N_("PDF writer failed"),
+    [CADRE_EXLSX] = CADRE_N_("XLSX writer failed"),
+    [CADRE_ENOTFOUND] = CADRE_N_("not found"),
 };
 
 const char *cadre_strerror(cadre_error err)
 {
     if ((unsigned)err >= CADRE_ERROR_COUNT || !error_names[err])
-        return "unknown error";
-    return error_names[err];
+        return cadre_gettext("unknown error");
+    return cadre_gettext(error_names[err]);
 }
 
 void cadre_diags_init(cadre_diags *diags, size_t max)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cadre/files.h"
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "util/grow.h"
 #include "verify_internal.h"
@@ -242,12 +243,12 @@ cadre_key *cadre_key_load(const char *path, cadre_diags *diags)
     uint8_t seed[crypto_sign_SEEDBYTES], public[crypto_sign_PUBLICKEYBYTES];
     const char *why = NULL;
     if (!key)
-        why = "out of memory";
+        why = CADRE_N_("out of memory");
     else if (!strncmp(text, public_magic, sizeof public_magic - 1))
-        why = "a public key, not a secret one";
+        why = CADRE_N_("a public key, not a secret one");
     else if (strncmp(text, secret_magic, sizeof secret_magic - 1) ||
              strlen(text) != len)
-        why = "not a cadrekit secret key";
+        why = CADRE_N_("not a cadrekit secret key");
     else if (exposed) {
         cadre_diags_error(diags, NULL, 0,
                           "secret key '%s' may be read by others (mode %04o): "
@@ -257,11 +258,11 @@ cadre_key *cadre_key_load(const char *path, cadre_diags *diags)
         why = "";
     } else if (!hex_field(text, "seed", seed, sizeof seed) ||
              !hex_field(text, "public", public, sizeof public))
-        why = "damaged: no seed or public line of 64 hex digits";
+        why = CADRE_N_("damaged: no seed or public line of 64 hex digits");
     if (!why) {
         crypto_sign_seed_keypair(key->public, key->secret, seed);
         if (memcmp(public, key->public, sizeof public) || !id_matches(text, public))
-            why = "damaged: its seed, public key and id do not match";
+            why = CADRE_N_("damaged: its seed, public key and id do not match");
         uint8_t raw[CADRE_KEY_ID_SIZE];
         verify_key_id(key->public, raw);
         verify_hex(raw, sizeof raw, key->id);
@@ -271,7 +272,8 @@ cadre_key *cadre_key_load(const char *path, cadre_diags *diags)
     free(text);
     if (why) {
         if (*why)
-            cadre_diags_error(diags, NULL, 0, "secret key '%s' is %s", path, why);
+            cadre_diags_error(diags, NULL, 0, "secret key '%s' is %s", path,
+                              cadre_gettext(why));
         cadre_key_free(key);
         return NULL;
     }
@@ -352,20 +354,22 @@ static cadre_error add_file(cadre_keyring *ring, const char *path,
     struct ring_key k;
     const char *why = NULL;
     if (!strncmp(text, secret_magic, sizeof secret_magic - 1))
-        why = "a secret key: trust its .pub file, and keep the .key "
-              "file away from where certificates are checked";
+        why = CADRE_N_("a secret key: trust its .pub file, and keep the "
+                       ".key file away from where certificates are "
+                       "checked");
     else if (strncmp(text, public_magic, sizeof public_magic - 1) ||
              strlen(text) != len)
-        why = "not a cadrekit public key";
+        why = CADRE_N_("not a cadrekit public key");
     else if (!hex_field(text, "public", k.public, sizeof k.public))
-        why = "damaged: no public line of 64 hex digits";
+        why = CADRE_N_("damaged: no public line of 64 hex digits");
     else if (!id_matches(text, k.public))
-        why = "damaged: its id is not that of its key";
+        why = CADRE_N_("damaged: its id is not that of its key");
     if (!strncmp(text, secret_magic, sizeof secret_magic - 1))
         sodium_memzero(text, len);
     free(text);
     if (why) {
-        cadre_diags_error(diags, NULL, 0, "key file '%s' is %s", path, why);
+        cadre_diags_error(diags, NULL, 0, "key file '%s' is %s", path,
+                          cadre_gettext(why));
         return CADRE_EINVALID;
     }
     verify_key_id(k.public, k.raw_id);

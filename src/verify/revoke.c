@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cadre/files.h"
+#include "cadre/i18n.h"
 #include "util/grow.h"
 #include "util/strmap.h"
 #include "verify_internal.h"
@@ -82,7 +83,7 @@ static cadre_error append(cadre_revocations *list, cadre_revocation r,
                           const char **why)
 {
     if (!GROW(list->items, list->cap, list->n + 1)) {
-        *why = "out of memory";
+        *why = CADRE_N_("out of memory");
         return CADRE_ENOMEM;
     }
     list->items[list->n] = r;
@@ -115,7 +116,7 @@ cadre_error cadre_revocations_add(cadre_revocations *list,
         }
     cadre_revocation copy = { strdup(texts[0]), r->date, strdup(texts[1]),
                               strdup(texts[2]) };
-    const char *why = "out of memory";
+    const char *why = CADRE_N_("out of memory");
     cadre_error err = copy.number && copy.decision && copy.reason
                           ? append(list, copy, &why)
                           : CADRE_ENOMEM;
@@ -123,8 +124,9 @@ cadre_error cadre_revocations_add(cadre_revocations *list,
         free((char *)copy.number);
         free((char *)copy.decision);
         free((char *)copy.reason);
-        cadre_diags_error(diags, NULL, 0, "cannot list the revocation of '%s': %s",
-                          r->number, why);
+        cadre_diags_error(diags, NULL, 0,
+                          "cannot list the revocation of '%s': %s", r->number,
+                          cadre_gettext(why));
     }
     return err;
 }
@@ -200,25 +202,28 @@ static const char *check_signature(const char *text, size_t len,
                                    size_t *signed_len)
 {
     if (len == 0 || text[len - 1] != '\n')
-        return "cut short: it does not end with its signature line";
+        return CADRE_N_("cut short: it does not end with its signature line");
     const char *last = text + len - 1;
     while (last > text && last[-1] != '\n')
         last--;
     if (strncmp(last, sig_tag, sizeof sig_tag - 1))
-        return "not signed: its last line is not 'signature KEY-ID SIGNATURE'";
+        return CADRE_N_(
+            "not signed: its last line is not 'signature KEY-ID SIGNATURE'");
     const char *id_hex = last + sizeof sig_tag - 1;
     const char *sp = memchr(id_hex, ' ', (size_t)(text + len - id_hex));
     uint8_t id[CADRE_KEY_ID_SIZE], sig[crypto_sign_BYTES];
     if (!sp || !verify_unhex(id_hex, (size_t)(sp - id_hex), id, sizeof id) ||
         !verify_unhex(sp + 1, (size_t)(text + len - 1 - sp - 1), sig, sizeof sig))
-        return "damaged: its signature line is not 'signature KEY-ID SIGNATURE'";
+        return CADRE_N_(
+            "damaged: its signature line is not 'signature KEY-ID SIGNATURE'");
     const uint8_t *pub = verify_keyring_find(ring, id);
     if (!pub)
-        return "signed with a key that is not trusted";
+        return CADRE_N_("signed with a key that is not trusted");
     *signed_len = (size_t)(last - text);
     if (crypto_sign_verify_detached(sig, (const uint8_t *)text, *signed_len,
                                     pub) != 0)
-        return "changed since it was signed: its signature does not match";
+        return CADRE_N_(
+            "changed since it was signed: its signature does not match");
     return NULL;
 }
 
@@ -231,21 +236,22 @@ static const char *parse_entry(char *line, cadre_revocation *r)
     for (char *p = line; *p; p++)
         if (*p == '\t') {
             if (n == 5)
-                return "has more than 5 columns";
+                return CADRE_N_("has more than 5 columns");
             *p = '\0';
             cols[n++] = p + 1;
         }
     if (n != 5 || strcmp(cols[0], "revoked"))
-        return "is not 'revoked<TAB>NUMBER<TAB>DATE<TAB>DECISION<TAB>REASON'";
+        return CADRE_N_(
+            "is not 'revoked<TAB>NUMBER<TAB>DATE<TAB>DECISION<TAB>REASON'");
     for (int i = 1; i < 5; i++)
         if (!verify_text_ok(cols[i], strlen(cols[i])))
-            return "has a column that is not NFC UTF-8 text";
+            return CADRE_N_("has a column that is not NFC UTF-8 text");
     if (!*cols[1])
-        return "has no certificate number";
+        return CADRE_N_("has no certificate number");
     r->number = cols[1];
     r->date = (cadre_date){ 0 };
     if (*cols[2] && cadre_date_parse(cols[2], 0, &r->date) != 0)
-        return "has a date that is not YYYY-MM-DD";
+        return CADRE_N_("has a date that is not YYYY-MM-DD");
     r->decision = cols[3];
     r->reason = cols[4];
     return NULL;
@@ -266,14 +272,14 @@ cadre_revocations *cadre_revocations_load(const char *path,
     size_t signed_len = 0;
     unsigned long line = 0;
     if (!verify_sodium_ready(diags))
-        why = "unreadable: libsodium does not start";
+        why = CADRE_N_("unreadable: libsodium does not start");
     else if (strlen(text) != len || strncmp(text, magic, sizeof magic - 1))
-        why = "not a cadrekit revocation list";
+        why = CADRE_N_("not a cadrekit revocation list");
     else
         why = check_signature(text, len, ring, &signed_len);
     cadre_revocations *list = why ? NULL : cadre_revocations_new();
     if (!why && !list)
-        why = "unreadable: out of memory";
+        why = CADRE_N_("unreadable: out of memory");
     if (list) {
         list->copied = false;
         list->text = text;
@@ -289,7 +295,7 @@ cadre_revocations *cadre_revocations_load(const char *path,
             if (line == 2) {
                 if (strncmp(p, "date ", 5) ||
                     cadre_date_parse(p + 5, 0, &list->made) != 0)
-                    why = "is not 'date YYYY-MM-DD'";
+                    why = CADRE_N_("is not 'date YYYY-MM-DD'");
             } else {
                 cadre_revocation r;
                 if (!(why = parse_entry(p, &r)) &&
@@ -299,16 +305,17 @@ cadre_revocations *cadre_revocations_load(const char *path,
             p = nl + 1;
         }
         if (!why && line < 2) {
-            why = "without its 'date YYYY-MM-DD' line";
+            why = CADRE_N_("without its 'date YYYY-MM-DD' line");
             line = 0;
         }
     }
     if (why) {
         if (line)
-            cadre_diags_error(diags, path, line, "this line %s", why);
+            cadre_diags_error(diags, path, line, "this line %s",
+                              cadre_gettext(why));
         else
             cadre_diags_error(diags, NULL, 0, "revocation list '%s' is %s",
-                              path, why);
+                              path, cadre_gettext(why));
         if (list)
             cadre_revocations_free(list);
         else

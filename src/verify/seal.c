@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cadre/codes.h"
+#include "cadre/i18n.h"
 #include "verify_internal.h"
 
 /* The format's version: the seal's first byte. */
@@ -158,15 +159,15 @@ char *cadre_seal_make(const cadre_key *key, const cadre_seal_fields *f,
 
 const char *cadre_seal_status_name(cadre_seal_status status)
 {
-    return status == CADRE_SEAL_VALID     ? "valid"
-           : status == CADRE_SEAL_REVOKED ? "revoked"
-                                          : "invalid";
+    return cadre_gettext(status == CADRE_SEAL_VALID     ? CADRE_N_("valid")
+                         : status == CADRE_SEAL_REVOKED ? CADRE_N_("revoked")
+                                                        : CADRE_N_("invalid"));
 }
 
 static void set(cadre_seal *s, cadre_seal_status status, const char *why)
 {
     s->status = status;
-    s->why = why;
+    s->why = *why ? cadre_gettext(why) : why; /* the user's language */
 }
 
 /* Undo the fragment's percent-escapes: the bytes, or NULL when an escape
@@ -244,28 +245,33 @@ void cadre_seal_read(cadre_seal *s, const char *text,
     free(b45);
     if (!buf) {
         set(s, CADRE_SEAL_MALFORMED,
-            "not a certificate's seal, or damaged or cut short (no Base45 text)");
+            CADRE_N_("not a certificate's seal, or damaged or cut short (no "
+                     "Base45 text)"));
         return;
     }
     size_t body = n > crypto_sign_BYTES ? n - crypto_sign_BYTES : 0;
     if (n < 1 || buf[0] != SEAL_VERSION)
-        set(s, CADRE_SEAL_MALFORMED, "not a certificate's seal (unknown version)");
+        set(s, CADRE_SEAL_MALFORMED,
+            CADRE_N_("not a certificate's seal (unknown version)"));
     else if (body < 1 + CADRE_KEY_ID_SIZE)
-        set(s, CADRE_SEAL_MALFORMED, "cut short: no key id or signature");
+        set(s, CADRE_SEAL_MALFORMED,
+            CADRE_N_("cut short: no key id or signature"));
     else {
         verify_hex(buf + 1, CADRE_KEY_ID_SIZE, s->key_id);
         s->decoded = decode(s, buf, body);
         const uint8_t *pub = verify_keyring_find(ring, buf + 1);
         if (!s->decoded)
-            set(s, CADRE_SEAL_MALFORMED, "damaged or cut short");
+            set(s, CADRE_SEAL_MALFORMED, CADRE_N_("damaged or cut short"));
         else if (!pub)
-            set(s, CADRE_SEAL_UNKNOWN_KEY, "sealed with a key that is not trusted");
+            set(s, CADRE_SEAL_UNKNOWN_KEY,
+                CADRE_N_("sealed with a key that is not trusted"));
         else if (!verify_sodium_ready(NULL) ||
                  crypto_sign_verify_detached(buf + body, buf, body, pub) != 0)
             set(s, CADRE_SEAL_BAD_SIGNATURE,
-                "the signature does not match: changed since it was sealed");
+                CADRE_N_("the signature does not match: changed since it was "
+                         "sealed"));
         else if (revs && (s->revoked = cadre_revocations_find(revs, s->fields.number)))
-            set(s, CADRE_SEAL_REVOKED, "revoked");
+            set(s, CADRE_SEAL_REVOKED, CADRE_N_("revoked"));
         else
             set(s, CADRE_SEAL_VALID, "");
     }
