@@ -35,13 +35,11 @@ struct pdf_doc_font *pdf_doc_font(cadre_pdf *pdf, int face, int which)
         which = 0;
     size_t slot = 2 * (size_t)face + (size_t)which;
     if (slot >= pdf->n_dfonts) {
-        size_t n = 2 * pdf->fonts->n;
-        struct pdf_doc_font **grown = realloc(pdf->dfonts, n * sizeof *grown);
-        if (!grown)
+        size_t had = pdf->n_dfonts;
+        if (!GROW(pdf->dfonts, pdf->n_dfonts, 2 * pdf->fonts->n))
             return NULL;
-        memset(grown + pdf->n_dfonts, 0, (n - pdf->n_dfonts) * sizeof *grown);
-        pdf->dfonts = grown;
-        pdf->n_dfonts = n;
+        memset(pdf->dfonts + had, 0,
+               (pdf->n_dfonts - had) * sizeof *pdf->dfonts);
     }
     if (pdf->dfonts[slot])
         return pdf->dfonts[slot];

@@ -18,6 +18,7 @@
 
 #include "cadre/codes.h"
 #include "roster_cell.h"
+#include "util/grow.h"
 #include "util/linebreak.h"
 
 /* What is known of a text seen in a column. */
@@ -68,16 +69,10 @@ void row_cells_release(row_cells *cs)
 static bool reserve(row_cells *cs, size_t c, size_t size)
 {
     struct column_buffer *k = &cs->col[c];
-    if (size <= k->cap)
+    if (GROW(k->buf, k->cap, size))
         return true;
-    char *p = realloc(k->buf, size);
-    if (!p) {
-        job_oom(cs->j);
-        return false;
-    }
-    k->buf = p;
-    k->cap = size;
-    return true;
+    job_oom(cs->j);
+    return false;
 }
 
 /* Render into column c's own buffer: the texts of a row live together. */

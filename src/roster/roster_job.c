@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "roster_job.h"
+#include "util/grow.h"
 
 void job_oom(roster_job *j)
 {
@@ -17,22 +18,16 @@ void job_oom(roster_job *j)
 const char *job_render(roster_job *j, const cadre_tmpl_text *t,
                        const cadre_env *env)
 {
-    if (!j->buf) {
-        j->cap = 256;
-        if (!(j->buf = malloc(j->cap))) {
-            job_oom(j);
-            return "";
-        }
+    if (!GROW(j->buf, j->cap, 256)) {
+        job_oom(j);
+        return "";
     }
     size_t n = cadre_tmpl_text_render(t, env, j->buf, j->cap);
     if (n >= j->cap) {
-        char *p = realloc(j->buf, n + 1);
-        if (!p) {
+        if (!GROW(j->buf, j->cap, n + 1)) {
             job_oom(j);
             return "";
         }
-        j->buf = p;
-        j->cap = n + 1;
         cadre_tmpl_text_render(t, env, j->buf, j->cap);
     }
     return j->buf;

@@ -6,6 +6,7 @@
 
 #include "cadre/text.h"
 #include "roster_xlsx.h"
+#include "util/grow.h"
 
 /* Excel's limit for one cell, in characters. */
 #define CELL_MAX 32767
@@ -143,14 +144,8 @@ static lxw_format *find_fmt(xlsx_book *bk, const struct xlsx_format_key *k)
 
 static void keep_fmt(xlsx_book *bk, const struct xlsx_format_key *k)
 {
-    if (bk->n_fmts == bk->cap_fmts) {
-        size_t cap = bk->cap_fmts ? bk->cap_fmts * 2 : 32;
-        struct xlsx_format_key *v = realloc(bk->fmts, cap * sizeof *v);
-        if (!v)
-            return; /* not kept: only a duplicate format later */
-        bk->fmts = v;
-        bk->cap_fmts = cap;
-    }
+    if (!GROW(bk->fmts, bk->cap_fmts, bk->n_fmts + 1))
+        return; /* not kept: only a duplicate format later */
     bk->fmts[bk->n_fmts++] = *k;
 }
 

@@ -17,7 +17,8 @@ from the compiler: in the modules listed in RULED,
   struct names the review found (rp_, rs_, rw_, rx_, struct op, page,
   mark).
 
-A module joins RULED when it keeps them.  Prints "ok NAME" / "FAIL NAME"
+A module joins RULED when it keeps them: every module of src/ but
+import/ (whose readers still call each other through import_file.c).  Prints "ok NAME" / "FAIL NAME"
 lines (tests/run).
 """
 import os
@@ -29,7 +30,10 @@ from verdicts import Verdicts
 TOP = os.environ.get("CADRE_TOP") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SRC = os.path.join(TOP, "src")
-RULED = ["report"]
+RULED = ["cert", "expr", "pdf", "records", "register", "report", "roster",
+         "scan", "sign", "template", "util", "verify"]
+# the one realloc: GROW itself
+GROW_ITSELF = os.path.join("util", "grow.h")
 LONGEST = 100
 
 VERDICTS = Verdicts("source")
@@ -144,7 +148,7 @@ def main():
                         "; ".join(f"{r}:{n}: {name} {k} lines"
                                   for r, n, name, k in long))
         grown = [f"{r}:{code(files[r])[:m.start()].count(chr(10)) + 1}"
-                 for r in mine
+                 for r in mine if r != GROW_ITSELF
                  for m in re.finditer(r"\brealloc\s*\(", code(files[r]))]
         VERDICTS.report(f"{mod}-grow", not grown,
                         f"realloc instead of GROW at {', '.join(grown)}")
