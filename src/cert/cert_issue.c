@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cadre/date.h"
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "cert_internal.h"
 #include "util/strmap.h"
@@ -153,10 +154,11 @@ static cadre_error select_graduates(cadre_cert_batch *b,
                 found = course->first + i;
         if (found == CADRE_NONE || recs->participants[found].status !=
                                        CADRE_STATUS_COMPLETED) {
-            cadre_diags_error(diags, NULL, 0,
-                              "cadre '%s' did not complete course '%s'%s",
-                              ids[k], course->id,
-                              found == CADRE_NONE ? " (not a participant)" : "");
+            cadre_diags_error(
+                diags, NULL, 0, "cadre '%s' did not complete course '%s'%s",
+                ids[k], course->id,
+                found == CADRE_NONE ? cadre_gettext(" (not a participant)")
+                                    : "");
             err = err ? err : CADRE_EINVALID;
             continue;
         }

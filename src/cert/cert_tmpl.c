@@ -54,7 +54,7 @@ static int color_attr(const cadre_tnode *n, const char *name, bool none_ok,
     }
     if (!ok) {
         cadre_tnode_error(n, diags, "bad colour '%s' in '%s': write #RRGGBB%s",
-                          v, name, none_ok ? " or none" : "");
+                          v, name, none_ok ? cadre_gettext(" or none") : "");
         return -1;
     }
     *out = c;

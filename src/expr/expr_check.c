@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "expr_compile.h"
 #include "util/grow.h"
@@ -903,7 +904,8 @@ static uint32_t check_agg(compiler *c, const struct anode *a,
         if (t != X_NUMBER && t != X_ANY && !(dates && t == X_DATE)) {
             expr_error(c, "%s() needs %s to add up, not %s",
                        expr_agg_names[a->op],
-                       dates ? "numbers or dates" : "numbers",
+                       dates ? cadre_gettext("numbers or dates")
+                             : cadre_gettext("numbers"),
                        phrase(c, value, b1, sizeof b1));
             return CADRE_ENONE;
         }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cadre/files.h"
+#include "cadre/i18n.h"
 #include "import_build.h"
 #include "import_internal.h"
 
@@ -183,10 +184,14 @@ cadre_error cadre_import_run(const cadre_import_options *opts,
             goto out;
         }
         if (b.skipped)
-            cadre_diags_add(diags, CADRE_SEV_WARNING, f->path, 0, "%zu %s "
-                            "skipped (totals, group headings, notes, the "
-                            "footer)", b.skipped,
-                            b.skipped == 1 ? "row" : "rows");
+            cadre_diags_add(
+                diags, CADRE_SEV_WARNING, f->path, 0,
+                b.skipped == 1
+                    ? CADRE_N_("%zu row skipped (totals, group headings, "
+                               "notes, the footer)")
+                    : CADRE_N_("%zu rows skipped (totals, group headings, "
+                               "notes, the footer)"),
+                b.skipped);
         imp_builder_end_file(&bd, &b, f);
         imp_batch_release(&b);
         arena_release(&b.mem);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cadre/codes.h"
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "import_build.h"
 #include "util/grow.h"
@@ -508,11 +509,16 @@ void imp_builder_end_file(imp_builder *bd, const imp_batch *b,
     if (!bd->out.place && b->place)
         bd->out.place = keep(bd, b->place);
     if (bd->bad_ids)
-        cadre_diags_add(bd->diags, CADRE_SEV_WARNING, f->path, 0,
-                        "%zu %s not records ids (1 to 64 of A-Z a-z 0-9 . _ -),"
-                        " the first %s: %s made for them", bd->bad_ids,
-                        bd->bad_ids == 1 ? "id is" : "ids are", bd->first_bad,
-                        bd->bad_ids == 1 ? "an id is" : "ids are");
+        cadre_diags_add(
+            bd->diags, CADRE_SEV_WARNING, f->path, 0,
+            bd->bad_ids == 1
+                ? CADRE_N_("%zu id is not a records id (1 to 64 of A-Z "
+                           "a-z 0-9 . _ -), the first %s: an id is made "
+                           "for it")
+                : CADRE_N_("%zu ids are not records ids (1 to 64 of A-Z "
+                           "a-z 0-9 . _ -), the first %s: ids are made "
+                           "for them"),
+            bd->bad_ids, bd->first_bad);
     bd->bad_ids = 0;
 }
 
@@ -709,9 +715,11 @@ static uint32_t find_cadre(imp_builder *bd, const imp_batch *b,
     }
     rec_loc(r, r->col[F_FULL_NAME], where, sizeof where);
     if (!r->has[F_FULL_NAME] || !r->has[F_BIRTH_DATE]) {
-        cadre_diags_error(bd->diags, where, 0, "no id, and no %s to find "
-                          "the cadre by", r->has[F_FULL_NAME] ? "birth date"
-                                                             : "name");
+        cadre_diags_error(
+            bd->diags, where, 0,
+            r->has[F_FULL_NAME]
+                ? CADRE_N_("no id, and no birth date to find the cadre by")
+                : CADRE_N_("no id, and no name to find the cadre by"));
         bd->errors++;
         return CADRE_NONE;
     }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cadre/codes.h"
+#include "cadre/i18n.h"
 #include "cadre/text.h"
 #include "import_internal.h"
 #include "util/grow.h"
@@ -1592,10 +1593,11 @@ cadre_error imp_table_read(const imp_tmpl *t, imp_file *f, const char *sheet,
     }
     cadre_diags_release(&first);
     if (err == CADRE_OK && tb.state == S_TITLE) {
-        cadre_diags_error(diags, f->path, 0, "%s%s%sno heading row: no row "
+        cadre_diags_error(diags, f->path, 0,
+                          "%s%s%sno heading row: no row "
                           "has three cells with known headings (Họ và tên, "
                           "Ngày sinh, Giới tính, Đơn vị ...)",
-                          f->sheet ? "sheet " : "",
+                          f->sheet ? cadre_gettext("sheet ") : "",
                           f->sheet_ref ? f->sheet_ref : "",
                           f->sheet ? ": " : "");
         err = CADRE_EINVALID;

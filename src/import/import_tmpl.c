@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cadre/codes.h"
+#include "cadre/i18n.h"
 #include "cadre/template.h"
 #include "import_internal.h"
 #include "util/grow.h"
@@ -130,7 +131,8 @@ static int code_of(loader *ld, const cadre_tnode *n, int field,
         if (codes < 0)
             cadre_tnode_error(n, ld->diags, "field %s has no %s",
                               field_defs[field].name,
-                              split ? "split columns" : "values");
+                              split ? cadre_gettext("split columns")
+                                    : cadre_gettext("values"));
         else
             cadre_tnode_error(n, ld->diags, "unknown %s '%s' (one of: %s)",
                               cadre_code_kind_name(codes), code,
@@ -205,9 +207,12 @@ static void read_field(loader *ld, const cadre_tnode *n)
             ld->bad += cadre_tnode_check_attrs(k, va, ld->diags);
             int kind = field_defs[field].kind;
             if (kind != K_CODE && kind != K_MARK && kind != K_PARTY) {
-                cadre_tnode_error(k, ld->diags, "field %s has no values "
-                                  "(its cells are %s)", name,
-                                  kind == K_SCORE ? "numbers" : "text");
+                cadre_tnode_error(k, ld->diags,
+                                  "field %s has no values "
+                                  "(its cells are %s)",
+                                  name,
+                                  kind == K_SCORE ? cadre_gettext("numbers")
+                                                  : cadre_gettext("text"));
                 ld->bad++;
                 continue;
             }
