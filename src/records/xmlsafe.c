@@ -420,11 +420,12 @@ static void silent(void *ctx, const char *fmt, ...)
     (void)ctx, (void)fmt;
 }
 
-static cadre_error io_error(cadre_diags *diags, const char *verb,
+/* `fmt` is "cannot open '%s': %s" or the like, marked for the catalogue
+ * where it is given. */
+static cadre_error io_error(cadre_diags *diags, const char *fmt,
                             const char *path, int err)
 {
-    cadre_diags_error(diags, NULL, 0, "cannot %s '%s': %s", verb, path,
-                      strerror(err));
+    cadre_diags_error(diags, NULL, 0, fmt, path, strerror(err));
     return CADRE_EIO;
 }
 
@@ -436,7 +437,7 @@ static int open_input(const char *path, cadre_diags *diags)
     /* O_NONBLOCK: opening a FIFO must not wait for a writer */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        io_error(diags, "open", path, errno);
+        io_error(diags, CADRE_N_("cannot open '%s': %s"), path, errno);
         return -1;
     }
     struct stat st;
@@ -447,7 +448,7 @@ static int open_input(const char *path, cadre_diags *diags)
         cadre_diags_error(diags, NULL, 0,
                           "cannot read '%s': not a regular file", path);
     else if (why)
-        io_error(diags, "read", path, why);
+        io_error(diags, CADRE_N_("cannot read '%s': %s"), path, why);
     if (why || !S_ISREG(st.st_mode)) {
         close(fd);
         return -1;
@@ -496,7 +497,8 @@ cadre_error cadre_xml_read(const char *path, const cadre_xml_sax *handler,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            p.status = io_error(diags, "read", path, errno);
+            p.status =
+                io_error(diags, CADRE_N_("cannot read '%s': %s"), path, errno);
             break;
         }
         if (first) {

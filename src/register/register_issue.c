@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cadre/i18n.h"
 #include "register_draw.h"
 
 /* The date of the certificates a run reissues: the one asked for, or
@@ -140,12 +141,16 @@ static cadre_error draw_all(struct issue *is)
     sqlite3_finalize(find);
     /* another run of the same course: once, not once per certificate */
     if (!err && h.busy)
-        cadre_diags_error(is->diags, NULL, 0, "%zu certificate%s of course %s "
-                          "(%s%s) %s being issued by another process at this "
-                          "moment: run again when it has finished", h.busy,
-                          h.busy == 1 ? "" : "s", is->b->course->id,
-                          h.first_busy, h.busy == 1 ? "" : ", ...",
-                          h.busy == 1 ? "is" : "are");
+        cadre_diags_error(
+            is->diags, NULL, 0,
+            h.busy == 1 ? CADRE_N_("%zu certificate of course %s (%s%s) is "
+                                   "being issued by another process at this "
+                                   "moment: run again when it has finished")
+                        : CADRE_N_("%zu certificates of course %s (%s%s) are "
+                                   "being issued by another process at this "
+                                   "moment: run again when it has finished"),
+            h.busy, is->b->course->id, h.first_busy,
+            h.busy == 1 ? "" : ", ...");
     if (!err && (h.refused || h.busy))
         err = CADRE_EINVALID;
     is->seq = cadre_cert_tmpl_number_start(is->t);
@@ -364,9 +369,10 @@ static cadre_error issue_init(struct issue *is, cadre_register *reg,
                           : "a reissue needs a reason and a decision");
         return CADRE_EINVALID;
     }
-    if ((o->decision &&
-         !(is->decision = reg_clean_text(o->decision, "decision", diags))) ||
-        (o->reason && !(is->reason = reg_clean_text(o->reason, "reason", diags))))
+    if ((o->decision && !(is->decision = reg_clean_text(
+                              o->decision, CADRE_N_("decision"), diags))) ||
+        (o->reason &&
+         !(is->reason = reg_clean_text(o->reason, CADRE_N_("reason"), diags))))
         return CADRE_EINVALID;
     cadre_error err = (is->slots = calloc(b->n ? b->n : 1, sizeof *is->slots))
                           ? CADRE_OK : CADRE_ENOMEM;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadre/i18n.h"
 #include "register_internal.h"
 #include "util/grow.h"
 
@@ -13,8 +14,8 @@ cadre_error cadre_register_revoke(cadre_register *reg, const char *number,
 {
     if (!cadre_date_is_set(date))
         date = reg_today();
-    char *why = reg_clean_text(reason, "reason", diags);
-    char *decided = reg_clean_text(decision, "decision", diags);
+    char *why = reg_clean_text(reason, CADRE_N_("reason"), diags);
+    char *decided = reg_clean_text(decision, CADRE_N_("decision"), diags);
     cadre_error err = why && decided ? reg_begin(reg, diags) : CADRE_EINVALID;
     sqlite3_stmt *st = err ? NULL : reg_prepare(
         reg, "SELECT id, status FROM entry WHERE number = ?", diags);

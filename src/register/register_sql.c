@@ -33,7 +33,12 @@ cadre_error reg_fail(cadre_register *reg, cadre_diags *diags, const char *what)
                           REG_BUSY_MS / 1000);
         return CADRE_EIO;
     default:
-        cadre_diags_error(diags, NULL, 0, "cannot %s register '%s': %s", what,
+        cadre_diags_error(diags, NULL, 0,
+                          !strcmp(what, "open")
+                              ? CADRE_N_("cannot open register '%s': %s")
+                          : !strcmp(what, "write")
+                              ? CADRE_N_("cannot write register '%s': %s")
+                              : CADRE_N_("cannot read register '%s': %s"),
                           reg->path, msg);
         return CADRE_EIO;
     }
@@ -199,10 +204,12 @@ char *reg_clean_text(const char *s, const char *what, cadre_diags *diags)
         s++, len--;
     if (fault != CADRE_TEXT_OK || len == 0 || memchr(s, '\n', len) ||
         memchr(s, '\t', len)) {
-        cadre_diags_error(diags, NULL, 0, "the %s %s", what,
-                          fault == CADRE_TEXT_BAD_UTF8 ? "is not valid UTF-8"
-                          : len == 0 ? "is empty"
-                                     : "holds a control character or a line break");
+        cadre_diags_error(
+            diags, NULL, 0, "the %s %s", cadre_gettext(what),
+            fault == CADRE_TEXT_BAD_UTF8 ? cadre_gettext("is not valid UTF-8")
+            : len == 0
+                ? cadre_gettext("is empty")
+                : cadre_gettext("holds a control character or a line break"));
         return NULL;
     }
     char *nfc = cadre_text_nfc(s, len, NULL);
