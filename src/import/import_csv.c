@@ -46,15 +46,9 @@ static bool refill(csv *c)
         c->len -= c->pos;
         c->pos = 0;
     }
-    if (c->len + 4 * CHUNK > c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8 * CHUNK;
-        unsigned char *p = realloc(c->buf, cap);
-        if (!p) {
-            c->failed = true;
-            return false;
-        }
-        c->buf = p;
-        c->cap = cap;
+    if (!GROW(c->buf, c->cap, c->len + 4 * CHUNK)) {
+        c->failed = true;
+        return false;
     }
     size_t before = c->len;
     while (c->len == before) {

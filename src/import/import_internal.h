@@ -22,6 +22,7 @@
 #include "cadre/import.h"
 #include "cadre/records.h"
 #include "util/arena.h"
+#include "util/grow.h"
 
 /* ---------------------------------------------------------------- limits */
 
@@ -44,11 +45,33 @@ typedef struct imp_buf {
     size_t cap; /* bytes allocated */
 } imp_buf;
 
-bool imp_buf_add(imp_buf *b, const void *s, size_t n);
 /* Make room for `n` more bytes (and the NUL). */
-bool imp_buf_reserve(imp_buf *b, size_t n);
-bool imp_buf_addc(imp_buf *b, char c);
-void imp_buf_free(imp_buf *b);
+static inline bool imp_buf_reserve(imp_buf *b, size_t n)
+{
+    return GROW(b->p, b->cap, b->len + n + 1);
+}
+
+static inline bool imp_buf_add(imp_buf *b, const void *s, size_t n)
+{
+    if (!imp_buf_reserve(b, n))
+        return false;
+    if (n)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return true;
+}
+
+static inline bool imp_buf_addc(imp_buf *b, char c)
+{
+    return imp_buf_add(b, &c, 1);
+}
+
+static inline void imp_buf_free(imp_buf *b)
+{
+    free(b->p);
+    *b = (imp_buf){ 0 };
+}
 
 /* --------------------------------------------------------------- cells */
 

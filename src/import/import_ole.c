@@ -62,10 +62,9 @@ static unsigned char *read_chain(const ole *o, uint32_t start, size_t max,
     size_t unit = mini ? (size_t)1 << o->mini_shift : o->sector;
     const uint32_t *fat = mini ? o->minifat : o->fat;
     size_t n_fat = mini ? o->n_minifat : o->n_fat;
-    size_t cap = max < ((size_t)64 << 20) ? max : ((size_t)64 << 20);
-    unsigned char *buf = malloc(cap ? cap : 1);
-    size_t n = 0, steps = 0;
-    if (!buf)
+    unsigned char *buf = NULL;
+    size_t cap = 0, n = 0, steps = 0;
+    if (!GROW(buf, cap, 1))
         return NULL;
     for (uint32_t s = start; s != ENDOFCHAIN && n < max; s = fat[s]) {
         if (s >= n_fat || ++steps > n_fat) {
@@ -84,15 +83,9 @@ static unsigned char *read_chain(const ole *o, uint32_t start, size_t max,
             return NULL;
         }
         size_t take = max - n < unit ? max - n : unit;
-        if (n + take > cap) {
-            size_t nc = cap * 2 > max ? max : cap * 2;
-            unsigned char *p = realloc(buf, nc);
-            if (!p) {
-                free(buf);
-                return NULL;
-            }
-            buf = p;
-            cap = nc;
+        if (!GROW(buf, cap, n + take)) {
+            free(buf);
+            return NULL;
         }
         memcpy(buf + n, src, take);
         n += take;

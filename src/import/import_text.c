@@ -15,48 +15,6 @@
 #include "import_internal.h"
 #include "util/grow.h"
 
-bool imp_buf_add(imp_buf *b, const void *s, size_t n)
-{
-    if (!imp_buf_reserve(b, n))
-        return false;
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return true;
-}
-
-bool imp_buf_reserve(imp_buf *b, size_t n)
-{
-    if (b->len + n + 1 <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        return false;
-    b->p = p;
-    b->cap = cap;
-    return true;
-}
-
-bool imp_buf_addc(imp_buf *b, char c)
-{
-    if (b->len + 2 <= b->cap) {
-        b->p[b->len++] = c;
-        b->p[b->len] = '\0';
-        return true;
-    }
-    return imp_buf_add(b, &c, 1);
-}
-
-void imp_buf_free(imp_buf *b)
-{
-    free(b->p);
-    memset(b, 0, sizeof *b);
-}
-
 /* Windows-1252's 0x80-0x9F: what an invalid byte shows as. */
 static const uint16_t cp1252_high[32] = {
     0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
