@@ -170,28 +170,29 @@ static bool add_field(csv *c, imp_rowbuf *rb, uint32_t col, uint32_t line)
     return true;
 }
 
-cadre_error imp_csv_read(imp_file *f, imp_sink *sink, cadre_diags *diags)
+/* Open f for reading: its byte order mark (UTF-8, UTF-16) read and set
+ * aside, a converter from UTF-16 made when it needs one. */
+static cadre_error csv_open(csv *c, imp_file *f, cadre_diags *diags)
 {
-    csv c;
-    memset(&c, 0, sizeof c);
-    c.f = f;
-    c.diags = diags;
-    c.cd = (iconv_t)-1;
-    c.line = 1;
-    c.fp = fopen(f->path, "rb");
-    if (!c.fp) {
+    memset(c, 0, sizeof *c);
+    c->f = f;
+    c->diags = diags;
+    c->cd = (iconv_t)-1;
+    c->line = 1;
+    c->fp = fopen(f->path, "rb");
+    if (!c->fp) {
         cadre_diags_error(diags, NULL, 0, "cannot open '%s': %s", f->path,
                           strerror(errno));
         return CADRE_EIO;
     }
     unsigned char bom[3];
-    size_t nb = fread(bom, 1, 3, c.fp);
+    size_t nb = fread(bom, 1, 3, c->fp);
     const char *from = NULL;
     size_t keep = nb;
-    c.enc = f->encoding;
+    c->enc = f->encoding;
     if (nb >= 3 && memcmp(bom, "\xEF\xBB\xBF", 3) == 0) {
         keep = 0;
-        c.enc = CADRE_IMPORT_UTF8;
+        c->enc = CADRE_IMPORT_UTF8;
     } else if (nb >= 2 && bom[0] == 0xFF && bom[1] == 0xFE) {
         from = "UTF-16LE";
         keep = nb - 2;
@@ -202,118 +203,141 @@ cadre_error imp_csv_read(imp_file *f, imp_sink *sink, cadre_diags *diags)
         from = "UTF-16LE";
     }
     if (from) {
-        c.cd = iconv_open("UTF-8", from);
-        if (c.cd == (iconv_t)-1) {
-            fclose(c.fp);
+        c->cd = iconv_open("UTF-8", from);
+        if (c->cd == (iconv_t)-1) {
+            fclose(c->fp);
             cadre_diags_error(diags, f->path, 0, "cannot convert %s", from);
             return CADRE_EIO;
         }
-        c.enc = CADRE_IMPORT_UTF8;
+        c->enc = CADRE_IMPORT_UTF8;
     }
-    memcpy(c.raw, bom + (nb - keep), keep);
-    c.raw_len = keep;
+    memcpy(c->raw, bom + (nb - keep), keep);
+    c->raw_len = keep;
+    return CADRE_OK;
+}
 
+static void csv_close(csv *c)
+{
+    imp_buf_free(&c->field);
+    imp_buf_free(&c->dec);
+    free(c->buf);
+    if (c->cd != (iconv_t)-1)
+        iconv_close(c->cd);
+    fclose(c->fp);
+}
+
+/* Where the parser is in the record it reads. */
+struct cursor {
+    uint32_t col, rec_line, field_line;
+    bool quoted, was_quoted, any;
+};
+
+/* A record ends at `ch` ('\n', '\r', or -1 at the end of the input): its
+ * last field and the row go out.  0 to read on; 1 to stop (the sink has
+ * what it wants, or the input ended); -1 on an error (*err set, or
+ * c->failed). */
+static int end_record(csv *c, struct cursor *at, int ch, imp_rowbuf *rb,
+                      imp_sink *sink, cadre_error *err)
+{
+    if (c->failed)
+        return -1;
+    if ((at->any || c->field.len || at->was_quoted) &&
+        !add_field(c, rb, at->col, at->field_line))
+        return -1;
+    if (ch == '\r') {
+        c->pos++;
+        if (peek(c) == '\n')
+            c->pos++;
+    } else if (ch == '\n') {
+        c->pos++;
+    }
+    int stop = imp_rowbuf_send(rb, at->rec_line, sink);
+    if (stop < 0) {
+        *err = CADRE_ENOMEM;
+        return -1;
+    }
+    if (stop || ch < 0)
+        return 1;
+    c->line++;
+    if (c->line > IMP_MAX_ROWS * 4u) {
+        cadre_diags_error(c->diags, c->f->path, 0, "refused: more than %u "
+                          "lines", IMP_MAX_ROWS * 4u);
+        *err = CADRE_ELIMIT;
+        return -1;
+    }
+    *at = (struct cursor){ .rec_line = c->line, .field_line = c->line };
+    c->field.len = 0;
+    return 0;
+}
+
+/* One character `ch` inside a record (RFC 4180: quotes, doubled quotes,
+ * line breaks inside quotes).  0 to read on, -1 on an error (*err set). */
+static int take(csv *c, struct cursor *at, int ch, char delim,
+                imp_rowbuf *rb, cadre_error *err)
+{
+    char loc[1024];
+    c->pos++;
+    if (at->quoted) {
+        if (ch == '"' && peek(c) == '"') {
+            c->pos++;
+        } else if (ch == '"') {
+            at->quoted = false;
+            return 0;
+        } else if (ch == '\n' || (ch == '\r' && peek(c) != '\n')) {
+            c->line++;
+        }
+    } else if (ch == delim) {
+        if (!add_field(c, rb, at->col, at->field_line))
+            return -1;
+        if (++at->col >= IMP_MAX_COLS) {
+            imp_loc(c->f, at->rec_line, at->col, c->line, loc, sizeof loc);
+            cadre_diags_error(c->diags, loc, 0, "more than %d fields in "
+                              "one line", IMP_MAX_COLS);
+            *err = CADRE_ELIMIT;
+            return -1;
+        }
+        c->field.len = 0;
+        at->any = true;
+        at->was_quoted = false;
+        at->field_line = c->line;
+        return 0;
+    } else if (ch == '"' && c->field.len == 0 && !at->was_quoted) {
+        at->quoted = at->was_quoted = true;
+        return 0;
+    } else if (c->field.len >= IMP_MAX_CELL_TEXT * 4) {
+        imp_loc(c->f, at->rec_line, at->col, at->field_line, loc, sizeof loc);
+        cadre_diags_error(c->diags, loc, 0, "a field longer than %d bytes "
+                          "(an unclosed quote?)", IMP_MAX_CELL_TEXT * 4);
+        *err = CADRE_ELIMIT;
+        return -1;
+    }
+    if (!imp_buf_addc(&c->field, (char)ch)) {
+        *err = CADRE_ENOMEM;
+        return -1;
+    }
+    return 0;
+}
+
+cadre_error imp_csv_read(imp_file *f, imp_sink *sink, cadre_diags *diags)
+{
+    csv c;
+    cadre_error err = csv_open(&c, f, diags);
+    if (err != CADRE_OK)
+        return err;
     char delim = sniff_delim(&c);
     imp_rowbuf rb;
     imp_rowbuf_init(&rb, NULL);
-    cadre_error err = CADRE_OK;
-    uint32_t col = 0, rec_line = c.line, field_line = c.line;
-    bool quoted = false, was_quoted = false, any = false;
-    c.field.len = 0;
+    struct cursor at = { .rec_line = c.line, .field_line = c.line };
     for (;;) {
         int ch = peek(&c);
-        if (ch < 0 || (!quoted && (ch == '\n' || ch == '\r'))) {
-            /* the end of a record */
-            if (c.failed)
-                break;
-            if (any || c.field.len || was_quoted) {
-                if (!add_field(&c, &rb, col, field_line))
-                    break;
-            }
-            if (ch == '\r') {
-                c.pos++;
-                if (peek(&c) == '\n')
-                    c.pos++;
-            } else if (ch == '\n') {
-                c.pos++;
-            }
-            int stop = imp_rowbuf_send(&rb, rec_line, sink);
-            if (stop < 0) {
-                err = CADRE_ENOMEM;
-                break;
-            }
-            if (stop || ch < 0)
-                break;
-            c.line++;
-            if (c.line > IMP_MAX_ROWS * 4u) {
-                cadre_diags_error(diags, f->path, 0, "refused: more than %u "
-                                  "lines", IMP_MAX_ROWS * 4u);
-                err = CADRE_ELIMIT;
-                break;
-            }
-            col = 0;
-            rec_line = field_line = c.line;
-            c.field.len = 0;
-            any = was_quoted = false;
-            continue;
-        }
-        c.pos++;
-        if (quoted) {
-            if (ch == '"') {
-                if (peek(&c) == '"') {
-                    c.pos++;
-                    if (!imp_buf_addc(&c.field, '"'))
-                        goto nomem;
-                } else {
-                    quoted = false;
-                }
-                continue;
-            }
-            if (ch == '\n' || (ch == '\r' && peek(&c) != '\n'))
-                c.line++;
-            if (!imp_buf_addc(&c.field, (char)ch))
-                goto nomem;
-            continue;
-        }
-        if (ch == delim) {
-            if (!add_field(&c, &rb, col, field_line))
-                break;
-            if (++col >= IMP_MAX_COLS) {
-                char loc[1024];
-                imp_loc(f, rec_line, col, c.line, loc, sizeof loc);
-                cadre_diags_error(diags, loc, 0, "more than %d fields in "
-                                  "one line", IMP_MAX_COLS);
-                err = CADRE_ELIMIT;
-                break;
-            }
-            c.field.len = 0;
-            any = true;
-            was_quoted = false;
-            field_line = c.line;
-            continue;
-        }
-        if (ch == '"' && c.field.len == 0 && !was_quoted) {
-            quoted = was_quoted = true;
-            continue;
-        }
-        if (c.field.len >= IMP_MAX_CELL_TEXT * 4) {
-            char loc[1024];
-            imp_loc(f, rec_line, col, field_line, loc, sizeof loc);
-            cadre_diags_error(diags, loc, 0, "a field longer than %d bytes "
-                              "(an unclosed quote?)", IMP_MAX_CELL_TEXT * 4);
-            err = CADRE_ELIMIT;
+        bool ends = ch < 0 || (!at.quoted && (ch == '\n' || ch == '\r'));
+        if (ends ? end_record(&c, &at, ch, &rb, sink, &err)
+                 : take(&c, &at, ch, delim, &rb, &err))
             break;
-        }
-        if (!imp_buf_addc(&c.field, (char)ch))
-            goto nomem;
     }
-    if (0) {
-nomem:
-        err = CADRE_ENOMEM;
-    }
-    if (err == CADRE_OK && quoted) {
+    if (err == CADRE_OK && at.quoted) {
         char loc[1024];
-        imp_loc(f, rec_line, col, field_line, loc, sizeof loc);
+        imp_loc(f, at.rec_line, at.col, at.field_line, loc, sizeof loc);
         cadre_diags_error(diags, loc, 0, "a quoted field is never closed");
         err = CADRE_EINVALID;
     }
@@ -322,11 +346,6 @@ nomem:
     if (err == CADRE_ENOMEM)
         cadre_diags_error(diags, f->path, 0, "out of memory");
     imp_rowbuf_release(&rb);
-    imp_buf_free(&c.field);
-    imp_buf_free(&c.dec);
-    free(c.buf);
-    if (c.cd != (iconv_t)-1)
-        iconv_close(c.cd);
-    fclose(c.fp);
+    csv_close(&c);
     return err;
 }
