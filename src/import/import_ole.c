@@ -103,9 +103,10 @@ static void ole_free(ole *o)
     free(o->mini);
 }
 
-static bool ole_load(ole *o, const char *path, cadre_diags *diags)
+/* The whole file into o->data: a compound file is read by sector
+ * numbers, all over it. */
+static bool read_whole(ole *o, const char *path, cadre_diags *diags)
 {
-    memset(o, 0, sizeof *o);
     FILE *fp = fopen(path, "rb");
     struct stat st;
     if (!fp || fstat(fileno(fp), &st) != 0) {
@@ -126,32 +127,34 @@ static bool ole_load(ole *o, const char *path, cadre_diags *diags)
     o->data = malloc(o->size);
     if (!o->data || fread(o->data, 1, o->size, fp) != o->size) {
         fclose(fp);
+        free(o->data); /* a file cut short as it was read */
+        o->data = NULL;
         cadre_diags_error(diags, NULL, 0, "cannot read '%s'", path);
         return false;
     }
     fclose(fp);
+    return true;
+}
+
+/* The FAT from its sectors: 109 named in the header, more in the DIFAT
+ * chain.  False when the file is damaged. */
+static bool read_fat(ole *o)
+{
     const unsigned char *h = o->data;
-    o->shift = u16(h + 0x1E);
-    o->mini_shift = u16(h + 0x20);
-    if ((o->shift != 9 && o->shift != 12) || o->mini_shift != 6)
-        goto bad;
-    o->sector = (size_t)1 << o->shift;
-    o->cutoff = u32(h + 0x38);
-    /* the FAT's sectors: 109 in the header, more in the DIFAT chain */
     size_t n_fat_sectors = u32(h + 0x2C);
     size_t per = o->sector / 4;
     size_t max_sectors = o->size / o->sector;
     if (n_fat_sectors > max_sectors)
-        goto bad;
+        return false;
     o->n_fat = n_fat_sectors * per;
     o->fat = malloc((o->n_fat ? o->n_fat : 1) * sizeof *o->fat);
     if (!o->fat)
-        goto bad;
+        return false;
     size_t got = 0;
     for (size_t i = 0; i < 109 && got < n_fat_sectors; i++, got++) {
         const unsigned char *s = sector_at(o, u32(h + 0x4C + 4 * i));
         if (!s)
-            goto bad;
+            return false;
         for (size_t k = 0; k < per; k++)
             o->fat[got * per + k] = u32(s + 4 * k);
     }
@@ -160,48 +163,71 @@ static bool ole_load(ole *o, const char *path, cadre_diags *diags)
          steps++) {
         const unsigned char *d = sector_at(o, difat);
         if (!d)
-            goto bad;
+            return false;
         for (size_t i = 0; i + 1 < per && got < n_fat_sectors; i++, got++) {
             const unsigned char *s = sector_at(o, u32(d + 4 * i));
             if (!s)
-                goto bad;
+                return false;
             for (size_t k = 0; k < per; k++)
                 o->fat[got * per + k] = u32(s + 4 * k);
         }
         difat = u32(d + 4 * (per - 1));
     }
-    if (got < n_fat_sectors)
-        goto bad;
-    o->dir = read_chain(o, u32(h + 0x30), o->size, false, &o->dir_len);
-    if (!o->dir || o->dir_len < 128)
-        goto bad;
-    size_t mf_len = 0;
+    return got == n_fat_sectors;
+}
+
+/* The mini FAT, when the header names one, and the mini stream (the root
+ * entry's chain).  False when the file is damaged. */
+static bool read_mini(ole *o)
+{
+    const unsigned char *h = o->data;
     if (u32(h + 0x40)) {
+        size_t mf_len = 0;
         unsigned char *mf = read_chain(o, u32(h + 0x3C), o->size, false,
                                        &mf_len);
         if (!mf)
-            goto bad;
+            return false;
         o->n_minifat = mf_len / 4;
         o->minifat = malloc((o->n_minifat ? o->n_minifat : 1) * 4);
         if (!o->minifat) {
             free(mf);
-            goto bad;
+            return false;
         }
         for (size_t i = 0; i < o->n_minifat; i++)
             o->minifat[i] = u32(mf + 4 * i);
         free(mf);
     }
-    /* the root entry's chain is the mini stream */
     uint64_t root_size = u32(o->dir + 0x78);
     if (root_size && o->n_minifat) {
         o->mini = read_chain(o, u32(o->dir + 0x74),
                              root_size < o->size ? (size_t)root_size : o->size,
                              false, &o->mini_len);
         if (!o->mini)
-            goto bad;
+            return false;
     }
     return true;
-bad:
+}
+
+static bool ole_load(ole *o, const char *path, cadre_diags *diags)
+{
+    memset(o, 0, sizeof *o);
+    if (!read_whole(o, path, diags))
+        return false;
+    const unsigned char *h = o->data;
+    o->shift = u16(h + 0x1E);
+    o->mini_shift = u16(h + 0x20);
+    bool ok = (o->shift == 9 || o->shift == 12) && o->mini_shift == 6;
+    if (ok) {
+        o->sector = (size_t)1 << o->shift;
+        o->cutoff = u32(h + 0x38);
+        ok = read_fat(o);
+    }
+    if (ok) {
+        o->dir = read_chain(o, u32(h + 0x30), o->size, false, &o->dir_len);
+        ok = o->dir && o->dir_len >= 128 && read_mini(o);
+    }
+    if (ok)
+        return true;
     cadre_diags_error(diags, path, 0, "not a spreadsheet: a damaged "
                       "compound (OLE) file");
     ole_free(o);

@@ -74,6 +74,33 @@ static bool is_invisible(uint32_t cp)
            cp == 0x00AD || cp == 0x2060;
 }
 
+/* The cleaned text of `out` from `start` on: cut at IMP_MAX_CELL_TEXT on
+ * a character's boundary (IMP_T_TOO_LONG into *flags), made NFC unless
+ * `simple` says it is.  Its length, or (size_t)-1 out of memory. */
+static size_t finish_text(imp_buf *out, size_t start, bool simple,
+                          int *flags)
+{
+    size_t n = out->len - start;
+    if (n > IMP_MAX_CELL_TEXT) {
+        *flags |= IMP_T_TOO_LONG;
+        n = IMP_MAX_CELL_TEXT;
+        while (n > 0 && ((unsigned char)out->p[start + n] & 0xC0) == 0x80)
+            n--;
+        out->len = start + n;
+        out->p[out->len] = '\0';
+    }
+    if (simple || cadre_text_is_nfc(out->p + start, n))
+        return n;
+    size_t m;
+    char *nfc = cadre_text_nfc(out->p + start, n, &m);
+    if (!nfc)
+        return (size_t)-1;
+    out->len = start;
+    bool ok = imp_buf_add(out, nfc, m);
+    free(nfc);
+    return ok ? m : (size_t)-1;
+}
+
 int imp_text_clean(const char *s, size_t len, imp_buf *out)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -155,27 +182,9 @@ int imp_text_clean(const char *s, size_t len, imp_buf *out)
     }
     out->len = (size_t)(o - out->p);
     out->p[out->len] = '\0';
-    size_t n = out->len - start;
-    if (n > IMP_MAX_CELL_TEXT) {
-        flags |= IMP_T_TOO_LONG;
-        n = IMP_MAX_CELL_TEXT;
-        while (n > 0 && ((unsigned char)out->p[start + n] & 0xC0) == 0x80)
-            n--;
-        out->len = start + n;
-        out->p[out->len] = '\0';
-    }
-    if (!simple && !cadre_text_is_nfc(out->p + start, n)) {
-        size_t m;
-        char *nfc = cadre_text_nfc(out->p + start, n, &m);
-        if (!nfc)
-            return -1;
-        out->len = start;
-        bool ok = imp_buf_add(out, nfc, m);
-        free(nfc);
-        if (!ok)
-            return -1;
-        n = m;
-    }
+    size_t n = finish_text(out, start, simple, &flags);
+    if (n == (size_t)-1)
+        return -1;
     if (!out->cap && !imp_buf_add(out, "", 0))
         return -1;
     if (latin && symbol && imp_is_mojibake(out->p + start, n))

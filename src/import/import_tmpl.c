@@ -142,6 +142,84 @@ static int code_of(loader *ld, const cadre_tnode *n, int field,
     return v;
 }
 
+/* <split heading="Nam" value="M"/>: a column of its own for one value
+ * (a birth date under Nam or Nữ, a mark under each code). */
+static void read_split(loader *ld, const cadre_tnode *k, imp_fdef *f,
+                       int field, const char *name)
+{
+    static const char *const sa[] = {"heading", "value", NULL};
+    ld->bad += cadre_tnode_check_attrs(k, sa, ld->diags);
+    const char *h = cadre_tnode_require(k, "heading", ld->diags);
+    const char *v = cadre_tnode_require(k, "value", ld->diags);
+    if (!h || !v) {
+        ld->bad++;
+        return;
+    }
+    if (field != F_BIRTH_DATE && field_defs[field].kind != K_CODE) {
+        cadre_tnode_error(k, ld->diags, "field %s has no split "
+                          "columns", name);
+        ld->bad++;
+        return;
+    }
+    int code = code_of(ld, k, field, v, true);
+    const char *form = heading_form(ld, k, h);
+    if (code < 0 || !form)
+        return;
+    if (!GROW(f->splits, ld->cap_s[field], f->n_splits + 1)) {
+        ld->bad++;
+        return;
+    }
+    f->splits[f->n_splits++] = (imp_split){form, code};
+}
+
+/* <value code="CODE">label</value>: how a cell writes a code. */
+static void read_value(loader *ld, const cadre_tnode *k, imp_fdef *f,
+                       int field, const char *name)
+{
+    static const char *const va[] = {"code", NULL};
+    ld->bad += cadre_tnode_check_attrs(k, va, ld->diags);
+    int kind = field_defs[field].kind;
+    if (kind != K_CODE && kind != K_MARK && kind != K_PARTY) {
+        cadre_tnode_error(k, ld->diags,
+                          "field %s has no values "
+                          "(its cells are %s)",
+                          name,
+                          kind == K_SCORE ? cadre_gettext("numbers")
+                                          : cadre_gettext("text"));
+        ld->bad++;
+        return;
+    }
+    const char *code = cadre_tnode_require(k, "code", ld->diags);
+    int v = code ? code_of(ld, k, field, code, false) : -1;
+    if (v < 0)
+        return;
+    char buf[512];
+    size_t len = imp_fold_value(k->text, strlen(k->text), buf,
+                                sizeof buf, NULL, 0, NULL);
+    const char *form = len ? keep(ld, buf, len)
+                           : keep(ld, k->text, strlen(k->text));
+    if (!form)
+        return;
+    if (!k->text[0]) {
+        cadre_tnode_error(k, ld->diags, "an empty value: say what an "
+                          "empty cell means with empty=\"CODE\" on "
+                          "the field");
+        ld->bad++;
+        return;
+    }
+    if (!GROW(f->labels, ld->cap_l[field], f->n_labels + 1)) {
+        ld->bad++;
+        return;
+    }
+    f->labels[f->n_labels++] =
+        (imp_label){form, (uint32_t)(len ? len : strlen(form)),
+                    len ? v : v | 0x10000};
+    imp_buf *lb = &ld->labels[field];
+    if ((lb->len && !imp_buf_add(lb, ", ", 2)) ||
+        !imp_buf_add(lb, k->text, strlen(k->text)))
+        ld->bad++;
+}
+
 static void read_field(loader *ld, const cadre_tnode *n)
 {
     static const char *const allowed[] = {"name", "required", "empty",
@@ -179,72 +257,9 @@ static void read_field(loader *ld, const cadre_tnode *n)
                                                ld->diags);
             add_heading(ld, k, f, field, k->text);
         } else if (cadre_tnode_is(k, "split")) {
-            static const char *const sa[] = {"heading", "value", NULL};
-            ld->bad += cadre_tnode_check_attrs(k, sa, ld->diags);
-            const char *h = cadre_tnode_require(k, "heading", ld->diags);
-            const char *v = cadre_tnode_require(k, "value", ld->diags);
-            if (!h || !v) {
-                ld->bad++;
-                continue;
-            }
-            if (field != F_BIRTH_DATE && field_defs[field].kind != K_CODE) {
-                cadre_tnode_error(k, ld->diags, "field %s has no split "
-                                  "columns", name);
-                ld->bad++;
-                continue;
-            }
-            int code = code_of(ld, k, field, v, true);
-            const char *form = heading_form(ld, k, h);
-            if (code < 0 || !form)
-                continue;
-            if (!GROW(f->splits, ld->cap_s[field], f->n_splits + 1)) {
-                ld->bad++;
-                continue;
-            }
-            f->splits[f->n_splits++] = (imp_split){form, code};
+            read_split(ld, k, f, field, name);
         } else if (cadre_tnode_is(k, "value")) {
-            static const char *const va[] = {"code", NULL};
-            ld->bad += cadre_tnode_check_attrs(k, va, ld->diags);
-            int kind = field_defs[field].kind;
-            if (kind != K_CODE && kind != K_MARK && kind != K_PARTY) {
-                cadre_tnode_error(k, ld->diags,
-                                  "field %s has no values "
-                                  "(its cells are %s)",
-                                  name,
-                                  kind == K_SCORE ? cadre_gettext("numbers")
-                                                  : cadre_gettext("text"));
-                ld->bad++;
-                continue;
-            }
-            const char *code = cadre_tnode_require(k, "code", ld->diags);
-            int v = code ? code_of(ld, k, field, code, false) : -1;
-            if (v < 0)
-                continue;
-            char buf[512];
-            size_t len = imp_fold_value(k->text, strlen(k->text), buf,
-                                        sizeof buf, NULL, 0, NULL);
-            const char *form = len ? keep(ld, buf, len)
-                                   : keep(ld, k->text, strlen(k->text));
-            if (!form)
-                continue;
-            if (!k->text[0]) {
-                cadre_tnode_error(k, ld->diags, "an empty value: say what an "
-                                  "empty cell means with empty=\"CODE\" on "
-                                  "the field");
-                ld->bad++;
-                continue;
-            }
-            if (!GROW(f->labels, ld->cap_l[field], f->n_labels + 1)) {
-                ld->bad++;
-                continue;
-            }
-            f->labels[f->n_labels++] =
-                (imp_label){form, (uint32_t)(len ? len : strlen(form)),
-                            len ? v : v | 0x10000};
-            imp_buf *lb = &ld->labels[field];
-            if ((lb->len && !imp_buf_add(lb, ", ", 2)) ||
-                !imp_buf_add(lb, k->text, strlen(k->text)))
-                ld->bad++;
+            read_value(ld, k, f, field, name);
         } else {
             cadre_tnode_error(k, ld->diags, "unknown element <%s> in <field> "
                               "(one of: heading, split, value)", k->name);

@@ -310,6 +310,153 @@ static const char *freexl_error(int rc)
     }
 }
 
+static void refuse_encrypted(const imp_file *f, cadre_diags *diags)
+{
+    cadre_diags_error(diags, f->path, 0, "refused: the workbook is "
+                      "encrypted (password-protected): save it without "
+                      "a password first");
+}
+
+/* libfreexl's handle on f, or an error said (obfuscated, damaged). */
+static cadre_error open_freexl(const imp_file *f, const void **h,
+                               cadre_diags *diags)
+{
+    *h = NULL;
+    int rc = freexl_open(f->path, h);
+    unsigned info = 0;
+    if (rc == FREEXL_OK &&
+        freexl_get_info(*h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
+        info == FREEXL_BIFF_OBFUSCATED) {
+        refuse_encrypted(f, diags);
+        rc = -1;
+    } else if (rc != FREEXL_OK) {
+        cadre_diags_error(diags, f->path, 0, "cannot read the workbook: %s",
+                          cadre_gettext(freexl_error(rc)));
+    }
+    if (rc != FREEXL_OK && *h) {
+        freexl_close(*h);
+        *h = NULL;
+    }
+    return rc == FREEXL_OK ? CADRE_OK : CADRE_EIO;
+}
+
+/* The sheet to read: the one named, or the first one shown, as for
+ * XLSX.  Sets f's sheet and date system. */
+static cadre_error choose_sheet(imp_file *f, const void *h, const xls *x,
+                                const char *sheet, int *chosen,
+                                cadre_diags *diags)
+{
+    unsigned count = 0, mode = 0;
+    freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count);
+    freexl_get_info(h, FREEXL_BIFF_DATEMODE, &mode);
+    f->date1904 = mode == FREEXL_BIFF_DATEMODE_1904;
+    cadre_error err = CADRE_OK;
+    imp_buf names = {0};
+    *chosen = -1;
+    for (unsigned i = 0; i < count && i < 65535; i++) {
+        const char *name = NULL;
+        if (freexl_get_worksheet_name(h, (unsigned short)i, &name) != FREEXL_OK)
+            continue;
+        name = name ? name : "";
+        imp_sheets_add(&names, name);
+        bool hidden = i < x->n_sheets && x->sheet_hidden[i];
+        if (*chosen < 0 && (sheet ? strcmp(sheet, name) == 0 : !hidden)) {
+            *chosen = (int)i;
+            if (!imp_file_set_sheet(f, name, strlen(name)))
+                err = CADRE_ENOMEM;
+        }
+    }
+    if (*chosen < 0 && err == CADRE_OK) {
+        imp_no_sheet(f, sheet, &names, diags);
+        err = CADRE_ENOTFOUND;
+    }
+    imp_buf_free(&names);
+    return err;
+}
+
+/* Cell (r, c) of value v into the row; CADRE_ENOMEM when it is lost. */
+static cadre_error add_cell(imp_rowbuf *rb, imp_buf *dec, const xls *x,
+                            unsigned r, unsigned c, const FreeXL_CellValue *v)
+{
+    const xls_cell *xc = x->n_cells ? find_cell(x, r, c) : NULL;
+    imp_cell *cell = NULL;
+    const char *text = NULL;
+    cadre_date d;
+    char day[11];
+    switch (v->type) {
+    case FREEXL_CELL_INT:
+    case FREEXL_CELL_DOUBLE:
+        cell = imp_rowbuf_add(rb, c, IMP_NUMBER, NULL, 0);
+        if (cell)
+            cell->num = v->type == FREEXL_CELL_INT ? v->value.int_value
+                                                   : v->value.double_value;
+        break;
+    case FREEXL_CELL_DATE:
+    case FREEXL_CELL_DATETIME:
+        snprintf(day, sizeof day, "%.10s", v->value.text_value);
+        if (cadre_date_parse(day, 0, &d) != 0) {
+            text = v->value.text_value;
+        } else if ((cell = imp_rowbuf_add(rb, c, IMP_DATE, NULL, 0))) {
+            cell->date = d;
+        }
+        break;
+    case FREEXL_CELL_TEXT:
+    case FREEXL_CELL_SST_TEXT:
+    case FREEXL_CELL_TIME:
+        text = v->value.text_value;
+        break;
+    default:
+        /* freexl gives no text or boolean a formula computed */
+        if (xc && xc->result == 1 && xc->text)
+            text = xc->text;
+        else if (xc && xc->result == 2) {
+            if ((cell = imp_rowbuf_add(rb, c, IMP_BOOL, NULL, 0)))
+                cell->num = xc->flag;
+        } else if (xc && xc->result == 3) {
+            cell = imp_rowbuf_add(rb, c, IMP_ERROR, "#N/A", 4);
+        } else {
+            return CADRE_OK;
+        }
+        break;
+    }
+    if (text) {
+        dec->len = 0;
+        if (!imp_legacy_decode(xc ? xc->enc : IMP_ENC_NONE, text,
+                               strlen(text), dec) ||
+            !imp_buf_add(dec, "", 0))
+            return CADRE_ENOMEM;
+        cell = imp_rowbuf_add(rb, c, IMP_TEXT, dec->p, dec->len);
+    }
+    return !cell && (text || v->type != FREEXL_CELL_NULL) ? CADRE_ENOMEM
+                                                          : CADRE_OK;
+}
+
+/* The chosen sheet's rows, one by one, to the sink. */
+static cadre_error send_rows(imp_file *f, const void *h, const xls *x,
+                             unsigned rows, unsigned short cols,
+                             imp_sink *sink)
+{
+    imp_rowbuf rb;
+    imp_rowbuf_init(&rb, &f->merges);
+    imp_buf dec = {0};
+    cadre_error err = CADRE_OK;
+    for (unsigned r = 0; err == CADRE_OK && r < rows && r < IMP_MAX_ROWS; r++) {
+        for (unsigned c = 0; c < cols && err == CADRE_OK; c++) {
+            FreeXL_CellValue v;
+            if (freexl_get_cell_value(h, r, (unsigned short)c, &v) == FREEXL_OK)
+                err = add_cell(&rb, &dec, x, r, c, &v);
+        }
+        int s = err == CADRE_OK ? imp_rowbuf_send(&rb, r + 1, sink) : 0;
+        if (s < 0)
+            err = CADRE_ENOMEM;
+        if (s)
+            break;
+    }
+    imp_buf_free(&dec);
+    imp_rowbuf_release(&rb);
+    return err;
+}
+
 cadre_error imp_xls_read(imp_file *f, const char *sheet, imp_sink *sink,
                          cadre_diags *diags)
 {
@@ -323,63 +470,19 @@ cadre_error imp_xls_read(imp_file *f, const char *sheet, imp_sink *sink,
         return CADRE_EIO;
     x.s = stream;
     x.len = len;
-    cadre_error err = CADRE_OK;
-    if (!read_globals(&x)) {
-        err = CADRE_ENOMEM;
-        goto out;
-    }
-    if (x.encrypted) {
-        cadre_diags_error(diags, f->path, 0, "refused: the workbook is "
-                          "encrypted (password-protected): save it without "
-                          "a password first");
-        err = CADRE_EIO;
-        goto out;
-    }
     const void *h = NULL;
-    int rc = freexl_open(f->path, &h);
-    unsigned info = 0;
-    if (rc == FREEXL_OK && freexl_get_info(h, FREEXL_BIFF_PASSWORD, &info) ==
-                               FREEXL_OK && info == FREEXL_BIFF_OBFUSCATED) {
-        cadre_diags_error(diags, f->path, 0, "refused: the workbook is "
-                          "encrypted (password-protected): save it without "
-                          "a password first");
-        freexl_close(h);
-        err = CADRE_EIO;
-        goto out;
-    }
-    if (rc != FREEXL_OK) {
-        cadre_diags_error(diags, f->path, 0, "cannot read the workbook: %s",
-                          cadre_gettext(freexl_error(rc)));
-        if (h)
-            freexl_close(h);
-        err = CADRE_EIO;
-        goto out;
-    }
-    unsigned count = 0, mode = 0;
-    freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count);
-    freexl_get_info(h, FREEXL_BIFF_DATEMODE, &mode);
-    f->date1904 = mode == FREEXL_BIFF_DATEMODE_1904;
     int chosen = -1;
-    imp_buf names = {0};
-    for (unsigned i = 0; i < count && i < 65535; i++) {
-        const char *name = NULL;
-        if (freexl_get_worksheet_name(h, (unsigned short)i, &name) != FREEXL_OK)
-            continue;
-        name = name ? name : "";
-        imp_sheets_add(&names, name);
-        /* the first sheet is the first one shown, as for XLSX */
-        bool hidden = i < x.n_sheets && x.sheet_hidden[i];
-        if (chosen < 0 && (sheet ? strcmp(sheet, name) == 0 : !hidden)) {
-            chosen = (int)i;
-            if (!imp_file_set_sheet(f, name, strlen(name)))
-                err = CADRE_ENOMEM;
-        }
+    unsigned rows = 0;
+    unsigned short cols = 0;
+    cadre_error err = read_globals(&x) ? CADRE_OK : CADRE_ENOMEM;
+    if (err == CADRE_OK && x.encrypted) {
+        refuse_encrypted(f, diags);
+        err = CADRE_EIO;
     }
-    if (chosen < 0 && err == CADRE_OK) {
-        imp_no_sheet(f, sheet, &names, diags);
-        err = CADRE_ENOTFOUND;
-    }
-    imp_buf_free(&names);
+    if (err == CADRE_OK)
+        err = open_freexl(f, &h, diags);
+    if (err == CADRE_OK)
+        err = choose_sheet(f, h, &x, sheet, &chosen, diags);
     imp_merges_free(&f->merges);
     f->merges_known = true;
     if (err == CADRE_OK && x.biff8 && (size_t)chosen < x.n_sheets &&
@@ -389,96 +492,20 @@ cadre_error imp_xls_read(imp_file *f, const char *sheet, imp_sink *sink,
         imp_merges_sort(&f->merges);
         if (x.n_cells > 1)
             qsort(x.cells, x.n_cells, sizeof *x.cells, by_pos);
-    }
-    unsigned rows = 0;
-    unsigned short cols = 0;
-    if (err == CADRE_OK &&
-        (freexl_select_active_worksheet(h, (unsigned short)chosen) != FREEXL_OK ||
-         freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK)) {
-        cadre_diags_error(diags, f->path, 0, "cannot read sheet %s",
-                          f->sheet_ref);
-        err = CADRE_EIO;
-    }
-    imp_rowbuf rb;
-    imp_rowbuf_init(&rb, &f->merges);
-    imp_buf dec = {0};
-    for (unsigned r = 0; err == CADRE_OK && r < rows && r < IMP_MAX_ROWS; r++) {
-        for (unsigned c = 0; c < cols && err == CADRE_OK; c++) {
-            FreeXL_CellValue v;
-            if (freexl_get_cell_value(h, r, (unsigned short)c, &v) != FREEXL_OK)
-                continue;
-            const xls_cell *xc = x.n_cells ? find_cell(&x, r, c) : NULL;
-            int enc = xc ? xc->enc : IMP_ENC_NONE;
-            imp_cell *cell = NULL;
-            const char *text = NULL;
-            switch (v.type) {
-            case FREEXL_CELL_INT:
-            case FREEXL_CELL_DOUBLE:
-                cell = imp_rowbuf_add(&rb, c, IMP_NUMBER, NULL, 0);
-                if (cell)
-                    cell->num = v.type == FREEXL_CELL_INT ? v.value.int_value
-                                                          : v.value.double_value;
-                break;
-            case FREEXL_CELL_DATE:
-            case FREEXL_CELL_DATETIME: {
-                char day[11];
-                cadre_date d;
-                snprintf(day, sizeof day, "%.10s", v.value.text_value);
-                if (cadre_date_parse(day, 0, &d) == 0) {
-                    cell = imp_rowbuf_add(&rb, c, IMP_DATE, NULL, 0);
-                    if (cell)
-                        cell->date = d;
-                    break;
-                }
-                text = v.value.text_value;
-                break;
-            }
-            case FREEXL_CELL_TEXT:
-            case FREEXL_CELL_SST_TEXT:
-            case FREEXL_CELL_TIME:
-                text = v.value.text_value;
-                break;
-            default:
-                /* freexl gives no text or boolean a formula computed */
-                if (xc && xc->result == 1 && xc->text)
-                    text = xc->text;
-                else if (xc && xc->result == 2) {
-                    cell = imp_rowbuf_add(&rb, c, IMP_BOOL, NULL, 0);
-                    if (cell)
-                        cell->num = xc->flag;
-                } else if (xc && xc->result == 3) {
-                    cell = imp_rowbuf_add(&rb, c, IMP_ERROR, "#N/A", 4);
-                } else {
-                    continue;
-                }
-                break;
-            }
-            if (text) {
-                dec.len = 0;
-                if (!imp_legacy_decode(enc, text, strlen(text), &dec) ||
-                    !imp_buf_add(&dec, "", 0)) {
-                    err = CADRE_ENOMEM;
-                    break;
-                }
-                cell = imp_rowbuf_add(&rb, c, IMP_TEXT, dec.p, dec.len);
-            }
-            if (!cell && (text || v.type != FREEXL_CELL_NULL))
-                err = CADRE_ENOMEM;
-        }
-        if (err == CADRE_OK) {
-            int s = imp_rowbuf_send(&rb, r + 1, sink);
-            if (s < 0)
-                err = CADRE_ENOMEM;
-            if (s)
-                break;
+        if (freexl_select_active_worksheet(h, (unsigned short)chosen) !=
+                FREEXL_OK ||
+            freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK) {
+            cadre_diags_error(diags, f->path, 0, "cannot read sheet %s",
+                              f->sheet_ref);
+            err = CADRE_EIO;
         }
     }
-    imp_buf_free(&dec);
-    imp_rowbuf_release(&rb);
-    freexl_close(h);
+    if (err == CADRE_OK)
+        err = send_rows(f, h, &x, rows, cols, sink);
     if (err == CADRE_ENOMEM)
         cadre_diags_error(diags, f->path, 0, "out of memory");
-out:
+    if (h)
+        freexl_close(h);
     xls_release(&x);
     free(stream);
     return err;
