@@ -102,16 +102,20 @@ cadre_error cadre_revocations_add(cadre_revocations *list,
 {
     const char *texts[3] = { r->number, r->decision ? r->decision : "",
                              r->reason ? r->reason : "" };
+    static const char *const what[3] = { CADRE_N_("number"),
+                                         CADRE_N_("decision"),
+                                         CADRE_N_("reason") };
     for (int i = 0; i < 3; i++)
         if (!texts[i] || !verify_text_ok(texts[i], strlen(texts[i])) ||
             (i == 0 && !*texts[i])) {
             cadre_diags_error(diags, NULL, 0,
                               "cannot list the revocation of '%s': its %s %s",
                               r->number ? r->number : "",
-                              (const char *[]){ "number", "decision", "reason" }[i],
+                              cadre_gettext(what[i]),
                               i == 0 && texts[i] && !*texts[i]
-                                  ? "is empty"
-                                  : "is not NFC UTF-8 text on one line");
+                                  ? cadre_gettext("is empty")
+                                  : cadre_gettext("is not NFC UTF-8 text on "
+                                                  "one line"));
             return CADRE_EINVALID;
         }
     cadre_revocation copy = { strdup(texts[0]), r->date, strdup(texts[1]),
