@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadre/i18n.h"
 #include "cert_internal.h"
 
 /* Text rendered for one element: in a buffer on the stack when it fits. */
@@ -116,8 +117,8 @@ static cadre_error free_text(cadre_pdf *pdf, const cadre_cert_tmpl *t,
                                                : el->x;
     if (x0 + t->off_x < 0 || x0 + w + t->off_x > t->page_w) {
         snprintf(why, size,
-                 "text %.0f mm wide runs off the page: give it a box "
-                 "(w and h) to shrink it: '%.60s'",
+                 cadre_gettext("text %.0f mm wide runs off the page: give it "
+                               "a box (w and h) to shrink it: '%.60s'"),
                  w, text);
         return CADRE_EINVALID;
     }
