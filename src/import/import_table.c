@@ -1047,7 +1047,6 @@ static int match_value(table *tb, int field, const char *text)
     return v;
 }
 
-/* Read one data row into a record. */
 /* A text of the row being read, kept until it is handed on. */
 static bool rec_text(table *tb, int f, const char *s, size_t n)
 {
@@ -1060,184 +1059,201 @@ static bool rec_text(table *tb, int f, const char *s, size_t n)
     return true;
 }
 
-static void read_record(table *tb, const imp_row *r)
-{
-    imp_batch *b = tb->b;
-    imp_rec *rec = &tb->rec;
-    memset(rec, 0, sizeof *rec);
-    tb->rowtext.len = 0;
-    rec->file = tb->f;
-    rec->row = r->row;
-    rec->group = tb->depth > 0 ? tb->stack[tb->depth - 1].index : -1;
-    size_t errors = tb->data_errors;
-    const imp_cell *family = NULL, *given = NULL, *bsplit = NULL;
-    int bsplit_code = -1;
+/* What a row's cells give that is read only once every cell is seen: the
+ * name written in two columns, and the split columns marked. */
+typedef struct row_marks {
+    const imp_cell *family, *given; /* the name's two columns, when so */
+    const imp_cell *bsplit;  /* the birth date in the Nam or Nữ column */
+    int bsplit_code;         /* the gender that column says */
     /* split columns of code fields (category, gender): the marked one */
-    const imp_cell *mark[F_COUNT] = {NULL};
-    int mark_code[F_COUNT];
-    char nbuf[64];
-    for (size_t i = 0; i < r->n; i++) {
-        const imp_cell *c = &r->cells[i];
-        if (c->col >= tb->n_cols)
-            continue;
-        const colmap *m = &tb->cols[c->col];
-        int f = m->field;
-        if (f < 0 || f == F_IGNORE)
-            continue;
-        const imp_fdef *d = &tb->t->f[f];
-        if (d->kind == K_NONE)
-            continue;
-        if (unusable(tb, r->row, c))
-            continue;
-        rec->col[f] = c->col;
-        if (m->split >= 0) {
-            if (!is_mark(c))
-                continue;
-            if (f == F_BIRTH_DATE) {
-                if (bsplit) {
-                    cell_error(tb, r->row, c, "birth dates in both the Nam "
-                               "and the Nữ columns");
-                    continue;
-                }
-                bsplit = c;
-                bsplit_code = m->split;
-            } else {
-                if (mark[f]) {
-                    cell_error(tb, r->row, c, "%s marked in two columns",
-                               imp_field_name(f));
-                    continue;
-                }
-                mark[f] = c;
-                mark_code[f] = m->split;
-            }
-            continue;
-        }
-        /* numbers as text only for the fields that read text */
-        const char *text = d->kind == K_DATE || d->kind == K_DAY ? ""
-                           : cell_text(tb, c, nbuf, sizeof nbuf);
-        switch (d->kind) {
-        case K_TEXT:
-        case K_ID:
-            if (f == F_FAMILY_NAME) {
-                family = c;
-                continue;
-            }
-            if (f == F_GIVEN_NAME) {
-                given = c;
-                continue;
-            }
-            rec_text(tb, f, text, strlen(text));
-            break;
-        case K_DATE:
-        case K_DAY:
-            if (read_date(tb, r->row, c, d->kind == K_DATE,
-                          imp_field_name(f), &rec->date[f]))
-                rec->has[f] = true;
-            break;
-        case K_CODE: {
-            int v = match_value(tb, f, text);
-            if (v < 0) {
-                value_error(tb, r->row, c, f, text);
-                break;
-            }
-            rec->code[f] = v;
-            rec->has[f] = true;
-            break;
-        }
-        case K_MARK:
-        case K_PARTY: {
-            int v = -1;
-            cadre_date day;
-            if (c->type == IMP_BOOL)
-                v = c->num != 0;
-            else if (c->type == IMP_NUMBER && !c->date_fmt &&
-                     (c->num == 0 || c->num == 1))
-                v = (int)c->num;
-            else if (c->type == IMP_TEXT)
-                v = match_value(tb, f, text);
-            /* a date: the day the person joined the Party */
-            bool dated = d->kind == K_PARTY && v < 0 &&
-                         (c->type != IMP_TEXT ||
-                          text_date(c->text, &day) != D_BAD);
-            if (dated) {
-                if (!read_date(tb, r->row, c, false, "party-member",
-                               &rec->date[f]))
-                    break;
-                v = 1;
-            }
-            if (v < 0) {
-                value_error(tb, r->row, c, f, text);
-                break;
-            }
-            rec->code[f] = v;
-            rec->has[f] = true;
-            break;
-        }
-        case K_SCORE: {
-            double v;
-            char tmp[64];
-            if (c->type == IMP_NUMBER) {
-                v = c->num;
-            } else {
-                snprintf(tmp, sizeof tmp, "%s", text);
-                char *comma = strchr(tmp, ',');
-                if (comma)
-                    *comma = '.';
-                if (!imp_number(tmp, &v))
-                    v = -1;
-            }
-            if (!(v >= 0 && v <= 10)) {
-                cell_error(tb, r->row, c, "score '%s' is not a number from "
-                           "0 to 10", text);
-                break;
-            }
-            rec->score = (int)floor(v * 100 + 0.5 + 1e-9);
-            rec->has[f] = true;
-            break;
-        }
-        default:
-            break;
-        }
-    }
-    /* the name, from one column or two */
-    if (!rec->has[F_FULL_NAME] && (family || given)) {
-        char fb[64], gb[64];
-        const char *fs = family ? cell_text(tb, family, fb, sizeof fb) : "";
-        const char *gs = given ? cell_text(tb, given, gb, sizeof gb) : "";
-        size_t n = strlen(fs) + strlen(gs) + 2;
-        char *joined = malloc(n);
-        if (!joined) {
-            tb->status = CADRE_ENOMEM;
+    const imp_cell *mark[F_COUNT];
+    int mark_code[F_COUNT];  /* the code its column says */
+} row_marks;
+
+/* A cell of a split column (`split` its code): kept in `mk` when marked;
+ * a second mark is an error. */
+static void mark_split(table *tb, uint32_t row, const imp_cell *c, int f,
+                       int split, row_marks *mk)
+{
+    if (!is_mark(c))
+        return;
+    if (f == F_BIRTH_DATE) {
+        if (mk->bsplit) {
+            cell_error(tb, row, c, "birth dates in both the Nam "
+                       "and the Nữ columns");
             return;
         }
-        snprintf(joined, n, "%s%s%s", fs, *fs && *gs ? " " : "", gs);
-        rec_text(tb, F_FULL_NAME, joined, strlen(joined));
-        rec->col[F_FULL_NAME] = family ? family->col : given->col;
-        free(joined);
+        mk->bsplit = c;
+        mk->bsplit_code = split;
+    } else {
+        if (mk->mark[f]) {
+            cell_error(tb, row, c, "%s marked in two columns",
+                       imp_field_name(f));
+            return;
+        }
+        mk->mark[f] = c;
+        mk->mark_code[f] = split;
     }
-    if (bsplit) {
-        if (read_date(tb, r->row, bsplit, true, "birth-date",
+}
+
+/* Field `f` gets code `v`; a negative `v` is a `text` none of its labels
+ * matched: an error. */
+static void set_code(table *tb, uint32_t row, const imp_cell *c, int f,
+                     int v, const char *text)
+{
+    if (v < 0) {
+        value_error(tb, row, c, f, text);
+        return;
+    }
+    tb->rec.code[f] = v;
+    tb->rec.has[f] = true;
+}
+
+/* A K_MARK or K_PARTY cell: true or false, a label, or (K_PARTY) the day
+ * the person joined the Party. */
+static void read_mark(table *tb, uint32_t row, const imp_cell *c, int f,
+                      const char *text)
+{
+    int v = -1;
+    cadre_date day;
+    if (c->type == IMP_BOOL)
+        v = c->num != 0;
+    else if (c->type == IMP_NUMBER && !c->date_fmt &&
+             (c->num == 0 || c->num == 1))
+        v = (int)c->num;
+    else if (c->type == IMP_TEXT)
+        v = match_value(tb, f, text);
+    /* a date: the day the person joined the Party */
+    bool dated = tb->t->f[f].kind == K_PARTY && v < 0 &&
+                 (c->type != IMP_TEXT || text_date(c->text, &day) != D_BAD);
+    if (dated) {
+        if (!read_date(tb, row, c, false, "party-member", &tb->rec.date[f]))
+            return;
+        v = 1;
+    }
+    set_code(tb, row, c, f, v, text);
+}
+
+/* A K_SCORE cell: 0 to 10, with a comma or a dot, kept in hundredths. */
+static void read_score(table *tb, uint32_t row, const imp_cell *c, int f,
+                       const char *text)
+{
+    double v;
+    char tmp[64];
+    if (c->type == IMP_NUMBER) {
+        v = c->num;
+    } else {
+        snprintf(tmp, sizeof tmp, "%s", text);
+        char *comma = strchr(tmp, ',');
+        if (comma)
+            *comma = '.';
+        if (!imp_number(tmp, &v))
+            v = -1;
+    }
+    if (!(v >= 0 && v <= 10)) {
+        cell_error(tb, row, c, "score '%s' is not a number from "
+                   "0 to 10", text);
+        return;
+    }
+    tb->rec.score = (int)floor(v * 100 + 0.5 + 1e-9);
+    tb->rec.has[f] = true;
+}
+
+/* Cell `c` read as field `f` (of kind other than K_NONE) into the
+ * record; the name's halves are kept in `mk` for later. */
+static void read_field(table *tb, uint32_t row, const imp_cell *c, int f,
+                       row_marks *mk)
+{
+    imp_rec *rec = &tb->rec;
+    const imp_fdef *d = &tb->t->f[f];
+    char nbuf[64];
+    /* numbers as text only for the fields that read text */
+    const char *text = d->kind == K_DATE || d->kind == K_DAY ? ""
+                       : cell_text(tb, c, nbuf, sizeof nbuf);
+    switch (d->kind) {
+    case K_TEXT:
+    case K_ID:
+        if (f == F_FAMILY_NAME)
+            mk->family = c;
+        else if (f == F_GIVEN_NAME)
+            mk->given = c;
+        else
+            rec_text(tb, f, text, strlen(text));
+        break;
+    case K_DATE:
+    case K_DAY:
+        if (read_date(tb, row, c, d->kind == K_DATE, imp_field_name(f),
+                      &rec->date[f]))
+            rec->has[f] = true;
+        break;
+    case K_CODE:
+        set_code(tb, row, c, f, match_value(tb, f, text), text);
+        break;
+    case K_MARK:
+    case K_PARTY:
+        read_mark(tb, row, c, f, text);
+        break;
+    case K_SCORE:
+        read_score(tb, row, c, f, text);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The full name from the family and given name columns, when no column
+ * gave it whole.  False when out of memory. */
+static bool join_name(table *tb, const row_marks *mk)
+{
+    imp_rec *rec = &tb->rec;
+    if (rec->has[F_FULL_NAME] || (!mk->family && !mk->given))
+        return true;
+    char fb[64], gb[64];
+    const char *fs = mk->family ? cell_text(tb, mk->family, fb, sizeof fb)
+                                : "";
+    const char *gs = mk->given ? cell_text(tb, mk->given, gb, sizeof gb) : "";
+    size_t n = strlen(fs) + strlen(gs) + 2;
+    char *joined = malloc(n);
+    if (!joined) {
+        tb->status = CADRE_ENOMEM;
+        return false;
+    }
+    snprintf(joined, n, "%s%s%s", fs, *fs && *gs ? " " : "", gs);
+    rec_text(tb, F_FULL_NAME, joined, strlen(joined));
+    rec->col[F_FULL_NAME] = mk->family ? mk->family->col : mk->given->col;
+    free(joined);
+    return true;
+}
+
+/* What the marked split columns say: the birth date and the gender of
+ * its column, and the codes marked; a column that says otherwise is an
+ * error. */
+static void apply_marks(table *tb, uint32_t row, const row_marks *mk)
+{
+    imp_rec *rec = &tb->rec;
+    if (mk->bsplit) {
+        if (read_date(tb, row, mk->bsplit, true, "birth-date",
                       &rec->date[F_BIRTH_DATE]))
             rec->has[F_BIRTH_DATE] = true;
-        rec->col[F_BIRTH_DATE] = bsplit->col;
-        if (rec->has[F_GENDER] && rec->code[F_GENDER] != bsplit_code)
-            cell_error(tb, r->row, bsplit, "the birth date stands in the %s "
+        rec->col[F_BIRTH_DATE] = mk->bsplit->col;
+        if (rec->has[F_GENDER] && rec->code[F_GENDER] != mk->bsplit_code)
+            cell_error(tb, row, mk->bsplit, "the birth date stands in the %s "
                        "column, the gender column says %s",
-                       cadre_code_label(CADRE_CODE_GENDER, bsplit_code),
+                       cadre_code_label(CADRE_CODE_GENDER, mk->bsplit_code),
                        cadre_code_label(CADRE_CODE_GENDER,
                                         rec->code[F_GENDER]));
-        rec->code[F_GENDER] = bsplit_code;
+        rec->code[F_GENDER] = mk->bsplit_code;
         rec->has[F_GENDER] = true;
     }
     for (int f = 0; f < F_COUNT; f++) {
-        if (!mark[f])
+        if (!mk->mark[f])
             continue;
-        if (rec->has[f] && rec->code[f] != mark_code[f])
-            cell_error(tb, r->row, mark[f], "the %s is marked here and "
+        if (rec->has[f] && rec->code[f] != mk->mark_code[f])
+            cell_error(tb, row, mk->mark[f], "the %s is marked here and "
                        "written otherwise in its column", imp_field_name(f));
-        rec->code[f] = mark_code[f];
+        rec->code[f] = mk->mark_code[f];
         rec->has[f] = true;
-        rec->col[f] = mark[f]->col;
+        rec->col[f] = mk->mark[f]->col;
     }
     /* empty cells of fields that say what empty means */
     for (int f = 0; f < F_COUNT; f++) {
@@ -1247,7 +1263,27 @@ static void read_record(table *tb, const imp_row *r)
             rec->has[f] = true;
         }
     }
-    /* what a record must have */
+}
+
+/* The column a missing field `f` is reported at: its own (for the full
+ * name its halves, for the gender the Nam and Nữ columns), else `first`. */
+static uint32_t missing_col(const table *tb, int f, uint32_t first)
+{
+    for (size_t c = 0; c < tb->n_cols; c++)
+        if (tb->cols[c].field == f ||
+            (f == F_FULL_NAME && (tb->cols[c].field == F_FAMILY_NAME ||
+                                  tb->cols[c].field == F_GIVEN_NAME)) ||
+            (f == F_GENDER && tb->cols[c].field == F_BIRTH_DATE &&
+             tb->cols[c].split >= 0))
+            return (uint32_t)c;
+    return first;
+}
+
+/* What a record must have, said at the row when missing; only for a row
+ * without errors yet (`errors` were counted before it). */
+static void check_needs(table *tb, const imp_row *r, size_t errors)
+{
+    const imp_rec *rec = &tb->rec;
     uint32_t first = r->n ? r->cells[0].col : 0;
     if (tb->t->records == 0) {
         static const int need[] = {F_FULL_NAME, F_BIRTH_DATE, F_GENDER,
@@ -1258,18 +1294,8 @@ static void read_record(table *tb, const imp_row *r)
                 continue;
             if (f != F_FULL_NAME && f != F_GENDER && !tb->mapped[f])
                 continue; /* reported once, for the heading row */
-            uint32_t col = first;
-            for (size_t c = 0; c < tb->n_cols; c++)
-                if (tb->cols[c].field == f ||
-                    (f == F_FULL_NAME && (tb->cols[c].field == F_FAMILY_NAME ||
-                                          tb->cols[c].field == F_GIVEN_NAME)) ||
-                    (f == F_GENDER && tb->cols[c].field == F_BIRTH_DATE &&
-                     tb->cols[c].split >= 0)) {
-                    col = (uint32_t)c;
-                    break;
-                }
-            at_error(tb, r->row, col, "no %s for this person%s",
-                     imp_field_name(f),
+            at_error(tb, r->row, missing_col(tb, f, first),
+                     "no %s for this person%s", imp_field_name(f),
                      f == F_GENDER && has_split(tb, F_BIRTH_DATE)
                          ? " (no birth date in the Nam or Nữ column)" : "");
         }
@@ -1278,12 +1304,46 @@ static void read_record(table *tb, const imp_row *r)
         at_error(tb, r->row, first, "no name and no id: which cadre is "
                  "this?");
     }
-    if (!rec->has[F_UNIT] && rec->group < 0 && !b->title_unit &&
+    if (!rec->has[F_UNIT] && rec->group < 0 && !tb->b->title_unit &&
         tb->t->records == 0 && tb->data_errors == errors) {
         at_error(tb, r->row, first, "no unit: the table has no unit column "
                  "(Đơn vị ...) and no group row above this row names one");
     }
-    /* a row with an error is not handed on: it would only add errors */
+}
+
+/* Read one data row into a record and hand it on, unless it has an
+ * error: it would only add errors. */
+static void read_record(table *tb, const imp_row *r)
+{
+    imp_batch *b = tb->b;
+    imp_rec *rec = &tb->rec;
+    memset(rec, 0, sizeof *rec);
+    tb->rowtext.len = 0;
+    rec->file = tb->f;
+    rec->row = r->row;
+    rec->group = tb->depth > 0 ? tb->stack[tb->depth - 1].index : -1;
+    size_t errors = tb->data_errors;
+    row_marks mk = {.bsplit_code = -1};
+    for (size_t i = 0; i < r->n; i++) {
+        const imp_cell *c = &r->cells[i];
+        if (c->col >= tb->n_cols)
+            continue;
+        const colmap *m = &tb->cols[c->col];
+        int f = m->field;
+        if (f < 0 || f == F_IGNORE || tb->t->f[f].kind == K_NONE)
+            continue;
+        if (unusable(tb, r->row, c))
+            continue;
+        rec->col[f] = c->col;
+        if (m->split >= 0)
+            mark_split(tb, r->row, c, f, m->split, &mk);
+        else
+            read_field(tb, r->row, c, f, &mk);
+    }
+    if (!join_name(tb, &mk))
+        return;
+    apply_marks(tb, r->row, &mk);
+    check_needs(tb, r, errors);
     if (tb->status != CADRE_OK || tb->data_errors != errors)
         return;
     for (int f = 0; f < F_COUNT; f++)
