@@ -1358,20 +1358,13 @@ static void read_record(table *tb, const imp_row *r)
 
 static void mark_data(table *tb, uint32_t row)
 {
-    size_t byte = row / 8;
-    if (byte >= tb->cap_rows) {
-        size_t cap = tb->cap_rows ? tb->cap_rows : 4096;
-        while (cap <= byte)
-            cap *= 2;
-        uint8_t *p = realloc(tb->data_rows, cap);
-        if (!p) {
-            tb->status = CADRE_ENOMEM;
-            return;
-        }
-        memset(p + tb->cap_rows, 0, cap - tb->cap_rows);
-        tb->data_rows = p;
-        tb->cap_rows = cap;
+    size_t byte = row / 8, old = tb->cap_rows;
+    if (!GROW(tb->data_rows, tb->cap_rows, byte + 1)) {
+        tb->status = CADRE_ENOMEM;
+        return;
     }
+    /* the rows not seen yet are no data rows */
+    memset(tb->data_rows + old, 0, tb->cap_rows - old);
     tb->data_rows[byte] |= (uint8_t)(1u << (row % 8));
 }
 
