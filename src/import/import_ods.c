@@ -276,198 +276,258 @@ static bool parse_day(const char *v, cadre_date *d)
     return cadre_date_parse(day, 0, d) == 0;
 }
 
+/* Where the reading of a table stands. */
+typedef struct ods_table {
+    imp_rowbuf rb;        /* the row's cells */
+    uint32_t row;         /* 1-based, of the row being read */
+    uint32_t col;         /* 0-based, of the next cell */
+    uint32_t row_repeat;  /* times the row stands (number-rows-repeated) */
+    bool in_row;          /* inside a <table:row> with cells */
+    bool stop;            /* the sink said stop, a limit, or a failure */
+    cadre_error err;
+} ods_table;
+
+/* The end of a row: it is sent as often as it is repeated (the same
+ * cells each time; an empty one only moves on). */
+static void end_row(ods_table *t, imp_sink *sink)
+{
+    imp_rowbuf *rb = &t->rb;
+    uint32_t times = rb->n ? t->row_repeat : 1;
+    size_t n_cells = rb->n, n_text = rb->text.len;
+    imp_cell *cells = times > 1 ? malloc(n_cells * sizeof *cells) : NULL;
+    char *text = times > 1 ? malloc(n_text + 1) : NULL;
+    if (times > 1 && (!cells || !text)) {
+        free(cells);
+        free(text);
+        t->err = CADRE_ENOMEM;
+        t->stop = true;
+        return;
+    }
+    if (times > 1) {
+        memcpy(cells, rb->cells, n_cells * sizeof *cells);
+        if (n_text)
+            memcpy(text, rb->text.p, n_text);
+    }
+    for (uint32_t k = 0; k < times && !t->stop; k++) {
+        if (k > 0) { /* sending cleared the row: put it back */
+            memcpy(rb->cells, cells, n_cells * sizeof *cells);
+            rb->n = n_cells;
+            if (n_text)
+                memcpy(rb->text.p, text, n_text);
+            rb->text.len = n_text;
+        }
+        int s = imp_rowbuf_send(rb, t->row + k, sink);
+        if (s < 0)
+            t->err = CADRE_ENOMEM;
+        t->stop = s != 0;
+    }
+    free(cells);
+    free(text);
+    t->row += t->row_repeat - 1;
+}
+
+/* A <table:column>: the encoding of its cells' default style, for as
+ * many columns as it stands for. */
+static void add_columns(ods *o, xmlTextReaderPtr r, ods_table *t)
+{
+    uint32_t rep = count_attr(r, "number-columns-repeated", IMP_MAX_COLS);
+    const char *sn = attr(r, "default-cell-style-name");
+    int e = sn ? style_enc(o, sn) : IMP_ENC_NONE;
+    for (uint32_t k = 0; k < rep && o->n_cols < IMP_MAX_COLS; k++) {
+        if (!GROW(o->col_enc, o->cap_cols, o->n_cols + 1)) {
+            t->err = CADRE_ENOMEM;
+            t->stop = true;
+            return;
+        }
+        o->col_enc[o->n_cols++] = e;
+    }
+}
+
+/* A <table:row>: its number and how often it stands, cut at the sheet's
+ * last row (past it the reading stops). */
+static void start_row(xmlTextReaderPtr r, ods_table *t, bool empty)
+{
+    t->row_repeat = count_attr(r, "number-rows-repeated", IMP_MAX_ROWS);
+    t->row++;
+    if (t->row > IMP_MAX_ROWS) {
+        t->stop = true;
+        return;
+    }
+    if (t->row + t->row_repeat - 1 > IMP_MAX_ROWS)
+        t->row_repeat = IMP_MAX_ROWS - t->row + 1;
+    t->col = 0;
+    t->in_row = !empty;
+    if (empty)
+        t->row += t->row_repeat - 1;
+}
+
+/* What a <table:cell> says of itself, copied out of the reader (attr()
+ * gives one value at a time), and its text in o->text. */
+typedef struct ods_cell {
+    uint32_t rep;         /* number-columns-repeated */
+    uint32_t cspan, rspan;/* the merged range it starts */
+    char type[16];        /* office:value-type, "" when none */
+    bool formula;         /* it has a table:formula */
+    char value[64];       /* the value attribute of its type */
+    bool has_value;       /* that attribute is there */
+    char *string_value;   /* office:string-value, or NULL; owned */
+    int enc;              /* the encoding of its text */
+    bool has_text;        /* its paragraphs hold text */
+} ods_cell;
+
+/* Read the cell the reader is on into `c`, its text into o->text.
+ * False on failure (c->string_value is then freed). */
+static bool read_cell_attrs(ods *o, xmlTextReaderPtr r, uint32_t col,
+                            bool empty, ods_cell *c)
+{
+    c->rep = count_attr(r, "number-columns-repeated", IMP_MAX_COLS);
+    c->cspan = count_attr(r, "number-columns-spanned", IMP_MAX_COLS);
+    c->rspan = count_attr(r, "number-rows-spanned", IMP_MAX_ROWS);
+    const char *vt = attr(r, "value-type");
+    snprintf(c->type, sizeof c->type, "%s", vt ? vt : "");
+    c->formula = attr(r, "formula") != NULL;
+    const char *v = attr(r, strcmp(c->type, "date") == 0 ? "date-value"
+                            : strcmp(c->type, "boolean") == 0
+                                ? "boolean-value" : "value");
+    snprintf(c->value, sizeof c->value, "%s", v ? v : "");
+    c->has_value = v != NULL;
+    const char *sv = attr(r, "string-value");
+    c->string_value = sv ? strdup(sv) : NULL;
+    const char *sn = attr(r, "style-name");
+    c->enc = sn ? style_enc(o, sn) : col_encoding(o, col);
+    c->has_text = false;
+    if (!empty) {
+        if (read_cell_text(o, r, c->enc) != 0) {
+            free(c->string_value);
+            return false;
+        }
+        c->has_text = o->text.len > 0;
+    }
+    return true;
+}
+
+/* The cell's text as read from its paragraphs. */
+static imp_cell *add_text_cell(ods *o, imp_rowbuf *rb, uint32_t col)
+{
+    return imp_rowbuf_add(rb, col, IMP_TEXT, o->text.p ? o->text.p : "",
+                          o->text.len);
+}
+
+/* Cell `c` into the row at column `col`, by its type: a value that does
+ * not parse is kept as the text shown.  NULL when out of memory. */
+static imp_cell *add_cell(ods *o, imp_rowbuf *rb, uint32_t col,
+                          const ods_cell *c)
+{
+    imp_cell *cell = NULL;
+    if (c->formula && !c->type[0]) {
+        cell = imp_rowbuf_add(rb, col, IMP_NOCACHE, NULL, 0);
+    } else if (strcmp(c->type, "float") == 0 ||
+               strcmp(c->type, "percentage") == 0 ||
+               strcmp(c->type, "currency") == 0) {
+        double d;
+        if (!c->has_value || !imp_number(c->value, &d))
+            return add_text_cell(o, rb, col);
+        cell = imp_rowbuf_add(rb, col, IMP_NUMBER, NULL, 0);
+        if (cell)
+            cell->num = d;
+    } else if (strcmp(c->type, "date") == 0) {
+        cadre_date d;
+        if (!c->has_value || !parse_day(c->value, &d))
+            return add_text_cell(o, rb, col);
+        cell = imp_rowbuf_add(rb, col, IMP_DATE, NULL, 0);
+        if (cell)
+            cell->date = d;
+    } else if (strcmp(c->type, "boolean") == 0) {
+        cell = imp_rowbuf_add(rb, col, IMP_BOOL, NULL, 0);
+        if (cell)
+            cell->num = strcmp(c->value, "true") == 0;
+    } else if (c->string_value && !c->has_text) {
+        imp_buf dec = {0};
+        bool ok = imp_legacy_decode(c->enc, c->string_value,
+                                    strlen(c->string_value), &dec) &&
+                  imp_buf_add(&dec, "", 0);
+        cell = ok ? imp_rowbuf_add(rb, col, IMP_TEXT, dec.p, dec.len) : NULL;
+        imp_buf_free(&dec);
+    } else {
+        cell = add_text_cell(o, rb, col);
+    }
+    return cell;
+}
+
+/* A <table:table-cell> of a row: into the row as often as it is
+ * repeated, and the range it spans into the sheet's merged ranges. */
+static void read_cell(ods *o, xmlTextReaderPtr r, ods_table *t, bool empty)
+{
+    ods_cell c;
+    if (!read_cell_attrs(o, r, t->col, empty, &c)) {
+        t->stop = true;
+        return;
+    }
+    if (t->col + c.rep > IMP_MAX_COLS)
+        c.rep = t->col < IMP_MAX_COLS ? IMP_MAX_COLS - t->col : 0;
+    bool blank = !c.type[0] && !c.has_text && !c.formula;
+    /* an empty cell repeated to the sheet's edge only moves on */
+    for (uint32_t k = 0; k < c.rep && !blank; k++) {
+        imp_cell *cell = add_cell(o, &t->rb, t->col + k, &c);
+        if (!cell) {
+            t->err = CADRE_ENOMEM;
+            t->stop = true;
+            break;
+        }
+        cell->span = c.cspan;
+    }
+    free(c.string_value);
+    if ((c.cspan > 1 || c.rspan > 1) && !blank &&
+        !imp_merges_add(&o->f->merges, t->row - 1, t->col,
+                        t->row - 1 + c.rspan - 1, t->col + c.cspan - 1)) {
+        t->err = CADRE_ENOMEM;
+        t->stop = true;
+        return;
+    }
+    t->col += c.rep;
+}
+
 /* Read the chosen table's rows. */
 static cadre_error read_table(ods *o, xmlTextReaderPtr r, imp_sink *sink)
 {
     imp_file *f = o->f;
     imp_merges_free(&f->merges);
     f->merges_known = true; /* spans come with their cells */
-    imp_rowbuf rb;
-    imp_rowbuf_init(&rb, &f->merges);
+    ods_table t = {.row_repeat = 1, .err = CADRE_OK};
+    imp_rowbuf_init(&t.rb, &f->merges);
     int top = xmlTextReaderDepth(r);
-    uint32_t row = 0, col = 0, row_repeat = 1;
-    bool in_row = false, stop = false;
-    cadre_error err = CADRE_OK;
     int ret;
-    while (!stop && (ret = xmlTextReaderRead(r)) == 1) {
-        int t = xmlTextReaderNodeType(r);
-        int depth = xmlTextReaderDepth(r);
-        if (t == XML_READER_TYPE_END_ELEMENT) {
-            if (depth == top)
+    while (!t.stop && (ret = xmlTextReaderRead(r)) == 1) {
+        int type = xmlTextReaderNodeType(r);
+        if (type == XML_READER_TYPE_END_ELEMENT) {
+            if (xmlTextReaderDepth(r) == top)
                 break;
-            if (in_row && strcmp(lname(r), "table-row") == 0) {
-                in_row = false;
-                /* a row repeated: the same cells each time (an empty one
-                 * only moves on) */
-                uint32_t times = rb.n ? row_repeat : 1;
-                size_t n_cells = rb.n, n_text = rb.text.len;
-                imp_cell *cells = times > 1 ? malloc(n_cells * sizeof *cells)
-                                            : NULL;
-                char *text = times > 1 ? malloc(n_text + 1) : NULL;
-                if (times > 1 && (!cells || !text)) {
-                    free(cells);
-                    free(text);
-                    err = CADRE_ENOMEM;
-                    break;
-                }
-                if (times > 1) {
-                    memcpy(cells, rb.cells, n_cells * sizeof *cells);
-                    if (n_text)
-                        memcpy(text, rb.text.p, n_text);
-                }
-                for (uint32_t k = 0; k < times && !stop; k++) {
-                    if (k > 0) { /* sending cleared the row: put it back */
-                        memcpy(rb.cells, cells, n_cells * sizeof *cells);
-                        rb.n = n_cells;
-                        if (n_text)
-                            memcpy(rb.text.p, text, n_text);
-                        rb.text.len = n_text;
-                    }
-                    int s = imp_rowbuf_send(&rb, row + k, sink);
-                    if (s < 0) {
-                        err = CADRE_ENOMEM;
-                        stop = true;
-                    }
-                    stop = stop || s != 0;
-                }
-                free(cells);
-                free(text);
-                row += row_repeat - 1;
+            if (t.in_row && strcmp(lname(r), "table-row") == 0) {
+                t.in_row = false;
+                end_row(&t, sink);
             }
             continue;
         }
-        if (t != XML_READER_TYPE_ELEMENT)
+        if (type != XML_READER_TYPE_ELEMENT)
             continue;
         const char *n = lname(r);
         bool empty = xmlTextReaderIsEmptyElement(r);
         if (strcmp(n, "table-column") == 0) {
-            uint32_t rep = count_attr(r, "number-columns-repeated",
-                                      IMP_MAX_COLS);
-            const char *sn = attr(r, "default-cell-style-name");
-            int e = sn ? style_enc(o, sn) : IMP_ENC_NONE;
-            for (uint32_t k = 0; k < rep && o->n_cols < IMP_MAX_COLS; k++) {
-                if (!GROW(o->col_enc, o->cap_cols, o->n_cols + 1)) {
-                    err = CADRE_ENOMEM;
-                    stop = true;
-                    break;
-                }
-                o->col_enc[o->n_cols++] = e;
-            }
+            add_columns(o, r, &t);
         } else if (strcmp(n, "table-row") == 0) {
-            row_repeat = count_attr(r, "number-rows-repeated", IMP_MAX_ROWS);
-            row++;
-            if (row > IMP_MAX_ROWS)
-                break;
-            if (row + row_repeat - 1 > IMP_MAX_ROWS)
-                row_repeat = IMP_MAX_ROWS - row + 1;
-            col = 0;
-            in_row = !empty;
-            if (empty)
-                row += row_repeat - 1;
+            start_row(r, &t, empty);
         } else if (strcmp(n, "covered-table-cell") == 0) {
-            col += count_attr(r, "number-columns-repeated", IMP_MAX_COLS);
+            t.col += count_attr(r, "number-columns-repeated", IMP_MAX_COLS);
             if (!empty && xmlTextReaderNext(r) != 1)
-                break;
-        } else if (strcmp(n, "table-cell") == 0 && in_row) {
-            uint32_t rep = count_attr(r, "number-columns-repeated",
-                                      IMP_MAX_COLS);
-            uint32_t cspan = count_attr(r, "number-columns-spanned",
-                                        IMP_MAX_COLS);
-            uint32_t rspan = count_attr(r, "number-rows-spanned",
-                                        IMP_MAX_ROWS);
-            const char *vt = attr(r, "value-type");
-            char type[16] = "";
-            snprintf(type, sizeof type, "%s", vt ? vt : "");
-            const char *fv = attr(r, "formula");
-            bool formula = fv != NULL;
-            const char *v = attr(r, strcmp(type, "date") == 0 ? "date-value"
-                                    : strcmp(type, "boolean") == 0
-                                        ? "boolean-value" : "value");
-            char value[64];
-            snprintf(value, sizeof value, "%s", v ? v : "");
-            bool has_value = v != NULL;
-            const char *sv = attr(r, "string-value");
-            char *string_value = sv ? strdup(sv) : NULL;
-            const char *sn = attr(r, "style-name");
-            int enc = sn ? style_enc(o, sn) : col_encoding(o, col);
-            bool has_text = false;
-            if (!empty) {
-                if (read_cell_text(o, r, enc) != 0) {
-                    free(string_value);
-                    break;
-                }
-                has_text = o->text.len > 0;
-            }
-            if (col + rep > IMP_MAX_COLS)
-                rep = col < IMP_MAX_COLS ? IMP_MAX_COLS - col : 0;
-            bool blank = !type[0] && !has_text && !formula;
-            /* an empty cell repeated to the sheet's edge only moves on */
-            for (uint32_t k = 0; k < rep && !blank; k++) {
-                imp_cell *c = NULL;
-                if (formula && !type[0]) {
-                    c = imp_rowbuf_add(&rb, col + k, IMP_NOCACHE, NULL, 0);
-                } else if (strcmp(type, "float") == 0 ||
-                           strcmp(type, "percentage") == 0 ||
-                           strcmp(type, "currency") == 0) {
-                    double d;
-                    if (has_value && imp_number(value, &d)) {
-                        c = imp_rowbuf_add(&rb, col + k, IMP_NUMBER, NULL, 0);
-                        if (c)
-                            c->num = d;
-                    } else {
-                        c = imp_rowbuf_add(&rb, col + k, IMP_TEXT,
-                                           o->text.p ? o->text.p : "",
-                                           o->text.len);
-                    }
-                } else if (strcmp(type, "date") == 0) {
-                    cadre_date d;
-                    if (has_value && parse_day(value, &d)) {
-                        c = imp_rowbuf_add(&rb, col + k, IMP_DATE, NULL, 0);
-                        if (c)
-                            c->date = d;
-                    } else {
-                        c = imp_rowbuf_add(&rb, col + k, IMP_TEXT,
-                                           o->text.p ? o->text.p : "",
-                                           o->text.len);
-                    }
-                } else if (strcmp(type, "boolean") == 0) {
-                    c = imp_rowbuf_add(&rb, col + k, IMP_BOOL, NULL, 0);
-                    if (c)
-                        c->num = strcmp(value, "true") == 0;
-                } else if (string_value && !has_text) {
-                    imp_buf dec = {0};
-                    bool ok = imp_legacy_decode(enc, string_value,
-                                                strlen(string_value), &dec) &&
-                              imp_buf_add(&dec, "", 0);
-                    c = ok ? imp_rowbuf_add(&rb, col + k, IMP_TEXT, dec.p,
-                                            dec.len) : NULL;
-                    imp_buf_free(&dec);
-                } else {
-                    c = imp_rowbuf_add(&rb, col + k, IMP_TEXT,
-                                       o->text.p ? o->text.p : "",
-                                       o->text.len);
-                }
-                if (!c) {
-                    err = CADRE_ENOMEM;
-                    stop = true;
-                    break;
-                }
-                c->span = cspan;
-            }
-            free(string_value);
-            if ((cspan > 1 || rspan > 1) && !blank &&
-                !imp_merges_add(&f->merges, row - 1, col, row - 1 + rspan - 1,
-                                col + cspan - 1)) {
-                err = CADRE_ENOMEM;
-                break;
-            }
-            col += rep;
+                t.stop = true;
+        } else if (strcmp(n, "table-cell") == 0 && t.in_row) {
+            read_cell(o, r, &t, empty);
         }
     }
-    if (!stop && err == CADRE_OK && ret < 0)
-        err = CADRE_EIO;
-    imp_rowbuf_release(&rb);
-    return err;
+    if (!t.stop && t.err == CADRE_OK && ret < 0)
+        t.err = CADRE_EIO;
+    imp_rowbuf_release(&t.rb);
+    return t.err;
 }
 
 static void release(ods *o)
@@ -486,96 +546,99 @@ static void release(ods *o)
     imp_zip_close(&o->zp);
 }
 
-cadre_error imp_ods_read(imp_file *f, const char *sheet, imp_sink *sink,
-                         cadre_diags *diags)
+/* Refuse an encrypted package: its manifest says so. */
+static cadre_error check_manifest(ods *o)
 {
-    ods o;
-    memset(&o, 0, sizeof o);
-    o.f = f;
-    o.diags = diags;
-    if (!imp_zip_open(&o.zp, f->path, diags))
-        return CADRE_EIO;
-    cadre_error err = CADRE_OK;
     bool missing;
     size_t len;
-    char *manifest = imp_part_slurp(&o.zp, "META-INF/manifest.xml",
-                                    (size_t)4 << 20, &len, &missing, diags);
+    char *manifest = imp_part_slurp(&o->zp, "META-INF/manifest.xml",
+                                    (size_t)4 << 20, &len, &missing, o->diags);
     if (manifest && strstr(manifest, "encryption-data")) {
-        cadre_diags_error(diags, f->path, 0, "refused: the spreadsheet is "
-                          "encrypted (password-protected): save it without a "
-                          "password first");
+        cadre_diags_error(o->diags, o->f->path, 0, "refused: the spreadsheet "
+                          "is encrypted (password-protected): save it "
+                          "without a password first");
         free(manifest);
-        release(&o);
         return CADRE_EIO;
     }
+    bool read = manifest != NULL;
     free(manifest);
-    if (!missing && !manifest) {
-        release(&o);
-        return CADRE_EIO;
+    return read || missing ? CADRE_OK : CADRE_EIO;
+}
+
+/* The named styles and fonts of styles.xml, when the package has one. */
+static cadre_error read_named_styles(ods *o)
+{
+    bool missing;
+    imp_part *p = imp_part_open(&o->zp, "styles.xml", &missing, o->diags);
+    if (!p)
+        return missing ? CADRE_OK : CADRE_EIO;
+    int s = read_styles(o, imp_part_reader(p));
+    if (s == -1)
+        imp_part_failed(p, o->diags);
+    cadre_error err = imp_part_close(p, o->diags);
+    if (s == -2) {
+        cadre_diags_error(o->diags, o->f->path, 0, "refused: part styles.xml "
+                          "has a DTD (<!DOCTYPE>)");
+        err = CADRE_EIO;
     }
-    /* the named styles and fonts, then the document's own */
-    imp_part *p = imp_part_open(&o.zp, "styles.xml", &missing, diags);
-    if (p) {
-        int s = read_styles(&o, imp_part_reader(p));
-        if (s == -1)
-            imp_part_failed(p, diags);
-        err = imp_part_close(p, diags);
-        if (s == -2) {
-            cadre_diags_error(diags, f->path, 0, "refused: part styles.xml "
-                              "has a DTD (<!DOCTYPE>)");
-            err = CADRE_EIO;
+    return err;
+}
+
+/* Pass over content.xml's sheets to the one asked for (or the first one
+ * shown) and read it; *found says it was, `names` gets every name seen,
+ * *ret the reader's last answer. */
+static cadre_error find_table(ods *o, xmlTextReaderPtr r, const char *sheet,
+                              imp_sink *sink, imp_buf *names, bool *found,
+                              int *ret)
+{
+    /* a sheet passed over leaves the reader on the node after it,
+     * which may be the next sheet: it is looked at before reading on */
+    bool passed = false;
+    while (passed || (*ret = xmlTextReaderRead(r)) == 1) {
+        passed = false;
+        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT ||
+            strcmp(lname(r), "table") != 0)
+            continue;
+        /* the first sheet is the first one shown, as for XLSX (the
+         * style first: attr() gives one value at a time) */
+        const char *st = attr(r, "style-name");
+        ods_style *ts = st ? find_style(o, st) : NULL;
+        bool hidden = ts && ts->hidden;
+        const char *name = attr(r, "name");
+        name = name ? name : "";
+        imp_sheets_add(names, name);
+        if (sheet ? strcmp(sheet, name) != 0 : hidden) {
+            if ((*ret = xmlTextReaderNext(r)) != 1)
+                break;
+            passed = true;
+            continue;
         }
-        if (err != CADRE_OK) {
-            release(&o);
-            return err;
-        }
-    } else if (!missing) {
-        release(&o);
-        return CADRE_EIO;
+        if (!imp_file_set_sheet(o->f, name, strlen(name)))
+            return CADRE_ENOMEM;
+        *found = true;
+        return xmlTextReaderIsEmptyElement(r) ? CADRE_OK
+                                              : read_table(o, r, sink);
     }
-    p = imp_part_open(&o.zp, "content.xml", NULL, diags);
-    if (!p) {
-        release(&o);
+    return CADRE_OK;
+}
+
+/* content.xml: the document's own styles, then the sheet; the part's
+ * failures and a sheet not found are said here. */
+static cadre_error read_content(ods *o, const char *sheet, imp_sink *sink)
+{
+    imp_file *f = o->f;
+    cadre_diags *diags = o->diags;
+    imp_part *p = imp_part_open(&o->zp, "content.xml", NULL, diags);
+    if (!p)
         return CADRE_EIO;
-    }
     xmlTextReaderPtr r = imp_part_reader(p);
-    int s = read_styles(&o, r);
+    int s = read_styles(o, r);
+    cadre_error err = CADRE_OK;
     bool found = false;
     imp_buf names = {0};
     int ret = 1;
-    if (s == 1) {
-        /* a sheet passed over leaves the reader on the node after it,
-         * which may be the next sheet: it is looked at before reading on */
-        bool passed = false;
-        while (passed || (ret = xmlTextReaderRead(r)) == 1) {
-            passed = false;
-            if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT ||
-                strcmp(lname(r), "table") != 0)
-                continue;
-            /* the first sheet is the first one shown, as for XLSX (the
-             * style first: attr() gives one value at a time) */
-            const char *st = attr(r, "style-name");
-            ods_style *ts = st ? find_style(&o, st) : NULL;
-            bool hidden = ts && ts->hidden;
-            const char *name = attr(r, "name");
-            name = name ? name : "";
-            imp_sheets_add(&names, name);
-            if (sheet ? strcmp(sheet, name) != 0 : hidden) {
-                if ((ret = xmlTextReaderNext(r)) != 1)
-                    break;
-                passed = true;
-                continue;
-            }
-            if (!imp_file_set_sheet(f, name, strlen(name))) {
-                err = CADRE_ENOMEM;
-                break;
-            }
-            found = true;
-            if (!xmlTextReaderIsEmptyElement(r))
-                err = read_table(&o, r, sink);
-            break;
-        }
-    }
+    if (s == 1)
+        err = find_table(o, r, sheet, sink, &names, &found, &ret);
     if (s == -2) {
         cadre_diags_error(diags, f->path, 0, "refused: part content.xml has "
                           "a DTD (<!DOCTYPE>)");
@@ -594,6 +657,21 @@ cadre_error imp_ods_read(imp_file *f, const char *sheet, imp_sink *sink,
     if (err == CADRE_ENOMEM)
         cadre_diags_error(diags, f->path, 0, "out of memory");
     imp_buf_free(&names);
+    return err;
+}
+
+cadre_error imp_ods_read(imp_file *f, const char *sheet, imp_sink *sink,
+                         cadre_diags *diags)
+{
+    ods o = {.f = f, .diags = diags};
+    if (!imp_zip_open(&o.zp, f->path, diags))
+        return CADRE_EIO;
+    cadre_error err = check_manifest(&o);
+    /* the named styles and fonts, then the document's own */
+    if (err == CADRE_OK)
+        err = read_named_styles(&o);
+    if (err == CADRE_OK)
+        err = read_content(&o, sheet, sink);
     release(&o);
     return err;
 }
