@@ -112,46 +112,41 @@ static int code_field(const void *o, int field)
     return -1;
 }
 
-static void set_null(cadre_value *v)
+/* A value of a type, its kind cleared; the setters below fill the union. */
+static void set_type(cadre_value *v, cadre_vtype type)
 {
-    v->type = CADRE_V_NULL;
+    v->type = type;
     v->kind = 0;
     v->u.n = 0;
 }
 
+static void set_null(cadre_value *v) { set_type(v, CADRE_V_NULL); }
+
 static void set_num(cadre_value *v, double n)
 {
-    v->type = CADRE_V_NUMBER;
-    v->kind = 0;
+    set_type(v, CADRE_V_NUMBER);
     v->u.n = n;
 }
 
+/* An absent text or date is null, so that "is empty" and defaults see it. */
 static void set_str(cadre_value *v, const char *s)
 {
-    if (!s) {
-        set_null(v);
-        return;
-    }
-    v->type = CADRE_V_STRING;
-    v->kind = 0;
-    v->u.s = s;
+    set_type(v, s ? CADRE_V_STRING : CADRE_V_NULL);
+    if (s)
+        v->u.s = s;
 }
 
 static void set_date(cadre_value *v, cadre_date d)
 {
-    if (!cadre_date_is_set(d)) {
-        set_null(v);
-        return;
-    }
-    v->type = CADRE_V_DATE;
-    v->kind = 0;
-    v->u.d = d;
+    bool set = cadre_date_is_set(d);
+    set_type(v, set ? CADRE_V_DATE : CADRE_V_NULL);
+    if (set)
+        v->u.d = d;
 }
 
 static void set_bool(cadre_value *v, bool b)
 {
-    v->type = CADRE_V_BOOL;
-    v->kind = 0;
+    set_type(v, CADRE_V_BOOL);
     v->u.b = b;
 }
 

@@ -35,38 +35,42 @@ static void shape_end(cadre_pdf *pdf, uint32_t stroke, uint32_t fill)
                                               : "S Q\n");
 }
 
-cadre_error cadre_pdf_line(cadre_pdf *pdf, double x1, double y1, double x2,
-                           double y2, double width, uint32_t color)
+/* One straight stroke; with a dot step, a dashed line with dashes of no
+ * length and round caps, which paints a dot per dash. */
+static cadre_error stroke_segment(cadre_pdf *pdf, double x1, double y1,
+                                  double x2, double y2, double width_pt,
+                                  uint32_t color, double dot_step_pt)
 {
     if (pdf_ready(pdf) != CADRE_OK)
         return pdf->err;
     if (color == CADRE_PDF_NONE)
         return CADRE_OK;
-    shape_begin(pdf, width, color, CADRE_PDF_NONE);
+    shape_begin(pdf, width_pt, color, CADRE_PDF_NONE);
+    if (dot_step_pt > 0) {
+        pdf_put_str(pdf, "1 J [0 ");
+        pdf_put_num(pdf, dot_step_pt, 3);
+        pdf_put_str(pdf, "] 0 d ");
+    }
     pdf_put_point(pdf, x1, y1, "m ");
     pdf_put_point(pdf, x2, y2, "l ");
     shape_end(pdf, color, CADRE_PDF_NONE);
     return CADRE_OK;
 }
 
+cadre_error cadre_pdf_line(cadre_pdf *pdf, double x1, double y1, double x2,
+                           double y2, double width, uint32_t color)
+{
+    return stroke_segment(pdf, x1, y1, x2, y2, width, color, 0);
+}
+
 cadre_error cadre_pdf_dots(cadre_pdf *pdf, double x1, double y1, double x2,
                            double y2, double diameter, double step,
                            uint32_t color)
 {
-    if (pdf_ready(pdf) != CADRE_OK)
-        return pdf->err;
-    if (color == CADRE_PDF_NONE || !(diameter > 0) || !(step > diameter))
-        return CADRE_OK;
-    /* A dashed line with dashes of no length and round caps paints a dot
-     * per dash. */
-    shape_begin(pdf, diameter * CADRE_PDF_PT_PER_MM, color, CADRE_PDF_NONE);
-    pdf_put_str(pdf, "1 J [0 ");
-    pdf_put_num(pdf, step * CADRE_PDF_PT_PER_MM, 3);
-    pdf_put_str(pdf, "] 0 d ");
-    pdf_put_point(pdf, x1, y1, "m ");
-    pdf_put_point(pdf, x2, y2, "l ");
-    shape_end(pdf, color, CADRE_PDF_NONE);
-    return CADRE_OK;
+    bool drawn = diameter > 0 && step > diameter; /* dots that do not touch */
+    return stroke_segment(pdf, x1, y1, x2, y2, diameter * CADRE_PDF_PT_PER_MM,
+                          drawn ? color : CADRE_PDF_NONE,
+                          step * CADRE_PDF_PT_PER_MM);
 }
 
 cadre_error cadre_pdf_rect(cadre_pdf *pdf, double x, double y, double w,

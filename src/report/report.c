@@ -137,6 +137,22 @@ static bool valid_choice(reader *rd, const cadre_tnode *n, const char *attr,
     return false;
 }
 
+/* The collection a table or chart counts ("of", `default_of` when not
+ * given) and how ("agg", a count when not given); false after an error. */
+static bool read_of_agg(reader *rd, const cadre_tnode *n,
+                        const char *default_of, const char **of,
+                        const char **agg)
+{
+    *of = cadre_tnode_attr(n, "of");
+    if (!*of)
+        *of = default_of;
+    *agg = cadre_tnode_attr(n, "agg");
+    if (!*agg)
+        *agg = "count";
+    return valid_choice(rd, n, "collection", *of, colls) &&
+           valid_choice(rd, n, "aggregate", *agg, aggs);
+}
+
 /* Compile "AGG(OF where (A) and (B) and (C))", leaving out the conditions
  * not given; NULL after an error at `n` (or when out of memory). */
 static cadre_expr *count_of(reader *rd, const cadre_tnode *n, const char *agg,
@@ -336,14 +352,9 @@ static int read_table(reader *rd, const cadre_tnode *n, report_table *t)
     t->rows = ROWS_UNITS;
     if (cadre_tnode_choice(n, "rows", rows, &t->rows, rd->diags) < 0)
         rd->errors++;
-    t->of = cadre_tnode_attr(n, "of");
-    if (!t->of)
-        t->of = t->rows == ROWS_UNITS ? "cadres" : "participants";
-    t->agg = cadre_tnode_attr(n, "agg");
-    if (!t->agg)
-        t->agg = "count";
-    if (!valid_choice(rd, n, "collection", t->of, colls) ||
-        !valid_choice(rd, n, "aggregate", t->agg, aggs))
+    if (!read_of_agg(rd, n,
+                     t->rows == ROWS_UNITS ? "cadres" : "participants",
+                     &t->of, &t->agg))
         return 0;
     t->stub_width = 4;
     t->numbered = true;
@@ -434,14 +445,7 @@ static int read_chart(reader *rd, const cadre_tnode *n, report_chart *c)
     check_attrs(rd, n, attrs);
     if (cadre_tnode_choice(n, "type", types, &c->type, rd->diags) < 0)
         rd->errors++;
-    c->of = cadre_tnode_attr(n, "of");
-    if (!c->of)
-        c->of = "cadres";
-    c->agg = cadre_tnode_attr(n, "agg");
-    if (!c->agg)
-        c->agg = "count";
-    if (!valid_choice(rd, n, "collection", c->of, colls) ||
-        !valid_choice(rd, n, "aggregate", c->agg, aggs))
+    if (!read_of_agg(rd, n, "cadres", &c->of, &c->agg))
         return 0;
     double last = 0;
     c->height = 80;

@@ -115,35 +115,41 @@ cadre_date cadre_date_from_days(long z)
 }
 
 /* snprintf's length, never negative, as the size_t the API promises. */
-static size_t done(int n) { return n < 0 ? 0 : (size_t)n; }
+enum date_style { DATE_LONG, DATE_SHORT, DATE_ISO };
+
+static size_t format_date(cadre_date d, char *buf, size_t size,
+                          enum date_style style)
+{
+    int n;
+    if (!cadre_date_is_set(d))
+        n = snprintf(buf, size, "%s", "");
+    else if (cadre_date_is_year_only(d))
+        n = snprintf(buf, size, style == DATE_ISO ? "%04d" : "%d", d.year);
+    else if (style == DATE_LONG)
+        /* Decree 30/2020: a leading zero for days below 10 and months 1
+         * and 2. */
+        n = snprintf(buf, size, "ngày %02d tháng %s%d năm %d", d.day,
+                     d.month <= 2 ? "0" : "", d.month, d.year);
+    else if (style == DATE_SHORT)
+        n = snprintf(buf, size, "%02d/%02d/%04d", d.day, d.month, d.year);
+    else
+        n = snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day);
+    return n < 0 ? 0 : (size_t)n;
+}
 
 size_t cadre_date_format_long(cadre_date d, char *buf, size_t size)
 {
-    if (!cadre_date_is_set(d))
-        return done(snprintf(buf, size, "%s", ""));
-    if (cadre_date_is_year_only(d))
-        return done(snprintf(buf, size, "%d", d.year));
-    /* Decree 30/2020: a leading zero for days below 10 and months 1 and 2. */
-    return done(snprintf(buf, size, "ngày %02d tháng %s%d năm %d", d.day,
-                         d.month <= 2 ? "0" : "", d.month, d.year));
+    return format_date(d, buf, size, DATE_LONG);
 }
 
 size_t cadre_date_format_short(cadre_date d, char *buf, size_t size)
 {
-    if (!cadre_date_is_set(d))
-        return done(snprintf(buf, size, "%s", ""));
-    if (cadre_date_is_year_only(d))
-        return done(snprintf(buf, size, "%d", d.year));
-    return done(snprintf(buf, size, "%02d/%02d/%04d", d.day, d.month, d.year));
+    return format_date(d, buf, size, DATE_SHORT);
 }
 
 size_t cadre_date_format_iso(cadre_date d, char *buf, size_t size)
 {
-    if (!cadre_date_is_set(d))
-        return done(snprintf(buf, size, "%s", ""));
-    if (cadre_date_is_year_only(d))
-        return done(snprintf(buf, size, "%04d", d.year));
-    return done(snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day));
+    return format_date(d, buf, size, DATE_ISO);
 }
 
 cadre_error cadre_source_date_get(time_t *out, cadre_diags *diags)
