@@ -49,6 +49,15 @@ cadre_pdf *cadre_pdf_new(cadre_pdf_fonts *fonts)
     return pdf;
 }
 
+/* The deflater is made at the compression level of its first use. */
+static void drop_deflater(cadre_pdf *pdf)
+{
+    if (pdf->deflater)
+        deflateEnd(pdf->deflater);
+    free(pdf->deflater);
+    pdf->deflater = NULL;
+}
+
 void cadre_pdf_free(cadre_pdf *pdf)
 {
     if (!pdf)
@@ -60,6 +69,7 @@ void cadre_pdf_free(cadre_pdf *pdf)
     pdf_images_release(pdf);
     free(pdf->content.b);
     free(pdf->packed.b);
+    drop_deflater(pdf);
     free(pdf->nfc);
     free(pdf->words);
     free(pdf->lines);
@@ -255,6 +265,7 @@ size_t cadre_pdf_page_count(const cadre_pdf *pdf) { return pdf->pages; }
 void cadre_pdf_set_compression(cadre_pdf *pdf, int level)
 {
     pdf->level = level >= 1 && level <= 9 ? level : Z_DEFAULT_COMPRESSION;
+    drop_deflater(pdf);
 }
 
 void cadre_pdf_offset(cadre_pdf *pdf, double dx, double dy)

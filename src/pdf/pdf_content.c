@@ -6,7 +6,9 @@
  * at zlib's default level, with the whole document held uncompressed in
  * memory.  Here numbers are formatted by hand, and a finished page is
  * compressed at once (level 1 for a print file of thousands of pages). */
+#include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <hpdf_pages.h>
@@ -136,13 +138,30 @@ bool pdf_stream_pack(cadre_pdf *pdf, HPDF_Dict dict, const void *data,
                         size_t n)
 {
     struct pdf_buf *z = &pdf->packed;
-    uLongf len = compressBound((uLong)n);
-    if (!GROW(z->b, z->cap, len))
+    uLong bound = compressBound((uLong)n);
+    if (bound > UINT_MAX || !GROW(z->b, z->cap, bound))
         return false;
-    if (compress2((Bytef *)z->b, &len, (const Bytef *)data, (uLong)n,
-                  pdf->level) != Z_OK)
+    z_stream *d = pdf->deflater;
+    if (!d) {
+        if (!(d = calloc(1, sizeof *d)))
+            return false;
+        if (deflateInit(d, pdf->level) != Z_OK) {
+            free(d);
+            return false;
+        }
+        pdf->deflater = d;
+    } else if (deflateReset(d) != Z_OK) {
         return false;
-    pdf_stream_put_packed(dict, z->b, len);
+    }
+    /* the same bytes as compress2(): one deflate to the end, into room
+     * for the worst case */
+    d->next_in = (Bytef *)data;
+    d->avail_in = (uInt)n;
+    d->next_out = (Bytef *)z->b;
+    d->avail_out = (uInt)bound;
+    if (deflate(d, Z_FINISH) != Z_STREAM_END)
+        return false;
+    pdf_stream_put_packed(dict, z->b, bound - d->avail_out);
     return true;
 }
 

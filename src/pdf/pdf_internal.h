@@ -48,8 +48,12 @@ struct pdf_ttf {
     unsigned num_glyphs;       /* maxp */
     unsigned n_hmetrics;       /* hhea.numberOfHMetrics */
     unsigned upem;             /* head.unitsPerEm */
-    uint16_t *gid;             /* BMP code point -> glyph that prints it
-                                  whole (its parts inside the file), 0 none */
+    uint16_t *gid;             /* BMP code point -> glyph, 0 none */
+    uint8_t *sound;            /* per glyph: 0 not yet checked, 1 prints
+                                  whole (its parts inside the file), 2
+                                  damaged; checked when first asked for,
+                                  as a font of 3,000 glyphs is opened for
+                                  the few hundred a document draws */
     int ascent, descent;       /* hhea */
     int bbox[4];               /* head: xMin, yMin, xMax, yMax */
     int cap_height, x_height;  /* OS/2, or guesses */
@@ -64,10 +68,15 @@ struct pdf_ttf {
 struct pdf_ttf *pdf_ttf_open(const char *path, const char **why);
 void pdf_ttf_free(struct pdf_ttf *t);
 
-/* The glyph that prints code point `c`, 0 when the font has none. */
+/* Glyph `g` when it prints whole, else 0 (and noted in t->sound). */
+unsigned pdf_ttf_checked(const struct pdf_ttf *t, unsigned g);
+
+/* The glyph that prints code point `c`, 0 when the font has none (or
+ * only a damaged one). */
 static inline unsigned pdf_ttf_glyph(const struct pdf_ttf *t, uint32_t c)
 {
-    return c < 0x10000 ? t->gid[c] : 0;
+    unsigned g = c < 0x10000 ? t->gid[c] : 0;
+    return g && t->sound[g] != 1 ? pdf_ttf_checked(t, g) : g;
 }
 
 /* Advance of glyph `g` in 1/1000 em. */
@@ -146,6 +155,9 @@ struct cadre_pdf {
                                   or now */
     struct pdf_buf content;    /* the current page's content stream */
     struct pdf_buf packed;     /* scratch: a stream compressed */
+    /* one deflater for every stream of the document: compress2() would
+     * allocate and clear its 256 KB state for each page and font */
+    void *deflater;            /* a z_stream, or NULL until the first */
     /* What the page's content has set outside q .. Q, to leave out
      * operators that would set it again. */
     uint32_t fill;             /* fill colour, CADRE_PDF_NONE: unknown */

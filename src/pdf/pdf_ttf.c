@@ -205,16 +205,21 @@ static int glyph_sound(const struct pdf_ttf *t, unsigned g, uint8_t *state,
     return ok;
 }
 
-/* Record that code point c draws glyph g (when g prints). */
-static void map_char(struct pdf_ttf *t, unsigned c, unsigned g,
-                     uint8_t *state)
+unsigned pdf_ttf_checked(const struct pdf_ttf *t, unsigned g)
 {
-    if (c < 0xFFFF && g && !t->gid[c] && glyph_sound(t, g, state, 0))
+    return glyph_sound(t, g, t->sound, 0) ? g : 0;
+}
+
+/* Record that code point c draws glyph g (whether g prints is asked
+ * when it is drawn: pdf_ttf_glyph). */
+static void map_char(struct pdf_ttf *t, unsigned c, unsigned g)
+{
+    if (c < 0xFFFF && g && g < t->num_glyphs && !t->gid[c])
         t->gid[c] = (uint16_t)g;
 }
 
 /* A format 4 cmap subtable. */
-static void read_cmap4(struct pdf_ttf *t, size_t sub, uint8_t *state)
+static void read_cmap4(struct pdf_ttf *t, size_t sub)
 {
     unsigned segs = u16(t, sub + 6) / 2;
     size_t ends = sub + 14, starts = ends + 2 * (size_t)segs + 2,
@@ -243,13 +248,13 @@ static void read_cmap4(struct pdf_ttf *t, size_t sub, uint8_t *state)
                 if (g)
                     g = (g + delta) & 0xFFFF;
             }
-            map_char(t, c, g, state);
+            map_char(t, c, g);
         }
     }
 }
 
 /* A format 12 cmap subtable (its BMP part: text is drawn from the BMP). */
-static void read_cmap12(struct pdf_ttf *t, size_t sub, uint8_t *state)
+static void read_cmap12(struct pdf_ttf *t, size_t sub)
 {
     unsigned long n = u32(t, sub + 12), budget = 0x10000;
     for (unsigned long i = 0; i < n && sub + 16 + 12 * (i + 1) <= t->size;
@@ -269,7 +274,7 @@ static void read_cmap12(struct pdf_ttf *t, size_t sub, uint8_t *state)
         }
         for (unsigned long c = start; c <= end && c < 0xFFFF; c++, g++)
             if (g < 0x10000)
-                map_char(t, (unsigned)c, (unsigned)g, state);
+                map_char(t, (unsigned)c, (unsigned)g);
     }
 }
 
@@ -296,16 +301,13 @@ static const char *read_cmap(struct pdf_ttf *t)
     }
     if (!best_format)
         return CADRE_N_("has no Unicode character map");
-    uint8_t *state = calloc(t->num_glyphs ? t->num_glyphs : 1, 1);
-    if (!(t->gid = calloc(0x10000, sizeof *t->gid)) || !state) {
-        free(state);
+    t->sound = calloc(t->num_glyphs ? t->num_glyphs : 1, 1);
+    if (!(t->gid = calloc(0x10000, sizeof *t->gid)) || !t->sound)
         return CADRE_N_("cannot be read: out of memory");
-    }
     if (best_format == 4)
-        read_cmap4(t, best, state);
+        read_cmap4(t, best);
     else
-        read_cmap12(t, best, state);
-    free(state);
+        read_cmap12(t, best);
     return NULL;
 }
 
@@ -411,6 +413,7 @@ void pdf_ttf_free(struct pdf_ttf *t)
         return;
     free(t->data);
     free(t->gid);
+    free(t->sound);
     free(t);
 }
 

@@ -531,10 +531,12 @@ int tally_run(tally *t)
         if (!c->tallied)
             continue;
         c->unit = calloc(nu, sizeof *c->unit);
-        c->truth = malloc(KEYS);
-        if (!c->unit || !c->truth)
+        /* a truth table only for the counters that have codes to judge */
+        c->truth = c->n_k ? malloc(KEYS) : NULL;
+        if (!c->unit || (c->n_k && !c->truth))
             goto done;
-        memset(c->truth, 0xff, KEYS);
+        if (c->truth)
+            memset(c->truth, 0xff, KEYS);
         memset(c->truth_age, 0xff, sizeof c->truth_age);
         if (c->coll == CADRE_COLL_CADRES)
             cad[nc++] = c;
