@@ -29,6 +29,7 @@
 #include "cadre/pdf.h"
 
 struct line_word; /* util/linebreak.h */
+struct z_stream_s; /* zlib.h */
 struct line_span;
 
 /* ------------------------------------------------------------------ */
@@ -157,7 +158,7 @@ struct cadre_pdf {
     struct pdf_buf packed;     /* scratch: a stream compressed */
     /* one deflater for every stream of the document: compress2() would
      * allocate and clear its 256 KB state for each page and font */
-    void *deflater;            /* a z_stream, or NULL until the first */
+    struct z_stream_s *deflater; /* NULL until the first stream */
     /* What the page's content has set outside q .. Q, to leave out
      * operators that would set it again. */
     uint32_t fill;             /* fill colour, CADRE_PDF_NONE: unknown */

@@ -114,9 +114,11 @@ cadre_date cadre_date_from_days(long z)
                         .day = (uint8_t)d};
 }
 
-/* snprintf's length, never negative, as the size_t the API promises. */
 enum date_style { DATE_LONG, DATE_SHORT, DATE_ISO };
 
+/* `d` as `style` writes it (a year alone, or nothing, when that is all
+ * it holds); snprintf's length, never negative, as the size_t the API
+ * promises. */
 static size_t format_date(cadre_date d, char *buf, size_t size,
                           enum date_style style)
 {
